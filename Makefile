@@ -1,0 +1,48 @@
+# Tremplin Numérique – the two commands of the README are `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+
+.PHONY: run test setup deps system-deps demo lint lock bench clean
+
+$(VENV)/.installed: requirements-dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+system-deps:
+	@bash scripts/system-deps.sh
+
+deps: system-deps $(VENV)/.installed
+
+setup: deps
+	$(PY) manage.py migrate --no-input -v0
+	$(PY) manage.py seed_demo
+
+## Set everything up with demo data and serve http://127.0.0.1:8000 (task worker included).
+run: setup
+	@echo "Tremplin Numérique sur http://127.0.0.1:$(PORT)/ – comptes de démonstration : voir README.md"
+	$(PY) manage.py db_worker --queue-name '*' >var/worker.log 2>&1 & \
+	  trap 'kill %1 2>/dev/null' EXIT INT TERM; \
+	  $(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+## Set everything up and run the whole test suite (SQLite, or PostgreSQL when DATABASE_URL is set).
+test: deps
+	$(PY) -m pytest -q
+
+lint: deps
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(PY) manage.py makemigrations --check --dry-run
+
+lock:
+	$(VENV)/bin/pip-compile -q --no-emit-index-url --strip-extras -o requirements.txt pyproject.toml
+	$(VENV)/bin/pip-compile -q --no-emit-index-url --strip-extras --extra dev -o requirements-dev.txt pyproject.toml
+
+bench: deps
+	$(PY) bench/budget_race.py
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,18 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("tremplin.core.urls")),
+    path("compte/", include("tremplin.accounts.urls")),
+    path("dossiers/", include("tremplin.vouchers.urls")),
+    path("paiements/", include("tremplin.payments.urls")),
+    path("api/v1/", include("tremplin.api.urls")),
+    path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

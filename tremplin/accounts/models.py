@@ -1,0 +1,122 @@
+import hashlib
+import secrets
+
+from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.db import models
+
+
+class Role(models.TextChoices):
+    OWNER = "owner", "Chef d'entreprise"
+    ADVISOR = "advisor", "Conseiller"
+    PROVIDER = "provider", "Prestataire"
+    MANAGER = "manager", "Gestionnaire du programme"
+    AUDITOR = "auditor", "Auditeur"
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, email, password, **extra):
+        if not email:
+            raise ValueError("An email address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **extra):
+        extra.setdefault("is_staff", False)
+        extra.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra)
+
+    def create_superuser(self, email, password=None, **extra):
+        extra.setdefault("is_staff", True)
+        extra.setdefault("is_superuser", True)
+        extra.setdefault("role", Role.MANAGER)
+        extra.setdefault("email_verified", True)
+        return self._create_user(email, password, **extra)
+
+
+class User(AbstractUser):
+    """A person; logs in with an email address. Role decides what they may see and do."""
+
+    username = None
+    email = models.EmailField("adresse électronique", unique=True)
+    role = models.CharField("rôle", max_length=16, choices=Role.choices, default=Role.OWNER)
+    email_verified = models.BooleanField("adresse vérifiée", default=False)
+    organisation = models.ForeignKey(
+        "network.Organisation",
+        verbose_name="organisation",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="members",
+    )
+    provider = models.ForeignKey(
+        "providers.Provider",
+        verbose_name="prestataire",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="members",
+    )
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS = []
+
+    objects = UserManager()
+
+    class Meta:
+        verbose_name = "utilisateur"
+
+    def __str__(self):
+        return self.get_full_name() or self.email
+
+    @property
+    def is_owner(self):
+        return self.role == Role.OWNER
+
+    @property
+    def is_advisor(self):
+        return self.role == Role.ADVISOR
+
+    @property
+    def is_provider(self):
+        return self.role == Role.PROVIDER
+
+    @property
+    def is_manager(self):
+        return self.role == Role.MANAGER
+
+    @property
+    def is_auditor(self):
+        return self.role == Role.AUDITOR
+
+
+class ApiToken(models.Model):
+    """Bearer token for partner systems; only a hash is stored."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=100)
+    prefix = models.CharField(max_length=8, db_index=True)
+    digest = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "jeton d'API"
+        verbose_name_plural = "jetons d'API"
+
+    def __str__(self):
+        return f"{self.name} ({self.prefix}…)"
+
+    @staticmethod
+    def hash(raw):
+        return hashlib.sha256(raw.encode()).hexdigest()
+
+    @classmethod
+    def issue(cls, user, name="api"):
+        """Create a token and return (token, raw); the raw value is shown once."""
+        raw = "tn_" + secrets.token_urlsafe(32)
+        token = cls.objects.create(user=user, name=name, prefix=raw[:8], digest=cls.hash(raw))
+        return token, raw

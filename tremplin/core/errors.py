@@ -1,0 +1,29 @@
+class ServiceError(Exception):
+    """A refused action: `code` for machines, `message` in plain French for people.
+
+    `field` names the form/API field at fault, when there is one.
+    """
+
+    status = 400
+
+    def __init__(self, code: str, message: str, field: str | None = None):
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.field = field
+
+    def as_dict(self):
+        data = {"code": self.code, "message": self.message}
+        if self.field:
+            data["field"] = self.field
+        return data
+
+
+class PermissionDenied(ServiceError):
+    status = 403
+
+
+class Conflict(ServiceError):
+    """The action is not allowed from the object's current state."""
+
+    status = 409

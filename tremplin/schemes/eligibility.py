@@ -1,0 +1,217 @@
+"""Evaluate a scheme's typed eligibility rules. Pure functions over plain inputs.
+
+Every rule answers: passed (True), failed (False) or cannot tell yet (None,
+an answer is missing), with a sentence in plain French the owner can act on.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+
+from tremplin.core.formatting import euros
+
+# SIRENE headcount brackets in increasing order ("NN": no employee).
+HEADCOUNT_BRACKETS = [
+    "NN",
+    "00",
+    "01",
+    "02",
+    "03",
+    "11",
+    "12",
+    "21",
+    "22",
+    "31",
+    "32",
+    "41",
+    "42",
+    "51",
+    "52",
+    "53",
+]
+BRACKET_LABELS = {
+    "NN": "sans salarié",
+    "00": "0 salarié",
+    "01": "1 ou 2 salariés",
+    "02": "3 à 5 salariés",
+    "03": "6 à 9 salariés",
+    "11": "10 à 19 salariés",
+    "12": "20 à 49 salariés",
+    "21": "50 à 99 salariés",
+    "22": "100 à 199 salariés",
+    "31": "200 à 249 salariés",
+    "32": "250 à 499 salariés",
+    "41": "500 à 999 salariés",
+    "42": "1 000 à 1 999 salariés",
+    "51": "2 000 à 4 999 salariés",
+    "52": "5 000 à 9 999 salariés",
+    "53": "10 000 salariés ou plus",
+}
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What the rules look at: the registry's company and the owner's declarations."""
+
+    company: object  # registry.Company
+    on: date
+    declared_headcount: int | None = None
+    declared_turnover_cents: int | None = None
+    declared_de_minimis_cents: int | None = None
+    amount_cents: int | None = None
+    has_other_open_file: bool = False
+
+
+@dataclass(frozen=True)
+class RuleResult:
+    kind: str
+    label: str
+    passed: bool | None
+    message: str
+
+    def as_dict(self):
+        return {"kind": self.kind, "label": self.label, "passed": self.passed, "message": self.message}
+
+
+def _active(params, f):
+    if f.company.is_active:
+        return True, "L'entreprise est active au répertoire SIRENE."
+    return (
+        False,
+        "L'entreprise est déclarée cessée au répertoire SIRENE : elle ne peut pas recevoir le chèque.",
+    )
+
+
+def _max_bracket(params, f):
+    limit = params.get("max", "11")
+    bracket = f.company.headcount_bracket or "NN"
+    if bracket not in HEADCOUNT_BRACKETS:
+        return None, "La tranche d'effectifs de l'entreprise n'est pas connue du répertoire."
+    label = BRACKET_LABELS[bracket]
+    if HEADCOUNT_BRACKETS.index(bracket) <= HEADCOUNT_BRACKETS.index(limit):
+        return True, f"Le répertoire SIRENE indique « {label} », ce qui est dans la limite du dispositif."
+    return False, (
+        f"Le répertoire SIRENE indique « {label} » : le dispositif est réservé aux entreprises "
+        f"jusqu'à « {BRACKET_LABELS[limit]} »."
+    )
+
+
+def _max_declared_headcount(params, f):
+    limit = params.get("max", 10)
+    if f.declared_headcount is None:
+        return None, f"Indiquez votre nombre de salariés (au plus {limit})."
+    if f.declared_headcount <= limit:
+        return True, f"Vous déclarez {f.declared_headcount} salarié(s), au plus {limit} : c'est bon."
+    return (
+        False,
+        f"Vous déclarez {f.declared_headcount} salariés : le dispositif est limité à {limit} salariés.",
+    )
+
+
+def _max_turnover(params, f):
+    limit = params.get("max_cents", 200_000_000)
+    if f.declared_turnover_cents is None:
+        return None, f"Indiquez votre chiffre d'affaires du dernier exercice (moins de {euros(limit)})."
+    if f.declared_turnover_cents < limit:
+        return True, f"Votre chiffre d'affaires déclaré est inférieur à {euros(limit)}."
+    return (
+        False,
+        f"Votre chiffre d'affaires déclaré atteint {euros(limit)} ou plus : le dispositif est réservé aux plus petites entreprises.",
+    )
+
+
+def _min_age(params, f):
+    months = params.get("months", 6)
+    age = f.company.age_in_months(f.on)
+    if age is None:
+        return None, "La date de création de l'entreprise n'est pas connue du répertoire."
+    if age >= months:
+        return True, f"L'entreprise a été créée il y a au moins {months} mois."
+    return (
+        False,
+        f"L'entreprise a été créée il y a moins de {months} mois : vous pourrez déposer une demande plus tard.",
+    )
+
+
+def _excluded_legal_forms(params, f):
+    prefixes = params.get("prefixes", [])
+    form = f.company.legal_form or ""
+    if any(form.startswith(p) for p in prefixes):
+        label = params.get("label", "personnes publiques et associations")
+        return (
+            False,
+            f"La forme juridique de l'entreprise ({form}) fait partie des exclusions du dispositif ({label}).",
+        )
+    return True, "La forme juridique de l'entreprise est admise."
+
+
+def _excluded_naf(params, f):
+    codes = params.get("codes", [])
+    naf = f.company.naf_code or ""
+    if any(naf.startswith(c) for c in codes):
+        return False, f"L'activité principale de l'entreprise ({naf}) n'est pas couverte par le dispositif."
+    return True, "L'activité principale de l'entreprise est couverte par le dispositif."
+
+
+def _territories(params, f):
+    regions = params.get("regions", [])
+    dep = f.company.departement
+    if dep is None:
+        return None, "La commune du siège de l'entreprise n'est pas connue du répertoire."
+    if not regions or dep.region_id in regions:
+        return True, f"Le siège de l'entreprise est situé dans un territoire couvert ({dep.name})."
+    return False, f"Le siège de l'entreprise ({dep.name}) est hors des régions couvertes par le dispositif."
+
+
+def _de_minimis(params, f):
+    ceiling = params.get("ceiling_cents", 30_000_000)
+    if f.declared_de_minimis_cents is None:
+        return (
+            None,
+            "Indiquez le total des aides « de minimis » reçues sur les 3 dernières années (0 si aucune).",
+        )
+    total = f.declared_de_minimis_cents + (f.amount_cents or 0)
+    if total <= ceiling:
+        return (
+            True,
+            f"Avec ce chèque, vos aides de minimis restent sous le plafond de {euros(ceiling)} sur 3 ans.",
+        )
+    return False, (
+        f"Avec ce chèque, vos aides de minimis atteindraient {euros(total)}, au-delà du plafond de "
+        f"{euros(ceiling)} sur 3 ans."
+    )
+
+
+def _one_open(params, f):
+    if f.has_other_open_file:
+        return (
+            False,
+            "Une autre demande est déjà en cours pour cette entreprise : une seule à la fois est possible.",
+        )
+    return True, "Aucune autre demande n'est en cours pour cette entreprise."
+
+
+EVALUATORS = {
+    "active_in_registry": _active,
+    "max_headcount_bracket": _max_bracket,
+    "max_declared_headcount": _max_declared_headcount,
+    "max_turnover": _max_turnover,
+    "min_company_age": _min_age,
+    "excluded_legal_forms": _excluded_legal_forms,
+    "excluded_naf": _excluded_naf,
+    "territories": _territories,
+    "de_minimis": _de_minimis,
+    "one_open_voucher": _one_open,
+}
+
+
+def evaluate(rules, facts: Facts) -> list[RuleResult]:
+    """Evaluate every rule (no short-circuit): the owner sees all that is wrong at once."""
+    results = []
+    for rule in rules:
+        passed, message = EVALUATORS[rule.kind](rule.params or {}, facts)
+        results.append(RuleResult(rule.kind, rule.get_kind_display(), passed, message))
+    return results
+
+
+def all_passed(results) -> bool:
+    return all(r.passed is True for r in results)

@@ -1,0 +1,167 @@
+from decimal import ROUND_DOWN, Decimal
+
+from django.db import models
+from django.utils import timezone
+
+
+class SpendCategory(models.TextChoices):
+    WEBSITE = "website", "Site internet"
+    ECOMMERCE = "ecommerce", "Vente en ligne, paiement ou réservation en ligne"
+    SOCIAL_MARKETING = "social_marketing", "Réseaux sociaux et marketing en ligne"
+    SEARCH_ADS = "search_ads", "Publicité sur les moteurs de recherche"
+    BUSINESS_SOFTWARE = "business_software", "Logiciels de gestion (ERP, CRM, facturation)"
+    CYBERSECURITY = "cybersecurity", "Cybersécurité et sauvegarde"
+    TRAINING = "training", "Formation au numérique"
+    STRATEGY = "strategy", "Conseil en stratégie numérique"
+
+
+class Scheme(models.Model):
+    """A voucher scheme (dispositif): amounts, window, allocation policy, payee and rules."""
+
+    class Allocation(models.TextChoices):
+        FCFS = "fcfs", "Premier arrivé, premier servi (avec liste d'attente)"
+        LOTTERY = "lottery", "Période de dépôt puis tirage au sort"
+
+    class Payee(models.TextChoices):
+        BUSINESS = "business", "L'entreprise (remboursement)"
+        PROVIDER = "provider", "Le prestataire (cession de créance)"
+
+    name = models.CharField("nom", max_length=200)
+    slug = models.SlugField(unique=True)
+    description = models.TextField("présentation", blank=True)
+    rate = models.DecimalField(
+        "taux de prise en charge (%)", max_digits=5, decimal_places=2, default=Decimal("50")
+    )
+    cap_cents = models.PositiveBigIntegerField("plafond (centimes)", default=250_000)
+    min_spend_cents = models.PositiveBigIntegerField("dépense minimale HT (centimes)", default=50_000)
+    spend_categories = models.JSONField("catégories de dépenses éligibles", default=list)
+    window_opens_at = models.DateTimeField("ouverture des dépôts")
+    window_closes_at = models.DateTimeField("clôture des dépôts")
+    validity_days = models.PositiveIntegerField("durée de validité du chèque (jours)", default=180)
+    payee = models.CharField("bénéficiaire du paiement", max_length=16, choices=Payee.choices)
+    allocation = models.CharField("attribution", max_length=16, choices=Allocation.choices)
+    lottery_seed = models.CharField("graine du tirage (publiée)", max_length=64, blank=True)
+    lottery_drawn_at = models.DateTimeField("tirage effectué le", null=True, blank=True)
+    rules_version = models.PositiveIntegerField("version des règles", default=1)
+    review_sla_days = models.PositiveIntegerField("délai cible d'instruction (jours)", default=15)
+
+    class Meta:
+        verbose_name = "dispositif"
+        ordering = ["-window_opens_at"]
+
+    def __str__(self):
+        return self.name
+
+    def is_open(self, at=None):
+        at = at or timezone.now()
+        return self.window_opens_at <= at < self.window_closes_at
+
+    def voucher_amount_cents(self, planned_spend_cents: int) -> int:
+        """Rate × spend, rounded down to the cent, capped."""
+        raw = (Decimal(planned_spend_cents) * self.rate / Decimal(100)).to_integral_value(ROUND_DOWN)
+        return min(int(raw), self.cap_cents)
+
+    def current_rules(self):
+        return self.rules.filter(version=self.rules_version).order_by("position", "id")
+
+
+class EligibilityRule(models.Model):
+    """One typed rule of a scheme's versioned rule list. Params depend on the kind."""
+
+    class Kind(models.TextChoices):
+        ACTIVE_IN_REGISTRY = "active_in_registry", "Entreprise active au répertoire SIRENE"
+        MAX_HEADCOUNT_BRACKET = "max_headcount_bracket", "Tranche d'effectifs SIRENE maximale"
+        MAX_DECLARED_HEADCOUNT = "max_declared_headcount", "Effectif déclaré maximal"
+        MAX_TURNOVER = "max_turnover", "Chiffre d'affaires déclaré maximal"
+        MIN_COMPANY_AGE = "min_company_age", "Ancienneté minimale"
+        EXCLUDED_LEGAL_FORMS = "excluded_legal_forms", "Formes juridiques exclues"
+        EXCLUDED_NAF = "excluded_naf", "Activités (NAF) exclues"
+        TERRITORIES = "territories", "Territoires éligibles"
+        DE_MINIMIS = "de_minimis", "Plafond des aides de minimis"
+        ONE_OPEN_VOUCHER = "one_open_voucher", "Un seul chèque en cours par entreprise"
+
+    scheme = models.ForeignKey(Scheme, on_delete=models.CASCADE, related_name="rules")
+    version = models.PositiveIntegerField(default=1)
+    position = models.PositiveIntegerField(default=0)
+    kind = models.CharField(max_length=32, choices=Kind.choices)
+    params = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        verbose_name = "règle d'éligibilité"
+        verbose_name_plural = "règles d'éligibilité"
+        ordering = ["scheme", "version", "position"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} (v{self.version})"
+
+
+class Envelope(models.Model):
+    """Budget of a scheme for one région and one year, in integer cents.
+
+    `committed` counts reservations, approved commitments and what was paid;
+    `disbursed` is the paid part of it. Both only move through schemes.budget.
+    """
+
+    scheme = models.ForeignKey(Scheme, on_delete=models.PROTECT, related_name="envelopes")
+    region = models.ForeignKey("registry.Region", on_delete=models.PROTECT, related_name="envelopes")
+    year = models.PositiveSmallIntegerField("année")
+    total_cents = models.BigIntegerField("montant total (centimes)")
+    committed_cents = models.BigIntegerField("engagé (centimes)", default=0)
+    disbursed_cents = models.BigIntegerField("payé (centimes)", default=0)
+    # Receipt numbers are taken on the envelope row so they follow the order in
+    # which submissions really reached the budget.
+    receipt_counter = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "enveloppe"
+        constraints = [
+            models.UniqueConstraint(fields=["scheme", "region", "year"], name="envelope_unique"),
+            models.CheckConstraint(
+                condition=models.Q(committed_cents__lte=models.F("total_cents")),
+                name="envelope_not_overcommitted",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(committed_cents__gte=0, disbursed_cents__gte=0),
+                name="envelope_non_negative",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.scheme} – {self.region} – {self.year}"
+
+    @property
+    def available_cents(self):
+        return self.total_cents - self.committed_cents
+
+
+class LedgerEntry(models.Model):
+    """Append-only budget movement. committed = Σ reserve − Σ release − Σ clawback."""
+
+    class Kind(models.TextChoices):
+        RESERVE = "reserve", "Réservation"
+        COMMIT = "commit", "Engagement"
+        RELEASE = "release", "Libération"
+        DISBURSE = "disburse", "Paiement"
+        CLAWBACK = "clawback", "Récupération"
+
+    envelope = models.ForeignKey(Envelope, on_delete=models.PROTECT, related_name="ledger")
+    application = models.ForeignKey("vouchers.Application", on_delete=models.PROTECT, related_name="ledger")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    amount_cents = models.BigIntegerField()
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "mouvement budgétaire"
+        verbose_name_plural = "grand livre budgétaire"
+        ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(amount_cents__gte=0), name="ledger_amount_positive")
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.amount_cents}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError("Ledger entries are append-only.")
+        super().save(*args, **kwargs)

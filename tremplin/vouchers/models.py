@@ -1,0 +1,160 @@
+from django.conf import settings
+from django.db import models
+
+
+class State(models.TextChoices):
+    DRAFT = "draft", "Brouillon"
+    SUBMITTED = "submitted", "Déposée"
+    WAITLISTED = "waitlisted", "En liste d'attente"
+    UNDER_REVIEW = "under_review", "En instruction"
+    INFO_REQUESTED = "info_requested", "Informations demandées"
+    APPROVED = "approved", "Chèque accordé"
+    REJECTED = "rejected", "Refusée"
+    CLAIM_SUBMITTED = "claim_submitted", "Demande de paiement déposée"
+    CLAIM_UNDER_REVIEW = "claim_under_review", "Demande de paiement en instruction"
+    CLAIM_INFO_REQUESTED = "claim_info_requested", "Pièces complémentaires demandées"
+    CLAIM_APPROVED = "claim_approved", "Paiement validé"
+    PAID = "paid", "Payé"
+    EXPIRED = "expired", "Expiré"
+    WITHDRAWN = "withdrawn", "Retirée"
+    CLAWED_BACK = "clawed_back", "Reversement exigé"
+
+
+# A company may hold only one file in these states at a time.
+OPEN_STATES = (
+    State.SUBMITTED,
+    State.WAITLISTED,
+    State.UNDER_REVIEW,
+    State.INFO_REQUESTED,
+    State.APPROVED,
+    State.CLAIM_SUBMITTED,
+    State.CLAIM_UNDER_REVIEW,
+    State.CLAIM_INFO_REQUESTED,
+    State.CLAIM_APPROVED,
+)
+
+
+class RejectionReason(models.TextChoices):
+    NOT_ELIGIBLE = "not_eligible", "L'entreprise ne remplit pas les conditions du dispositif"
+    SPEND_NOT_ELIGIBLE = "spend_not_eligible", "La dépense prévue n'est pas éligible"
+    QUOTE_INVALID = "quote_invalid", "Le devis est incomplet ou ne correspond pas au projet"
+    INCOMPLETE = "incomplete", "Le dossier est resté incomplet malgré nos demandes"
+    DUPLICATE = "duplicate", "Une autre demande existe déjà pour cette entreprise"
+    OTHER = "other", "Autre motif (précisé ci-dessous)"
+
+
+class Application(models.Model):
+    """A voucher file, from draft to payment: the application and, once approved, the voucher."""
+
+    scheme = models.ForeignKey("schemes.Scheme", on_delete=models.PROTECT, related_name="applications")
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="applications")
+    company = models.ForeignKey("registry.Company", on_delete=models.PROTECT, related_name="applications")
+    establishment = models.ForeignKey(
+        "registry.Establishment", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    state = models.CharField("état", max_length=32, choices=State.choices, default=State.DRAFT)
+
+    declared_headcount = models.PositiveIntegerField("effectif salarié déclaré", null=True, blank=True)
+    declared_turnover_cents = models.BigIntegerField("chiffre d'affaires déclaré", null=True, blank=True)
+    declared_de_minimis_cents = models.BigIntegerField(
+        "aides de minimis reçues sur 3 ans", null=True, blank=True
+    )
+    iban = models.CharField("IBAN", max_length=34, blank=True)
+    account_holder = models.CharField("titulaire du compte", max_length=70, blank=True)
+
+    provider = models.ForeignKey(
+        "providers.Provider", null=True, blank=True, on_delete=models.PROTECT, related_name="applications"
+    )
+    spend_category = models.CharField("catégorie de dépense", max_length=32, blank=True)
+    project_description = models.TextField("description du projet", blank=True)
+    planned_spend_cents = models.BigIntegerField("dépense prévue HT", null=True, blank=True)
+    quote = models.FileField("devis (PDF)", upload_to="quotes/%Y/%m/", blank=True)
+
+    amount_cents = models.BigIntegerField("montant du chèque", null=True, blank=True)
+    envelope = models.ForeignKey(
+        "schemes.Envelope", null=True, blank=True, on_delete=models.PROTECT, related_name="applications"
+    )
+    reserved_cents = models.BigIntegerField("montant réservé", default=0)
+    queue_rank = models.BigIntegerField("rang de réception", null=True, blank=True)
+    eligibility = models.JSONField("vérification d'éligibilité", default=list, blank=True)
+    rules_version = models.PositiveIntegerField(null=True, blank=True)
+
+    assigned_advisor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="assigned_applications",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    valid_until = models.DateField("valable jusqu'au", null=True, blank=True)
+    reminder_sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "dossier"
+        verbose_name_plural = "dossiers"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["company"],
+                condition=models.Q(state__in=[s.value for s in OPEN_STATES]),
+                name="one_open_file_per_company",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["envelope", "state", "queue_rank"]),
+            models.Index(fields=["state", "valid_until"]),
+        ]
+
+    def __str__(self):
+        return self.reference
+
+    @property
+    def reference(self):
+        year = self.created_at.year if self.created_at else ""
+        return f"TN-{year}-{self.pk:06d}" if self.pk else "TN-nouveau"
+
+    @property
+    def is_funded(self):
+        return self.reserved_cents > 0
+
+
+class Claim(models.Model):
+    """The payment claim of an approved voucher: invoice, proof of payment, checks."""
+
+    application = models.OneToOneField(Application, on_delete=models.PROTECT, related_name="claim")
+    invoice = models.FileField("facture (PDF)", upload_to="invoices/%Y/%m/")
+    proof_of_payment = models.FileField("justificatif de paiement (PDF)", upload_to="proofs/%Y/%m/")
+    invoiced_spend_cents = models.BigIntegerField("montant facturé HT")
+    invoice_number = models.CharField("numéro de facture", max_length=64, blank=True)
+    invoice_date = models.DateField("date de facture", null=True, blank=True)
+    # What was read from a Factur-X invoice, and the checks that failed (reason strings).
+    facturx = models.JSONField(default=dict, blank=True)
+    flags = models.JSONField(default=list, blank=True)
+    payable_cents = models.BigIntegerField("montant à payer", default=0)
+    submitted_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "demande de paiement"
+        verbose_name_plural = "demandes de paiement"
+
+    def __str__(self):
+        return f"Demande de paiement {self.application.reference}"
+
+
+class Message(models.Model):
+    """Exchange on a file: an advisor's request for information and the owner's answer."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="messages")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    body = models.TextField("message")
+    attachment = models.FileField(upload_to="messages/%Y/%m/", blank=True)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self):
+        return f"{self.author} {self.at:%Y-%m-%d}"

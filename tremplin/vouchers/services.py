@@ -1,0 +1,729 @@
+"""Every state change of a voucher file: permission, precondition, transaction, audit, notification.
+
+Views and the API call these functions and nothing else to change a file.
+"""
+
+import hashlib
+from datetime import timedelta
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from tremplin.accounts.models import Role
+from tremplin.core import audit
+from tremplin.core.errors import Conflict, PermissionDenied, ServiceError
+from tremplin.core.formatting import euros
+from tremplin.core.notifications import notify
+from tremplin.core.validators import clean_iban, clean_pdf
+from tremplin.schemes import budget
+from tremplin.schemes.eligibility import Facts, all_passed, evaluate
+from tremplin.schemes.models import Envelope, Scheme
+from tremplin.vouchers.access import advisor_covers
+from tremplin.vouchers.models import OPEN_STATES, Application, Claim, Message, RejectionReason, State
+
+OWNER, ADVISOR, MANAGER = "owner", "advisor", "manager"
+
+# action -> (states it may start from, who may do it)
+TRANSITIONS = {
+    "submit": ({State.DRAFT}, OWNER),
+    "start_review": ({State.SUBMITTED}, ADVISOR),
+    "request_info": ({State.UNDER_REVIEW}, ADVISOR),
+    "answer_info": ({State.INFO_REQUESTED}, OWNER),
+    "approve": ({State.UNDER_REVIEW}, ADVISOR),
+    "reject": ({State.SUBMITTED, State.UNDER_REVIEW, State.INFO_REQUESTED, State.WAITLISTED}, ADVISOR),
+    "withdraw": (
+        {
+            State.DRAFT,
+            State.SUBMITTED,
+            State.WAITLISTED,
+            State.UNDER_REVIEW,
+            State.INFO_REQUESTED,
+            State.APPROVED,
+        },
+        OWNER,
+    ),
+    "submit_claim": ({State.APPROVED}, OWNER),
+    "start_claim_review": ({State.CLAIM_SUBMITTED}, ADVISOR),
+    "request_claim_info": ({State.CLAIM_UNDER_REVIEW}, ADVISOR),
+    "answer_claim_info": ({State.CLAIM_INFO_REQUESTED}, OWNER),
+    "approve_claim": ({State.CLAIM_UNDER_REVIEW}, ADVISOR),
+    "mark_paid": ({State.CLAIM_APPROVED}, MANAGER),
+    "expire": ({State.APPROVED}, MANAGER),
+    "claw_back": ({State.PAID}, MANAGER),
+}
+
+STATE_LABELS = dict(State.choices)
+
+
+def allowed_actions(user, application):
+    """Actions this user may take on this file now (to show only the right buttons)."""
+    return [
+        action
+        for action, (states, who) in TRANSITIONS.items()
+        if application.state in states and _may(user, application, who)
+    ]
+
+
+def _may(user, application, who):
+    if not user or not user.is_authenticated:
+        return False
+    if who == OWNER:
+        return user.role == Role.OWNER and application.owner_id == user.pk
+    if who == ADVISOR:
+        return advisor_covers(user, application)
+    if who == MANAGER:
+        return user.role == Role.MANAGER
+    return False
+
+
+def _guard(user, application, action):
+    states, who = TRANSITIONS[action]
+    if not _may(user, application, who):
+        if who == ADVISOR and user.role == Role.ADVISOR:
+            raise PermissionDenied(
+                "other_territory",
+                "Ce dossier relève d'un autre territoire : seuls ses conseillers peuvent agir.",
+            )
+        raise PermissionDenied(
+            "forbidden", "Vous n'avez pas le droit d'effectuer cette action sur ce dossier."
+        )
+    if application.state not in states:
+        raise Conflict(
+            "invalid_transition",
+            f"Cette action n'est pas possible : le dossier est « {STATE_LABELS[application.state]} ».",
+        )
+
+
+def _lock(application):
+    """Re-read the file inside the transaction, locked where the database can lock a row."""
+    return (
+        Application.objects.select_for_update(of=("self",))
+        .select_related("company__departement", "scheme")
+        .get(pk=application.pk)
+    )
+
+
+def _move(application, actor, action, to_state, reason="", **data):
+    from_state = application.state
+    application.state = to_state
+    application.save()
+    audit.record(
+        application,
+        actor=actor,
+        action=action,
+        from_state=from_state,
+        to_state=to_state,
+        reason=reason,
+        **data,
+    )
+
+
+# --- drafts ---------------------------------------------------------------------------------------
+
+DRAFT_FIELDS = {
+    "declared_headcount",
+    "declared_turnover_cents",
+    "declared_de_minimis_cents",
+    "iban",
+    "account_holder",
+    "provider",
+    "spend_category",
+    "project_description",
+    "planned_spend_cents",
+    "quote",
+    "establishment",
+}
+
+
+def create_draft(owner, scheme, company, establishment=None):
+    if owner.role != Role.OWNER:
+        raise PermissionDenied(
+            "forbidden", "Seul le chef d'entreprise peut déposer une demande pour son entreprise."
+        )
+    if not scheme.is_open():
+        raise Conflict("scheme_closed", "Les demandes pour ce dispositif ne sont pas ouvertes en ce moment.")
+    with transaction.atomic():
+        application = Application.objects.create(
+            scheme=scheme, owner=owner, company=company, establishment=establishment
+        )
+        audit.record(application, actor=owner, action="create", to_state=State.DRAFT)
+    return application
+
+
+def update_draft(owner, application, **fields):
+    """Save what the owner typed so far. Values are checked as they come; nothing is lost on error."""
+    unknown = set(fields) - DRAFT_FIELDS
+    if unknown:
+        raise ServiceError("unknown_field", f"Champ inconnu : {', '.join(sorted(unknown))}.")
+    if application.owner_id != owner.pk:
+        raise PermissionDenied("forbidden", "Vous n'avez pas le droit de modifier ce dossier.")
+    if application.state != State.DRAFT:
+        raise Conflict("not_a_draft", "Ce dossier a déjà été déposé : il ne peut plus être modifié.")
+    if fields.get("iban"):
+        fields["iban"] = clean_iban(fields["iban"])
+    for name in ("declared_headcount", "declared_turnover_cents", "declared_de_minimis_cents"):
+        if fields.get(name) is not None and fields[name] < 0:
+            raise ServiceError("negative_value", "Cette valeur ne peut pas être négative.", name)
+    if fields.get("planned_spend_cents") is not None:
+        if fields["planned_spend_cents"] <= 0:
+            raise ServiceError(
+                "invalid_amount",
+                "Le montant de la dépense doit être supérieur à zéro.",
+                "planned_spend_cents",
+            )
+    category = fields.get("spend_category")
+    if category and category not in application.scheme.spend_categories:
+        raise ServiceError(
+            "category_not_eligible",
+            "Cette catégorie de dépense n'est pas couverte par le dispositif.",
+            "spend_category",
+        )
+    provider = fields.get("provider")
+    if provider is not None and not provider.accredited:
+        raise ServiceError(
+            "provider_not_accredited",
+            f"Le prestataire « {provider.name} » n'est pas habilité : choisissez un prestataire habilité.",
+            "provider",
+        )
+    if fields.get("quote"):
+        clean_pdf(fields["quote"], "quote")
+    with transaction.atomic():
+        application = _lock(application)
+        for name, value in fields.items():
+            setattr(application, name, value)
+        if application.planned_spend_cents:
+            application.amount_cents = application.scheme.voucher_amount_cents(
+                application.planned_spend_cents
+            )
+        application.save()
+    return application
+
+
+def _has_other_open_file(application):
+    return (
+        Application.objects.filter(company_id=application.company_id, state__in=OPEN_STATES)
+        .exclude(pk=application.pk)
+        .exists()
+    )
+
+
+def check_eligibility(application, on=None):
+    """Evaluate the scheme's current rules for this file; shown before submitting, stored at submission."""
+    on = on or timezone.localdate()
+    amount = (
+        application.scheme.voucher_amount_cents(application.planned_spend_cents)
+        if application.planned_spend_cents
+        else None
+    )
+    facts = Facts(
+        company=application.company,
+        on=on,
+        declared_headcount=application.declared_headcount,
+        declared_turnover_cents=application.declared_turnover_cents,
+        declared_de_minimis_cents=application.declared_de_minimis_cents,
+        amount_cents=amount,
+        has_other_open_file=_has_other_open_file(application),
+    )
+    return evaluate(application.scheme.current_rules(), facts)
+
+
+def completeness_errors(application):
+    """What is missing or wrong in the file itself (not eligibility), as ServiceErrors."""
+    scheme = application.scheme
+    errors = []
+    if not application.planned_spend_cents:
+        errors.append(
+            ServiceError("missing", "Indiquez le montant de la dépense prévue (HT).", "planned_spend_cents")
+        )
+    elif application.planned_spend_cents < scheme.min_spend_cents:
+        errors.append(
+            ServiceError(
+                "below_minimum_spend",
+                f"La dépense prévue doit être d'au moins {euros(scheme.min_spend_cents)} HT.",
+                "planned_spend_cents",
+            )
+        )
+    if not application.spend_category:
+        errors.append(ServiceError("missing", "Choisissez la catégorie de dépense.", "spend_category"))
+    if application.provider_id is None:
+        errors.append(
+            ServiceError("missing", "Choisissez le prestataire qui réalisera la prestation.", "provider")
+        )
+    elif not application.provider.accredited:
+        errors.append(
+            ServiceError(
+                "provider_not_accredited",
+                "Ce prestataire n'est plus habilité : choisissez-en un autre.",
+                "provider",
+            )
+        )
+    if not application.quote:
+        errors.append(ServiceError("missing", "Déposez le devis du prestataire (PDF).", "quote"))
+    if scheme.payee == Scheme.Payee.BUSINESS and not application.iban:
+        errors.append(ServiceError("missing", "Indiquez l'IBAN du compte de l'entreprise.", "iban"))
+    return errors
+
+
+def _envelope_for(application, on):
+    region = application.company.region
+    if region is None:
+        return None
+    return Envelope.objects.filter(scheme=application.scheme, region=region, year=on.year).first()
+
+
+def submit(owner, application):
+    """Submit a draft. First-come-first-served: reserve at once, or waitlist with a receipt number."""
+    now = timezone.now()
+    with transaction.atomic():
+        application = _lock(application)
+        _guard(owner, application, "submit")
+        scheme = application.scheme
+        if not scheme.is_open(now):
+            raise Conflict("scheme_closed", "La période de dépôt de ce dispositif est close.")
+        errors = completeness_errors(application)
+        if errors:
+            raise errors[0]
+        results = check_eligibility(application, timezone.localdate(now))
+        if not all_passed(results):
+            failed = [r.message for r in results if r.passed is not True]
+            raise ServiceError(
+                "not_eligible", "Votre demande ne remplit pas toutes les conditions : " + " ".join(failed)
+            )
+        envelope = _envelope_for(application, timezone.localdate(now))
+        if envelope is None:
+            raise Conflict(
+                "no_envelope",
+                "Aucun budget n'est ouvert pour votre région cette année : le dépôt n'est pas possible.",
+            )
+        application.eligibility = [r.as_dict() for r in results]
+        application.rules_version = scheme.rules_version
+        application.amount_cents = scheme.voucher_amount_cents(application.planned_spend_cents)
+        application.envelope = envelope
+        application.submitted_at = now
+        to_state = State.SUBMITTED
+        if scheme.allocation == Scheme.Allocation.FCFS:
+            application.queue_rank = budget.take_receipt_number(envelope.pk)
+            if budget.try_reserve(envelope.pk, application, application.amount_cents):
+                application.reserved_cents = application.amount_cents
+            else:
+                to_state = State.WAITLISTED
+        try:
+            with transaction.atomic():
+                _move(application, owner, "submit", to_state, amount_cents=application.amount_cents)
+        except IntegrityError:
+            raise Conflict(
+                "already_open",
+                "Une autre demande est déjà en cours pour cette entreprise : une seule à la fois est possible.",
+            ) from None
+    _notify_owner_of_submission(application)
+    return application
+
+
+def _notify_owner_of_submission(application):
+    notify(
+        application.owner,
+        f"Votre demande {application.reference} est déposée",
+        "vouchers/emails/submitted.txt",
+        application=application,
+        position=waitlist_position(application),
+    )
+
+
+def waitlist_position(application):
+    """1-based position on the waiting list of its envelope, or None."""
+    if application.state != State.WAITLISTED or application.queue_rank is None:
+        return None
+    ahead = Application.objects.filter(
+        envelope_id=application.envelope_id, state=State.WAITLISTED, queue_rank__lt=application.queue_rank
+    ).count()
+    return ahead + 1
+
+
+def _promote_waitlisted(envelope_id, actor):
+    """Fund waiting files in their order while the budget allows (strict order: no overtaking)."""
+    while True:
+        nxt = (
+            Application.objects.select_for_update()
+            .filter(envelope_id=envelope_id, state=State.WAITLISTED)
+            .order_by("queue_rank", "id")
+            .first()
+        )
+        if nxt is None or not budget.try_reserve(envelope_id, nxt, nxt.amount_cents):
+            return
+        nxt.reserved_cents = nxt.amount_cents
+        _move(nxt, actor, "promote", State.SUBMITTED, reason="Budget libéré : le dossier est financé.")
+        notify(
+            nxt.owner,
+            f"Bonne nouvelle : votre demande {nxt.reference} est financée",
+            "vouchers/emails/promoted.txt",
+            application=nxt,
+        )
+
+
+def _release_all(application, actor):
+    if application.reserved_cents:
+        budget.release(application, application.reserved_cents)
+        application.reserved_cents = 0
+        application.save(update_fields=["reserved_cents", "updated_at"])
+        _promote_waitlisted(application.envelope_id, actor)
+
+
+# --- review ---------------------------------------------------------------------------------------
+
+
+def start_review(advisor, application):
+    with transaction.atomic():
+        application = _lock(application)
+        _guard(advisor, application, "start_review")
+        if application.scheme.allocation == Scheme.Allocation.LOTTERY and not application.is_funded:
+            raise Conflict(
+                "not_drawn", "Ce dossier attend le tirage au sort : il ne peut pas encore être instruit."
+            )
+        application.assigned_advisor = advisor
+        _move(application, advisor, "start_review", State.UNDER_REVIEW)
+    return application
+
+
+def request_info(advisor, application, message):
+    return _ask(advisor, application, message, "request_info", State.INFO_REQUESTED)
+
+
+def request_claim_info(advisor, application, message):
+    return _ask(advisor, application, message, "request_claim_info", State.CLAIM_INFO_REQUESTED)
+
+
+def _ask(advisor, application, message, action, to_state):
+    message = (message or "").strip()
+    if not message:
+        raise ServiceError("missing", "Précisez les informations ou pièces attendues.", "message")
+    with transaction.atomic():
+        application = _lock(application)
+        _guard(advisor, application, action)
+        Message.objects.create(application=application, author=advisor, body=message)
+        _move(application, advisor, action, to_state, reason=message)
+    notify(
+        application.owner,
+        f"Votre dossier {application.reference} : des informations sont demandées",
+        "vouchers/emails/info_requested.txt",
+        application=application,
+        message=message,
+    )
+    return application
+
+
+def answer_info(owner, application, message, attachment=None):
+    return _answer(owner, application, message, attachment, "answer_info", State.UNDER_REVIEW)
+
+
+def answer_claim_info(owner, application, message, attachment=None):
+    return _answer(owner, application, message, attachment, "answer_claim_info", State.CLAIM_UNDER_REVIEW)
+
+
+def _answer(owner, application, message, attachment, action, to_state):
+    message = (message or "").strip()
+    if not message:
+        raise ServiceError("missing", "Écrivez votre réponse au conseiller.", "message")
+    if attachment:
+        clean_pdf(attachment, "attachment")
+    with transaction.atomic():
+        application = _lock(application)
+        _guard(owner, application, action)
+        Message.objects.create(
+            application=application, author=owner, body=message, attachment=attachment or ""
+        )
+        _move(application, owner, action, to_state, reason=message)
+    return application
+
+
+def approve(advisor, application, note=""):
+    """Approve: the reservation becomes a commitment and the voucher is issued."""
+    with transaction.atomic():
+        application = _lock(application)
+        _guard(advisor, application, "approve")
+        if not application.is_funded:
+            raise Conflict(
+                "not_funded", "Ce dossier n'a pas de budget réservé : il ne peut pas être accordé."
+            )
+        budget.commit(application)
+        application.decided_at = timezone.now()
+        application.valid_until = timezone.localdate() + timedelta(days=application.scheme.validity_days)
+        _move(application, advisor, "approve", State.APPROVED, reason=note)
+    notify(
+        application.owner,
+        f"Votre chèque numérique {application.reference} est accordé",
+        "vouchers/emails/approved.txt",
+        application=application,
+    )
+    return application
+
+
+def reject(advisor, application, reason_code, text=""):
+    if reason_code not in RejectionReason.values:
+        raise ServiceError("invalid_reason", "Choisissez un motif de refus dans la liste.", "reason")
+    text = (text or "").strip()
+    if reason_code == RejectionReason.OTHER and not text:
+        raise ServiceError("missing", "Précisez le motif du refus.", "text")
+    reason = RejectionReason(reason_code).label + (f" – {text}" if text else "")
+    with transaction.atomic():
+        application = _lock(application)
+        _guard(advisor, application, "reject")
+        application.decided_at = timezone.now()
+        _move(application, advisor, "reject", State.REJECTED, reason=reason, reason_code=reason_code)
+        _release_all(application, advisor)
+    notify(
+        application.owner,
+        f"Votre demande {application.reference} n'a pas été retenue",
+        "vouchers/emails/rejected.txt",
+        application=application,
+        reason=reason,
+    )
+    return application
+
+
+def withdraw(owner, application, reason=""):
+    with transaction.atomic():
+        application = _lock(application)
+        _guard(owner, application, "withdraw")
+        _move(application, owner, "withdraw", State.WITHDRAWN, reason=reason)
+        _release_all(application, owner)
+    return application
+
+
+# --- claim ----------------------------------------------------------------------------------------
+
+
+def submit_claim(owner, application, invoice, proof_of_payment, invoiced_spend_cents):
+    from tremplin.vouchers.invoices import check_invoice
+
+    with transaction.atomic():
+        application = _lock(application)
+        _guard(owner, application, "submit_claim")
+        if application.valid_until and timezone.localdate() > application.valid_until:
+            raise Conflict(
+                "voucher_expired",
+                f"Votre chèque a expiré le {application.valid_until:%d/%m/%Y} : la demande de paiement n'est plus possible.",
+            )
+        if invoiced_spend_cents is None or invoiced_spend_cents <= 0:
+            raise ServiceError(
+                "invalid_amount", "Le montant facturé doit être supérieur à zéro.", "invoiced_spend_cents"
+            )
+        if invoiced_spend_cents > application.planned_spend_cents:
+            raise ServiceError(
+                "claim_above_voucher",
+                f"Le montant facturé ({euros(invoiced_spend_cents)} HT) dépasse le devis sur lequel le chèque a été "
+                f"accordé ({euros(application.planned_spend_cents)} HT). Vérifiez le montant HT de la facture ; "
+                "si la prestation a changé, écrivez à votre conseiller.",
+                "invoiced_spend_cents",
+            )
+        clean_pdf(invoice, "invoice")
+        clean_pdf(proof_of_payment, "proof_of_payment")
+        payable = min(
+            application.reserved_cents, application.scheme.voucher_amount_cents(invoiced_spend_cents)
+        )
+        if invoiced_spend_cents < application.scheme.min_spend_cents:
+            raise ServiceError(
+                "below_minimum_spend",
+                f"La dépense facturée doit être d'au moins {euros(application.scheme.min_spend_cents)} HT.",
+                "invoiced_spend_cents",
+            )
+        read, flags = check_invoice(invoice, application, invoiced_spend_cents)
+        claim = Claim.objects.create(
+            application=application,
+            invoice=invoice,
+            proof_of_payment=proof_of_payment,
+            invoiced_spend_cents=invoiced_spend_cents,
+            invoice_number=read.get("number", ""),
+            invoice_date=read.get("date"),
+            facturx={k: (str(v) if k == "date" else v) for k, v in read.items()},
+            flags=flags,
+            payable_cents=payable,
+        )
+        _move(application, owner, "submit_claim", State.CLAIM_SUBMITTED, payable_cents=payable, flags=flags)
+    return claim
+
+
+def start_claim_review(advisor, application):
+    with transaction.atomic():
+        application = _lock(application)
+        _guard(advisor, application, "start_claim_review")
+        _move(application, advisor, "start_claim_review", State.CLAIM_UNDER_REVIEW)
+    return application
+
+
+def approve_claim(advisor, application, note=""):
+    with transaction.atomic():
+        application = _lock(application)
+        _guard(advisor, application, "approve_claim")
+        _move(application, advisor, "approve_claim", State.CLAIM_APPROVED, reason=note)
+    return application
+
+
+def mark_paid(manager, application, batch_reference=""):
+    """Record the payment: disburse the payable amount and release the rest of the commitment."""
+    with transaction.atomic():
+        application = _lock(application)
+        _guard(manager, application, "mark_paid")
+        payable = application.claim.payable_cents
+        budget.disburse(application, payable)
+        rest = application.reserved_cents - payable
+        if rest:
+            budget.release(application, rest)
+        application.reserved_cents = payable
+        _move(application, manager, "mark_paid", State.PAID, reason=batch_reference, paid_cents=payable)
+        if rest:
+            _promote_waitlisted(application.envelope_id, manager)
+    notify(
+        application.owner,
+        f"Le paiement de votre chèque {application.reference} est effectué",
+        "vouchers/emails/paid.txt",
+        application=application,
+    )
+    return application
+
+
+def expire(application, actor=None, on=None):
+    """A voucher not claimed by its deadline gives its commitment back. Run by the daily job."""
+    on = on or timezone.localdate()
+    with transaction.atomic():
+        application = _lock(application)
+        if actor is not None:
+            _guard(actor, application, "expire")
+        elif application.state not in TRANSITIONS["expire"][0]:
+            raise Conflict("invalid_transition", "Seul un chèque accordé et non utilisé peut expirer.")
+        if application.valid_until is None or application.valid_until >= on:
+            raise Conflict("not_due", "Ce chèque est encore valable.")
+        _move(
+            application,
+            actor,
+            "expire",
+            State.EXPIRED,
+            reason="Date limite dépassée sans demande de paiement.",
+        )
+        _release_all(application, actor)
+    notify(
+        application.owner,
+        f"Votre chèque {application.reference} a expiré",
+        "vouchers/emails/expired.txt",
+        application=application,
+    )
+    return application
+
+
+def claw_back(manager, application, reason):
+    reason = (reason or "").strip()
+    if not reason:
+        raise ServiceError("missing", "Indiquez le motif du reversement (contrôle, fraude…).", "reason")
+    with transaction.atomic():
+        application = _lock(application)
+        _guard(manager, application, "claw_back")
+        budget.claw_back(application, application.reserved_cents)
+        application.reserved_cents = 0
+        _move(application, manager, "claw_back", State.CLAWED_BACK, reason=reason)
+        _promote_waitlisted(application.envelope_id, manager)
+    notify(
+        application.owner,
+        f"Reversement demandé pour le chèque {application.reference}",
+        "vouchers/emails/clawed_back.txt",
+        application=application,
+        reason=reason,
+    )
+    return application
+
+
+# --- scheduled work ------------------------------------------------------------------------------
+
+
+def expire_due(on=None):
+    on = on or timezone.localdate()
+    due = Application.objects.filter(state=State.APPROVED, valid_until__lt=on).values_list("pk", flat=True)
+    count = 0
+    for pk in list(due):
+        expire(Application(pk=pk), on=on)
+        count += 1
+    return count
+
+
+def send_expiry_reminders(on=None, days_before=(30, 7)):
+    """Remind owners of approved, unclaimed vouchers; at most one reminder per threshold."""
+    on = on or timezone.localdate()
+    sent = 0
+    for days in sorted(days_before):
+        limit = on + timedelta(days=days)
+        qs = Application.objects.filter(
+            state=State.APPROVED, valid_until__lte=limit, valid_until__gte=on
+        ).exclude(reminder_sent_at__date__gte=on - timedelta(days=days_before[0] - days))
+        for application in qs.select_related("owner"):
+            with transaction.atomic():
+                Application.objects.filter(pk=application.pk).update(reminder_sent_at=timezone.now())
+                audit.record(
+                    application,
+                    actor=None,
+                    action="expiry_reminder",
+                    reason=f"J-{(application.valid_until - on).days}",
+                )
+                notify(
+                    application.owner,
+                    f"Votre chèque {application.reference} expire bientôt",
+                    "vouchers/emails/reminder.txt",
+                    application=application,
+                )
+            sent += 1
+    return sent
+
+
+def draw_lottery(manager, scheme, seed=None):
+    """After the window closes: order files by a hash of the published seed, reserve in that order."""
+    if manager.role != Role.MANAGER:
+        raise PermissionDenied("forbidden", "Seul un gestionnaire du programme peut lancer le tirage.")
+    with transaction.atomic():
+        scheme = Scheme.objects.select_for_update().get(pk=scheme.pk)
+        if scheme.allocation != Scheme.Allocation.LOTTERY:
+            raise Conflict(
+                "not_a_lottery", "Ce dispositif attribue ses chèques dans l'ordre d'arrivée, sans tirage."
+            )
+        if scheme.lottery_drawn_at:
+            raise Conflict("already_drawn", "Le tirage de ce dispositif a déjà eu lieu.")
+        if timezone.now() < scheme.window_closes_at:
+            raise Conflict("window_open", "Le tirage a lieu après la clôture des dépôts.")
+        seed = seed or scheme.lottery_seed
+        if not seed:
+            raise ServiceError("missing_seed", "Publiez la graine du tirage avant de le lancer.", "seed")
+        scheme.lottery_seed = seed
+        scheme.lottery_drawn_at = timezone.now()
+        scheme.save(update_fields=["lottery_seed", "lottery_drawn_at"])
+        candidates = list(Application.objects.filter(scheme=scheme, state=State.SUBMITTED, reserved_cents=0))
+        order = sorted(candidates, key=lambda a: lottery_key(seed, a.pk))
+        blocked = set()
+        for rank, application in enumerate(order, start=1):
+            application.queue_rank = rank
+            if application.envelope_id not in blocked and budget.try_reserve(
+                application.envelope_id, application, application.amount_cents
+            ):
+                application.reserved_cents = application.amount_cents
+                application.save()
+                audit.record(
+                    application,
+                    actor=manager,
+                    action="lottery_drawn",
+                    from_state=State.SUBMITTED,
+                    to_state=State.SUBMITTED,
+                    reason=f"Tirage : rang {rank}, financé.",
+                    rank=rank,
+                )
+            else:
+                blocked.add(application.envelope_id)
+                _move(
+                    application,
+                    manager,
+                    "lottery_drawn",
+                    State.WAITLISTED,
+                    reason=f"Tirage : rang {rank}.",
+                    rank=rank,
+                )
+        audit.record(scheme, actor=manager, action="lottery_drawn", reason=f"Graine {seed}", files=len(order))
+    return order
+
+
+def lottery_key(seed, pk):
+    """Anyone holding the published seed and the file numbers can recompute the draw."""
+    return hashlib.sha256(f"{seed}:{pk}".encode()).hexdigest()
