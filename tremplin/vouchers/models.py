@@ -91,7 +91,7 @@ class Application(models.Model):
     submitted_at = models.DateTimeField(null=True, blank=True)
     decided_at = models.DateTimeField(null=True, blank=True)
     valid_until = models.DateField("valable jusqu'au", null=True, blank=True)
-    reminder_sent_at = models.DateTimeField(null=True, blank=True)
+    last_reminder_on = models.DateField("dernier rappel d'échéance", null=True, blank=True)
 
     class Meta:
         verbose_name = "dossier"

@@ -272,44 +272,55 @@ def _envelope_for(application, on):
 
 
 def submit(owner, application):
-    """Submit a draft. First-come-first-served: reserve at once, or waitlist with a receipt number."""
+    """Submit a draft. First-come-first-served: reserve at once, or waitlist with a receipt number.
+
+    Checks that only read run before the write transaction, so the envelope is
+    held for a few statements only; the state is checked again under the lock.
+    """
     now = timezone.now()
+    today = timezone.localdate(now)
+    application = Application.objects.select_related(
+        "company__departement__region", "scheme", "provider"
+    ).get(pk=application.pk)
+    _guard(owner, application, "submit")
+    scheme = application.scheme
+    if not scheme.is_open(now):
+        raise Conflict("scheme_closed", "La période de dépôt de ce dispositif est close.")
+    errors = completeness_errors(application)
+    if errors:
+        raise errors[0]
+    results = check_eligibility(application, today)
+    if not all_passed(results):
+        failed = [r.message for r in results if r.passed is not True]
+        raise ServiceError(
+            "not_eligible", "Votre demande ne remplit pas toutes les conditions : " + " ".join(failed)
+        )
+    envelope = _envelope_for(application, today)
+    if envelope is None:
+        raise Conflict(
+            "no_envelope",
+            "Aucun budget n'est ouvert pour votre région cette année : le dépôt n'est pas possible.",
+        )
+    amount = scheme.voucher_amount_cents(application.planned_spend_cents)
     with transaction.atomic():
-        application = _lock(application)
-        _guard(owner, application, "submit")
-        scheme = application.scheme
-        if not scheme.is_open(now):
-            raise Conflict("scheme_closed", "La période de dépôt de ce dispositif est close.")
-        errors = completeness_errors(application)
-        if errors:
-            raise errors[0]
-        results = check_eligibility(application, timezone.localdate(now))
-        if not all_passed(results):
-            failed = [r.message for r in results if r.passed is not True]
-            raise ServiceError(
-                "not_eligible", "Votre demande ne remplit pas toutes les conditions : " + " ".join(failed)
-            )
-        envelope = _envelope_for(application, timezone.localdate(now))
-        if envelope is None:
-            raise Conflict(
-                "no_envelope",
-                "Aucun budget n'est ouvert pour votre région cette année : le dépôt n'est pas possible.",
-            )
+        locked = _lock(application)
+        _guard(owner, locked, "submit")
+        application = locked
         application.eligibility = [r.as_dict() for r in results]
         application.rules_version = scheme.rules_version
-        application.amount_cents = scheme.voucher_amount_cents(application.planned_spend_cents)
+        application.amount_cents = amount
         application.envelope = envelope
         application.submitted_at = now
         to_state = State.SUBMITTED
         if scheme.allocation == Scheme.Allocation.FCFS:
             application.queue_rank = budget.take_receipt_number(envelope.pk)
-            if budget.try_reserve(envelope.pk, application, application.amount_cents):
-                application.reserved_cents = application.amount_cents
+            if budget.try_reserve(envelope.pk, application, amount):
+                application.reserved_cents = amount
             else:
                 to_state = State.WAITLISTED
         try:
             with transaction.atomic():
-                _move(application, owner, "submit", to_state, amount_cents=application.amount_cents)
+                _move(application, owner, "submit", to_state, amount_cents=amount)
         except IntegrityError:
             raise Conflict(
                 "already_open",
@@ -644,22 +655,26 @@ def expire_due(on=None):
 
 
 def send_expiry_reminders(on=None, days_before=(30, 7)):
-    """Remind owners of approved, unclaimed vouchers; at most one reminder per threshold."""
+    """Remind owners of approved, unclaimed vouchers: once per threshold (30 and 7 days before)."""
     on = on or timezone.localdate()
     sent = 0
     for days in sorted(days_before):
-        limit = on + timedelta(days=days)
-        qs = Application.objects.filter(
-            state=State.APPROVED, valid_until__lte=limit, valid_until__gte=on
-        ).exclude(reminder_sent_at__date__gte=on - timedelta(days=days_before[0] - days))
-        for application in qs.select_related("owner"):
+        due = Application.objects.filter(
+            state=State.APPROVED, valid_until__gte=on, valid_until__lte=on + timedelta(days=days)
+        ).select_related("owner")
+        for application in due:
+            if (
+                application.last_reminder_on
+                and application.last_reminder_on >= application.valid_until - timedelta(days=days)
+            ):
+                continue
             with transaction.atomic():
-                Application.objects.filter(pk=application.pk).update(reminder_sent_at=timezone.now())
+                Application.objects.filter(pk=application.pk).update(last_reminder_on=on)
                 audit.record(
                     application,
                     actor=None,
                     action="expiry_reminder",
-                    reason=f"J-{(application.valid_until - on).days}",
+                    reason=f"Rappel : expiration dans {(application.valid_until - on).days} jours.",
                 )
                 notify(
                     application.owner,

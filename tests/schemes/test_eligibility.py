@@ -1,0 +1,129 @@
+from datetime import date
+
+import pytest
+
+from tests.factories import DEFAULT_RULES, CompanyFactory, SchemeFactory
+from tremplin.registry.models import Company
+from tremplin.schemes.eligibility import Facts, all_passed, evaluate
+from tremplin.schemes.models import EligibilityRule
+
+TODAY = date(2026, 11, 26)
+
+
+def rules():
+    return [EligibilityRule(kind=kind, params=params) for kind, params in DEFAULT_RULES]
+
+
+def company(**kwargs):
+    defaults = dict(
+        siren="732829320",
+        state=Company.State.ACTIVE,
+        headcount_bracket="02",
+        created_on=date(2020, 1, 15),
+        legal_form="5710",
+        naf_code="47.11B",
+    )
+    defaults.update(kwargs)
+    return Company(**defaults)
+
+
+def facts(**kwargs):
+    defaults = dict(
+        company=company(),
+        on=TODAY,
+        declared_headcount=4,
+        declared_turnover_cents=50_000_000,
+        declared_de_minimis_cents=0,
+        amount_cents=250_000,
+    )
+    defaults.update(kwargs)
+    return Facts(**defaults)
+
+
+def verdict(results, kind):
+    return next(r for r in results if r.kind == kind)
+
+
+def test_an_eligible_company_passes_every_rule_with_an_explanation():
+    results = evaluate(rules(), facts())
+    assert all_passed(results)
+    assert len(results) == len(DEFAULT_RULES)
+    assert all(r.message for r in results)
+
+
+@pytest.mark.parametrize(
+    ("change", "kind", "words"),
+    [
+        ({"company": company(state="C")}, "active_in_registry", "cessée"),
+        ({"company": company(headcount_bracket="12")}, "max_headcount_bracket", "20 à 49"),
+        ({"declared_headcount": 11}, "max_declared_headcount", "11 salariés"),
+        ({"declared_turnover_cents": 200_000_000}, "max_turnover", "2\u202f000\u202f000 €"),
+        ({"company": company(created_on=date(2026, 6, 1))}, "min_company_age", "moins de 6 mois"),
+        ({"company": company(legal_form="9220")}, "excluded_legal_forms", "9220"),
+        ({"company": company(legal_form="7210")}, "excluded_legal_forms", "7210"),
+        ({"declared_de_minimis_cents": 29_900_000}, "de_minimis", "300\u202f000 €"),
+        ({"has_other_open_file": True}, "one_open_voucher", "déjà en cours"),
+    ],
+)
+def test_each_rule_fails_with_a_plain_french_reason(change, kind, words):
+    results = evaluate(rules(), facts(**change))
+    result = verdict(results, kind)
+    assert result.passed is False
+    assert words in result.message
+    assert not all_passed(results)
+    # The other rules are still evaluated: the owner sees everything at once.
+    assert sum(r.passed is False for r in results) == 1
+
+
+def test_missing_declarations_are_to_complete_not_failed():
+    results = evaluate(
+        rules(), facts(declared_headcount=None, declared_turnover_cents=None, declared_de_minimis_cents=None)
+    )
+    for kind in ("max_declared_headcount", "max_turnover", "de_minimis"):
+        assert verdict(results, kind).passed is None
+    assert not all_passed(results)
+
+
+def test_headcount_bracket_eleven_is_the_last_one_allowed():
+    assert verdict(
+        evaluate(rules(), facts(company=company(headcount_bracket="11"))), "max_headcount_bracket"
+    ).passed
+    assert verdict(
+        evaluate(rules(), facts(company=company(headcount_bracket="NN"))), "max_headcount_bracket"
+    ).passed
+
+
+def test_company_age_counts_whole_months():
+    just = company(created_on=date(2026, 5, 26))
+    short = company(created_on=date(2026, 5, 27))
+    assert verdict(evaluate(rules(), facts(company=just)), "min_company_age").passed is True
+    assert verdict(evaluate(rules(), facts(company=short)), "min_company_age").passed is False
+
+
+def test_de_minimis_ceiling_includes_this_voucher():
+    at_ceiling = facts(declared_de_minimis_cents=30_000_000 - 250_000)
+    over = facts(declared_de_minimis_cents=30_000_000 - 249_999)
+    assert verdict(evaluate(rules(), at_ceiling), "de_minimis").passed is True
+    assert verdict(evaluate(rules(), over), "de_minimis").passed is False
+
+
+@pytest.mark.django_db
+def test_a_scheme_evaluates_only_its_current_rule_version():
+    scheme = SchemeFactory()
+    EligibilityRule.objects.create(scheme=scheme, version=2, kind="max_declared_headcount", params={"max": 2})
+    assert scheme.current_rules().count() == len(DEFAULT_RULES)
+    scheme.rules_version = 2
+    current = list(scheme.current_rules())
+    assert [r.kind for r in current] == ["max_declared_headcount"]
+    results = evaluate(current, facts(company=CompanyFactory(), declared_headcount=3))
+    assert results[0].passed is False
+
+
+@pytest.mark.parametrize(
+    ("spend", "expected"),
+    [(100_000, 50_000), (400_001, 200_000), (500_000, 250_000), (900_000, 250_000), (1, 0)],
+)
+def test_voucher_amount_is_half_the_spend_rounded_down_and_capped(spend, expected):
+    from tremplin.schemes.models import Scheme
+
+    assert Scheme(cap_cents=250_000).voucher_amount_cents(spend) == expected
