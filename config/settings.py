@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "tremplin.schemes",
     "tremplin.vouchers",
     "tremplin.payments",
+    "tremplin.demo",
 ]
 
 MIDDLEWARE = [
@@ -168,4 +169,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    # factur-x logs an error for every plain PDF; we report our own, specific findings instead.
+    "loggers": {"factur-x": {"level": "CRITICAL", "handlers": [], "propagate": False}},
 }

@@ -53,9 +53,16 @@ def check_invoice(invoice, application, invoiced_spend_cents):
     if xml_bytes is None:
         return {"facturx": False}, []
     try:
-        root = etree.fromstring(xml_bytes)
+        root = etree.fromstring(xml_bytes, parser=_parser())
     except etree.XMLSyntaxError:
         return {"facturx": True, "readable": False}, [UNREADABLE]
+
+    if root.tag != f"{{{NS['rsm']}}}CrossIndustryInvoice":
+        # UBL (XRechnung) or ZUGFeRD 1.0 data: real, but not what we read.
+        return {"facturx": True, "readable": False}, [
+            "Les données électroniques de la facture ne sont pas au format Factur-X (CII) : "
+            "elle doit être vérifiée à la main."
+        ]
 
     flags = []
     read = {"facturx": True, "readable": True}
@@ -80,6 +87,11 @@ class _Unreadable(Exception):
     pass
 
 
+def _parser():
+    # The XML comes from whoever made the invoice: no entities, no DTD, no network.
+    return etree.XMLParser(resolve_entities=False, load_dtd=False, no_network=True)
+
+
 def _read_bytes(upload) -> bytes:
     # The caller saves the same upload right after: put the cursor back where it was.
     position = upload.tell() if hasattr(upload, "tell") else 0
@@ -92,7 +104,9 @@ def _read_bytes(upload) -> bytes:
 def _embedded_xml(pdf_bytes: bytes) -> bytes | None:
     """The CII XML of the PDF, or None for a plain PDF; _Unreadable when it is there but broken."""
     # The XSD is checked separately, so that an invalid file is flagged instead of silently skipped.
-    _filename, xml_bytes = facturx.get_xml_from_pdf(pdf_bytes, check_xsd=False)
+    _filename, xml_bytes = facturx.get_xml_from_pdf(
+        pdf_bytes, check_xsd=False, filenames=sorted(FACTURX_ATTACHMENTS)
+    )
     if xml_bytes:
         return xml_bytes
     # The library skips attachments it cannot parse; an attachment with a Factur-X name that it
