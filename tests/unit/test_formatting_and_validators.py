@@ -8,7 +8,13 @@ from tremplin.core.validators import clean_iban, clean_pdf, clean_siren, clean_s
 
 @pytest.mark.parametrize(
     ("cents", "text"),
-    [(250_000, "2\u202f500 €"), (12_345, "123,45 €"), (0, "0 €"), (-5_000, "-50 €"), (30_000_000, "300\u202f000 €")],
+    [
+        (250_000, "2\u202f500 €"),
+        (12_345, "123,45 €"),
+        (0, "0 €"),
+        (-5_000, "-50 €"),
+        (30_000_000, "300\u202f000 €"),
+    ],
 )
 def test_amounts_are_written_the_french_way(cents, text):
     assert euros(cents) == text
@@ -24,7 +30,14 @@ def test_amounts_typed_by_people_are_read_into_cents(typed, cents):
 
 @pytest.mark.parametrize(
     ("typed", "words"),
-    [("", "Indiquez"), ("-10", "supérieur à zéro"), ("0", "supérieur à zéro"), ("douze", "nombre"), ("1,234", "deux chiffres"), ("NaN", "nombre")],
+    [
+        ("", "Indiquez"),
+        ("-10", "supérieur à zéro"),
+        ("0", "supérieur à zéro"),
+        ("douze", "nombre"),
+        ("1,234", "deux chiffres"),
+        ("NaN", "nombre"),
+    ],
 )
 def test_bad_amounts_are_refused_with_a_reason(typed, words):
     with pytest.raises(ValueError, match=words):

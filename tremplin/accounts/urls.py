@@ -1,2 +1,21 @@
+from django.urls import path
+
+from tremplin.accounts import views
+
 app_name = "accounts"
-urlpatterns = []
+urlpatterns = [
+    path("inscription/", views.signup, name="signup"),
+    path("inscription/envoyee/", views.signup_done, name="signup_done"),
+    path("verification/nouveau-lien/", views.resend_verification, name="resend_verification"),
+    path("verification/<str:token>/", views.verify, name="verify"),
+    path("connexion/", views.LoginView.as_view(), name="login"),
+    path("deconnexion/", views.LogoutView.as_view(), name="logout"),
+    path("mot-de-passe/oublie/", views.PasswordResetView.as_view(), name="password_reset"),
+    path("mot-de-passe/oublie/envoye/", views.PasswordResetDoneView.as_view(), name="password_reset_done"),
+    path(
+        "mot-de-passe/nouveau/<uidb64>/<token>/",
+        views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path("mot-de-passe/modifie/", views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
+]

@@ -1,2 +1,13 @@
+from django.urls import path
+
+from tremplin.core import views
+
 app_name = "core"
-urlpatterns = []
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("verifier-mon-eligibilite/", views.check, name="check"),
+    path("espace/", views.dashboard, name="dashboard"),
+    path("accessibilite/", views.accessibility, name="accessibility"),
+    path("mentions-legales/", views.legal, name="legal"),
+    path("langue/", views.set_language, name="set_language"),
+]

@@ -1,2 +1,14 @@
+from django.urls import path
+
+from tremplin.payments import views
+
 app_name = "payments"
-urlpatterns = []
+urlpatterns = [
+    path("", views.batches, name="batches"),
+    path("lots/nouveau/", views.create, name="create"),
+    path("lots/<int:pk>/", views.batch_detail, name="batch"),
+    path("lots/<int:pk>/virements.xml", views.sepa, name="sepa"),
+    path("lots/<int:pk>/regenerer/", views.regenerate, name="regenerate"),
+    path("lots/<int:pk>/payer/", views.mark_paid, name="mark_paid"),
+    path("lots/<int:pk>/annuler/", views.cancel, name="cancel"),
+]

@@ -1,2 +1,17 @@
+from django.urls import path
+
+from tremplin.vouchers import views
+
 app_name = "vouchers"
-urlpatterns = []
+urlpatterns = [
+    path("", views.application_list, name="list"),
+    path("nouveau/", views.new, name="new"),
+    path("instruction/", views.queue, name="queue"),
+    path("dispositifs/<slug:slug>/", views.scheme, name="scheme"),
+    path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/brouillon/", views.edit, name="edit"),
+    path("<int:pk>/actions/<slug:action>/", views.act, name="act"),
+    path("<int:pk>/pieces/<slug:kind>.pdf", views.document, name="document"),
+    path("<int:pk>/messages/<int:message_pk>/piece-jointe.pdf", views.attachment, name="attachment"),
+    path("<int:pk>/lettre-de-decision.pdf", views.letter, name="letter"),
+]

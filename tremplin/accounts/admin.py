@@ -1,0 +1,100 @@
+from django.contrib import admin, messages
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.db import transaction
+
+from tremplin.accounts.models import ApiToken, User
+from tremplin.core import audit
+
+
+class UserCreationForm(AdminUserCreationForm):
+    class Meta:
+        model = User
+        fields = ["email"]
+
+
+class UserEditForm(UserChangeForm):
+    class Meta:
+        model = User
+        fields = "__all__"
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    add_form = UserCreationForm
+    form = UserEditForm
+    ordering = ["email"]
+    list_display = [
+        "email",
+        "first_name",
+        "last_name",
+        "role",
+        "email_verified",
+        "organisation",
+        "provider",
+        "is_active",
+    ]
+    list_filter = ["role", "email_verified", "is_active", "is_staff", "organisation"]
+    search_fields = ["email", "first_name", "last_name"]
+    list_select_related = ["organisation", "provider"]
+    autocomplete_fields = ["organisation", "provider"]
+    readonly_fields = ["last_login", "date_joined"]
+    fieldsets = [
+        (None, {"fields": ["email", "password"]}),
+        ("Identité", {"fields": ["first_name", "last_name"]}),
+        ("Rôle", {"fields": ["role", "organisation", "provider", "email_verified"]}),
+        ("Droits", {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]}),
+        ("Dates", {"fields": ["last_login", "date_joined"]}),
+    ]
+    add_fieldsets = [
+        (
+            None,
+            {
+                "classes": ["wide"],
+                "fields": [
+                    "email",
+                    "first_name",
+                    "last_name",
+                    "role",
+                    "organisation",
+                    "provider",
+                    "usable_password",
+                    "password1",
+                    "password2",
+                ],
+            },
+        ),
+    ]
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    list_display = ["name", "user", "prefix", "created_at", "last_used_at"]
+    search_fields = ["name", "prefix", "user__email"]
+    list_select_related = ["user"]
+    autocomplete_fields = ["user"]
+    readonly_fields = ["prefix", "created_at", "last_used_at"]
+
+    def get_fields(self, request, obj=None):
+        return ["user", "name"] if obj is None else ["user", "name", "prefix", "created_at", "last_used_at"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [] if obj is None else ["user", "prefix", "created_at", "last_used_at"]
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            return super().save_model(request, obj, form, change)
+        with transaction.atomic():
+            token, raw = ApiToken.issue(obj.user, obj.name)
+            audit.record(token, actor=request.user, action="issue_api_token", user=obj.user_id)
+        # The admin goes on with `obj` (log entry, redirect): make it the saved token.
+        obj.pk, obj.prefix, obj.digest, obj.created_at = (
+            token.pk,
+            token.prefix,
+            token.digest,
+            token.created_at,
+        )
+        messages.warning(
+            request,
+            f"Copiez ce jeton maintenant, il ne sera plus jamais affiché : {raw}",
+        )

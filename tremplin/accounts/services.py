@@ -1,0 +1,118 @@
+"""Every change to an account: sign-up, email verification. One transaction and one audit event each."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.core import signing
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils.translation import gettext_noop
+
+from tremplin.accounts.models import Role, User
+from tremplin.core import audit
+from tremplin.core.errors import Conflict, ServiceError
+from tremplin.core.notifications import notify
+
+VERIFY_SALT = "tremplin.accounts.verify-email"
+VERIFY_MAX_AGE = timedelta(days=3)
+
+# Messages are French; gettext_noop marks them so views can show them translated.
+EMAIL_TAKEN = gettext_noop(
+    "Un compte existe déjà avec cette adresse électronique. Connectez-vous, "
+    "ou choisissez « Mot de passe oublié » si vous ne vous en souvenez plus."
+)
+
+
+def verification_token(user):
+    return signing.TimestampSigner(salt=VERIFY_SALT).sign(str(user.pk))
+
+
+def send_verification(user):
+    """Queue the email with the verification link (valid 3 days)."""
+    url = settings.SITE_ROOT.rstrip("/") + reverse("accounts:verify", args=[verification_token(user)])
+    notify(
+        user,
+        "Tremplin Numérique : confirmez votre adresse électronique",
+        "accounts/emails/verify_email.txt",
+        verify_url=url,
+        valid_days=VERIFY_MAX_AGE.days,
+    )
+
+
+def register_owner(email, password, first_name, last_name):
+    """Create a business owner's account; it can log in once its email address is verified."""
+    email = User.objects.normalize_email(email or "").strip().lower()
+    if User.objects.filter(email__iexact=email).exists():
+        raise ServiceError("email_taken", EMAIL_TAKEN, "email")
+    try:
+        with transaction.atomic():
+            user = User.objects.create_user(
+                email,
+                password,
+                first_name=first_name.strip(),
+                last_name=last_name.strip(),
+                role=Role.OWNER,
+                email_verified=False,
+            )
+            audit.record(user, actor=user, action="register", to_state="unverified", role=Role.OWNER)
+            send_verification(user)
+    except IntegrityError:
+        # Two sign-ups with the same address at the same moment: the unique index decides.
+        raise ServiceError("email_taken", EMAIL_TAKEN, "email") from None
+    return user
+
+
+def resend_verification(email):
+    """Send a new link if an unverified account has this address; say nothing either way."""
+    user = User.objects.filter(
+        email__iexact=(email or "").strip(), email_verified=False, is_active=True
+    ).first()
+    if user is not None:
+        send_verification(user)
+
+
+def verify_email(token):
+    """Mark the address of the token's account as verified and return the account."""
+    try:
+        pk = signing.TimestampSigner(salt=VERIFY_SALT).unsign(token, max_age=VERIFY_MAX_AGE)
+    except signing.SignatureExpired:
+        raise ServiceError(
+            "token_expired",
+            gettext_noop("Ce lien a expiré : il est valable 3 jours. Demandez un nouveau lien ci-dessous."),
+        ) from None
+    except signing.BadSignature:
+        raise ServiceError(
+            "token_invalid",
+            gettext_noop(
+                "Ce lien n'est pas valide. Copiez bien le lien complet reçu par courriel, ou demandez un nouveau lien."
+            ),
+        ) from None
+    with transaction.atomic():
+        user = User.objects.select_for_update().filter(pk=pk, is_active=True).first()
+        if user is None:
+            raise ServiceError(
+                "token_invalid",
+                gettext_noop("Ce lien ne correspond à aucun compte. Créez un compte pour continuer."),
+            )
+        if user.email_verified:
+            raise Conflict(
+                "already_verified",
+                gettext_noop("Votre adresse électronique est déjà vérifiée : connectez-vous."),
+            )
+        _mark_verified(user, actor=user, action="verify_email")
+    return user
+
+
+def verify_by_password_reset(user):
+    """A completed password reset proves the address too: an owner who lost the first link is not stuck."""
+    with transaction.atomic():
+        user = User.objects.select_for_update().get(pk=user.pk)
+        if not user.email_verified:
+            _mark_verified(user, actor=user, action="verify_email_by_password_reset")
+    return user
+
+
+def _mark_verified(user, actor, action):
+    user.email_verified = True
+    user.save(update_fields=["email_verified"])
+    audit.record(user, actor=actor, action=action, from_state="unverified", to_state="verified")

@@ -1,0 +1,116 @@
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
+from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from tremplin.accounts import services
+from tremplin.accounts.forms import (
+    LoginForm,
+    NewPasswordForm,
+    ResendVerificationForm,
+    ResetRequestForm,
+    SignupForm,
+)
+from tremplin.core.errors import Conflict, ServiceError
+
+SESSION_SIGNUP_EMAIL = "signup_email"
+
+
+@login_not_required
+def signup(request):
+    if request.user.is_authenticated:
+        return redirect("core:dashboard")
+    form = SignupForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.register_owner(data["email"], data["password"], data["first_name"], data["last_name"])
+        except ServiceError as error:
+            form.add_error(error.field, _(error.message))
+        else:
+            request.session[SESSION_SIGNUP_EMAIL] = data["email"]
+            return redirect("accounts:signup_done")
+    return render(request, "accounts/signup.html", {"form": form})
+
+
+@login_not_required
+@require_GET
+def signup_done(request):
+    return render(
+        request, "accounts/signup_done.html", {"email": request.session.get(SESSION_SIGNUP_EMAIL, "")}
+    )
+
+
+@login_not_required
+@require_GET
+def verify(request, token):
+    try:
+        user = services.verify_email(token)
+    except Conflict as error:
+        messages.info(request, _(error.message))
+        return redirect("accounts:login")
+    except ServiceError as error:
+        context = {"error": _(error.message), "form": ResendVerificationForm()}
+        return render(request, "accounts/verify_failed.html", context, status=400)
+    # Several backends are configured (axes first): name the one that holds the account.
+    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    request.session.pop(SESSION_SIGNUP_EMAIL, None)
+    messages.success(
+        request, _("Votre adresse électronique est vérifiée. Bienvenue sur Tremplin Numérique !")
+    )
+    return redirect("core:dashboard")
+
+
+@login_not_required
+def resend_verification(request):
+    form = ResendVerificationForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        services.resend_verification(form.cleaned_data["email"])
+        messages.info(
+            request,
+            _(
+                "Si un compte en attente de vérification existe pour cette adresse, nous venons de lui envoyer "
+                "un nouveau lien. Il est valable 3 jours."
+            ),
+        )
+        return redirect("accounts:login")
+    return render(request, "accounts/resend_verification.html", {"form": form})
+
+
+class LoginView(auth_views.LoginView):
+    form_class = LoginForm
+    template_name = "accounts/login.html"
+    redirect_authenticated_user = True
+
+
+class LogoutView(auth_views.LogoutView):
+    def post(self, request, *args, **kwargs):
+        response = super().post(request, *args, **kwargs)
+        messages.info(request, _("Vous êtes déconnecté. À bientôt !"))
+        return response
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    form_class = ResetRequestForm
+    template_name = "accounts/password_reset.html"
+    email_template_name = "accounts/emails/password_reset.txt"
+    subject_template_name = "accounts/emails/password_reset_subject.txt"
+    success_url = reverse_lazy("accounts:password_reset_done")
+
+
+class PasswordResetDoneView(auth_views.PasswordResetDoneView):
+    template_name = "accounts/password_reset_done.html"
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    form_class = NewPasswordForm
+    template_name = "accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("accounts:password_reset_complete")
+
+
+class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
+    template_name = "accounts/password_reset_complete.html"

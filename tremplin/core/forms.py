@@ -1,0 +1,91 @@
+from django import forms
+from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext_lazy as _
+from dsfr.forms import DsfrBaseForm, DsfrBoundField
+
+from tremplin.core.errors import ServiceError
+from tremplin.core.validators import clean_siren_or_siret
+from tremplin.registry.lookup import find_company
+
+
+class BoundField(DsfrBoundField):
+    def build_widget_attrs(self, attrs, widget=None):
+        """Point the input to its error *and* its hint (django-dsfr keeps only the error)."""
+        attrs = super().build_widget_attrs(attrs, widget)
+        described_by = []
+        if self.form.is_bound and self.errors:
+            described_by.append(f"{self.auto_id}-desc-error")
+        if self.help_text:
+            described_by.append(f"{self.id_for_label}_helptext")
+        if described_by:
+            attrs["aria-describedby"] = " ".join(described_by)
+        return attrs
+
+
+class DsfrForm(DsfrBaseForm):
+    """Base of our forms: `{{ form }}` renders them with the DSFR field templates.
+
+    DsfrBaseForm.get_context() warns on every render about its transitional
+    DSFR_MARK_OPTIONAL_FIELDS setting, and our warnings are errors: we skip it and
+    keep the current marking (a "*" on required fields).
+    Mix it in after a Django form: `class LoginForm(AuthenticationForm, DsfrForm)`.
+    """
+
+    bound_field_class = BoundField
+
+    def get_context(self):
+        context = super(DsfrBaseForm, self).get_context()
+        context.setdefault("DSFR_MARK_OPTIONAL_FIELDS", False)
+        return context
+
+
+# The identifier checks live in core.validators with French messages; these markers
+# let makemessages pick them up so gettext() can show them in English too.
+VALIDATOR_MESSAGES = [
+    gettext_noop("Le numéro SIREN doit comporter 9 chiffres."),
+    gettext_noop("Ce numéro SIREN n'existe pas : vérifiez les 9 chiffres (clé de contrôle invalide)."),
+    gettext_noop("Le numéro SIRET doit comporter 14 chiffres."),
+    gettext_noop("Ce numéro SIRET n'existe pas : vérifiez les 14 chiffres (clé de contrôle invalide)."),
+]
+
+
+class QuickCheckForm(DsfrForm):
+    """Anonymous eligibility check: a SIREN or a SIRET, looked up in the registry."""
+
+    siren = forms.CharField(
+        label=_("Numéro SIREN ou SIRET de l'entreprise"),
+        help_text=_(
+            "9 chiffres (SIREN) ou 14 chiffres (SIRET). Vous le trouvez sur vos factures "
+            "ou sur votre extrait Kbis. Exemple : 732 829 320"
+        ),
+        max_length=20,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+        error_messages={"required": _("Indiquez le numéro SIREN ou SIRET de l'entreprise.")},
+    )
+
+    def clean_siren(self):
+        try:
+            siren, _siret = clean_siren_or_siret(self.cleaned_data["siren"], field="siren")
+        except ServiceError as error:
+            raise forms.ValidationError(gettext(error.message), code=error.code) from None
+        company = find_company(siren)
+        if company is None:
+            raise forms.ValidationError(
+                _(
+                    "Nous ne trouvons pas ce numéro dans le répertoire SIRENE. Vérifiez-le sur une facture "
+                    "ou sur l'annuaire des entreprises. Si votre entreprise vient d'être créée, "
+                    "elle apparaîtra dans quelques semaines."
+                ),
+                code="unknown_siren",
+            )
+        if not company.is_active:
+            raise forms.ValidationError(
+                _(
+                    "Cette entreprise est déclarée cessée au répertoire SIRENE : elle ne peut pas "
+                    "recevoir le chèque numérique. Si c'est une erreur, contactez l'Insee pour "
+                    "mettre à jour votre situation."
+                ),
+                code="ceased",
+            )
+        self.company = company
+        return siren

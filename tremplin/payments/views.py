@@ -1,0 +1,165 @@
+"""Payment pages for programme managers: prepare SEPA batches, download them, record the payment."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Count, Sum
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from tremplin.accounts.models import Role
+from tremplin.core.errors import Conflict, PermissionDenied, ServiceError
+from tremplin.payments import services
+from tremplin.payments.forms import CancelBatchForm, CreateBatchForm, MarkPaidForm
+from tremplin.payments.models import PaymentBatch
+from tremplin.schemes.models import Scheme
+from tremplin.vouchers.models import Application, State
+
+PAGE_SIZE = 20
+
+
+def _require(user, *roles):
+    if user.role not in roles:
+        raise DjangoPermissionDenied("Cette page est réservée aux gestionnaires du programme.")
+
+
+def batches(request):
+    _require(request.user, Role.MANAGER, Role.AUDITOR)
+    waiting = (
+        Application.objects.filter(state=State.CLAIM_APPROVED, payment_line__isnull=True)
+        .values("scheme")
+        .annotate(files=Count("pk"), total=Sum("claim__payable_cents"))
+        .order_by("scheme")
+    )
+    schemes = Scheme.objects.in_bulk([row["scheme"] for row in waiting])
+    pending = [
+        {"scheme": schemes[row["scheme"]], "files": row["files"], "total": row["total"]} for row in waiting
+    ]
+    lotteries = Scheme.objects.filter(allocation=Scheme.Allocation.LOTTERY, lottery_drawn_at__isnull=True)
+    qs = (
+        PaymentBatch.objects.select_related("scheme")
+        .annotate(line_count=Count("lines"))
+        .order_by("-created_at", "-id")
+    )
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "payments/batches.html",
+        {
+            "pending": pending,
+            "page_obj": page,
+            "lotteries": lotteries,
+            "can_act": request.user.role == Role.MANAGER,
+        },
+    )
+
+
+@require_POST
+def create(request):
+    _require(request.user, Role.MANAGER)
+    form = CreateBatchForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        return redirect("payments:batches")
+    try:
+        batch = services.create_batch(request.user, form.cleaned_data["scheme"])
+    except PermissionDenied as exc:
+        raise DjangoPermissionDenied(exc.message) from None
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+        return redirect("payments:batches")
+    messages.success(
+        request, "Le lot de virements est prêt. Téléchargez le fichier et transmettez-le à la banque."
+    )
+    return redirect("payments:batch", pk=batch.pk)
+
+
+def _batch(request, pk):
+    return get_object_or_404(PaymentBatch.objects.select_related("scheme", "created_by"), pk=pk)
+
+
+def batch_detail(request, pk, mark_paid_form=None, cancel_form=None, status=200):
+    _require(request.user, Role.MANAGER, Role.AUDITOR)
+    batch = _batch(request, pk)
+    lines = batch.lines.select_related("application__company").order_by("pk")
+    return render(
+        request,
+        "payments/batch.html",
+        {
+            "batch": batch,
+            "lines": lines,
+            "can_act": request.user.role == Role.MANAGER and batch.state == PaymentBatch.State.DRAFT,
+            "mark_paid_form": mark_paid_form or MarkPaidForm(prefix="paid"),
+            "cancel_form": cancel_form or CancelBatchForm(prefix="cancel"),
+        },
+        status=status,
+    )
+
+
+def sepa(request, pk):
+    _require(request.user, Role.MANAGER, Role.AUDITOR)
+    batch = _batch(request, pk)
+    if not batch.xml:
+        messages.error(request, "Le fichier de ce lot n'est pas encore prêt.")
+        return redirect("payments:batch", pk=batch.pk)
+    response = HttpResponse(bytes(batch.xml), content_type="application/xml")
+    response["Content-Disposition"] = f'attachment; filename="{batch.filename}"'
+    return response
+
+
+def _run(request, pk, call, success, form=None, form_name=None):
+    """Call a batch service; show its refusal on the batch page."""
+    _require(request.user, Role.MANAGER)
+    batch = _batch(request, pk)
+    if form is not None and not form.is_valid():
+        return batch_detail(request, pk, **{form_name: form})
+    try:
+        call(batch)
+    except PermissionDenied as exc:
+        raise DjangoPermissionDenied(exc.message) from None
+    except ServiceError as exc:
+        if form is not None:
+            form.add_service_error(exc)
+            return batch_detail(
+                request, pk, **{form_name: form}, status=409 if isinstance(exc, Conflict) else 200
+            )
+        messages.error(request, exc.message)
+        return redirect("payments:batch", pk=batch.pk)
+    messages.success(request, success)
+    return redirect("payments:batch", pk=batch.pk)
+
+
+@require_POST
+def regenerate(request, pk):
+    return _run(
+        request,
+        pk,
+        lambda batch: services.regenerate_xml(request.user, batch),
+        "Le fichier de virements est régénéré avec les coordonnées bancaires à jour.",
+    )
+
+
+@require_POST
+def mark_paid(request, pk):
+    return _run(
+        request,
+        pk,
+        lambda batch: services.mark_batch_paid(request.user, batch),
+        "Le lot est payé : chaque entreprise est prévenue par courriel.",
+        form=MarkPaidForm(request.POST, prefix="paid"),
+        form_name="mark_paid_form",
+    )
+
+
+@require_POST
+def cancel(request, pk):
+    form = CancelBatchForm(request.POST, prefix="cancel")
+    return _run(
+        request,
+        pk,
+        lambda batch: services.cancel_batch(request.user, batch, form.cleaned_data["reason"]),
+        "Le lot est annulé. Ses dossiers pourront entrer dans un nouveau lot.",
+        form=form,
+        form_name="cancel_form",
+    )

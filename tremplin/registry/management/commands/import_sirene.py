@@ -1,0 +1,93 @@
+import csv
+import sys
+import time
+from contextlib import ExitStack
+
+from django.core.management.base import BaseCommand, CommandError
+
+from tremplin.registry import demo
+from tremplin.registry.models import Commune
+from tremplin.registry.reference import load_reference_data
+from tremplin.registry.sirene import (
+    DEFAULT_BATCH_SIZE,
+    SireneFileError,
+    import_establishments,
+    import_legal_units,
+)
+
+SHOWN_ERRORS = 20
+
+
+class Command(BaseCommand):
+    help = (
+        "Importe les fichiers stock SIRENE de l'INSEE (StockUniteLegale, StockEtablissement), "
+        "en CSV ou en ZIP. Une ré-importation met les entreprises à jour."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--unites-legales", metavar="CHEMIN", help="fichier StockUniteLegale (.csv ou .zip)"
+        )
+        parser.add_argument(
+            "--etablissements", metavar="CHEMIN", help="fichier StockEtablissement (.csv ou .zip)"
+        )
+        parser.add_argument(
+            "--demo",
+            action="store_true",
+            help="importer le répertoire de démonstration livré dans data/demo/",
+        )
+        parser.add_argument(
+            "--errors", metavar="CHEMIN", help="écrire les lignes rejetées dans ce fichier CSV"
+        )
+        parser.add_argument("--batch-size", type=int, default=DEFAULT_BATCH_SIZE, help="lignes par lot")
+        parser.add_argument(
+            "--no-progress", action="store_true", help="ne pas afficher la barre de progression"
+        )
+
+    def handle(self, *args, **options):
+        legal_units, establishments = options["unites_legales"], options["etablissements"]
+        if options["demo"]:
+            legal_units, establishments = demo.LEGAL_UNITS, demo.ESTABLISHMENTS
+        if not legal_units and not establishments:
+            raise CommandError("Indiquez --unites-legales, --etablissements ou --demo.")
+        if options["batch_size"] < 1:
+            raise CommandError("--batch-size doit être un entier positif.")
+        if establishments and not Commune.objects.exists():
+            # Without communes the head office's département cannot be resolved.
+            load_reference_data()
+
+        progress = not options["no_progress"] and sys.stderr.isatty()
+        with ExitStack() as stack:
+            error_sink = None
+            if options["errors"]:
+                error_file = stack.enter_context(open(options["errors"], "w", newline="", encoding="utf-8"))
+                writer = csv.writer(error_file)
+                writer.writerow(["fichier", "ligne", "identifiant", "code", "erreur"])
+
+                def error_sink(file_name, error):
+                    writer.writerow([file_name, error.line, error.identifier, error.code, error.message])
+
+            for path, importer in (
+                (legal_units, import_legal_units),
+                (establishments, import_establishments),
+            ):
+                if path:
+                    self._run(importer, path, options, progress, error_sink)
+
+    def _run(self, importer, path, options, progress, error_sink):
+        started = time.monotonic()
+        try:
+            report = importer(
+                path, batch_size=options["batch_size"], progress=progress, error_sink=error_sink
+            )
+        except SireneFileError as exc:
+            raise CommandError(str(exc)) from None
+        elapsed = time.monotonic() - started
+        if options["verbosity"] > 0:
+            style = self.style.WARNING if report.rejected else self.style.SUCCESS
+            self.stdout.write(style(f"{report.summary()} ({elapsed:.1f} s)"))
+        if report.rejected and not options["errors"]:
+            for error in report.errors[:SHOWN_ERRORS]:
+                self.stderr.write(f"  ligne {error.line} [{error.identifier}] : {error.message}")
+            if report.rejected > SHOWN_ERRORS:
+                self.stderr.write(f"  … et {report.rejected - SHOWN_ERRORS} autres (voir --errors).")

@@ -1,0 +1,397 @@
+"""Forms of the voucher pages: they parse what people type; the services decide."""
+
+import re
+
+from django import forms
+from dsfr.forms import DsfrBaseForm
+
+from tremplin.core.errors import ServiceError
+from tremplin.core.formatting import parse_euros
+from tremplin.core.validators import clean_siren_or_siret
+from tremplin.providers.models import Provider
+from tremplin.registry.models import Company, Establishment
+from tremplin.schemes.models import Scheme, SpendCategory
+from tremplin.vouchers.models import RejectionReason
+
+ZERO = re.compile(r"^0+([.,]0*)?$")
+
+
+class EurosField(forms.CharField):
+    """An amount typed in euros ("1 500" or "1 500,50"), cleaned to integer cents."""
+
+    def __init__(self, *, allow_zero=False, **kwargs):
+        self.allow_zero = allow_zero
+        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}))
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value in self.empty_values:
+            return None
+        compact = re.sub(r"[\s\u202f\xa0€]", "", value)
+        if self.allow_zero and ZERO.match(compact):
+            return 0
+        try:
+            return parse_euros(value)
+        except ValueError as exc:
+            raise forms.ValidationError(str(exc), code="invalid_amount") from None
+
+
+def euros_input(cents):
+    """Show cents back in the way people type them: 150050 -> '1 500,50'."""
+    if cents is None:
+        return ""
+    whole, rest = divmod(int(cents), 100)
+    text = f"{whole:,}".replace(",", " ")
+    return f"{text},{rest:02d}" if rest else text
+
+
+class PdfField(forms.FileField):
+    def __init__(self, **kwargs):
+        kwargs.setdefault(
+            "widget", forms.ClearableFileInput(attrs={"class": "fr-upload", "accept": "application/pdf,.pdf"})
+        )
+        super().__init__(**kwargs)
+
+
+class ServiceErrorsMixin:
+    """Put a ServiceError on the form field it names (or on the whole form)."""
+
+    service_fields = {}
+
+    def add_service_error(self, error: ServiceError):
+        name = self.service_fields.get(error.field, error.field)
+        self.add_error(name if name in self.fields else None, error.message)
+
+
+class DsfrForm(ServiceErrorsMixin, DsfrBaseForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field.widget, forms.ClearableFileInput):
+                field.widget.group_class = "fr-upload-group"
+
+
+# --- step 1: who is applying --------------------------------------------------------------------
+
+
+class CompanyLookupForm(DsfrForm):
+    identifier = forms.CharField(
+        label="Numéro SIREN ou SIRET de votre entreprise",
+        help_text="9 chiffres (SIREN) ou 14 chiffres (SIRET). Vous le trouvez sur vos factures ou votre "
+        "extrait Kbis. Exemple : 732 829 320.",
+        max_length=20,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "numeric"}),
+    )
+    scheme = forms.ModelChoiceField(
+        label="Dispositif",
+        queryset=Scheme.objects.none(),
+        empty_label=None,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Choisissez le dispositif.",
+            "invalid_choice": "Ce dispositif n'est pas ouvert.",
+        },
+    )
+    service_fields = {"siren": "identifier", "siret": "identifier"}
+
+    def __init__(self, *args, schemes=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["scheme"].queryset = Scheme.objects.filter(pk__in=[s.pk for s in schemes])
+        if len(schemes) == 1:
+            self.fields["scheme"].initial = schemes[0].pk
+        self.company = None
+        self.establishment = None
+
+    def clean_identifier(self):
+        try:
+            siren, siret = clean_siren_or_siret(self.cleaned_data["identifier"], "identifier")
+        except ServiceError as exc:
+            raise forms.ValidationError(exc.message, code=exc.code) from None
+        company = Company.objects.select_related("departement").filter(siren=siren).first()
+        if company is None:
+            raise forms.ValidationError(
+                "Ce numéro n'est pas dans le répertoire des entreprises (SIRENE). Vérifiez-le sur une facture "
+                "ou votre extrait Kbis. Si votre entreprise vient d'être créée, réessayez dans quelques jours.",
+                code="unknown_siren",
+            )
+        if not company.is_active:
+            raise forms.ValidationError(
+                "Cette entreprise est déclarée cessée au répertoire SIRENE : elle ne peut pas demander le chèque. "
+                "Si c'est une erreur, contactez votre greffe ou l'INSEE.",
+                code="ceased_company",
+            )
+        if siret:
+            establishment = Establishment.objects.filter(siret=siret, company=company).first()
+            if establishment is None:
+                raise forms.ValidationError(
+                    "Nous ne trouvons pas cet établissement (SIRET) dans le répertoire. Indiquez plutôt le SIREN, "
+                    "c'est-à-dire les 9 premiers chiffres.",
+                    code="unknown_siret",
+                )
+            if establishment.state == Establishment.State.CLOSED:
+                raise forms.ValidationError(
+                    "Cet établissement est fermé au répertoire SIRENE. Indiquez le SIRET d'un établissement "
+                    "ouvert, ou simplement le SIREN (9 chiffres).",
+                    code="closed_establishment",
+                )
+            self.establishment = establishment
+        self.company = company
+        return siret or siren
+
+
+# --- the draft ----------------------------------------------------------------------------------
+
+
+class DraftForm(DsfrForm):
+    """Every field is optional: a draft is saved as it is typed. Completeness is checked at submission."""
+
+    declared_headcount = forms.IntegerField(
+        label="Nombre de salariés",
+        help_text="Comptez les salariés en équivalent temps plein. Exemple : 2 salariés à mi-temps = 1.",
+        required=False,
+        min_value=0,
+        max_value=1_000_000,
+        error_messages={
+            "invalid": "Indiquez un nombre entier, par exemple 3.",
+            "min_value": "Le nombre de salariés ne peut pas être négatif.",
+            "max_value": "Ce nombre est trop élevé.",
+        },
+    )
+    declared_turnover = EurosField(
+        label="Chiffre d'affaires du dernier exercice (en euros)",
+        help_text="Le montant hors taxes de votre dernier bilan. Exemple : 180 000.",
+        required=False,
+        allow_zero=True,
+    )
+    declared_de_minimis = EurosField(
+        label="Aides « de minimis » reçues sur les 3 dernières années (en euros)",
+        help_text="Ce sont les petites aides publiques reçues par votre entreprise : le courrier qui vous les "
+        "a accordées dit « aide de minimis ». Additionnez-les. Mettez 0 si vous n'en avez reçu aucune.",
+        required=False,
+        allow_zero=True,
+    )
+    spend_category = forms.ChoiceField(label="Type de dépense", required=False)
+    project_description = forms.CharField(
+        label="Votre projet en quelques phrases",
+        help_text="Exemple : « Créer un site internet pour prendre les commandes de gâteaux en ligne. »",
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    provider = forms.ModelChoiceField(
+        label="Prestataire",
+        help_text="Seuls les prestataires habilités par le programme peuvent être choisis.",
+        queryset=Provider.objects.filter(accredited=True),
+        required=False,
+        empty_label="Choisissez un prestataire",
+        error_messages={"invalid_choice": "Choisissez un prestataire habilité dans la liste."},
+    )
+    planned_spend = EurosField(
+        label="Montant de la dépense prévue (en euros, hors taxes)",
+        help_text="Le montant HT du devis. Exemple : 1 500 ou 1 500,50.",
+        required=False,
+    )
+    quote = PdfField(
+        label="Devis du prestataire",
+        help_text="Au format PDF, 10 Mo au plus.",
+        required=False,
+    )
+    iban = forms.CharField(
+        label="IBAN du compte de l'entreprise",
+        help_text="Il figure sur votre relevé d'identité bancaire (RIB). Exemple : FR76 3000 6000 0112 3456 7890 189.",
+        required=False,
+        max_length=50,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+    account_holder = forms.CharField(
+        label="Titulaire du compte",
+        help_text="Le nom écrit sur le RIB.",
+        required=False,
+        max_length=70,
+    )
+
+    # form field -> update_draft keyword
+    draft_fields = {
+        "declared_headcount": "declared_headcount",
+        "declared_turnover": "declared_turnover_cents",
+        "declared_de_minimis": "declared_de_minimis_cents",
+        "spend_category": "spend_category",
+        "project_description": "project_description",
+        "provider": "provider",
+        "planned_spend": "planned_spend_cents",
+        "quote": "quote",
+        "iban": "iban",
+        "account_holder": "account_holder",
+    }
+    fieldsets = [
+        ("Votre entreprise", ["declared_headcount", "declared_turnover", "declared_de_minimis"]),
+        ("Votre projet", ["spend_category", "project_description", "provider", "planned_spend", "quote"]),
+        ("Le compte à créditer", ["iban", "account_holder"]),
+    ]
+
+    def __init__(self, *args, application, **kwargs):
+        self.application = application
+        self.service_fields = {v: k for k, v in self.draft_fields.items()}
+        kwargs.setdefault(
+            "initial",
+            {
+                "declared_headcount": application.declared_headcount,
+                "declared_turnover": euros_input(application.declared_turnover_cents),
+                "declared_de_minimis": euros_input(application.declared_de_minimis_cents),
+                "spend_category": application.spend_category,
+                "project_description": application.project_description,
+                "provider": application.provider_id,
+                "planned_spend": euros_input(application.planned_spend_cents),
+                "iban": application.iban,
+                "account_holder": application.account_holder,
+            },
+        )
+        super().__init__(*args, **kwargs)
+        labels = dict(SpendCategory.choices)
+        self.fields["spend_category"].choices = [("", "Choisissez le type de dépense")] + [
+            (code, labels.get(code, code)) for code in application.scheme.spend_categories
+        ]
+        if application.scheme.payee != Scheme.Payee.BUSINESS:
+            del self.fields["iban"], self.fields["account_holder"]
+        if application.quote:
+            self.fields[
+                "quote"
+            ].help_text += " Un devis est déjà enregistré : ajoutez un fichier seulement pour le remplacer."
+
+    def get_fieldsets(self):
+        return [
+            (title, [self[name] for name in names if name in self.fields]) for title, names in self.fieldsets
+        ]
+
+    def changed_values(self):
+        """update_draft keywords for the fields sent in this request that are valid."""
+        values = {}
+        for name, key in self.draft_fields.items():
+            if name not in self.fields or name in self.errors:
+                continue
+            if name == "quote":
+                if self.cleaned_data.get("quote"):
+                    values[key] = self.cleaned_data["quote"]
+                continue
+            if self.add_prefix(name) not in self.data:
+                continue
+            value = self.cleaned_data.get(name)
+            if name in ("project_description", "iban", "account_holder", "spend_category"):
+                value = value or ""
+            values[key] = value
+        return values
+
+
+# --- actions on a file ----------------------------------------------------------------------------
+
+
+class ConfirmForm(DsfrForm):
+    """Actions with no input: the button is the confirmation."""
+
+
+class MessageForm(DsfrForm):
+    message = forms.CharField(
+        label="Ce que vous demandez à l'entreprise",
+        help_text="Soyez précis : quelle pièce, quelle information. Exemple : « Le devis n'est pas signé, "
+        "envoyez le devis signé. »",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "Précisez les informations ou pièces attendues."},
+    )
+
+
+class AnswerForm(DsfrForm):
+    message = forms.CharField(
+        label="Votre réponse au conseiller",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "Écrivez votre réponse au conseiller."},
+    )
+    attachment = PdfField(
+        label="Pièce jointe (facultatif)",
+        help_text="Un document au format PDF, 10 Mo au plus.",
+        required=False,
+    )
+
+
+class NoteForm(DsfrForm):
+    note = forms.CharField(
+        label="Note (facultatif)",
+        help_text="Elle reste dans l'historique du dossier.",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class RejectForm(DsfrForm):
+    reason = forms.ChoiceField(
+        label="Motif du refus",
+        choices=[("", "Choisissez un motif")] + list(RejectionReason.choices),
+        error_messages={"required": "Choisissez un motif de refus dans la liste."},
+    )
+    text = forms.CharField(
+        label="Explication pour l'entreprise",
+        help_text="Obligatoire pour « Autre motif ». Écrivez simplement ce qui manque ou ce qui ne va pas.",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class WithdrawForm(DsfrForm):
+    confirm = forms.BooleanField(
+        label="Je confirme que je retire ma demande. Je ne pourrai pas revenir en arrière.",
+        error_messages={"required": "Cochez la case pour confirmer le retrait."},
+    )
+    reason = forms.CharField(label="Pourquoi ? (facultatif)", required=False, max_length=500)
+
+
+class ClaimForm(DsfrForm):
+    invoice = PdfField(
+        label="Facture du prestataire",
+        help_text="Au format PDF, 10 Mo au plus.",
+        error_messages={"required": "Ajoutez la facture au format PDF."},
+    )
+    proof_of_payment = PdfField(
+        label="Justificatif de paiement",
+        help_text="Par exemple le relevé bancaire montrant le paiement, au format PDF, 10 Mo au plus.",
+        error_messages={"required": "Ajoutez le justificatif de paiement au format PDF."},
+    )
+    invoiced_spend = EurosField(
+        label="Montant de la facture (en euros, hors taxes)",
+        help_text="Le total HT écrit sur la facture. Exemple : 1 500 ou 1 500,50.",
+        error_messages={"required": "Indiquez le montant HT de la facture."},
+    )
+    service_fields = {"invoiced_spend_cents": "invoiced_spend"}
+
+
+class ExpireForm(DsfrForm):
+    confirm = forms.BooleanField(
+        label="Je confirme l'expiration de ce chèque : le budget réservé sera libéré.",
+        error_messages={"required": "Cochez la case pour confirmer."},
+    )
+
+
+class ClawBackForm(DsfrForm):
+    reason = forms.CharField(
+        label="Motif du reversement",
+        help_text="Exemple : « Contrôle du 12 mars : prestation non réalisée. »",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Indiquez le motif du reversement (contrôle, fraude…)."},
+    )
+
+
+class StateFilterForm(forms.Form):
+    state = forms.ChoiceField(label="État du dossier", required=False)
+
+    def __init__(self, *args, states, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["state"].choices = [("", "Tous les états")] + list(states)
+        self.fields["state"].widget.attrs["class"] = "fr-select"
+
+
+class LotteryForm(DsfrForm):
+    seed = forms.CharField(
+        label="Graine du tirage",
+        help_text="Le texte publié avant le tirage (par exemple au Journal officiel). Toute personne qui le "
+        "connaît peut refaire le tirage et vérifier le résultat.",
+        max_length=64,
+    )

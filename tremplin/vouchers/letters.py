@@ -1,0 +1,27 @@
+"""The decision letter of a granted voucher, as a PDF made on demand (never stored)."""
+
+from django.template.loader import render_to_string
+from django.utils import timezone
+from weasyprint import HTML
+
+from tremplin.core.models import AuditEvent
+
+
+def render_decision_letter(application) -> bytes:
+    decision = (
+        AuditEvent.objects.for_object(application).filter(action="approve").select_related("actor").last()
+    )
+    advisor = application.assigned_advisor or (decision.actor if decision else None)
+    html = render_to_string(
+        "vouchers/letter.html",
+        {
+            "application": application,
+            "company": application.company,
+            "scheme": application.scheme,
+            "advisor": advisor,
+            "organisation": getattr(advisor, "organisation", None),
+            "decided_on": timezone.localdate(application.decided_at) if application.decided_at else None,
+            "today": timezone.localdate(),
+        },
+    )
+    return HTML(string=html).write_pdf()

@@ -1,0 +1,515 @@
+"""Pages of the voucher files. Thin: parse input, call the service, show its message on the right field."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from tremplin.accounts.models import Role
+from tremplin.core.errors import Conflict, PermissionDenied, ServiceError
+from tremplin.core.models import AuditEvent
+from tremplin.registry.models import NafCode
+from tremplin.schemes.eligibility import BRACKET_LABELS
+from tremplin.schemes.models import Scheme, SpendCategory
+from tremplin.vouchers import forms, services
+from tremplin.vouchers.access import applications_for, get_application_for_user
+from tremplin.vouchers.letters import render_decision_letter
+from tremplin.vouchers.models import Claim, Message, State
+
+PAGE_SIZE = 25
+
+BADGES = {
+    State.DRAFT: "fr-badge--new",
+    State.SUBMITTED: "fr-badge--info",
+    State.WAITLISTED: "fr-badge--warning",
+    State.UNDER_REVIEW: "fr-badge--info",
+    State.INFO_REQUESTED: "fr-badge--warning",
+    State.APPROVED: "fr-badge--success",
+    State.REJECTED: "fr-badge--error",
+    State.CLAIM_SUBMITTED: "fr-badge--info",
+    State.CLAIM_UNDER_REVIEW: "fr-badge--info",
+    State.CLAIM_INFO_REQUESTED: "fr-badge--warning",
+    State.CLAIM_APPROVED: "fr-badge--success",
+    State.PAID: "fr-badge--success",
+    State.EXPIRED: "",
+    State.WITHDRAWN: "",
+    State.CLAWED_BACK: "fr-badge--error",
+}
+
+# What the business owner has to do (or wait for) next, in plain words.
+NEXT_STEPS = {
+    State.DRAFT: "Complétez votre demande puis déposez-la.",
+    State.SUBMITTED: "Un conseiller va examiner votre demande. Vous n'avez rien à faire.",
+    State.WAITLISTED: "Votre demande attend qu'un budget se libère. Nous vous écrirons.",
+    State.UNDER_REVIEW: "Un conseiller examine votre demande. Vous n'avez rien à faire.",
+    State.INFO_REQUESTED: "Le conseiller vous pose une question : répondez-lui.",
+    State.APPROVED: "Faites réaliser la prestation, payez-la, puis demandez le paiement du chèque.",
+    State.REJECTED: "Votre demande n'a pas été retenue. Le motif est indiqué dans le dossier.",
+    State.CLAIM_SUBMITTED: "Un conseiller va vérifier votre facture. Vous n'avez rien à faire.",
+    State.CLAIM_UNDER_REVIEW: "Un conseiller vérifie votre facture. Vous n'avez rien à faire.",
+    State.CLAIM_INFO_REQUESTED: "Le conseiller demande une pièce : répondez-lui.",
+    State.CLAIM_APPROVED: "Le paiement est validé. Le virement va partir.",
+    State.PAID: "Le chèque est payé. Le dossier est terminé.",
+    State.EXPIRED: "Le chèque a expiré sans demande de paiement.",
+    State.WITHDRAWN: "Vous avez retiré cette demande.",
+    State.CLAWED_BACK: "Un reversement vous est demandé : lisez le motif dans le dossier.",
+}
+
+ACTION_LABELS = {
+    "create": "Brouillon créé",
+    "submit": "Demande déposée",
+    "promote": "Financé après la liste d'attente",
+    "start_review": "Instruction commencée",
+    "request_info": "Informations demandées",
+    "answer_info": "Réponse de l'entreprise",
+    "approve": "Chèque accordé",
+    "reject": "Demande refusée",
+    "withdraw": "Demande retirée",
+    "submit_claim": "Demande de paiement déposée",
+    "start_claim_review": "Vérification de la facture commencée",
+    "request_claim_info": "Pièces complémentaires demandées",
+    "answer_claim_info": "Réponse de l'entreprise",
+    "approve_claim": "Paiement validé",
+    "mark_paid": "Paiement effectué",
+    "expire": "Chèque expiré",
+    "claw_back": "Reversement exigé",
+    "lottery_drawn": "Tirage au sort",
+    "expiry_reminder": "Rappel avant expiration envoyé",
+}
+
+# Files an advisor has to act on.
+QUEUE_STATES = [
+    State.SUBMITTED,
+    State.UNDER_REVIEW,
+    State.INFO_REQUESTED,
+    State.CLAIM_SUBMITTED,
+    State.CLAIM_UNDER_REVIEW,
+]
+# Before a decision, the scheme's review time target applies.
+SLA_STATES = {State.SUBMITTED, State.UNDER_REVIEW, State.INFO_REQUESTED}
+
+# The decision letter exists once the voucher has been granted.
+LETTER_STATES = {
+    State.APPROVED,
+    State.CLAIM_SUBMITTED,
+    State.CLAIM_UNDER_REVIEW,
+    State.CLAIM_INFO_REQUESTED,
+    State.CLAIM_APPROVED,
+    State.PAID,
+    State.EXPIRED,
+    State.CLAWED_BACK,
+}
+
+# action -> (form, title, button label, call)
+ACTIONS = {
+    "start_review": (
+        forms.ConfirmForm,
+        "Commencer l'instruction",
+        "Je prends ce dossier",
+        lambda user, app, data: services.start_review(user, app),
+    ),
+    "request_info": (
+        forms.MessageForm,
+        "Demander des informations",
+        "Envoyer la demande",
+        lambda user, app, data: services.request_info(user, app, data["message"]),
+    ),
+    "answer_info": (
+        forms.AnswerForm,
+        "Répondre au conseiller",
+        "Envoyer ma réponse",
+        lambda user, app, data: services.answer_info(user, app, data["message"], data.get("attachment")),
+    ),
+    "approve": (
+        forms.NoteForm,
+        "Accorder le chèque",
+        "Accorder le chèque",
+        lambda user, app, data: services.approve(user, app, data.get("note", "")),
+    ),
+    "reject": (
+        forms.RejectForm,
+        "Refuser la demande",
+        "Refuser la demande",
+        lambda user, app, data: services.reject(user, app, data["reason"], data.get("text", "")),
+    ),
+    "withdraw": (
+        forms.WithdrawForm,
+        "Retirer ma demande",
+        "Retirer ma demande",
+        lambda user, app, data: services.withdraw(user, app, data.get("reason", "")),
+    ),
+    "submit_claim": (
+        forms.ClaimForm,
+        "Demander le paiement du chèque",
+        "Envoyer ma demande de paiement",
+        lambda user, app, data: services.submit_claim(
+            user, app, data["invoice"], data["proof_of_payment"], data["invoiced_spend"]
+        ),
+    ),
+    "start_claim_review": (
+        forms.ConfirmForm,
+        "Vérifier la demande de paiement",
+        "Je vérifie cette demande",
+        lambda user, app, data: services.start_claim_review(user, app),
+    ),
+    "request_claim_info": (
+        forms.MessageForm,
+        "Demander des pièces complémentaires",
+        "Envoyer la demande",
+        lambda user, app, data: services.request_claim_info(user, app, data["message"]),
+    ),
+    "answer_claim_info": (
+        forms.AnswerForm,
+        "Répondre au conseiller",
+        "Envoyer ma réponse",
+        lambda user, app, data: services.answer_claim_info(
+            user, app, data["message"], data.get("attachment")
+        ),
+    ),
+    "approve_claim": (
+        forms.NoteForm,
+        "Valider le paiement",
+        "Valider le paiement",
+        lambda user, app, data: services.approve_claim(user, app, data.get("note", "")),
+    ),
+    "expire": (
+        forms.ExpireForm,
+        "Constater l'expiration",
+        "Faire expirer le chèque",
+        lambda user, app, data: services.expire(app, actor=user),
+    ),
+    "claw_back": (
+        forms.ClawBackForm,
+        "Exiger un reversement",
+        "Exiger le reversement",
+        lambda user, app, data: services.claw_back(user, app, data["reason"]),
+    ),
+}
+
+SUCCESS = {
+    "start_review": "Le dossier est à vous : vous pouvez l'instruire.",
+    "request_info": "Votre demande d'informations est envoyée à l'entreprise.",
+    "answer_info": "Votre réponse est envoyée au conseiller.",
+    "approve": "Le chèque est accordé. L'entreprise est prévenue par courriel.",
+    "reject": "La demande est refusée. L'entreprise est prévenue par courriel.",
+    "withdraw": "Votre demande est retirée.",
+    "submit_claim": "Votre demande de paiement est envoyée. Un conseiller va vérifier votre facture.",
+    "start_claim_review": "Vous vérifiez cette demande de paiement.",
+    "request_claim_info": "Votre demande de pièces est envoyée à l'entreprise.",
+    "answer_claim_info": "Votre réponse est envoyée au conseiller.",
+    "approve_claim": "Le paiement est validé : il partira dans le prochain lot de virements.",
+    "expire": "Le chèque a expiré : son budget est libéré.",
+    "claw_back": "Le reversement est enregistré.",
+}
+
+
+def _require_role(user, *roles):
+    if user.role not in roles:
+        raise DjangoPermissionDenied("Cette page n'est pas accessible avec votre profil.")
+
+
+def _decorate(applications):
+    for app in applications:
+        app.badge_class = BADGES.get(app.state, "")
+        app.next_step = NEXT_STEPS.get(app.state, "")
+    return applications
+
+
+# --- lists ----------------------------------------------------------------------------------------
+
+
+def application_list(request):
+    qs = applications_for(request.user).order_by("-created_at", "-id")
+    is_owner = request.user.role == Role.OWNER
+    filter_form = forms.StateFilterForm(request.GET or None, states=State.choices)
+    if filter_form.is_valid() and filter_form.cleaned_data["state"]:
+        qs = qs.filter(state=filter_form.cleaned_data["state"])
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    _decorate(page.object_list)
+    return render(
+        request,
+        "vouchers/list.html",
+        {
+            "page_obj": page,
+            "filter_form": filter_form,
+            "is_owner": is_owner,
+            "can_apply": is_owner and Scheme.objects.filter(**_open_filter()).exists(),
+        },
+    )
+
+
+def queue(request):
+    _require_role(request.user, Role.ADVISOR)
+    states = [(s.value, s.label) for s in QUEUE_STATES]
+    filter_form = forms.StateFilterForm(request.GET or None, states=states)
+    qs = applications_for(request.user).filter(
+        Q(state=State.SUBMITTED, reserved_cents__gt=0) | Q(state__in=QUEUE_STATES[1:])
+    )
+    if filter_form.is_valid() and filter_form.cleaned_data["state"]:
+        qs = qs.filter(state=filter_form.cleaned_data["state"])
+    page = Paginator(qs.order_by("submitted_at", "id"), PAGE_SIZE).get_page(request.GET.get("page"))
+    today = timezone.localdate()
+    for app in _decorate(page.object_list):
+        app.age_days = (today - timezone.localdate(app.submitted_at)).days if app.submitted_at else 0
+        app.overdue = app.state in SLA_STATES and app.age_days > app.scheme.review_sla_days
+    return render(request, "vouchers/queue.html", {"page_obj": page, "filter_form": filter_form})
+
+
+# --- new file and draft ---------------------------------------------------------------------------
+
+
+def _open_filter():
+    now = timezone.now()
+    return {"window_opens_at__lte": now, "window_closes_at__gt": now}
+
+
+@require_http_methods(["GET", "POST"])
+def new(request):
+    _require_role(request.user, Role.OWNER)
+    schemes = list(Scheme.objects.filter(**_open_filter()).order_by("window_closes_at", "pk"))
+    form = forms.CompanyLookupForm(request.POST or None, schemes=schemes)
+    company = None
+    if request.method == "POST":
+        valid = form.is_valid()
+        company = form.company
+        if valid and request.POST.get("confirm"):
+            try:
+                application = services.create_draft(
+                    request.user, form.cleaned_data["scheme"], company, form.establishment
+                )
+            except ServiceError as exc:
+                form.add_service_error(exc)
+            else:
+                messages.success(request, "Votre brouillon est créé. Il s'enregistre au fur et à mesure.")
+                return redirect("vouchers:edit", pk=application.pk)
+    context = {"form": form, "company": company, "schemes": schemes}
+    if company is not None:
+        company.head_office = form.establishment or company.establishments.filter(is_head_office=True).first()
+        naf = NafCode.objects.filter(code=company.naf_code).first()
+        context["naf_label"] = naf.label if naf else ""
+        context["bracket_label"] = BRACKET_LABELS.get(company.headcount_bracket, "")
+    return render(request, "vouchers/new.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def edit(request, pk):
+    _require_role(request.user, Role.OWNER)
+    application = get_application_for_user(request.user, pk)
+    if application.state != State.DRAFT:
+        messages.info(request, "Cette demande est déjà déposée : elle ne peut plus être modifiée.")
+        return redirect("vouchers:detail", pk=application.pk)
+    autosave = request.headers.get("X-Autosave") == "1"
+    submitting = request.POST.get("_action") == "submit"
+    if request.method == "POST":
+        form = forms.DraftForm(request.POST, request.FILES, application=application)
+        form.is_valid()
+        application = _save_valid_fields(request.user, application, form)
+        if autosave:
+            return JsonResponse(
+                {
+                    "saved_at": timezone.localtime().strftime("%H:%M"),
+                    "errors": {name: [str(e) for e in errs] for name, errs in form.errors.items()},
+                }
+            )
+        if not form.errors and submitting:
+            try:
+                application = services.submit(request.user, application)
+            except ServiceError as exc:
+                form.add_service_error(exc)
+            else:
+                return redirect("vouchers:detail", pk=application.pk)
+        if not form.errors:
+            messages.success(request, "Votre brouillon est enregistré.")
+            return redirect("vouchers:edit", pk=application.pk)
+    else:
+        form = forms.DraftForm(application=application)
+    return render(
+        request,
+        "vouchers/edit.html",
+        {
+            "application": application,
+            "form": form,
+            "eligibility": services.check_eligibility(application),
+            "missing": services.completeness_errors(application),
+        },
+    )
+
+
+def _save_valid_fields(owner, application, form):
+    """Save every valid field; a field the service refuses gets its message and is left out."""
+    values = form.changed_values()
+    while values:
+        try:
+            return services.update_draft(owner, application, **values)
+        except ServiceError as exc:
+            form.add_service_error(exc)
+            if exc.field not in values:
+                break
+            values.pop(exc.field)
+    return application
+
+
+# --- one file -------------------------------------------------------------------------------------
+
+
+def detail(request, pk):
+    application = get_application_for_user(request.user, pk)
+    return _render_detail(request, application)
+
+
+def _render_detail(request, application, bound=None, status=200):
+    """The file page; `bound` = (action, form) re-shown with its errors."""
+    action_forms = []
+    for action in services.allowed_actions(request.user, application):
+        if action not in ACTIONS:
+            continue
+        form_class, title, button, _call = ACTIONS[action]
+        if bound and bound[0] == action:
+            form = bound[1]
+        else:
+            form = form_class(prefix=action)
+        action_forms.append({"action": action, "form": form, "title": title, "button": button})
+    # A refused action whose form is no longer offered (the file moved on): say why at the top.
+    refused = []
+    if bound and bound[0] not in {item["action"] for item in action_forms}:
+        refused = [error for errors in bound[1].errors.values() for error in errors]
+    claim = Claim.objects.filter(application=application).first()
+    events = AuditEvent.objects.for_object(application).select_related("actor")
+    labels = dict(State.choices)
+    for event in events:
+        event.label = ACTION_LABELS.get(event.action, event.action)
+        event.from_label = labels.get(event.from_state, "")
+        event.to_label = labels.get(event.to_state, "")
+    return render(
+        request,
+        "vouchers/detail.html",
+        {
+            "application": application,
+            "badge_class": BADGES.get(application.state, ""),
+            "next_step": NEXT_STEPS.get(application.state, "") if request.user.role == Role.OWNER else "",
+            "position": services.waitlist_position(application),
+            "claim": claim,
+            "messages_exchanged": Message.objects.filter(application=application).select_related("author"),
+            "events": events,
+            "action_forms": action_forms,
+            "refused": refused,
+            "has_letter": application.state in LETTER_STATES,
+            "is_owner": application.owner_id == request.user.pk,
+            "category_label": dict(SpendCategory.choices).get(
+                application.spend_category, application.spend_category
+            ),
+        },
+        status=status,
+    )
+
+
+@require_POST
+def act(request, pk, action):
+    if action not in ACTIONS:
+        raise Http404("Action inconnue.")
+    application = get_application_for_user(request.user, pk)
+    form_class, _title, _button, call = ACTIONS[action]
+    form = form_class(request.POST, request.FILES, prefix=action)
+    if not form.is_valid():
+        return _render_detail(request, application, bound=(action, form))
+    try:
+        call(request.user, application, form.cleaned_data)
+    except PermissionDenied as exc:
+        raise DjangoPermissionDenied(exc.message) from None
+    except ServiceError as exc:
+        form.add_service_error(exc)
+        return _render_detail(
+            request, application, bound=(action, form), status=409 if isinstance(exc, Conflict) else 200
+        )
+    messages.success(request, SUCCESS[action])
+    return redirect("vouchers:detail", pk=application.pk)
+
+
+# --- documents ------------------------------------------------------------------------------------
+
+DOCUMENTS = {
+    "devis": ("quote", "devis"),
+    "facture": ("invoice", "facture"),
+    "justificatif": ("proof_of_payment", "justificatif-de-paiement"),
+}
+
+
+def document(request, pk, kind):
+    """Serve a file's PDF after checking access: uploads are never public media URLs."""
+    if kind not in DOCUMENTS:
+        raise Http404("Document inconnu.")
+    application = get_application_for_user(request.user, pk)
+    field, name = DOCUMENTS[kind]
+    owner = application if field == "quote" else Claim.objects.filter(application=application).first()
+    upload = getattr(owner, field, None) if owner is not None else None
+    if not upload:
+        raise Http404("Ce document n'a pas été déposé.")
+    return _pdf_response(upload, f"{name}-{application.reference}.pdf")
+
+
+def attachment(request, pk, message_pk):
+    application = get_application_for_user(request.user, pk)
+    message = get_object_or_404(Message, application=application, pk=message_pk)
+    if not message.attachment:
+        raise Http404("Ce message n'a pas de pièce jointe.")
+    return _pdf_response(message.attachment, f"piece-jointe-{application.reference}-{message.pk}.pdf")
+
+
+def _pdf_response(upload, filename):
+    try:
+        handle = upload.open("rb")
+    except FileNotFoundError:
+        raise Http404("Le fichier est introuvable.") from None
+    return FileResponse(handle, as_attachment=True, filename=filename, content_type="application/pdf")
+
+
+def letter(request, pk):
+    application = get_application_for_user(request.user, pk)
+    if application.state not in LETTER_STATES:
+        raise Http404("La lettre de décision n'existe que pour un chèque accordé.")
+    response = HttpResponse(render_decision_letter(application), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="decision-{application.reference}.pdf"'
+    return response
+
+
+# --- scheme page (lottery draw) -------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def scheme(request, slug):
+    _require_role(request.user, Role.MANAGER, Role.AUDITOR)
+    obj = get_object_or_404(Scheme, slug=slug)
+    can_draw = (
+        request.user.role == Role.MANAGER
+        and obj.allocation == Scheme.Allocation.LOTTERY
+        and obj.lottery_drawn_at is None
+        and timezone.now() >= obj.window_closes_at
+    )
+    form = forms.LotteryForm(request.POST or None, initial={"seed": obj.lottery_seed}, prefix="draw")
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            drawn = services.draw_lottery(request.user, obj, form.cleaned_data["seed"])
+        except PermissionDenied as exc:
+            raise DjangoPermissionDenied(exc.message) from None
+        except ServiceError as exc:
+            form.add_service_error(exc)
+            status = 409 if isinstance(exc, Conflict) else 200
+        else:
+            messages.success(request, f"Le tirage est fait : {len(drawn)} dossier(s) classé(s).")
+            return redirect("vouchers:scheme", slug=obj.slug)
+    return render(
+        request,
+        "vouchers/scheme.html",
+        {
+            "scheme": obj,
+            "envelopes": obj.envelopes.select_related("region").order_by("year", "region__name"),
+            "can_draw": can_draw,
+            "form": form,
+        },
+        status=status,
+    )
