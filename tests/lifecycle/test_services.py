@@ -17,6 +17,7 @@ from tests.factories import (
 )
 from tremplin.core.errors import Conflict, PermissionDenied, ServiceError
 from tremplin.core.models import AuditEvent
+from tremplin.payments import services as payments
 from tremplin.schemes.budget import ledger_totals
 from tremplin.schemes.models import Scheme
 from tremplin.vouchers import services
@@ -58,6 +59,12 @@ def claim_approved(envelope, advisor, invoiced=300_000):
     return services.approve_claim(advisor, app)
 
 
+def pay(manager, app):
+    batch = payments.create_batch(manager, app.scheme)
+    payments.mark_batch_paid(manager, batch)
+    app.refresh_from_db()
+
+
 def check_ledger(envelope):
     envelope.refresh_from_db()
     assert ledger_totals(envelope.pk) == {
@@ -69,7 +76,7 @@ def check_ledger(envelope):
 
 def test_a_file_goes_from_draft_to_paid_with_an_audit_event_per_step(envelope, advisor, manager):
     app = claim_approved(envelope, advisor, invoiced=300_000)
-    services.mark_paid(manager, app, "LOT-1")
+    pay(manager, app)
 
     app.refresh_from_db()
     assert app.state == State.PAID
@@ -87,6 +94,7 @@ def test_a_file_goes_from_draft_to_paid_with_an_audit_event_per_step(envelope, a
         "submit_claim",
         "start_claim_review",
         "approve_claim",
+        "add_to_payment_batch",
         "mark_paid",
     ]
     assert steps[-1][1] == State.PAID
@@ -242,7 +250,7 @@ def test_owners_are_reminded_once_before_expiry(envelope, advisor, django_captur
 
 def test_clawback_returns_the_paid_amount_to_the_envelope(envelope, advisor, manager):
     app = claim_approved(envelope, advisor)
-    services.mark_paid(manager, app)
+    pay(manager, app)
     with pytest.raises(ServiceError):
         services.claw_back(manager, app, "")
     services.claw_back(manager, app, "Prestation non réalisée (contrôle sur place).")
@@ -253,9 +261,12 @@ def test_clawback_returns_the_paid_amount_to_the_envelope(envelope, advisor, man
     check_ledger(envelope)
 
 
-def test_paying_twice_is_refused(envelope, advisor, manager):
+def test_a_claim_is_paid_only_through_a_batch_and_only_once(envelope, advisor, manager):
     app = claim_approved(envelope, advisor)
-    services.mark_paid(manager, app)
+    with pytest.raises(Conflict) as exc:
+        services.mark_paid(manager, app)
+    assert exc.value.code == "not_in_batch"
+    pay(manager, app)
     with pytest.raises(Conflict):
         services.mark_paid(manager, app)
     assert app.ledger.filter(kind="disburse").count() == 1

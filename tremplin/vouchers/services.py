@@ -142,6 +142,17 @@ def create_draft(owner, scheme, company, establishment=None):
         )
     if not scheme.is_open():
         raise Conflict("scheme_closed", "Les demandes pour ce dispositif ne sont pas ouvertes en ce moment.")
+    if not company.is_active:
+        raise ServiceError(
+            "company_ceased",
+            "Cette entreprise est déclarée cessée au répertoire SIRENE : elle ne peut pas demander le chèque.",
+            "siren",
+        )
+    if Application.objects.filter(company=company, state__in=OPEN_STATES).exists():
+        raise Conflict(
+            "already_open",
+            "Une demande est déjà en cours pour cette entreprise : une seule à la fois est possible.",
+        )
     with transaction.atomic():
         application = Application.objects.create(
             scheme=scheme, owner=owner, company=company, establishment=establishment
@@ -566,6 +577,12 @@ def approve_claim(advisor, application, note=""):
         application = _lock(application)
         _guard(advisor, application, "approve_claim")
         _move(application, advisor, "approve_claim", State.CLAIM_APPROVED, reason=note)
+    notify(
+        application.owner,
+        f"Votre demande de paiement {application.reference} est validée",
+        "vouchers/emails/claim_approved.txt",
+        application=application,
+    )
     return application
 
 
@@ -574,6 +591,9 @@ def mark_paid(manager, application, batch_reference=""):
     with transaction.atomic():
         application = _lock(application)
         _guard(manager, application, "mark_paid")
+        if not hasattr(application, "payment_line"):
+            # Money only leaves through a SEPA file, so a claim is never paid outside a batch.
+            raise Conflict("not_in_batch", "Ce dossier doit d'abord être mis dans un lot de virements.")
         payable = application.claim.payable_cents
         budget.disburse(application, payable)
         rest = application.reserved_cents - payable
