@@ -163,12 +163,15 @@ def test_it_reports_invalid_sirets(tmp_path, companies):
             establishment(SIRENS[0], nic=bad_nic),
             establishment(SIRENS[1], siret=SIRENS[2] + head_office_nic(SIRENS[2])),
             establishment(SIRENS[3]),
+            # The NIC makes the 14 digits pass the Luhn check, but the SIREN itself fails it.
+            establishment("732829321"),
         ],
     )
 
     assert codes(report) == [
         (SIRENS[0] + bad_nic, "bad_checksum"),
         (SIRENS[2] + head_office_nic(SIRENS[2]), "bad_siret"),
+        ("732829321" + head_office_nic("732829321"), "bad_checksum"),
     ]
     assert list(Establishment.objects.values_list("company__siren", flat=True)) == [SIRENS[3]]
 

@@ -6,21 +6,19 @@ from django.core.files.base import ContentFile
 
 HTML = """<html lang="fr"><head><style>
 body {{ font-family: 'DejaVu Sans', sans-serif; font-size: 11pt; margin: 2cm; }}
-h1 {{ font-size: 16pt; }} td {{ padding: 4px 8px; border-bottom: 1px solid #ccc; }}
+h1 {{ font-size: 16pt; }}
 </style></head><body>
-<h1>{title}</h1><p>{issuer}</p><p>Client : {client}</p>
-<table><tr><td>{line}</td><td>{amount}</td></tr></table>
+<h1>{title}</h1>
 <p>Document de démonstration – Tremplin Numérique.</p></body></html>"""
 
 
 @cache
-def _pdf(title, issuer, client, line, amount):
+def _pdf(title):
     from weasyprint import HTML as Html
 
-    return Html(
-        string=HTML.format(title=title, issuer=issuer, client=client, line=line, amount=amount)
-    ).write_pdf()
+    return Html(string=HTML.format(title=title)).write_pdf()
 
 
-def demo_pdf(name, title, issuer, client, line, amount):
-    return ContentFile(_pdf(title, issuer, client, line, amount), name=name)
+def demo_pdf(name, title):
+    """One rendering per kind of document: the demo needs real PDFs, not distinct ones."""
+    return ContentFile(_pdf(title), name=name)

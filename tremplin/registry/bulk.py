@@ -12,6 +12,10 @@ from django.db import connection, models
 def _adapter(field):
     if isinstance(field, models.CharField | models.IntegerField | models.BooleanField | models.ForeignKey):
         return None  # the database driver takes these values as they are
+    if isinstance(field, models.DateTimeField):
+        return connection.ops.adapt_datetimefield_value
+    if isinstance(field, models.DateField):
+        return connection.ops.adapt_datefield_value
     return lambda value: field.get_db_prep_save(value, connection)
 
 

@@ -127,8 +127,7 @@ ETABLISSEMENT_COLUMNS = [
     "activitePrincipaleNAF25Etablissement",
 ]
 
-# The columns we read. activitePrincipaleNAF25UniteLegale is read when present
-# but not required: stock files before December 2025 do not have it.
+# The columns we read; a file without one of them is refused.
 UNITE_LEGALE_REQUIRED = [
     "siren",
     "statutDiffusionUniteLegale",
@@ -171,6 +170,10 @@ ETABLISSEMENT_REQUIRED = [
     "nomenclatureActivitePrincipaleEtablissement",
 ]
 
+# Read when present: stock files before December 2025 have no NAF 2025 column.
+UNITE_LEGALE_OPTIONAL = ["activitePrincipaleNAF25UniteLegale"]
+ETABLISSEMENT_OPTIONAL = ["indiceRepetitionEtablissement"]
+
 NOT_DIFFUSED = "[ND]"
 NAF_REV2 = "NAFRev2"
 HEADCOUNT_BRACKETS = {
@@ -194,6 +197,8 @@ HEADCOUNT_BRACKETS = {
 # "N" (non diffusible) was replaced by "P" in 2023; both hide the same fields.
 DIFFUSION_STATUSES = {"O": Diffusion.PUBLIC, "P": Diffusion.PARTIAL, "N": Diffusion.PARTIAL}
 BOOLEANS = {"true": True, "false": False}
+COMPANY_STATES = frozenset(Company.State.values)
+ESTABLISHMENT_STATES = frozenset(Establishment.State.values)
 STREET_TYPES = {
     "ALL": "ALLEE",
     "AV": "AVENUE",
@@ -387,10 +392,10 @@ def parse_timestamp(value):
         return None
 
 
-def check_siren(value):
+def check_siren(value, checksum=True):
     if not (len(value) == 9 and value.isdigit()):
         raise RowRejected("bad_siren", f"SIREN invalide : « {value} » (9 chiffres attendus)")
-    if not siren_checker.is_valid(value):
+    if checksum and not siren_checker.is_valid(value):
         raise RowRejected("bad_checksum", f"SIREN invalide : « {value} » (clé de contrôle incorrecte)")
     return value
 
@@ -454,7 +459,7 @@ def parse_legal_unit(get, has):
         "category": fit(get("categorieEntreprise"), 3),
         "state": parse_choice(
             get("etatAdministratifUniteLegale"),
-            Company.State.values,
+            COMPANY_STATES,
             "etatAdministratifUniteLegale",
             code="unknown_state",
         ),
@@ -484,7 +489,7 @@ def street_of(get, has):
 
 def parse_establishment(get, has):
     """Field values for Establishment (plus "siren", the company) from one StockEtablissement row."""
-    siren = check_siren(get("siren"))
+    siren = check_siren(get("siren"), checksum=False)  # the SIRET check below covers the SIREN's
     nic = get("nic")
     if not (len(nic) == 5 and nic.isdigit()):
         raise RowRejected("bad_siret", f"NIC invalide : « {nic} » (5 chiffres attendus)")
@@ -498,7 +503,7 @@ def parse_establishment(get, has):
         "is_head_office": parse_choice(get("etablissementSiege"), BOOLEANS, "etablissementSiege"),
         "state": parse_choice(
             get("etatAdministratifEtablissement"),
-            Establishment.State.values,
+            ESTABLISHMENT_STATES,
             "etatAdministratifEtablissement",
             code="unknown_state",
         ),
@@ -564,6 +569,7 @@ class Geography:
 class _FileSpec:
     label: str
     required: list
+    optional: list
     parse: Callable
     flush: Callable
 
@@ -628,26 +634,31 @@ def _flush_establishments(batch, report, on_error, context):
     report.updated += kept_rows - created
 
 
-LEGAL_UNITS = _FileSpec("Unités légales", UNITE_LEGALE_REQUIRED, parse_legal_unit, _flush_legal_units)
+LEGAL_UNITS = _FileSpec(
+    "Unités légales", UNITE_LEGALE_REQUIRED, UNITE_LEGALE_OPTIONAL, parse_legal_unit, _flush_legal_units
+)
 ESTABLISHMENTS = _FileSpec(
-    "Établissements", ETABLISSEMENT_REQUIRED, parse_establishment, _flush_establishments
+    "Établissements",
+    ETABLISSEMENT_REQUIRED,
+    ETABLISSEMENT_OPTIONAL,
+    parse_establishment,
+    _flush_establishments,
 )
 
 
 class _Row:
-    """Access to one CSV row by column name, with "[ND]" already turned into ""."""
+    """The used columns of one CSV row by name, stripped, with "[ND]" already turned into ""."""
 
-    __slots__ = ("values", "index")
+    __slots__ = ("values",)
 
-    def __init__(self, values, index):
-        self.values = values
-        self.index = index
+    def __init__(self, row, positions):
+        self.values = {name: "" if (v := row[i].strip()) == NOT_DIFFUSED else v for name, i in positions}
 
     def get(self, name):
-        return clean(self.values[self.index[name]])
+        return self.values[name]
 
     def has(self, name):
-        return name in self.index
+        return name in self.values
 
 
 def has_undecodable_bytes(row):
@@ -698,6 +709,7 @@ def _import_file(spec, path, *, batch_size, progress, error_sink):
         for position, name in enumerate(columns):
             index.setdefault(name, position)
         width = len(columns)
+        positions = [(name, index[name]) for name in spec.required + spec.optional if name in index]
         bar = tqdm(total=total, unit="o", unit_scale=True, desc=spec.label, disable=not progress, leave=False)
         batch = []
         while True:
@@ -726,7 +738,7 @@ def _import_file(spec, path, *, batch_size, progress, error_sink):
             try:
                 if has_undecodable_bytes(row):
                     raise RowRejected("bad_encoding", "caractères invalides (fichier attendu en UTF-8)")
-                fields = _Row(row, index)
+                fields = _Row(row, positions)
                 parsed = spec.parse(fields.get, fields.has)
             except RowRejected as exc:
                 on_error(RowError(line, _identifier_of(row, index), exc.code, exc.message))
