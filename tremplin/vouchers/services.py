@@ -200,12 +200,16 @@ def update_draft(owner, application, **fields):
         clean_pdf(fields["quote"], "quote")
     with transaction.atomic():
         application = _lock(application)
+        # Checked again on the locked row: a submission may have happened since.
+        if application.state != State.DRAFT:
+            raise Conflict("not_a_draft", "Ce dossier a déjà été déposé : il ne peut plus être modifié.")
         for name, value in fields.items():
             setattr(application, name, value)
-        if application.planned_spend_cents:
-            application.amount_cents = application.scheme.voucher_amount_cents(
-                application.planned_spend_cents
-            )
+        application.amount_cents = (
+            application.scheme.voucher_amount_cents(application.planned_spend_cents)
+            if application.planned_spend_cents
+            else None
+        )
         application.save()
     return application
 

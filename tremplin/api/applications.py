@@ -1,0 +1,329 @@
+"""Voucher files: drafts, then one POST per transition. Each calls its service function and nothing else."""
+
+import os
+from typing import Annotated
+
+from django.http import Http404
+from django.utils import timezone
+from ninja import Body, File, Form, Path, Query, Router, UploadedFile
+from ninja.responses import Status
+
+from tremplin.accounts.models import Role
+from tremplin.api import serialize
+from tremplin.api.errors import responses
+from tremplin.api.registry import unknown_siren_message
+from tremplin.api.schemas import (
+    MAX_ID,
+    ApplicationCreate,
+    ApplicationDetail,
+    ApplicationPage,
+    ApplicationUpdate,
+    EligibilityOut,
+    FormCents,
+    MessageIn,
+    NoteIn,
+    ReasonIn,
+    RejectIn,
+    RequiredReasonIn,
+)
+from tremplin.core.errors import PermissionDenied, ServiceError
+from tremplin.core.validators import clean_siren_or_siret
+from tremplin.providers.models import Provider
+from tremplin.registry import lookup
+from tremplin.registry.models import Establishment
+from tremplin.schemes.models import Scheme
+from tremplin.vouchers import services
+from tremplin.vouchers.access import applications_for, get_application_for_user
+from tremplin.vouchers.models import Application, State
+
+router = Router(tags=["Dossiers"])
+
+ApplicationId = Annotated[int, Path(ge=1, le=MAX_ID)]
+MAX_PAGE_SIZE = 100
+
+
+def _fetch(user, pk):
+    return get_application_for_user(user, pk)
+
+
+def _fetch_to_act(user, pk, action):
+    """Like _fetch, but an advisor acting on another territory's file learns why it is refused.
+
+    Only whether such a file exists is read (not its content), and only for advisors' own actions.
+    """
+    try:
+        return get_application_for_user(user, pk)
+    except Http404:
+        advisor_action = services.TRANSITIONS[action][1] == services.ADVISOR
+        if (
+            advisor_action
+            and user.role == Role.ADVISOR
+            and Application.objects.filter(pk=pk).exclude(state=State.DRAFT).exists()
+        ):
+            raise PermissionDenied(
+                "other_territory",
+                "Ce dossier relève d'un autre territoire : seuls ses conseillers peuvent agir.",
+            ) from None
+        raise
+
+
+def _detail(user, pk):
+    return serialize.detail(_fetch(user, pk), user)
+
+
+def _safe_name(upload, default):
+    """Keep the client's file name readable but short; storage adds its own suffix on collisions."""
+    base = os.path.basename(upload.name or "").replace("\x00", "") or default
+    stem, ext = os.path.splitext(base)
+    upload.name = (stem[:60] or "document") + (ext.lower()[:5] if ext else ".pdf")
+    return upload
+
+
+# --- reading ------------------------------------------------------------------------------------
+
+
+@router.get("", response=responses(200, ApplicationPage), operation_id="list_applications")
+def list_applications(
+    request,
+    state: Query[State | None] = None,
+    scheme_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
+    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+    page_size: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)] = 20,
+):
+    """Files the caller may see, newest first."""
+    qs = applications_for(request.auth)
+    if state:
+        qs = qs.filter(state=state)
+    if scheme_id:
+        qs = qs.filter(scheme_id=scheme_id)
+    offset = (page - 1) * page_size
+    items = list(qs.order_by("-created_at", "-id")[offset : offset + page_size])
+    return {
+        "count": qs.count(),
+        "page": page,
+        "page_size": page_size,
+        "items": [serialize.summary(a) for a in items],
+    }
+
+
+@router.get("/{application_id}", response=responses(200, ApplicationDetail), operation_id="get_application")
+def get_application(request, application_id: ApplicationId):
+    return _detail(request.auth, application_id)
+
+
+@router.get(
+    "/{application_id}/eligibility", response=responses(200, EligibilityOut), operation_id="get_eligibility"
+)
+def get_eligibility(request, application_id: ApplicationId):
+    """Evaluate the scheme's current rules for this file now (nothing is stored)."""
+    application = _fetch(request.auth, application_id)
+    today = timezone.localdate()
+    return serialize.eligibility(services.check_eligibility(application, today), today)
+
+
+# --- drafts -------------------------------------------------------------------------------------
+
+
+@router.post("", response=responses(201, ApplicationDetail), operation_id="create_application")
+def create_application(request, payload: ApplicationCreate):
+    """Start a draft for a company of the registry (business owner)."""
+    typed = payload.siret or payload.siren
+    if not typed:
+        raise ServiceError("missing", "Indiquez le numéro SIREN ou SIRET de l'entreprise.", "siren")
+    field = "siret" if payload.siret else "siren"
+    siren, siret = clean_siren_or_siret(typed, field)
+    scheme = Scheme.objects.filter(pk=payload.scheme_id).first()
+    if scheme is None:
+        raise ServiceError("unknown_scheme", "Ce dispositif n'existe pas.", "scheme_id")
+    company = lookup.find_company(siren)
+    if company is None:
+        raise ServiceError("unknown_siren", unknown_siren_message(siren), field)
+    if not company.is_active:
+        raise ServiceError(
+            "company_ceased",
+            f"L'entreprise {siren} est déclarée cessée au répertoire SIRENE : elle ne peut pas demander de "
+            "chèque numérique. Si elle a repris son activité, mettez à jour sa situation auprès de l'INSEE.",
+            field,
+        )
+    establishment = None
+    if siret:
+        establishment = lookup.find_establishment(siret)
+        if establishment is None or establishment.company_id != company.pk:
+            raise ServiceError(
+                "unknown_siret",
+                f"Aucun établissement ne porte le numéro SIRET {siret} dans le répertoire.",
+                field,
+            )
+        if establishment.state == Establishment.State.CLOSED:
+            raise ServiceError(
+                "establishment_closed",
+                f"L'établissement {siret} est fermé : indiquez un établissement ouvert.",
+                field,
+            )
+    application = services.create_draft(request.auth, scheme, company, establishment)
+    return Status(201, _detail(request.auth, application.pk))
+
+
+@router.patch(
+    "/{application_id}", response=responses(200, ApplicationDetail), operation_id="update_application"
+)
+def update_application(request, payload: ApplicationUpdate, application_id: ApplicationId):
+    """Save draft fields. Only the fields sent change; amounts are integer cents."""
+    application = _fetch(request.auth, application_id)
+    fields = payload.dict(exclude_unset=True)
+    if "provider_id" in fields:
+        provider_id = fields.pop("provider_id")
+        provider = None
+        if provider_id is not None:
+            provider = Provider.objects.filter(pk=provider_id).first()
+            if provider is None:
+                raise ServiceError("unknown_provider", "Ce prestataire n'existe pas.", "provider_id")
+        fields["provider"] = provider
+    for name in ("iban", "account_holder", "spend_category", "project_description"):
+        if name in fields and fields[name] is None:
+            fields[name] = ""
+    services.update_draft(request.auth, application, **fields)
+    return _detail(request.auth, application_id)
+
+
+@router.post(
+    "/{application_id}/quote", response=responses(200, ApplicationDetail), operation_id="upload_quote"
+)
+def upload_quote(request, application_id: ApplicationId, quote: File[UploadedFile]):
+    """Upload the provider's quote (PDF, 10 MB at most)."""
+    application = _fetch(request.auth, application_id)
+    services.update_draft(request.auth, application, quote=_safe_name(quote, "devis.pdf"))
+    return _detail(request.auth, application_id)
+
+
+# --- transitions --------------------------------------------------------------------------------
+
+
+def _transition(path, operation_id, doc):
+    return router.post(
+        f"/{{application_id}}/{path}",
+        response=responses(200, ApplicationDetail),
+        operation_id=operation_id,
+        summary=doc,
+    )
+
+
+@_transition("submit", "submit_application", "Déposer la demande (chef d'entreprise)")
+def submit(request, application_id: ApplicationId):
+    services.submit(request.auth, _fetch_to_act(request.auth, application_id, "submit"))
+    return _detail(request.auth, application_id)
+
+
+@_transition("start-review", "start_review", "Commencer l'instruction (conseiller)")
+def start_review(request, application_id: ApplicationId):
+    services.start_review(request.auth, _fetch_to_act(request.auth, application_id, "start_review"))
+    return _detail(request.auth, application_id)
+
+
+@_transition("request-info", "request_info", "Demander des informations (conseiller)")
+def request_info(request, payload: MessageIn, application_id: ApplicationId):
+    services.request_info(
+        request.auth, _fetch_to_act(request.auth, application_id, "request_info"), payload.message
+    )
+    return _detail(request.auth, application_id)
+
+
+@_transition("answer-info", "answer_info", "Répondre à une demande d'informations (chef d'entreprise)")
+def answer_info(request, payload: MessageIn, application_id: ApplicationId):
+    services.answer_info(
+        request.auth, _fetch_to_act(request.auth, application_id, "answer_info"), payload.message
+    )
+    return _detail(request.auth, application_id)
+
+
+@_transition("approve", "approve", "Accorder le chèque (conseiller)")
+def approve(request, application_id: ApplicationId, payload: Body[NoteIn | None] = None):
+    services.approve(
+        request.auth, _fetch_to_act(request.auth, application_id, "approve"), payload.note if payload else ""
+    )
+    return _detail(request.auth, application_id)
+
+
+@_transition("reject", "reject", "Refuser la demande (conseiller)")
+def reject(request, payload: RejectIn, application_id: ApplicationId):
+    services.reject(
+        request.auth,
+        _fetch_to_act(request.auth, application_id, "reject"),
+        payload.reason.value,
+        payload.text,
+    )
+    return _detail(request.auth, application_id)
+
+
+@_transition("withdraw", "withdraw", "Retirer la demande (chef d'entreprise)")
+def withdraw(request, application_id: ApplicationId, payload: Body[ReasonIn | None] = None):
+    services.withdraw(
+        request.auth,
+        _fetch_to_act(request.auth, application_id, "withdraw"),
+        payload.reason if payload else "",
+    )
+    return _detail(request.auth, application_id)
+
+
+@_transition("claim", "submit_claim", "Demander le paiement : facture et justificatif (chef d'entreprise)")
+def submit_claim(
+    request,
+    application_id: ApplicationId,
+    invoice: File[UploadedFile],
+    proof_of_payment: File[UploadedFile],
+    invoiced_spend_cents: Form[FormCents],
+):
+    services.submit_claim(
+        request.auth,
+        _fetch_to_act(request.auth, application_id, "submit_claim"),
+        _safe_name(invoice, "facture.pdf"),
+        _safe_name(proof_of_payment, "justificatif.pdf"),
+        invoiced_spend_cents,
+    )
+    return _detail(request.auth, application_id)
+
+
+@_transition("start-claim-review", "start_claim_review", "Commencer l'instruction du paiement (conseiller)")
+def start_claim_review(request, application_id: ApplicationId):
+    services.start_claim_review(
+        request.auth, _fetch_to_act(request.auth, application_id, "start_claim_review")
+    )
+    return _detail(request.auth, application_id)
+
+
+@_transition("request-claim-info", "request_claim_info", "Demander des pièces complémentaires (conseiller)")
+def request_claim_info(request, payload: MessageIn, application_id: ApplicationId):
+    services.request_claim_info(
+        request.auth, _fetch_to_act(request.auth, application_id, "request_claim_info"), payload.message
+    )
+    return _detail(request.auth, application_id)
+
+
+@_transition("answer-claim-info", "answer_claim_info", "Répondre à une demande de pièces (chef d'entreprise)")
+def answer_claim_info(request, payload: MessageIn, application_id: ApplicationId):
+    services.answer_claim_info(
+        request.auth, _fetch_to_act(request.auth, application_id, "answer_claim_info"), payload.message
+    )
+    return _detail(request.auth, application_id)
+
+
+@_transition("approve-claim", "approve_claim", "Valider le paiement (conseiller)")
+def approve_claim(request, application_id: ApplicationId, payload: Body[NoteIn | None] = None):
+    services.approve_claim(
+        request.auth,
+        _fetch_to_act(request.auth, application_id, "approve_claim"),
+        payload.note if payload else "",
+    )
+    return _detail(request.auth, application_id)
+
+
+@_transition("expire", "expire", "Constater l'expiration d'un chèque non utilisé (gestionnaire)")
+def expire(request, application_id: ApplicationId):
+    services.expire(_fetch_to_act(request.auth, application_id, "expire"), actor=request.auth)
+    return _detail(request.auth, application_id)
+
+
+@_transition("claw-back", "claw_back", "Exiger le reversement d'un chèque payé (gestionnaire)")
+def claw_back(request, payload: RequiredReasonIn, application_id: ApplicationId):
+    services.claw_back(request.auth, _fetch_to_act(request.auth, application_id, "claw_back"), payload.reason)
+    return _detail(request.auth, application_id)

@@ -1,0 +1,89 @@
+"""Every API error has the same JSON shape: {"code", "message" (French), "field"?}."""
+
+from django.http import Http404
+from ninja import Schema
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+
+from tremplin.core.errors import ServiceError
+
+
+class NotFound(ServiceError):
+    status = 404
+
+
+class Error(Schema):
+    code: str
+    message: str
+    field: str | None = None
+
+
+class InvalidItem(Schema):
+    loc: list[str | int]
+    msg: str
+    type: str
+
+
+class Invalid(Schema):
+    code: str
+    message: str
+    errors: list[InvalidItem]
+
+
+ERRORS = {400: Error, 401: Error, 403: Error, 404: Error, 409: Error, 422: Invalid}
+
+
+def responses(ok_status=200, ok_schema=None):
+    """Success schema plus every error shape an operation may answer with."""
+    return {ok_status: ok_schema, **ERRORS}
+
+
+HTTP_MESSAGES = {
+    400: ("bad_request", "La requête est mal formée : vérifiez le corps de la requête (JSON ou multipart)."),
+    401: (
+        "unauthenticated",
+        "Authentification requise : envoyez l'en-tête « Authorization: Bearer <jeton> ».",
+    ),
+    403: ("forbidden", "Vous n'avez pas le droit d'effectuer cette action."),
+    404: ("not_found", "Ressource introuvable."),
+    429: ("throttled", "Trop de requêtes : réessayez dans quelques instants."),
+}
+
+
+def install(api):
+    @api.exception_handler(ServiceError)
+    def service_error(request, exc):
+        return api.create_response(request, exc.as_dict(), status=exc.status)
+
+    @api.exception_handler(Http404)
+    def not_found(request, exc):
+        # Only our own code raises Http404 here, always with a French message ("Dossier introuvable.").
+        message = str(exc) or HTTP_MESSAGES[404][1]
+        return api.create_response(request, {"code": "not_found", "message": message}, status=404)
+
+    @api.exception_handler(AuthenticationError)
+    def unauthenticated(request, exc):
+        code, message = HTTP_MESSAGES[401]
+        response = api.create_response(request, {"code": code, "message": message}, status=401)
+        response["WWW-Authenticate"] = 'Bearer realm="api"'
+        return response
+
+    @api.exception_handler(HttpError)
+    def http_error(request, exc):
+        code, message = HTTP_MESSAGES.get(exc.status_code, ("error", str(exc)))
+        return api.create_response(request, {"code": code, "message": message}, status=exc.status_code)
+
+    @api.exception_handler(ValidationError)
+    def invalid(request, exc):
+        errors = [
+            {
+                "loc": [str(p) if not isinstance(p, int) else p for p in e.get("loc", ())],
+                "msg": str(e.get("msg", "")),
+                "type": str(e.get("type", "")),
+            }
+            for e in exc.errors
+        ]
+        fields = ", ".join(str(e["loc"][-1]) for e in errors if e["loc"])
+        message = "Les données envoyées ne sont pas valides" + (f" ({fields})." if fields else ".")
+        return api.create_response(
+            request, {"code": "invalid", "message": message, "errors": errors}, status=422
+        )
