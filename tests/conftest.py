@@ -1,6 +1,8 @@
 import socket
 
 import pytest
+from django.conf import settings
+from django.utils import translation
 
 
 @pytest.fixture(autouse=True)
@@ -24,3 +26,10 @@ def _settings(settings, tmp_path):
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _site_language():
+    """A test that browses in English must not leave English active for the next one."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)

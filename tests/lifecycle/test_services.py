@@ -366,3 +366,13 @@ def test_a_transition_from_the_wrong_state_is_refused(envelope, advisor):
     # An advisor never sees drafts; the refusal still says why in plain words.
     assert exc.value.code == "invalid_transition"
     assert "Brouillon" in exc.value.message
+
+
+def test_plain_text_emails_are_not_html_escaped(envelope, advisor, django_capture_on_commit_callbacks):
+    app = draft(envelope)
+    services.submit(app.owner, app)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.reject(advisor, app, "not_eligible")
+    body = mail.outbox[-1].body
+    assert "L'entreprise ne remplit pas" in body
+    assert "&#x27;" not in body

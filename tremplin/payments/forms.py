@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from tremplin.schemes.models import Scheme
 from tremplin.vouchers.forms import DsfrForm
@@ -9,24 +10,28 @@ class CreateBatchForm(forms.Form):
         queryset=Scheme.objects.all(),
         widget=forms.HiddenInput,
         error_messages={
-            "invalid_choice": "Ce dispositif n'existe pas.",
-            "required": "Choisissez le dispositif.",
+            "invalid_choice": _("Ce dispositif n'existe pas."),
+            "required": _("Choisissez le dispositif."),
         },
     )
 
 
 class MarkPaidForm(DsfrForm):
     confirm = forms.BooleanField(
-        label="Je confirme que la banque a exécuté ce fichier de virements. Chaque dossier du lot sera noté payé.",
-        error_messages={"required": "Cochez la case pour confirmer le paiement."},
+        label=_(
+            "Je confirme que la banque a exécuté ce fichier de virements. Chaque dossier du lot sera noté payé."
+        ),
+        error_messages={"required": _("Cochez la case pour confirmer le paiement.")},
     )
 
 
 class CancelBatchForm(DsfrForm):
     reason = forms.CharField(
-        label="Pourquoi annuler ce lot ?",
-        help_text="Exemple : « IBAN corrigé, un nouveau lot sera préparé. » Les dossiers reviendront dans la "
-        "liste des paiements à préparer.",
+        label=_("Pourquoi annuler ce lot ?"),
+        help_text=_(
+            "Exemple : « IBAN corrigé, un nouveau lot sera préparé. » Les dossiers reviendront dans la "
+            "liste des paiements à préparer."
+        ),
         max_length=500,
-        error_messages={"required": "Indiquez pourquoi le lot est annulé."},
+        error_messages={"required": _("Indiquez pourquoi le lot est annulé.")},
     )

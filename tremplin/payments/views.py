@@ -1,11 +1,15 @@
 """Payment pages for programme managers: prepare SEPA batches, download them, record the payment."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Sum
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import translation
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from tremplin.accounts.models import Role
@@ -19,9 +23,15 @@ from tremplin.vouchers.models import Application, State
 PAGE_SIZE = 20
 
 
+def _in_french():
+    """Run a service in French whatever the page's language: the emails it sends and the text it stores
+    stay French, as before the pages were translated."""
+    return translation.override(settings.LANGUAGE_CODE)
+
+
 def _require(user, *roles):
     if user.role not in roles:
-        raise DjangoPermissionDenied("Cette page est réservée aux gestionnaires du programme.")
+        raise DjangoPermissionDenied(gettext("Cette page est réservée aux gestionnaires du programme."))
 
 
 def batches(request):
@@ -63,14 +73,16 @@ def create(request):
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
         return redirect("payments:batches")
     try:
-        batch = services.create_batch(request.user, form.cleaned_data["scheme"])
+        with _in_french():
+            batch = services.create_batch(request.user, form.cleaned_data["scheme"])
     except PermissionDenied as exc:
         raise DjangoPermissionDenied(exc.message) from None
     except ServiceError as exc:
         messages.error(request, exc.message)
         return redirect("payments:batches")
     messages.success(
-        request, "Le lot de virements est prêt. Téléchargez le fichier et transmettez-le à la banque."
+        request,
+        gettext("Le lot de virements est prêt. Téléchargez le fichier et transmettez-le à la banque."),
     )
     return redirect("payments:batch", pk=batch.pk)
 
@@ -101,7 +113,7 @@ def sepa(request, pk):
     _require(request.user, Role.MANAGER, Role.AUDITOR)
     batch = _batch(request, pk)
     if not batch.xml:
-        messages.error(request, "Le fichier de ce lot n'est pas encore prêt.")
+        messages.error(request, gettext("Le fichier de ce lot n'est pas encore prêt."))
         return redirect("payments:batch", pk=batch.pk)
     response = HttpResponse(bytes(batch.xml), content_type="application/xml")
     response["Content-Disposition"] = f'attachment; filename="{batch.filename}"'
@@ -115,7 +127,8 @@ def _run(request, pk, call, success, form=None, form_name=None):
     if form is not None and not form.is_valid():
         return batch_detail(request, pk, **{form_name: form})
     try:
-        call(batch)
+        with _in_french():
+            call(batch)
     except PermissionDenied as exc:
         raise DjangoPermissionDenied(exc.message) from None
     except ServiceError as exc:
@@ -136,7 +149,7 @@ def regenerate(request, pk):
         request,
         pk,
         lambda batch: services.regenerate_xml(request.user, batch),
-        "Le fichier de virements est régénéré avec les coordonnées bancaires à jour.",
+        _("Le fichier de virements est régénéré avec les coordonnées bancaires à jour."),
     )
 
 
@@ -146,7 +159,7 @@ def mark_paid(request, pk):
         request,
         pk,
         lambda batch: services.mark_batch_paid(request.user, batch),
-        "Le lot est payé : chaque entreprise est prévenue par courriel.",
+        _("Le lot est payé : chaque entreprise est prévenue par courriel."),
         form=MarkPaidForm(request.POST, prefix="paid"),
         form_name="mark_paid_form",
     )
@@ -159,7 +172,7 @@ def cancel(request, pk):
         request,
         pk,
         lambda batch: services.cancel_batch(request.user, batch, form.cleaned_data["reason"]),
-        "Le lot est annulé. Ses dossiers pourront entrer dans un nouveau lot.",
+        _("Le lot est annulé. Ses dossiers pourront entrer dans un nouveau lot."),
         form=form,
         form_name="cancel_form",
     )

@@ -28,6 +28,7 @@ from stdnum.fr import siret as siret_checker
 from tqdm import tqdm
 
 from tremplin.registry.bulk import Upsert, update_by_pk
+from tremplin.registry.headcount import HEADCOUNT_BRACKETS
 from tremplin.registry.models import Commune, Company, Departement, Diffusion, Establishment
 
 # Full headers as INSEE publishes them (December 2025 onwards). Only used to
@@ -176,24 +177,6 @@ ETABLISSEMENT_OPTIONAL = ["indiceRepetitionEtablissement"]
 
 NOT_DIFFUSED = "[ND]"
 NAF_REV2 = "NAFRev2"
-HEADCOUNT_BRACKETS = {
-    "NN",
-    "00",
-    "01",
-    "02",
-    "03",
-    "11",
-    "12",
-    "21",
-    "22",
-    "31",
-    "32",
-    "41",
-    "42",
-    "51",
-    "52",
-    "53",
-}
 # "N" (non diffusible) was replaced by "P" in 2023; both hide the same fields.
 DIFFUSION_STATUSES = {"O": Diffusion.PUBLIC, "P": Diffusion.PARTIAL, "N": Diffusion.PARTIAL}
 BOOLEANS = {"true": True, "false": False}

@@ -2,29 +2,30 @@ from decimal import ROUND_DOWN, Decimal
 
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class SpendCategory(models.TextChoices):
-    WEBSITE = "website", "Site internet"
-    ECOMMERCE = "ecommerce", "Vente en ligne, paiement ou réservation en ligne"
-    SOCIAL_MARKETING = "social_marketing", "Réseaux sociaux et marketing en ligne"
-    SEARCH_ADS = "search_ads", "Publicité sur les moteurs de recherche"
-    BUSINESS_SOFTWARE = "business_software", "Logiciels de gestion (ERP, CRM, facturation)"
-    CYBERSECURITY = "cybersecurity", "Cybersécurité et sauvegarde"
-    TRAINING = "training", "Formation au numérique"
-    STRATEGY = "strategy", "Conseil en stratégie numérique"
+    WEBSITE = "website", _("Site internet")
+    ECOMMERCE = "ecommerce", _("Vente en ligne, paiement ou réservation en ligne")
+    SOCIAL_MARKETING = "social_marketing", _("Réseaux sociaux et marketing en ligne")
+    SEARCH_ADS = "search_ads", _("Publicité sur les moteurs de recherche")
+    BUSINESS_SOFTWARE = "business_software", _("Logiciels de gestion (ERP, CRM, facturation)")
+    CYBERSECURITY = "cybersecurity", _("Cybersécurité et sauvegarde")
+    TRAINING = "training", _("Formation au numérique")
+    STRATEGY = "strategy", _("Conseil en stratégie numérique")
 
 
 class Scheme(models.Model):
     """A voucher scheme (dispositif): amounts, window, allocation policy, payee and rules."""
 
     class Allocation(models.TextChoices):
-        FCFS = "fcfs", "Premier arrivé, premier servi (avec liste d'attente)"
-        LOTTERY = "lottery", "Période de dépôt puis tirage au sort"
+        FCFS = "fcfs", _("Premier arrivé, premier servi (avec liste d'attente)")
+        LOTTERY = "lottery", _("Période de dépôt puis tirage au sort")
 
     class Payee(models.TextChoices):
-        BUSINESS = "business", "L'entreprise (remboursement)"
-        PROVIDER = "provider", "Le prestataire (cession de créance)"
+        BUSINESS = "business", _("L'entreprise (remboursement)")
+        PROVIDER = "provider", _("Le prestataire (cession de créance)")
 
     name = models.CharField("nom", max_length=200)
     slug = models.SlugField(unique=True)
@@ -69,16 +70,16 @@ class EligibilityRule(models.Model):
     """One typed rule of a scheme's versioned rule list. Params depend on the kind."""
 
     class Kind(models.TextChoices):
-        ACTIVE_IN_REGISTRY = "active_in_registry", "Entreprise active au répertoire SIRENE"
-        MAX_HEADCOUNT_BRACKET = "max_headcount_bracket", "Tranche d'effectifs SIRENE maximale"
-        MAX_DECLARED_HEADCOUNT = "max_declared_headcount", "Effectif déclaré maximal"
-        MAX_TURNOVER = "max_turnover", "Chiffre d'affaires déclaré maximal"
-        MIN_COMPANY_AGE = "min_company_age", "Ancienneté minimale"
-        EXCLUDED_LEGAL_FORMS = "excluded_legal_forms", "Formes juridiques exclues"
-        EXCLUDED_NAF = "excluded_naf", "Activités (NAF) exclues"
-        TERRITORIES = "territories", "Territoires éligibles"
-        DE_MINIMIS = "de_minimis", "Plafond des aides de minimis"
-        ONE_OPEN_VOUCHER = "one_open_voucher", "Un seul chèque en cours par entreprise"
+        ACTIVE_IN_REGISTRY = "active_in_registry", _("Entreprise active au répertoire SIRENE")
+        MAX_HEADCOUNT_BRACKET = "max_headcount_bracket", _("Tranche d'effectifs SIRENE maximale")
+        MAX_DECLARED_HEADCOUNT = "max_declared_headcount", _("Effectif déclaré maximal")
+        MAX_TURNOVER = "max_turnover", _("Chiffre d'affaires déclaré maximal")
+        MIN_COMPANY_AGE = "min_company_age", _("Ancienneté minimale")
+        EXCLUDED_LEGAL_FORMS = "excluded_legal_forms", _("Formes juridiques exclues")
+        EXCLUDED_NAF = "excluded_naf", _("Activités (NAF) exclues")
+        TERRITORIES = "territories", _("Territoires éligibles")
+        DE_MINIMIS = "de_minimis", _("Plafond des aides de minimis")
+        ONE_OPEN_VOUCHER = "one_open_voucher", _("Un seul chèque en cours par entreprise")
 
     scheme = models.ForeignKey(Scheme, on_delete=models.CASCADE, related_name="rules")
     version = models.PositiveIntegerField(default=1)

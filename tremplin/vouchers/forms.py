@@ -3,6 +3,7 @@
 import re
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 from dsfr.forms import DsfrBaseForm
 
 from tremplin.core.errors import ServiceError
@@ -77,20 +78,22 @@ class DsfrForm(ServiceErrorsMixin, DsfrBaseForm):
 
 class CompanyLookupForm(DsfrForm):
     identifier = forms.CharField(
-        label="Numéro SIREN ou SIRET de votre entreprise",
-        help_text="9 chiffres (SIREN) ou 14 chiffres (SIRET). Vous le trouvez sur vos factures ou votre "
-        "extrait Kbis. Exemple : 732 829 320.",
+        label=_("Numéro SIREN ou SIRET de votre entreprise"),
+        help_text=_(
+            "9 chiffres (SIREN) ou 14 chiffres (SIRET). Vous le trouvez sur vos factures ou votre "
+            "extrait Kbis. Exemple : 732 829 320."
+        ),
         max_length=20,
         widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "numeric"}),
     )
     scheme = forms.ModelChoiceField(
-        label="Dispositif",
+        label=_("Dispositif"),
         queryset=Scheme.objects.none(),
         empty_label=None,
         widget=forms.RadioSelect,
         error_messages={
-            "required": "Choisissez le dispositif.",
-            "invalid_choice": "Ce dispositif n'est pas ouvert.",
+            "required": _("Choisissez le dispositif."),
+            "invalid_choice": _("Ce dispositif n'est pas ouvert."),
         },
     )
     service_fields = {"siren": "identifier", "siret": "identifier"}
@@ -111,28 +114,36 @@ class CompanyLookupForm(DsfrForm):
         company = Company.objects.select_related("departement").filter(siren=siren).first()
         if company is None:
             raise forms.ValidationError(
-                "Ce numéro n'est pas dans le répertoire des entreprises (SIRENE). Vérifiez-le sur une facture "
-                "ou votre extrait Kbis. Si votre entreprise vient d'être créée, réessayez dans quelques jours.",
+                _(
+                    "Ce numéro n'est pas dans le répertoire des entreprises (SIRENE). Vérifiez-le sur une facture "
+                    "ou votre extrait Kbis. Si votre entreprise vient d'être créée, réessayez dans quelques jours."
+                ),
                 code="unknown_siren",
             )
         if not company.is_active:
             raise forms.ValidationError(
-                "Cette entreprise est déclarée cessée au répertoire SIRENE : elle ne peut pas demander le chèque. "
-                "Si c'est une erreur, contactez votre greffe ou l'INSEE.",
+                _(
+                    "Cette entreprise est déclarée cessée au répertoire SIRENE : elle ne peut pas demander le "
+                    "chèque. Si c'est une erreur, contactez votre greffe ou l'INSEE."
+                ),
                 code="ceased_company",
             )
         if siret:
             establishment = Establishment.objects.filter(siret=siret, company=company).first()
             if establishment is None:
                 raise forms.ValidationError(
-                    "Nous ne trouvons pas cet établissement (SIRET) dans le répertoire. Indiquez plutôt le SIREN, "
-                    "c'est-à-dire les 9 premiers chiffres.",
+                    _(
+                        "Nous ne trouvons pas cet établissement (SIRET) dans le répertoire. Indiquez plutôt le "
+                        "SIREN, c'est-à-dire les 9 premiers chiffres."
+                    ),
                     code="unknown_siret",
                 )
             if establishment.state == Establishment.State.CLOSED:
                 raise forms.ValidationError(
-                    "Cet établissement est fermé au répertoire SIRENE. Indiquez le SIRET d'un établissement "
-                    "ouvert, ou simplement le SIREN (9 chiffres).",
+                    _(
+                        "Cet établissement est fermé au répertoire SIRENE. Indiquez le SIRET d'un établissement "
+                        "ouvert, ou simplement le SIREN (9 chiffres)."
+                    ),
                     code="closed_establishment",
                 )
             self.establishment = establishment
@@ -147,66 +158,70 @@ class DraftForm(DsfrForm):
     """Every field is optional: a draft is saved as it is typed. Completeness is checked at submission."""
 
     declared_headcount = forms.IntegerField(
-        label="Nombre de salariés",
-        help_text="Comptez les salariés en équivalent temps plein. Exemple : 2 salariés à mi-temps = 1.",
+        label=_("Nombre de salariés"),
+        help_text=_("Comptez les salariés en équivalent temps plein. Exemple : 2 salariés à mi-temps = 1."),
         required=False,
         min_value=0,
         max_value=1_000_000,
         error_messages={
-            "invalid": "Indiquez un nombre entier, par exemple 3.",
-            "min_value": "Le nombre de salariés ne peut pas être négatif.",
-            "max_value": "Ce nombre est trop élevé.",
+            "invalid": _("Indiquez un nombre entier, par exemple 3."),
+            "min_value": _("Le nombre de salariés ne peut pas être négatif."),
+            "max_value": _("Ce nombre est trop élevé."),
         },
     )
     declared_turnover = EurosField(
-        label="Chiffre d'affaires du dernier exercice (en euros)",
-        help_text="Le montant hors taxes de votre dernier bilan. Exemple : 180 000.",
+        label=_("Chiffre d'affaires du dernier exercice (en euros)"),
+        help_text=_("Le montant hors taxes de votre dernier bilan. Exemple : 180 000."),
         required=False,
         allow_zero=True,
     )
     declared_de_minimis = EurosField(
-        label="Aides « de minimis » reçues sur les 3 dernières années (en euros)",
-        help_text="Ce sont les petites aides publiques reçues par votre entreprise : le courrier qui vous les "
-        "a accordées dit « aide de minimis ». Additionnez-les. Mettez 0 si vous n'en avez reçu aucune.",
+        label=_("Aides « de minimis » reçues sur les 3 dernières années (en euros)"),
+        help_text=_(
+            "Ce sont les petites aides publiques reçues par votre entreprise : le courrier qui vous les "
+            "a accordées dit « aide de minimis ». Additionnez-les. Mettez 0 si vous n'en avez reçu aucune."
+        ),
         required=False,
         allow_zero=True,
     )
-    spend_category = forms.ChoiceField(label="Type de dépense", required=False)
+    spend_category = forms.ChoiceField(label=_("Type de dépense"), required=False)
     project_description = forms.CharField(
-        label="Votre projet en quelques phrases",
-        help_text="Exemple : « Créer un site internet pour prendre les commandes de gâteaux en ligne. »",
+        label=_("Votre projet en quelques phrases"),
+        help_text=_("Exemple : « Créer un site internet pour prendre les commandes de gâteaux en ligne. »"),
         required=False,
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
     provider = forms.ModelChoiceField(
-        label="Prestataire",
-        help_text="Seuls les prestataires habilités par le programme peuvent être choisis.",
+        label=_("Prestataire"),
+        help_text=_("Seuls les prestataires habilités par le programme peuvent être choisis."),
         queryset=Provider.objects.filter(accredited=True),
         required=False,
-        empty_label="Choisissez un prestataire",
-        error_messages={"invalid_choice": "Choisissez un prestataire habilité dans la liste."},
+        empty_label=_("Choisissez un prestataire"),
+        error_messages={"invalid_choice": _("Choisissez un prestataire habilité dans la liste.")},
     )
     planned_spend = EurosField(
-        label="Montant de la dépense prévue (en euros, hors taxes)",
-        help_text="Le montant HT du devis. Exemple : 1 500 ou 1 500,50.",
+        label=_("Montant de la dépense prévue (en euros, hors taxes)"),
+        help_text=_("Le montant HT du devis. Exemple : 1 500 ou 1 500,50."),
         required=False,
     )
     quote = PdfField(
-        label="Devis du prestataire",
-        help_text="Au format PDF, 10 Mo au plus.",
+        label=_("Devis du prestataire"),
+        help_text=_("Au format PDF, 10 Mo au plus."),
         required=False,
     )
     iban = forms.CharField(
-        label="IBAN du compte de l'entreprise",
-        help_text="Il figure sur votre relevé d'identité bancaire (RIB). Exemple : FR76 3000 6000 0112 3456 7890 189.",
+        label=_("IBAN du compte de l'entreprise"),
+        help_text=_(
+            "Il figure sur votre relevé d'identité bancaire (RIB). Exemple : FR76 3000 6000 0112 3456 7890 189."
+        ),
         required=False,
         max_length=50,
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
     account_holder = forms.CharField(
-        label="Titulaire du compte",
-        help_text="Le nom écrit sur le RIB.",
+        label=_("Titulaire du compte"),
+        help_text=_("Le nom écrit sur le RIB."),
         required=False,
         max_length=70,
     )
@@ -225,9 +240,9 @@ class DraftForm(DsfrForm):
         "account_holder": "account_holder",
     }
     fieldsets = [
-        ("Votre entreprise", ["declared_headcount", "declared_turnover", "declared_de_minimis"]),
-        ("Votre projet", ["spend_category", "project_description", "provider", "planned_spend", "quote"]),
-        ("Le compte à créditer", ["iban", "account_holder"]),
+        (_("Votre entreprise"), ["declared_headcount", "declared_turnover", "declared_de_minimis"]),
+        (_("Votre projet"), ["spend_category", "project_description", "provider", "planned_spend", "quote"]),
+        (_("Le compte à créditer"), ["iban", "account_holder"]),
     ]
 
     def __init__(self, *args, application, **kwargs):
@@ -249,15 +264,16 @@ class DraftForm(DsfrForm):
         )
         super().__init__(*args, **kwargs)
         labels = dict(SpendCategory.choices)
-        self.fields["spend_category"].choices = [("", "Choisissez le type de dépense")] + [
+        self.fields["spend_category"].choices = [("", _("Choisissez le type de dépense"))] + [
             (code, labels.get(code, code)) for code in application.scheme.spend_categories
         ]
         if application.scheme.payee != Scheme.Payee.BUSINESS:
             del self.fields["iban"], self.fields["account_holder"]
         if application.quote:
-            self.fields[
-                "quote"
-            ].help_text += " Un devis est déjà enregistré : ajoutez un fichier seulement pour le remplacer."
+            self.fields["quote"].help_text = "{} {}".format(
+                self.fields["quote"].help_text,
+                _("Un devis est déjà enregistré : ajoutez un fichier seulement pour le remplacer."),
+            )
 
     def get_fieldsets(self):
         return [
@@ -292,31 +308,33 @@ class ConfirmForm(DsfrForm):
 
 class MessageForm(DsfrForm):
     message = forms.CharField(
-        label="Ce que vous demandez à l'entreprise",
-        help_text="Soyez précis : quelle pièce, quelle information. Exemple : « Le devis n'est pas signé, "
-        "envoyez le devis signé. »",
+        label=_("Ce que vous demandez à l'entreprise"),
+        help_text=_(
+            "Soyez précis : quelle pièce, quelle information. Exemple : « Le devis n'est pas signé, "
+            "envoyez le devis signé. »"
+        ),
         widget=forms.Textarea(attrs={"rows": 4}),
-        error_messages={"required": "Précisez les informations ou pièces attendues."},
+        error_messages={"required": _("Précisez les informations ou pièces attendues.")},
     )
 
 
 class AnswerForm(DsfrForm):
     message = forms.CharField(
-        label="Votre réponse au conseiller",
+        label=_("Votre réponse au conseiller"),
         widget=forms.Textarea(attrs={"rows": 4}),
-        error_messages={"required": "Écrivez votre réponse au conseiller."},
+        error_messages={"required": _("Écrivez votre réponse au conseiller.")},
     )
     attachment = PdfField(
-        label="Pièce jointe (facultatif)",
-        help_text="Un document au format PDF, 10 Mo au plus.",
+        label=_("Pièce jointe (facultatif)"),
+        help_text=_("Un document au format PDF, 10 Mo au plus."),
         required=False,
     )
 
 
 class NoteForm(DsfrForm):
     note = forms.CharField(
-        label="Note (facultatif)",
-        help_text="Elle reste dans l'historique du dossier.",
+        label=_("Note (facultatif)"),
+        help_text=_("Elle reste dans l'historique du dossier."),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
@@ -324,13 +342,15 @@ class NoteForm(DsfrForm):
 
 class RejectForm(DsfrForm):
     reason = forms.ChoiceField(
-        label="Motif du refus",
-        choices=[("", "Choisissez un motif")] + list(RejectionReason.choices),
-        error_messages={"required": "Choisissez un motif de refus dans la liste."},
+        label=_("Motif du refus"),
+        choices=[("", _("Choisissez un motif"))] + list(RejectionReason.choices),
+        error_messages={"required": _("Choisissez un motif de refus dans la liste.")},
     )
     text = forms.CharField(
-        label="Explication pour l'entreprise",
-        help_text="Obligatoire pour « Autre motif ». Écrivez simplement ce qui manque ou ce qui ne va pas.",
+        label=_("Explication pour l'entreprise"),
+        help_text=_(
+            "Obligatoire pour « Autre motif ». Écrivez simplement ce qui manque ou ce qui ne va pas."
+        ),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
@@ -338,60 +358,62 @@ class RejectForm(DsfrForm):
 
 class WithdrawForm(DsfrForm):
     confirm = forms.BooleanField(
-        label="Je confirme que je retire ma demande. Je ne pourrai pas revenir en arrière.",
-        error_messages={"required": "Cochez la case pour confirmer le retrait."},
+        label=_("Je confirme que je retire ma demande. Je ne pourrai pas revenir en arrière."),
+        error_messages={"required": _("Cochez la case pour confirmer le retrait.")},
     )
-    reason = forms.CharField(label="Pourquoi ? (facultatif)", required=False, max_length=500)
+    reason = forms.CharField(label=_("Pourquoi ? (facultatif)"), required=False, max_length=500)
 
 
 class ClaimForm(DsfrForm):
     invoice = PdfField(
-        label="Facture du prestataire",
-        help_text="Au format PDF, 10 Mo au plus.",
-        error_messages={"required": "Ajoutez la facture au format PDF."},
+        label=_("Facture du prestataire"),
+        help_text=_("Au format PDF, 10 Mo au plus."),
+        error_messages={"required": _("Ajoutez la facture au format PDF.")},
     )
     proof_of_payment = PdfField(
-        label="Justificatif de paiement",
-        help_text="Par exemple le relevé bancaire montrant le paiement, au format PDF, 10 Mo au plus.",
-        error_messages={"required": "Ajoutez le justificatif de paiement au format PDF."},
+        label=_("Justificatif de paiement"),
+        help_text=_("Par exemple le relevé bancaire montrant le paiement, au format PDF, 10 Mo au plus."),
+        error_messages={"required": _("Ajoutez le justificatif de paiement au format PDF.")},
     )
     invoiced_spend = EurosField(
-        label="Montant de la facture (en euros, hors taxes)",
-        help_text="Le total HT écrit sur la facture. Exemple : 1 500 ou 1 500,50.",
-        error_messages={"required": "Indiquez le montant HT de la facture."},
+        label=_("Montant de la facture (en euros, hors taxes)"),
+        help_text=_("Le total HT écrit sur la facture. Exemple : 1 500 ou 1 500,50."),
+        error_messages={"required": _("Indiquez le montant HT de la facture.")},
     )
     service_fields = {"invoiced_spend_cents": "invoiced_spend"}
 
 
 class ExpireForm(DsfrForm):
     confirm = forms.BooleanField(
-        label="Je confirme l'expiration de ce chèque : le budget réservé sera libéré.",
-        error_messages={"required": "Cochez la case pour confirmer."},
+        label=_("Je confirme l'expiration de ce chèque : le budget réservé sera libéré."),
+        error_messages={"required": _("Cochez la case pour confirmer.")},
     )
 
 
 class ClawBackForm(DsfrForm):
     reason = forms.CharField(
-        label="Motif du reversement",
-        help_text="Exemple : « Contrôle du 12 mars : prestation non réalisée. »",
+        label=_("Motif du reversement"),
+        help_text=_("Exemple : « Contrôle du 12 mars : prestation non réalisée. »"),
         widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": "Indiquez le motif du reversement (contrôle, fraude…)."},
+        error_messages={"required": _("Indiquez le motif du reversement (contrôle, fraude…).")},
     )
 
 
 class StateFilterForm(forms.Form):
-    state = forms.ChoiceField(label="État du dossier", required=False)
+    state = forms.ChoiceField(label=_("État du dossier"), required=False)
 
     def __init__(self, *args, states, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["state"].choices = [("", "Tous les états")] + list(states)
+        self.fields["state"].choices = [("", _("Tous les états"))] + list(states)
         self.fields["state"].widget.attrs["class"] = "fr-select"
 
 
 class LotteryForm(DsfrForm):
     seed = forms.CharField(
-        label="Graine du tirage",
-        help_text="Le texte publié avant le tirage (par exemple au Journal officiel). Toute personne qui le "
-        "connaît peut refaire le tirage et vérifier le résultat.",
+        label=_("Graine du tirage"),
+        help_text=_(
+            "Le texte publié avant le tirage (par exemple au Journal officiel). Toute personne qui le "
+            "connaît peut refaire le tirage et vérifier le résultat."
+        ),
         max_length=64,
     )

@@ -1,23 +1,24 @@
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class State(models.TextChoices):
-    DRAFT = "draft", "Brouillon"
-    SUBMITTED = "submitted", "Déposée"
-    WAITLISTED = "waitlisted", "En liste d'attente"
-    UNDER_REVIEW = "under_review", "En instruction"
-    INFO_REQUESTED = "info_requested", "Informations demandées"
-    APPROVED = "approved", "Chèque accordé"
-    REJECTED = "rejected", "Refusée"
-    CLAIM_SUBMITTED = "claim_submitted", "Demande de paiement déposée"
-    CLAIM_UNDER_REVIEW = "claim_under_review", "Demande de paiement en instruction"
-    CLAIM_INFO_REQUESTED = "claim_info_requested", "Pièces complémentaires demandées"
-    CLAIM_APPROVED = "claim_approved", "Paiement validé"
-    PAID = "paid", "Payé"
-    EXPIRED = "expired", "Expiré"
-    WITHDRAWN = "withdrawn", "Retirée"
-    CLAWED_BACK = "clawed_back", "Reversement exigé"
+    DRAFT = "draft", _("Brouillon")
+    SUBMITTED = "submitted", _("Déposée")
+    WAITLISTED = "waitlisted", _("En liste d'attente")
+    UNDER_REVIEW = "under_review", _("En instruction")
+    INFO_REQUESTED = "info_requested", _("Informations demandées")
+    APPROVED = "approved", _("Chèque accordé")
+    REJECTED = "rejected", _("Refusée")
+    CLAIM_SUBMITTED = "claim_submitted", _("Demande de paiement déposée")
+    CLAIM_UNDER_REVIEW = "claim_under_review", _("Demande de paiement en instruction")
+    CLAIM_INFO_REQUESTED = "claim_info_requested", _("Pièces complémentaires demandées")
+    CLAIM_APPROVED = "claim_approved", _("Paiement validé")
+    PAID = "paid", _("Payé")
+    EXPIRED = "expired", _("Expiré")
+    WITHDRAWN = "withdrawn", _("Retirée")
+    CLAWED_BACK = "clawed_back", _("Reversement exigé")
 
 
 # A company may hold only one file in these states at a time.
@@ -35,12 +36,12 @@ OPEN_STATES = (
 
 
 class RejectionReason(models.TextChoices):
-    NOT_ELIGIBLE = "not_eligible", "L'entreprise ne remplit pas les conditions du dispositif"
-    SPEND_NOT_ELIGIBLE = "spend_not_eligible", "La dépense prévue n'est pas éligible"
-    QUOTE_INVALID = "quote_invalid", "Le devis est incomplet ou ne correspond pas au projet"
-    INCOMPLETE = "incomplete", "Le dossier est resté incomplet malgré nos demandes"
-    DUPLICATE = "duplicate", "Une autre demande existe déjà pour cette entreprise"
-    OTHER = "other", "Autre motif (précisé ci-dessous)"
+    NOT_ELIGIBLE = "not_eligible", _("L'entreprise ne remplit pas les conditions du dispositif")
+    SPEND_NOT_ELIGIBLE = "spend_not_eligible", _("La dépense prévue n'est pas éligible")
+    QUOTE_INVALID = "quote_invalid", _("Le devis est incomplet ou ne correspond pas au projet")
+    INCOMPLETE = "incomplete", _("Le dossier est resté incomplet malgré nos demandes")
+    DUPLICATE = "duplicate", _("Une autre demande existe déjà pour cette entreprise")
+    OTHER = "other", _("Autre motif (précisé ci-dessous)")
 
 
 class Application(models.Model):

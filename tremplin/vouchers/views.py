@@ -1,12 +1,15 @@
 """Pages of the voucher files. Thin: parse input, call the service, show its message on the right field."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from tremplin.accounts.models import Role
@@ -42,43 +45,43 @@ BADGES = {
 
 # What the business owner has to do (or wait for) next, in plain words.
 NEXT_STEPS = {
-    State.DRAFT: "Complétez votre demande puis déposez-la.",
-    State.SUBMITTED: "Un conseiller va examiner votre demande. Vous n'avez rien à faire.",
-    State.WAITLISTED: "Votre demande attend qu'un budget se libère. Nous vous écrirons.",
-    State.UNDER_REVIEW: "Un conseiller examine votre demande. Vous n'avez rien à faire.",
-    State.INFO_REQUESTED: "Le conseiller vous pose une question : répondez-lui.",
-    State.APPROVED: "Faites réaliser la prestation, payez-la, puis demandez le paiement du chèque.",
-    State.REJECTED: "Votre demande n'a pas été retenue. Le motif est indiqué dans le dossier.",
-    State.CLAIM_SUBMITTED: "Un conseiller va vérifier votre facture. Vous n'avez rien à faire.",
-    State.CLAIM_UNDER_REVIEW: "Un conseiller vérifie votre facture. Vous n'avez rien à faire.",
-    State.CLAIM_INFO_REQUESTED: "Le conseiller demande une pièce : répondez-lui.",
-    State.CLAIM_APPROVED: "Le paiement est validé. Le virement va partir.",
-    State.PAID: "Le chèque est payé. Le dossier est terminé.",
-    State.EXPIRED: "Le chèque a expiré sans demande de paiement.",
-    State.WITHDRAWN: "Vous avez retiré cette demande.",
-    State.CLAWED_BACK: "Un reversement vous est demandé : lisez le motif dans le dossier.",
+    State.DRAFT: _("Complétez votre demande puis déposez-la."),
+    State.SUBMITTED: _("Un conseiller va examiner votre demande. Vous n'avez rien à faire."),
+    State.WAITLISTED: _("Votre demande attend qu'un budget se libère. Nous vous écrirons."),
+    State.UNDER_REVIEW: _("Un conseiller examine votre demande. Vous n'avez rien à faire."),
+    State.INFO_REQUESTED: _("Le conseiller vous pose une question : répondez-lui."),
+    State.APPROVED: _("Faites réaliser la prestation, payez-la, puis demandez le paiement du chèque."),
+    State.REJECTED: _("Votre demande n'a pas été retenue. Le motif est indiqué dans le dossier."),
+    State.CLAIM_SUBMITTED: _("Un conseiller va vérifier votre facture. Vous n'avez rien à faire."),
+    State.CLAIM_UNDER_REVIEW: _("Un conseiller vérifie votre facture. Vous n'avez rien à faire."),
+    State.CLAIM_INFO_REQUESTED: _("Le conseiller demande une pièce : répondez-lui."),
+    State.CLAIM_APPROVED: _("Le paiement est validé. Le virement va partir."),
+    State.PAID: _("Le chèque est payé. Le dossier est terminé."),
+    State.EXPIRED: _("Le chèque a expiré sans demande de paiement."),
+    State.WITHDRAWN: _("Vous avez retiré cette demande."),
+    State.CLAWED_BACK: _("Un reversement vous est demandé : lisez le motif dans le dossier."),
 }
 
 ACTION_LABELS = {
-    "create": "Brouillon créé",
-    "submit": "Demande déposée",
-    "promote": "Financé après la liste d'attente",
-    "start_review": "Instruction commencée",
-    "request_info": "Informations demandées",
-    "answer_info": "Réponse de l'entreprise",
-    "approve": "Chèque accordé",
-    "reject": "Demande refusée",
-    "withdraw": "Demande retirée",
-    "submit_claim": "Demande de paiement déposée",
-    "start_claim_review": "Vérification de la facture commencée",
-    "request_claim_info": "Pièces complémentaires demandées",
-    "answer_claim_info": "Réponse de l'entreprise",
-    "approve_claim": "Paiement validé",
-    "mark_paid": "Paiement effectué",
-    "expire": "Chèque expiré",
-    "claw_back": "Reversement exigé",
-    "lottery_drawn": "Tirage au sort",
-    "expiry_reminder": "Rappel avant expiration envoyé",
+    "create": _("Brouillon créé"),
+    "submit": _("Demande déposée"),
+    "promote": _("Financé après la liste d'attente"),
+    "start_review": _("Instruction commencée"),
+    "request_info": _("Informations demandées"),
+    "answer_info": _("Réponse de l'entreprise"),
+    "approve": _("Chèque accordé"),
+    "reject": _("Demande refusée"),
+    "withdraw": _("Demande retirée"),
+    "submit_claim": _("Demande de paiement déposée"),
+    "start_claim_review": _("Vérification de la facture commencée"),
+    "request_claim_info": _("Pièces complémentaires demandées"),
+    "answer_claim_info": _("Réponse de l'entreprise"),
+    "approve_claim": _("Paiement validé"),
+    "mark_paid": _("Paiement effectué"),
+    "expire": _("Chèque expiré"),
+    "claw_back": _("Reversement exigé"),
+    "lottery_drawn": _("Tirage au sort"),
+    "expiry_reminder": _("Rappel avant expiration envoyé"),
 }
 
 # Files an advisor has to act on.
@@ -108,108 +111,114 @@ LETTER_STATES = {
 ACTIONS = {
     "start_review": (
         forms.ConfirmForm,
-        "Commencer l'instruction",
-        "Je prends ce dossier",
+        _("Commencer l'instruction"),
+        _("Je prends ce dossier"),
         lambda user, app, data: services.start_review(user, app),
     ),
     "request_info": (
         forms.MessageForm,
-        "Demander des informations",
-        "Envoyer la demande",
+        _("Demander des informations"),
+        _("Envoyer la demande"),
         lambda user, app, data: services.request_info(user, app, data["message"]),
     ),
     "answer_info": (
         forms.AnswerForm,
-        "Répondre au conseiller",
-        "Envoyer ma réponse",
+        _("Répondre au conseiller"),
+        _("Envoyer ma réponse"),
         lambda user, app, data: services.answer_info(user, app, data["message"], data.get("attachment")),
     ),
     "approve": (
         forms.NoteForm,
-        "Accorder le chèque",
-        "Accorder le chèque",
+        _("Accorder le chèque"),
+        _("Accorder le chèque"),
         lambda user, app, data: services.approve(user, app, data.get("note", "")),
     ),
     "reject": (
         forms.RejectForm,
-        "Refuser la demande",
-        "Refuser la demande",
+        _("Refuser la demande"),
+        _("Refuser la demande"),
         lambda user, app, data: services.reject(user, app, data["reason"], data.get("text", "")),
     ),
     "withdraw": (
         forms.WithdrawForm,
-        "Retirer ma demande",
-        "Retirer ma demande",
+        _("Retirer ma demande"),
+        _("Retirer ma demande"),
         lambda user, app, data: services.withdraw(user, app, data.get("reason", "")),
     ),
     "submit_claim": (
         forms.ClaimForm,
-        "Demander le paiement du chèque",
-        "Envoyer ma demande de paiement",
+        _("Demander le paiement du chèque"),
+        _("Envoyer ma demande de paiement"),
         lambda user, app, data: services.submit_claim(
             user, app, data["invoice"], data["proof_of_payment"], data["invoiced_spend"]
         ),
     ),
     "start_claim_review": (
         forms.ConfirmForm,
-        "Vérifier la demande de paiement",
-        "Je vérifie cette demande",
+        _("Vérifier la demande de paiement"),
+        _("Je vérifie cette demande"),
         lambda user, app, data: services.start_claim_review(user, app),
     ),
     "request_claim_info": (
         forms.MessageForm,
-        "Demander des pièces complémentaires",
-        "Envoyer la demande",
+        _("Demander des pièces complémentaires"),
+        _("Envoyer la demande"),
         lambda user, app, data: services.request_claim_info(user, app, data["message"]),
     ),
     "answer_claim_info": (
         forms.AnswerForm,
-        "Répondre au conseiller",
-        "Envoyer ma réponse",
+        _("Répondre au conseiller"),
+        _("Envoyer ma réponse"),
         lambda user, app, data: services.answer_claim_info(
             user, app, data["message"], data.get("attachment")
         ),
     ),
     "approve_claim": (
         forms.NoteForm,
-        "Valider le paiement",
-        "Valider le paiement",
+        _("Valider le paiement"),
+        _("Valider le paiement"),
         lambda user, app, data: services.approve_claim(user, app, data.get("note", "")),
     ),
     "expire": (
         forms.ExpireForm,
-        "Constater l'expiration",
-        "Faire expirer le chèque",
+        _("Constater l'expiration"),
+        _("Faire expirer le chèque"),
         lambda user, app, data: services.expire(app, actor=user),
     ),
     "claw_back": (
         forms.ClawBackForm,
-        "Exiger un reversement",
-        "Exiger le reversement",
+        _("Exiger un reversement"),
+        _("Exiger le reversement"),
         lambda user, app, data: services.claw_back(user, app, data["reason"]),
     ),
 }
 
 SUCCESS = {
-    "start_review": "Le dossier est à vous : vous pouvez l'instruire.",
-    "request_info": "Votre demande d'informations est envoyée à l'entreprise.",
-    "answer_info": "Votre réponse est envoyée au conseiller.",
-    "approve": "Le chèque est accordé. L'entreprise est prévenue par courriel.",
-    "reject": "La demande est refusée. L'entreprise est prévenue par courriel.",
-    "withdraw": "Votre demande est retirée.",
-    "submit_claim": "Votre demande de paiement est envoyée. Un conseiller va vérifier votre facture.",
-    "start_claim_review": "Vous vérifiez cette demande de paiement.",
-    "request_claim_info": "Votre demande de pièces est envoyée à l'entreprise.",
-    "answer_claim_info": "Votre réponse est envoyée au conseiller.",
-    "approve_claim": "Le paiement est validé : il partira dans le prochain lot de virements.",
-    "expire": "Le chèque a expiré : son budget est libéré.",
-    "claw_back": "Le reversement est enregistré.",
+    "start_review": _("Le dossier est à vous : vous pouvez l'instruire."),
+    "request_info": _("Votre demande d'informations est envoyée à l'entreprise."),
+    "answer_info": _("Votre réponse est envoyée au conseiller."),
+    "approve": _("Le chèque est accordé. L'entreprise est prévenue par courriel."),
+    "reject": _("La demande est refusée. L'entreprise est prévenue par courriel."),
+    "withdraw": _("Votre demande est retirée."),
+    "submit_claim": _("Votre demande de paiement est envoyée. Un conseiller va vérifier votre facture."),
+    "start_claim_review": _("Vous vérifiez cette demande de paiement."),
+    "request_claim_info": _("Votre demande de pièces est envoyée à l'entreprise."),
+    "answer_claim_info": _("Votre réponse est envoyée au conseiller."),
+    "approve_claim": _("Le paiement est validé : il partira dans le prochain lot de virements."),
+    "expire": _("Le chèque a expiré : son budget est libéré."),
+    "claw_back": _("Le reversement est enregistré."),
 }
+
+
+def _in_french():
+    """Run a service in French whatever the page's language: what it stores (audit reasons, the
+    eligibility snapshot) and the emails it sends are French text, as before the pages were translated."""
+    return translation.override(settings.LANGUAGE_CODE)
 
 
 def _require_role(user, *roles):
     if user.role not in roles:
-        raise DjangoPermissionDenied("Cette page n'est pas accessible avec votre profil.")
+        raise DjangoPermissionDenied(gettext("Cette page n'est pas accessible avec votre profil."))
 
 
 def _decorate(applications):
@@ -278,13 +287,16 @@ def new(request):
         company = form.company
         if valid and request.POST.get("confirm"):
             try:
-                application = services.create_draft(
-                    request.user, form.cleaned_data["scheme"], company, form.establishment
-                )
+                with _in_french():
+                    application = services.create_draft(
+                        request.user, form.cleaned_data["scheme"], company, form.establishment
+                    )
             except ServiceError as exc:
                 form.add_service_error(exc)
             else:
-                messages.success(request, "Votre brouillon est créé. Il s'enregistre au fur et à mesure.")
+                messages.success(
+                    request, gettext("Votre brouillon est créé. Il s'enregistre au fur et à mesure.")
+                )
                 return redirect("vouchers:edit", pk=application.pk)
     context = {"form": form, "company": company, "schemes": schemes}
     if company is not None:
@@ -300,7 +312,7 @@ def edit(request, pk):
     _require_role(request.user, Role.OWNER)
     application = get_application_for_user(request.user, pk)
     if application.state != State.DRAFT:
-        messages.info(request, "Cette demande est déjà déposée : elle ne peut plus être modifiée.")
+        messages.info(request, gettext("Cette demande est déjà déposée : elle ne peut plus être modifiée."))
         return redirect("vouchers:detail", pk=application.pk)
     autosave = request.headers.get("X-Autosave") == "1"
     submitting = request.POST.get("_action") == "submit"
@@ -317,13 +329,14 @@ def edit(request, pk):
             )
         if not form.errors and submitting:
             try:
-                application = services.submit(request.user, application)
+                with _in_french():
+                    application = services.submit(request.user, application)
             except ServiceError as exc:
                 form.add_service_error(exc)
             else:
                 return redirect("vouchers:detail", pk=application.pk)
         if not form.errors:
-            messages.success(request, "Votre brouillon est enregistré.")
+            messages.success(request, gettext("Votre brouillon est enregistré."))
             return redirect("vouchers:edit", pk=application.pk)
     else:
         form = forms.DraftForm(application=application)
@@ -344,7 +357,8 @@ def _save_valid_fields(owner, application, form):
     values = form.changed_values()
     while values:
         try:
-            return services.update_draft(owner, application, **values)
+            with _in_french():
+                return services.update_draft(owner, application, **values)
         except ServiceError as exc:
             form.add_service_error(exc)
             if exc.field not in values:
@@ -410,14 +424,15 @@ def _render_detail(request, application, bound=None, status=200):
 @require_POST
 def act(request, pk, action):
     if action not in ACTIONS:
-        raise Http404("Action inconnue.")
+        raise Http404(gettext("Action inconnue."))
     application = get_application_for_user(request.user, pk)
     form_class, _title, _button, call = ACTIONS[action]
     form = form_class(request.POST, request.FILES, prefix=action)
     if not form.is_valid():
         return _render_detail(request, application, bound=(action, form))
     try:
-        call(request.user, application, form.cleaned_data)
+        with _in_french():
+            call(request.user, application, form.cleaned_data)
     except PermissionDenied as exc:
         raise DjangoPermissionDenied(exc.message) from None
     except ServiceError as exc:
@@ -441,13 +456,13 @@ DOCUMENTS = {
 def document(request, pk, kind):
     """Serve a file's PDF after checking access: uploads are never public media URLs."""
     if kind not in DOCUMENTS:
-        raise Http404("Document inconnu.")
+        raise Http404(gettext("Document inconnu."))
     application = get_application_for_user(request.user, pk)
     field, name = DOCUMENTS[kind]
     owner = application if field == "quote" else Claim.objects.filter(application=application).first()
     upload = getattr(owner, field, None) if owner is not None else None
     if not upload:
-        raise Http404("Ce document n'a pas été déposé.")
+        raise Http404(gettext("Ce document n'a pas été déposé."))
     return _pdf_response(upload, f"{name}-{application.reference}.pdf")
 
 
@@ -455,7 +470,7 @@ def attachment(request, pk, message_pk):
     application = get_application_for_user(request.user, pk)
     message = get_object_or_404(Message, application=application, pk=message_pk)
     if not message.attachment:
-        raise Http404("Ce message n'a pas de pièce jointe.")
+        raise Http404(gettext("Ce message n'a pas de pièce jointe."))
     return _pdf_response(message.attachment, f"piece-jointe-{application.reference}-{message.pk}.pdf")
 
 
@@ -463,15 +478,17 @@ def _pdf_response(upload, filename):
     try:
         handle = upload.open("rb")
     except FileNotFoundError:
-        raise Http404("Le fichier est introuvable.") from None
+        raise Http404(gettext("Le fichier est introuvable.")) from None
     return FileResponse(handle, as_attachment=True, filename=filename, content_type="application/pdf")
 
 
 def letter(request, pk):
     application = get_application_for_user(request.user, pk)
     if application.state not in LETTER_STATES:
-        raise Http404("La lettre de décision n'existe que pour un chèque accordé.")
-    response = HttpResponse(render_decision_letter(application), content_type="application/pdf")
+        raise Http404(gettext("La lettre de décision n'existe que pour un chèque accordé."))
+    with _in_french():  # the decision letter is an official French document
+        pdf = render_decision_letter(application)
+    response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="decision-{application.reference}.pdf"'
     return response
 
@@ -493,14 +510,18 @@ def scheme(request, slug):
     status = 200
     if request.method == "POST" and form.is_valid():
         try:
-            drawn = services.draw_lottery(request.user, obj, form.cleaned_data["seed"])
+            with _in_french():
+                drawn = services.draw_lottery(request.user, obj, form.cleaned_data["seed"])
         except PermissionDenied as exc:
             raise DjangoPermissionDenied(exc.message) from None
         except ServiceError as exc:
             form.add_service_error(exc)
             status = 409 if isinstance(exc, Conflict) else 200
         else:
-            messages.success(request, f"Le tirage est fait : {len(drawn)} dossier(s) classé(s).")
+            messages.success(
+                request,
+                gettext("Le tirage est fait : %(count)s dossier(s) classé(s).") % {"count": len(drawn)},
+            )
             return redirect("vouchers:scheme", slug=obj.slug)
     return render(
         request,

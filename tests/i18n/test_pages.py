@@ -1,0 +1,193 @@
+"""The voucher and payment pages are served in English when the visitor chose English, French otherwise."""
+
+import pytest
+from django.conf import settings
+from django.core import mail
+from django.urls import reverse
+
+from tests.payments.flows import claim_approved_application
+from tremplin.core.models import AuditEvent
+from tremplin.payments import services as payments
+from tremplin.vouchers.models import State
+
+pytestmark = pytest.mark.django_db
+
+
+def page(response):
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+# --- the owner's list of files --------------------------------------------------------------------
+
+
+def test_owner_list_in_english(english, submitted):
+    english.force_login(submitted.owner)
+    html = page(english.get(reverse("vouchers:list")))
+    assert '<html lang="en"' in html
+    assert "My digital voucher applications" in html
+    assert "Next step" in html
+    assert "Submitted" in html  # the state badge
+    assert "An advisor will review your application. You have nothing to do." in html
+    assert "Mes demandes" not in html and "Déposée" not in html
+
+
+def test_owner_list_in_french_by_default(client, submitted):
+    client.force_login(submitted.owner)
+    html = page(client.get(reverse("vouchers:list")))
+    assert '<html lang="fr"' in html
+    assert "Mes demandes de chèque numérique" in html
+    assert "Déposée" in html
+    assert "Un conseiller va examiner votre demande." in html
+
+
+def test_owner_list_follows_the_browser_language(client, submitted):
+    client.force_login(submitted.owner)
+    html = page(client.get(reverse("vouchers:list"), HTTP_ACCEPT_LANGUAGE="en"))
+    assert "My digital voucher applications" in html
+
+
+# --- the draft form ---------------------------------------------------------------------------------
+
+
+def test_draft_form_in_english(english, draft):
+    english.force_login(draft.owner)
+    html = page(english.get(reverse("vouchers:edit", args=[draft.pk])))
+    assert "My digital voucher application" in html
+    assert "Your business" in html and "Your project" in html  # fieldsets
+    assert "Number of employees" in html  # a field label
+    assert "Count employees in full-time equivalents." in html  # its help text
+    assert "Choose the type of spending" in html and "Website" in html  # the spending categories
+    assert "Save the draft" in html and "Submit my application" in html
+    assert "Are you eligible?" in html
+    assert "Nombre de salariés" not in html and "Enregistrer le brouillon" not in html
+
+
+def test_draft_form_in_french_by_default(client, draft):
+    client.force_login(draft.owner)
+    html = page(client.get(reverse("vouchers:edit", args=[draft.pk])))
+    assert "Ma demande de chèque numérique" in html
+    assert "Nombre de salariés" in html
+    assert "Site internet" in html
+    assert "Enregistrer le brouillon" in html and "Déposer ma demande" in html
+
+
+def test_draft_form_errors_in_english(english, draft):
+    english.force_login(draft.owner)
+    response = english.post(
+        reverse("vouchers:edit", args=[draft.pk]), {"declared_headcount": "trois", "_action": "save"}
+    )
+    html = page(response)
+    assert "Some information needs correcting" in html
+    assert "Enter a whole number, for example 3." in html
+
+
+# --- the file page ----------------------------------------------------------------------------------
+
+
+def test_file_page_in_english(english, submitted):
+    english.force_login(submitted.owner)
+    html = page(english.get(reverse("vouchers:detail", args=[submitted.pk])))
+    assert f"Application {submitted.reference}" in html
+    assert "Summary" in html and "Voucher amount" in html and "Provider" in html
+    assert "History" in html and "Application submitted" in html  # the audit trail
+    assert "Withdraw my application" in html  # an action form
+    assert "Résumé" not in html and "Historique" not in html
+
+
+def test_file_page_in_french_by_default(client, submitted):
+    client.force_login(submitted.owner)
+    html = page(client.get(reverse("vouchers:detail", args=[submitted.pk])))
+    assert f"Dossier {submitted.reference}" in html
+    assert "Résumé" in html and "Historique" in html and "Demande déposée" in html
+    assert "Retirer ma demande" in html
+
+
+def test_an_english_speaking_advisor_still_sends_french_emails_and_stores_french_reasons(
+    english, submitted, advisor, django_capture_on_commit_callbacks
+):
+    """The services speak French: an English page must not put English into the emails or the audit trail."""
+    english.force_login(advisor)
+    url = reverse("vouchers:act", args=[submitted.pk, "start_review"])
+    assert english.post(url).status_code == 302
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = english.post(
+            reverse("vouchers:act", args=[submitted.pk, "reject"]), {"reject-reason": "spend_not_eligible"}
+        )
+    assert response.status_code == 302
+    html = page(english.get(response["Location"]))
+    assert "The application is rejected. The business is notified by email." in html
+    submitted.refresh_from_db()
+    assert submitted.state == State.REJECTED
+    event = AuditEvent.objects.for_object(submitted).filter(action="reject").get()
+    assert event.reason.startswith("La dépense prévue n'est pas éligible")
+    assert len(mail.outbox) == 1
+    assert "Motif : La dépense prévue" in mail.outbox[0].body
+
+
+# --- the advisor's queue ----------------------------------------------------------------------------
+
+
+def test_advisor_queue_in_english(english, submitted, advisor):
+    english.force_login(advisor)
+    html = page(english.get(reverse("vouchers:queue")))
+    assert "Applications to review" in html
+    assert "1 application to handle" in html
+    assert "submitted 0 days ago" in html
+    assert "All statuses" in html and "Filter" in html
+    assert "Dossiers à instruire" not in html
+
+
+def test_advisor_queue_in_french_by_default(client, submitted, advisor):
+    client.force_login(advisor)
+    html = page(client.get(reverse("vouchers:queue")))
+    assert "Dossiers à instruire" in html
+    assert "1 dossier à traiter" in html
+    assert "déposé il y a 0 jours" in html
+    assert "Tous les états" in html and "Filtrer" in html
+
+
+# --- the payments pages -----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def batch(scheme, advisor, manager):
+    claim_approved_application(scheme, advisor)
+    return payments.create_batch(manager, scheme)
+
+
+def test_payments_page_in_english(english, manager, batch):
+    english.force_login(manager)
+    html = page(english.get(reverse("payments:batches")))
+    assert "Payments to prepare" in html
+    assert "No approved claim is waiting for a transfer." in html
+    assert "Transfer batches" in html and "Prepared batches" in html
+    assert "Paiements à préparer" not in html
+
+
+def test_payments_page_in_french_by_default(client, manager, batch):
+    client.force_login(manager)
+    html = page(client.get(reverse("payments:batches")))
+    assert "Paiements à préparer" in html and "Lots de virements" in html
+
+
+def test_batch_page_in_english(english, manager, batch):
+    english.force_login(manager)
+    html = page(english.get(reverse("payments:batch", args=[batch.pk])))
+    assert f"Transfer batch {batch.message_id}" in html
+    assert "1 transfer, " in html and " in total" in html
+    assert "Mark as paid" in html and "Cancel this batch" in html
+    assert "I confirm that the bank has executed this transfer file." in html
+
+
+def test_batch_page_in_french_by_default(client, manager, batch):
+    client.force_login(manager)
+    html = page(client.get(reverse("payments:batch", args=[batch.pk])))
+    assert f"Lot de virements {batch.message_id}" in html
+    assert "1 virement, " in html
+    assert "Marquer comme payé" in html
+
+
+def test_language_cookie_name_is_the_one_the_switch_sets():
+    assert settings.LANGUAGE_COOKIE_NAME == "django_language"
