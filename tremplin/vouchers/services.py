@@ -318,9 +318,14 @@ def submit(owner, application):
         )
     amount = scheme.voucher_amount_cents(application.planned_spend_cents)
     with transaction.atomic():
-        locked = _lock(application)
-        _guard(owner, locked, "submit")
-        application = locked
+        # Only the state can have changed since the read above: re-check it under the lock.
+        application.state = (
+            Application.objects.select_for_update()
+            .filter(pk=application.pk)
+            .values_list("state", flat=True)
+            .get()
+        )
+        _guard(owner, application, "submit")
         application.eligibility = [r.as_dict() for r in results]
         application.rules_version = scheme.rules_version
         application.amount_cents = amount
