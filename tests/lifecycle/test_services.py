@@ -376,3 +376,15 @@ def test_plain_text_emails_are_not_html_escaped(envelope, advisor, django_captur
     body = mail.outbox[-1].body
     assert "L'entreprise ne remplit pas" in body
     assert "&#x27;" not in body
+
+
+def test_what_is_stored_with_a_file_stays_in_french_for_an_english_speaking_user(envelope, advisor):
+    from django.utils import translation
+
+    app = draft(envelope)
+    with translation.override("en"):
+        services.submit(app.owner, app)
+        services.reject(advisor, app, "not_eligible")
+    app.refresh_from_db()
+    assert app.eligibility[0]["label"] == "Entreprise active au répertoire SIRENE"
+    assert AuditEvent.objects.for_object(app).last().reason.startswith("L'entreprise ne remplit pas")

@@ -6,8 +6,9 @@ Views and the API call these functions and nothing else to change a file.
 import hashlib
 from datetime import timedelta
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from tremplin.accounts.models import Role
 from tremplin.core import audit
@@ -304,7 +305,9 @@ def submit(owner, application):
     errors = completeness_errors(application)
     if errors:
         raise errors[0]
-    results = check_eligibility(application, today)
+    # What is stored with the file stays in the programme's language, whatever the caller's.
+    with translation.override(settings.LANGUAGE_CODE):
+        results = check_eligibility(application, today)
     if not all_passed(results):
         failed = [r.message for r in results if r.passed is not True]
         raise ServiceError(
@@ -494,7 +497,8 @@ def reject(advisor, application, reason_code, text=""):
     text = (text or "").strip()
     if reason_code == RejectionReason.OTHER and not text:
         raise ServiceError("missing", "Précisez le motif du refus.", "text")
-    reason = RejectionReason(reason_code).label + (f" – {text}" if text else "")
+    with translation.override(settings.LANGUAGE_CODE):
+        reason = str(RejectionReason(reason_code).label) + (f" – {text}" if text else "")
     with transaction.atomic():
         application = _lock(application)
         _guard(advisor, application, "reject")
