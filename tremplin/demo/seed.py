@@ -129,6 +129,8 @@ def eligible_companies(region_code):
             created_on__lte=cutoff,
             applications__isnull=True,
         )
+        # Sole traders who asked SIRENE to hide their name make a poor showcase.
+        .exclude(diffusion="P")
         .exclude(legal_form__startswith="4")
         .exclude(legal_form__startswith="7")
         .exclude(legal_form__startswith="92")
