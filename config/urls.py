@@ -7,6 +7,7 @@ urlpatterns = [
     path("compte/", include("tremplin.accounts.urls")),
     path("dossiers/", include("tremplin.vouchers.urls")),
     path("paiements/", include("tremplin.payments.urls")),
+    path("prestataires/", include("tremplin.providers.urls")),
     path("api/v1/", include("tremplin.api.urls")),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),

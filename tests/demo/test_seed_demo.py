@@ -27,6 +27,12 @@ def test_demo_data_shows_every_state_in_two_regions_and_loads_only_once(capsys):
     assert set(demo_owner.applications.values_list("state", flat=True)) == {"draft", "approved", "paid"}
     assert demo_owner.check_password("demo-tremplin-2026")
 
+    from tremplin.providers.models import Offer, Provider, Review
+
+    assert Provider.objects.filter(accredited=True).count() >= 100
+    assert Offer.objects.exists()
+    assert Review.objects.exists()
+
     files = Application.objects.count()
     call_command("seed_demo")
     assert Application.objects.count() == files

@@ -32,6 +32,7 @@ ROLE_HOME = {
     Role.ADVISOR: "vouchers:queue",
     Role.MANAGER: "payments:batches",
     Role.AUDITOR: "vouchers:list",
+    Role.PROVIDER: "providers:dashboard",
 }
 
 

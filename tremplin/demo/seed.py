@@ -288,6 +288,10 @@ def seed(seed_value=2026):
         scheme = make_scheme()
         advisors = make_network()
         providers = make_providers(rng)
+        # The directory: about a hundred more accredited providers with offers in every category.
+        from tremplin.providers.demo import seed_providers, seed_reviews
+
+        seed_providers(rng)
         manager = person(
             "gestionnaire", Role.MANAGER, "Claire", "Gestionnaire", is_staff=True, is_superuser=True
         )
@@ -327,6 +331,7 @@ def seed(seed_value=2026):
                     if target == State.CLAWED_BACK:
                         claw_back.append(app)
         _pay(manager, to_pay)
+        seed_reviews(rng, list(Application.objects.filter(pk__in=[a.pk for a in to_pay], state=State.PAID)))
         for app in claw_back:
             services.claw_back(
                 manager, app, "Contrôle sur place : la boutique en ligne n'a jamais été mise en service."

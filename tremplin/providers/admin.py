@@ -1,10 +1,94 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 
-from tremplin.providers.models import Provider
+from tremplin.core.errors import ServiceError
+from tremplin.providers import services
+from tremplin.providers.models import (
+    AccreditationCriterion,
+    Document,
+    Offer,
+    Provider,
+    QualityThreshold,
+    Quote,
+    QuoteRequest,
+    Review,
+)
+
+
+class DocumentInline(admin.TabularInline):
+    model = Document
+    extra = 0
+    fields = ["kind", "label", "expires_on", "file", "uploaded_at"]
+    readonly_fields = ["uploaded_at"]
+
+
+def _transition(action):
+    def run(modeladmin, request, queryset):
+        for provider in queryset:
+            try:
+                services.transition(
+                    request.user, provider, action, reason="Décision depuis l'administration."
+                )
+            except ServiceError as exc:
+                modeladmin.message_user(request, f"{provider} : {exc.message}", messages.ERROR)
+
+    run.short_description = f"Habilitation : {action}"
+    run.__name__ = f"transition_{action}"
+    return run
 
 
 @admin.register(Provider)
 class ProviderAdmin(admin.ModelAdmin):
-    list_display = ["name", "siret", "accredited"]
-    list_filter = ["accredited"]
+    list_display = ["name", "siret", "status", "accredited", "rating_avg", "rating_count"]
+    list_filter = ["status", "accredited"]
     search_fields = ["name", "=siret"]
+    # The accreditation only moves through its service functions (audit, notification).
+    readonly_fields = [
+        "status",
+        "accredited",
+        "status_changed_at",
+        "search_text",
+        "rating_avg",
+        "rating_count",
+    ]
+    inlines = [DocumentInline]
+    actions = [_transition(a) for a in ("start_review", "accredit", "suspend", "reinstate")]
+
+
+@admin.register(Offer)
+class OfferAdmin(admin.ModelAdmin):
+    list_display = ["title", "provider", "category", "price_min_cents", "price_max_cents", "delivery_days"]
+    list_filter = ["category"]
+    search_fields = ["title", "provider__name"]
+    raw_id_fields = ["provider"]
+
+
+@admin.register(AccreditationCriterion)
+class AccreditationCriterionAdmin(admin.ModelAdmin):
+    list_display = ["kind", "params", "scheme", "position"]
+
+
+@admin.register(QualityThreshold)
+class QualityThresholdAdmin(admin.ModelAdmin):
+    list_display = ["metric", "limit"]
+
+
+@admin.register(QuoteRequest)
+class QuoteRequestAdmin(admin.ModelAdmin):
+    list_display = ["id", "application", "category", "state", "created_at"]
+    list_filter = ["state"]
+    raw_id_fields = ["application", "owner"]
+
+
+@admin.register(Quote)
+class QuoteAdmin(admin.ModelAdmin):
+    list_display = ["id", "provider", "state", "amount_cents", "above_catalogue"]
+    list_filter = ["state", "above_catalogue"]
+    raw_id_fields = ["request", "provider", "answered_by"]
+
+
+@admin.register(Review)
+class ReviewAdmin(admin.ModelAdmin):
+    list_display = ["id", "provider", "state", "quality", "deadlines", "communication", "is_complaint"]
+    list_filter = ["state", "is_complaint"]
+    readonly_fields = ["state", "moderation_reason"]
+    raw_id_fields = ["application", "provider", "author"]

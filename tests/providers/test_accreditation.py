@@ -1,0 +1,289 @@
+"""Sign-up by SIRET, documents, and the accreditation workflow, through the pages and the services."""
+
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+from django.utils import timezone
+
+from tests.factories import (
+    ApplicationFactory,
+    CompanyFactory,
+    ProviderFactory,
+    UserFactory,
+    luhn_complete,
+    pdf_file,
+)
+from tests.providers.conftest import add_valid_documents, login, make_offer
+from tremplin.accounts.models import Role, User
+from tremplin.core.errors import Conflict, PermissionDenied, ServiceError
+from tremplin.core.models import AuditEvent
+from tremplin.providers import services
+from tremplin.providers.models import AccreditationCriterion, Document, Provider, Status
+from tremplin.registry.models import Establishment
+from tremplin.vouchers import services as vouchers
+from tremplin.vouchers.models import Application
+
+pytestmark = pytest.mark.django_db
+
+
+def signup_data(**overrides):
+    data = {
+        "_action": "signup",
+        "siret": "",
+        "name": "",
+        "first_name": "Nina",
+        "last_name": "Roux",
+        "email": "nina@agence.example",
+        "password": "un-mot-de-passe-solide",
+    }
+    data.update(overrides)
+    return data
+
+
+@pytest.fixture
+def establishment(rhone):
+    company = CompanyFactory(denomination="Électricité & Numérique", departement=rhone)
+    siret = luhn_complete(company.siren + "0001")
+    return Establishment.objects.create(
+        siret=siret,
+        company=company,
+        nic=siret[9:],
+        is_head_office=True,
+        commune_name="Lyon",
+        postal_code="69001",
+    )
+
+
+def test_a_wrong_siret_is_refused_with_a_clear_message_and_nothing_is_created(client):
+    response = client.post(reverse("providers:signup"), signup_data(siret="732 829 320 00075"))
+    assert response.status_code == 200
+    assert "Ce numéro SIRET n&#x27;existe pas" in response.content.decode()
+    assert not Provider.objects.exists()
+    assert not User.objects.exists()
+
+
+def test_looking_up_the_siret_prefills_the_name_from_the_registry(client, establishment):
+    response = client.post(reverse("providers:signup"), {"_action": "lookup", "siret": establishment.siret})
+    page = response.content.decode()
+    assert "Électricité &amp; Numérique" in page
+    assert "Lyon" in page
+
+
+def test_a_provider_signs_up_by_siret_and_its_accreditation_is_requested(
+    client, establishment, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("providers:signup"), signup_data(siret=establishment.siret))
+    assert response.status_code == 302
+    provider = Provider.objects.get()
+    assert provider.name == "Électricité & Numérique"
+    assert provider.status == Status.REQUESTED and provider.accredited is False
+    assert provider.city == "Lyon" and provider.departement_id == "69"
+    assert "electricite numerique" in provider.search_text
+    member = User.objects.get(email="nina@agence.example")
+    assert member.role == Role.PROVIDER and member.provider == provider
+    assert AuditEvent.objects.for_object(provider).get().action == "sign_up"
+    assert len(mail.outbox) == 1  # the address verification link
+
+
+def test_signing_up_twice_with_the_same_siret_is_refused(client, establishment):
+    ProviderFactory(siret=establishment.siret)
+    response = client.post(reverse("providers:signup"), signup_data(siret=establishment.siret))
+    assert "déjà inscrit" in response.content.decode()
+    assert Provider.objects.count() == 1
+
+
+def test_an_expired_document_is_refused_and_nothing_is_stored(member, provider):
+    client = login(member)
+    yesterday = timezone.localdate() - timedelta(days=1)
+    response = client.post(
+        reverse("providers:upload_document"),
+        {"kind": "urssaf", "file": pdf_file("urssaf.pdf"), "expires_on": yesterday.isoformat()},
+        follow=True,
+    )
+    assert "n&#x27;est plus valable depuis le" in response.content.decode()
+    assert not Document.objects.exists()
+
+
+def test_a_document_that_is_not_a_pdf_is_refused(member, provider):
+    with pytest.raises(ServiceError) as error:
+        services.upload_document(
+            member,
+            provider,
+            "insurance",
+            pdf_file("assurance.pdf", body=b"GIF89a"),
+            timezone.localdate() + timedelta(days=30),
+        )
+    assert error.value.code == "not_a_pdf"
+    assert not Document.objects.exists()
+
+
+def test_the_accreditation_goes_from_request_to_accredited_through_the_pages(
+    manager, establishment, client, django_capture_on_commit_callbacks
+):
+    client.post(reverse("providers:signup"), signup_data(siret=establishment.siret))
+    provider = Provider.objects.get()
+    member = provider.members.get()
+    staff = login(manager)
+
+    staff.post(reverse("providers:accreditation_act", args=[provider.pk, "start_review"]))
+    provider.refresh_from_db()
+    assert provider.status == Status.UNDER_REVIEW
+
+    # Without the URSSAF certificate and the insurance, accreditation is refused and says why.
+    response = staff.post(reverse("providers:accreditation_act", args=[provider.pk, "accredit"]), follow=True)
+    assert "Attestation de vigilance URSSAF" in response.content.decode()
+    provider.refresh_from_db()
+    assert provider.status == Status.UNDER_REVIEW and provider.accredited is False
+
+    add_valid_documents(provider, member)
+    with django_capture_on_commit_callbacks(execute=True):
+        staff.post(reverse("providers:accreditation_act", args=[provider.pk, "accredit"]))
+    provider.refresh_from_db()
+    assert provider.status == Status.ACCREDITED and provider.accredited is True
+    actions = list(AuditEvent.objects.for_object(provider).values_list("action", flat=True))
+    assert actions[-1] == "accredit" and "start_review" in actions
+    assert any("habilité" in m.subject for m in mail.outbox)
+
+
+def test_criteria_stored_as_data_decide_the_accreditation(manager, member, provider):
+    AccreditationCriterion.objects.create(kind="min_similar_turnover", params={"cents": 5_000_000})
+    AccreditationCriterion.objects.create(kind="min_years_trading", params={"years": 2})
+    AccreditationCriterion.objects.create(kind="min_references", params={"count": 1})
+    Provider.objects.filter(pk=provider.pk).update(status=Status.UNDER_REVIEW, accredited=False)
+    provider.refresh_from_db()
+    add_valid_documents(provider, member)
+    with pytest.raises(Conflict) as error:
+        services.transition(manager, provider, "accredit")
+    assert error.value.code == "criteria_not_met"
+    assert "projets similaires" in error.value.message
+
+    services.update_profile(
+        member,
+        provider,
+        similar_turnover_cents=6_000_000,
+        trading_since=timezone.localdate() - timedelta(days=3 * 366),
+    )
+    services.upload_document(member, provider, "reference", pdf_file("ref.pdf"), label="Boulangerie Martin")
+    assert services.transition(manager, provider, "accredit").accredited is True
+
+
+def test_only_a_manager_moves_the_accreditation(member, provider, owner, advisor):
+    Provider.objects.filter(pk=provider.pk).update(status=Status.REQUESTED, accredited=False)
+    provider.refresh_from_db()
+    for user in (member, owner, advisor):
+        with pytest.raises(PermissionDenied):
+            services.transition(user, provider, "start_review")
+    response = login(member).post(reverse("providers:accreditation_act", args=[provider.pk, "start_review"]))
+    assert response.status_code == 403
+    provider.refresh_from_db()
+    assert provider.status == Status.REQUESTED
+
+
+def test_a_suspended_provider_cannot_be_chosen_and_files_under_way_say_so(manager, member, provider, scheme):
+    under_way = vouchers.submit((app := ApplicationFactory(scheme=scheme, provider=provider)).owner, app)
+    services.transition(manager, provider, "suspend", reason="Prestations non livrées.")
+    provider.refresh_from_db()
+    assert provider.accredited is False
+    under_way = Application.objects.select_related("provider").get(pk=under_way.pk)
+    assert "suspendue" in services.provider_warning(under_way)
+
+    draft = ApplicationFactory(scheme=scheme, provider=None)
+    with pytest.raises(ServiceError) as error:
+        vouchers.update_draft(draft.owner, draft, provider=provider)
+    assert error.value.code == "provider_not_accredited"
+
+    add_valid_documents(provider, member)
+    services.transition(manager, provider, "reinstate")
+    under_way.provider.refresh_from_db()
+    assert services.provider_warning(under_way) is None
+
+
+def test_suspending_without_a_reason_is_refused(manager, provider):
+    with pytest.raises(ServiceError) as error:
+        services.transition(manager, provider, "suspend", reason=" ")
+    assert error.value.field == "reason"
+    provider.refresh_from_db()
+    assert provider.status == Status.ACCREDITED
+
+
+def test_accreditations_expire_when_the_urssaf_certificate_expires(member, provider):
+    add_valid_documents(provider, member, days=10)
+    other = ProviderFactory()  # no documents at all
+    today = timezone.localdate()
+    assert services.expire_accreditations(today) == 1
+    other.refresh_from_db()
+    assert other.status == Status.EXPIRED and other.accredited is False
+
+    assert services.expire_accreditations(today + timedelta(days=11)) == 1
+    provider.refresh_from_db()
+    assert provider.status == Status.EXPIRED
+    assert AuditEvent.objects.for_object(provider).last().actor is None
+
+    # After sending fresh documents, the provider asks again.
+    add_valid_documents(provider, member, days=400)
+    response = login(member).post(reverse("providers:accreditation_act", args=[provider.pk, "request_again"]))
+    assert response.status_code == 302
+    provider.refresh_from_db()
+    assert provider.status == Status.REQUESTED
+
+
+def test_renewal_reminders_are_sent_once_before_a_document_expires(
+    member, provider, django_capture_on_commit_callbacks
+):
+    add_valid_documents(provider, member, days=20)
+    today = timezone.localdate()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.send_renewal_reminders(today) == 2
+    assert len(mail.outbox) == 2
+    assert services.send_renewal_reminders(today + timedelta(days=1)) == 0
+
+
+def test_the_expiry_command_expires_and_reminds(member, provider):
+    from django.core.management import call_command
+
+    add_valid_documents(provider, member, days=5)
+    call_command("provider_accreditations", verbosity=0)
+    provider.refresh_from_db()
+    assert provider.status == Status.ACCREDITED
+    assert Document.objects.filter(reminded_on__isnull=False).count() == 2
+
+
+def test_a_member_adds_a_colleague_with_their_own_login(member, provider, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = login(member).post(
+            reverse("providers:members"),
+            {"email": "leo@agence.example", "first_name": "Léo", "last_name": "Petit"},
+        )
+    assert response.status_code == 302
+    colleague = User.objects.get(email="leo@agence.example")
+    assert colleague.provider == provider and colleague.role == Role.PROVIDER
+    assert not colleague.has_usable_password()
+    assert "mot-de-passe/oublie" in mail.outbox[-1].body
+
+
+def test_the_provider_dashboard_shows_status_quotes_and_files(member, provider):
+    response = login(member).get(reverse("providers:dashboard"))
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Habilité" in page and "Devis à répondre" in page and "Chèques en cours" in page
+
+
+def test_the_provider_space_is_refused_to_other_roles(owner, advisor, manager):
+    for user in (owner, advisor, manager):
+        assert login(user).get(reverse("providers:dashboard")).status_code == 403
+
+
+def test_the_accreditation_queue_is_for_managers(manager, member, provider):
+    Provider.objects.filter(pk=provider.pk).update(status=Status.REQUESTED, accredited=False)
+    assert provider.name in login(manager).get(reverse("providers:accreditations")).content.decode()
+    assert login(member).get(reverse("providers:accreditations")).status_code == 403
+
+
+def test_the_accredited_column_follows_the_state_in_bulk_created_fixtures():
+    provider = Provider.objects.create(siret=luhn_complete("8000000000010"), name="X", accredited=True)
+    assert provider.status == Status.ACCREDITED
+    make_offer(provider)
+    assert UserFactory(provider_member=True).provider.status == Status.ACCREDITED

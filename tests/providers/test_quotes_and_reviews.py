@@ -1,0 +1,228 @@
+"""Quotes in the platform and reviews after payment, end to end through the pages; the permission matrix."""
+
+import pytest
+from django.urls import reverse
+
+from tests.factories import ApplicationFactory, pdf_file
+from tests.providers.conftest import login, make_offer, paid_application
+from tremplin.core.errors import Conflict, ServiceError
+from tremplin.providers import services
+from tremplin.providers.models import Provider, QualityThreshold, Quote, QuoteRequest, Review
+from tremplin.vouchers import services as vouchers
+from tremplin.vouchers.models import Application
+
+pytestmark = pytest.mark.django_db
+
+
+def request_page(application):
+    return reverse("providers:application_quotes", args=[application.pk])
+
+
+def ask(owner, draft, *providers, category="website"):
+    return login(owner).post(
+        request_page(draft),
+        {
+            "category": category,
+            "description": "Un site vitrine avec réservation.",
+            "providers": [p.pk for p in providers],
+        },
+    )
+
+
+def answer(member, quote, amount="2 500", category="website"):
+    return login(member).post(
+        reverse("providers:quote_answer", args=[quote.pk]),
+        {"_action": "answer", "category": category, "amount": amount, "file": pdf_file("devis.pdf")},
+    )
+
+
+def test_an_owner_gets_quotes_and_the_chosen_one_joins_the_draft(owner, draft, member, other_member):
+    assert ask(owner, draft, member.provider, other_member.provider).status_code == 302
+    request = QuoteRequest.objects.get()
+    mine = request.quotes.get(provider=member.provider)
+    theirs = request.quotes.get(provider=other_member.provider)
+
+    assert answer(member, mine, "2 500").status_code == 302
+    assert answer(other_member, theirs, "3 100").status_code == 302
+    page = login(owner).get(request_page(draft)).content.decode()
+    assert "2\u202f500 €" in page and "3\u202f100 €" in page
+
+    response = login(owner).post(reverse("providers:quote_choose", args=[mine.pk]))
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    assert draft.provider == member.provider
+    assert draft.planned_spend_cents == 250_000 and draft.spend_category == "website"
+    with draft.quote.open("rb") as handle:
+        assert handle.read().startswith(b"%PDF")
+    assert Quote.objects.get(pk=theirs.pk).state == Quote.State.NOT_CHOSEN
+    request.refresh_from_db()
+    assert request.state == QuoteRequest.State.CLOSED
+    # The file is complete: the owner can submit it.
+    assert vouchers.submit(owner, draft).state == "submitted"
+
+
+def test_quotes_are_asked_from_three_providers_at_most(owner, draft, member, other_member):
+    extra = [
+        make_offer(p).provider
+        for p in (
+            Provider.objects.create(siret=f"7328293200{i}{i}{i}{i}"[:14], name=f"P{i}", accredited=True)
+            for i in range(2)
+        )
+    ]
+    response = ask(owner, draft, member.provider, other_member.provider, *extra)
+    assert "3 prestataires au plus" in response.content.decode()
+    assert not QuoteRequest.objects.exists()
+
+
+def test_a_quote_for_a_category_the_provider_does_not_offer_is_refused(owner, draft, member):
+    ask(owner, draft, member.provider)
+    quote = Quote.objects.get()
+    response = answer(member, quote, category="cybersecurity")
+    assert response.status_code == 400
+    assert "pas d&#x27;offre dans cette catégorie" in response.content.decode()
+    quote.refresh_from_db()
+    assert quote.state == Quote.State.REQUESTED and quote.amount_cents is None and not quote.file
+
+
+def test_a_quote_far_above_the_catalogue_is_flagged_to_the_advisor(owner, draft, member, advisor):
+    QualityThreshold.objects.create(metric="quote_above_catalogue", limit="1.20")
+    ask(owner, draft, member.provider)
+    quote = Quote.objects.get()
+    answer(member, quote, "9 000")  # the catalogue goes up to 3 000 EUR
+    quote.refresh_from_db()
+    assert quote.above_catalogue and quote.catalogue_max_cents == 300_000
+    login(owner).post(reverse("providers:quote_choose", args=[quote.pk]))
+    draft.refresh_from_db()
+    vouchers.submit(owner, draft)
+    page = login(advisor).get(request_page(draft)).content.decode()
+    assert "Au-delà du catalogue" in page
+    assert "Au-delà du catalogue" not in login(owner).get(request_page(draft)).content.decode()
+    assert services.price_flags(draft) == [quote]
+
+
+def test_a_provider_never_sees_another_providers_quotes_or_clients(owner, draft, member, other_member):
+    ask(owner, draft, member.provider, other_member.provider)
+    theirs = Quote.objects.get(provider=other_member.provider)
+    answer(other_member, theirs)
+    client = login(member)
+    assert client.get(reverse("providers:quote_answer", args=[theirs.pk])).status_code == 404
+    assert client.get(reverse("providers:quote_file", args=[theirs.pk])).status_code == 404
+    assert client.get(request_page(draft)).status_code == 404
+    assert client.post(reverse("providers:quote_choose", args=[theirs.pk])).status_code == 404
+    dashboard = client.get(reverse("providers:dashboard")).content.decode()
+    assert draft.company.display_name not in dashboard
+
+
+def test_other_owners_cannot_see_or_choose_quotes(owner, draft, member):
+    from tests.factories import UserFactory
+
+    ask(owner, draft, member.provider)
+    quote = Quote.objects.get()
+    answer(member, quote)
+    stranger = login(UserFactory())
+    assert stranger.get(request_page(draft)).status_code == 404
+    assert stranger.post(reverse("providers:quote_choose", args=[quote.pk])).status_code == 404
+    assert Quote.objects.get(pk=quote.pk).state == Quote.State.ANSWERED
+
+
+def test_a_provider_cannot_submit_an_application_for_a_client(scheme, member):
+    application = ApplicationFactory(scheme=scheme, provider=member.provider)
+    client = login(member)
+    response = client.post(reverse("vouchers:edit", args=[application.pk]), {"_action": "submit"})
+    assert response.status_code == 403
+    assert client.post(reverse("vouchers:act", args=[application.pk, "withdraw"])).status_code == 404
+    with pytest.raises(Exception) as error:
+        vouchers.submit(member, application)
+    assert getattr(error.value, "code", "") == "forbidden"
+    assert Application.objects.get(pk=application.pk).state == "draft"
+
+
+def test_a_review_without_a_paid_voucher_is_refused(owner, scheme, member):
+    application = ApplicationFactory(scheme=scheme, owner=owner, provider=member.provider)
+    response = login(owner).post(
+        reverse("providers:review_new", args=[application.pk]),
+        {"quality": "5", "deadlines": "5", "communication": "5", "text": "Parfait, je recommande."},
+    )
+    assert response.status_code == 400
+    assert "une fois votre chèque payé" in response.content.decode()
+    assert not Review.objects.exists()
+
+
+def test_an_owner_reviews_a_paid_voucher_once_and_the_provider_answers_once(owner, member, advisor, manager):
+    application = paid_application(member.provider, owner, advisor, manager)
+    url = reverse("providers:review_new", args=[application.pk])
+    data = {"quality": "4", "deadlines": "3", "communication": "5", "text": "Site livré, un peu en retard."}
+    assert login(owner).post(url, data).status_code == 302
+    provider = Provider.objects.get(pk=member.provider_id)
+    assert provider.rating_count == 1 and str(provider.rating_avg) == "4.00"
+
+    second = login(owner).post(url, data)
+    assert "déjà donné votre avis" in second.content.decode()
+    assert Review.objects.count() == 1
+
+    review = Review.objects.get()
+    login(member).post(
+        reverse("providers:review_answer", args=[review.pk]), {"answer": "Merci, désolés du retard."}
+    )
+    login(member).post(reverse("providers:review_answer", args=[review.pk]), {"answer": "Deuxième réponse"})
+    review.refresh_from_db()
+    assert review.answer == "Merci, désolés du retard."
+    assert "Site livré" in login(owner).get(reverse("providers:detail", args=[provider.pk])).content.decode()
+
+
+def test_managers_moderate_reviews_and_the_rating_follows(owner, member, advisor, manager):
+    application = paid_application(member.provider, owner, advisor, manager)
+    review = services.post_review(
+        owner,
+        application,
+        quality=1,
+        deadlines=1,
+        communication=1,
+        text="Injurieux et hors sujet.",
+        is_complaint=True,
+    )
+    login(member).post(reverse("providers:review_moderate", args=[review.pk]), {"reason": "non"})
+    assert Review.objects.get().state == Review.State.PUBLISHED
+    login(manager).post(
+        reverse("providers:review_moderate", args=[review.pk]), {"reason": "Propos injurieux."}
+    )
+    assert Review.objects.get().state == Review.State.HIDDEN
+    provider = Provider.objects.get(pk=member.provider_id)
+    assert provider.rating_count == 0 and provider.rating_avg is None
+    assert (
+        "Injurieux" not in login(owner).get(reverse("providers:detail", args=[provider.pk])).content.decode()
+    )
+
+
+def test_stars_outside_one_to_five_are_refused(owner, member, advisor, manager):
+    application = paid_application(member.provider, owner, advisor, manager)
+    with pytest.raises(ServiceError) as error:
+        services.post_review(
+            owner, application, quality=6, deadlines=3, communication=3, text="Très bien fait."
+        )
+    assert error.value.field == "quality"
+    assert not Review.objects.exists()
+
+
+def test_quality_signals_flag_a_provider_for_review(owner, member, advisor, manager):
+    application = paid_application(member.provider, owner, advisor, manager)
+    services.post_review(
+        owner, application, quality=1, deadlines=2, communication=1, text="Rien ne marche.", is_complaint=True
+    )
+    QualityThreshold.objects.create(metric="complaints", limit=1)
+    signals = services.quality_signals(member.provider)
+    assert signals["claims"] == 1 and signals["claim_info_request_rate"] == 0
+    assert signals["complaints"] == 1
+    assert any("Note moyenne" in f for f in signals["flags"])
+    assert any("signalements" in f for f in signals["flags"])
+    page = login(manager).get(reverse("providers:detail", args=[member.provider_id])).content.decode()
+    assert "À examiner" in page
+
+
+def test_choosing_twice_is_refused(owner, draft, member):
+    ask(owner, draft, member.provider)
+    quote = Quote.objects.get()
+    answer(member, quote)
+    services.choose_quote(owner, quote)
+    with pytest.raises(Conflict):
+        services.choose_quote(owner, Quote.objects.get(pk=quote.pk))

@@ -1,0 +1,246 @@
+from django import forms
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from tremplin.core.formatting import parse_euros
+from tremplin.core.forms import DsfrForm
+from tremplin.providers.models import Document, Provider, Status
+from tremplin.registry.models import Departement
+from tremplin.schemes.models import SpendCategory
+
+
+class ServiceErrorMixin:
+    def add_service_error(self, exc):
+        field = exc.field if exc.field in self.fields else None
+        if field is None and exc.field in getattr(self, "FIELD_ALIASES", {}):
+            field = self.FIELD_ALIASES[exc.field]
+        self.add_error(field, gettext(exc.message))
+
+
+class EurosField(forms.CharField):
+    """An amount typed in euros ('1 500', '1 500,50'), cleaned to integer cents."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal"}))
+        super().__init__(**kwargs)
+
+    def clean(self, value):
+        value = super().clean(value)
+        if value in (None, ""):
+            return None
+        try:
+            return parse_euros(value)
+        except ValueError as exc:
+            raise forms.ValidationError(gettext(str(exc))) from None
+
+
+def departement_choices():
+    return [(d.code, str(d)) for d in Departement.objects.order_by("code")]
+
+
+class DirectoryForm(DsfrForm):
+    q = forms.CharField(
+        label=_("Rechercher un prestataire"),
+        help_text=_("Un nom, une ville, un métier : « site vitrine », « electricite »…"),
+        required=False,
+        max_length=100,
+    )
+    category = forms.ChoiceField(label=_("Catégorie"), required=False)
+    departement = forms.ChoiceField(label=_("Département desservi"), required=False)
+    max_price = EurosField(
+        label=_("Budget maximal HT (€)"),
+        help_text=_("Offres dont le prix de départ tient dans ce budget."),
+        required=False,
+        max_length=12,
+    )
+    min_rating = forms.TypedChoiceField(
+        label=_("Note minimale"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        choices=[("", _("Toutes les notes")), ("3", _("3 étoiles et plus")), ("4", _("4 étoiles et plus"))],
+    )
+
+    def __init__(self, *args, departements=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].choices = [("", _("Toutes les catégories")), *SpendCategory.choices]
+        self.fields["departement"].choices = [("", _("Tous les départements")), *departements]
+
+
+class SignupForm(ServiceErrorMixin, DsfrForm):
+    siret = forms.CharField(
+        label=_("Numéro SIRET de votre établissement"),
+        help_text=_("14 chiffres, sur vos factures ou votre extrait Kbis. Exemple : 732 829 320 00074"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    name = forms.CharField(
+        label=_("Raison sociale"),
+        help_text=_("Remplie d'après le répertoire SIRENE quand nous y trouvons votre SIRET."),
+        max_length=200,
+        required=False,
+    )
+    first_name = forms.CharField(label=_("Votre prénom"), max_length=150)
+    last_name = forms.CharField(label=_("Votre nom"), max_length=150)
+    email = forms.EmailField(label=_("Votre adresse électronique professionnelle"))
+    password = forms.CharField(
+        label=_("Mot de passe"),
+        help_text=_("10 caractères au moins."),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        min_length=10,
+    )
+
+
+class ProfileForm(ServiceErrorMixin, DsfrForm):
+    description = forms.CharField(
+        label=_("Présentation"),
+        help_text=_("Ce que vous faites, pour qui, et comment vous travaillez. Visible dans l'annuaire."),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        required=False,
+        max_length=5000,
+    )
+    website = forms.URLField(label=_("Site internet"), required=False, assume_scheme="https")
+    email = forms.EmailField(label=_("Adresse électronique de contact"), required=False)
+    phone = forms.CharField(label=_("Téléphone"), required=False, max_length=20)
+    trading_since = forms.DateField(
+        label=_("En activité depuis le"),
+        help_text=_("Format : JJ/MM/AAAA."),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    similar_turnover = EurosField(
+        label=_("Chiffre d'affaires HT sur des projets similaires (3 dernières années, €)"),
+        help_text=_("Critère d'habilitation : projets numériques pour des TPE et PME."),
+        required=False,
+        max_length=16,
+    )
+    iban = forms.CharField(label=_("IBAN"), required=False, max_length=40)
+    bic = forms.CharField(label=_("BIC"), required=False, max_length=11)
+
+    FIELD_ALIASES = {"similar_turnover_cents": "similar_turnover"}
+
+    def values(self):
+        data = dict(self.cleaned_data)
+        data["similar_turnover_cents"] = data.pop("similar_turnover")
+        return data
+
+
+class MemberForm(ServiceErrorMixin, DsfrForm):
+    email = forms.EmailField(label=_("Adresse électronique du collègue"))
+    first_name = forms.CharField(label=_("Prénom"), max_length=150, required=False)
+    last_name = forms.CharField(label=_("Nom"), max_length=150, required=False)
+
+
+class DocumentForm(ServiceErrorMixin, DsfrForm):
+    kind = forms.ChoiceField(label=_("Type de document"), choices=Document.Kind.choices)
+    file = forms.FileField(
+        label=_("Document (PDF, 10 Mo au plus)"), widget=forms.ClearableFileInput(attrs={"accept": ".pdf"})
+    )
+    expires_on = forms.DateField(
+        label=_("Valable jusqu'au"),
+        help_text=_("Obligatoire pour l'attestation URSSAF et l'assurance. Format : JJ/MM/AAAA."),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    label = forms.CharField(
+        label=_("Intitulé"), help_text=_("Pour une référence : le client et le projet."), required=False
+    )
+
+
+class OfferForm(ServiceErrorMixin, DsfrForm):
+    category = forms.ChoiceField(label=_("Catégorie"), choices=SpendCategory.choices)
+    title = forms.CharField(label=_("Intitulé de l'offre"), max_length=200)
+    description = forms.CharField(
+        label=_("Description"), widget=forms.Textarea(attrs={"rows": 4}), required=False, max_length=5000
+    )
+    price_min = EurosField(label=_("Prix minimal HT (€)"), max_length=12)
+    price_max = EurosField(label=_("Prix maximal HT (€)"), max_length=12)
+    delivery_days = forms.IntegerField(label=_("Délai de réalisation (jours)"), min_value=1, max_value=730)
+    reversibility = forms.CharField(
+        label=_("Engagement de réversibilité"),
+        help_text=_(
+            "Comment le client récupère ses données (formats, délais) et reprend la main à la fin du "
+            "contrat : noms de domaine, comptes, codes sources, documentation."
+        ),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=5000,
+    )
+    departements = forms.MultipleChoiceField(
+        label=_("Départements desservis"),
+        help_text=_("Maintenez Ctrl (ou Cmd) pour en choisir plusieurs."),
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+    )
+
+    FIELD_ALIASES = {"price_min_cents": "price_min", "price_max_cents": "price_max"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["departements"].choices = departement_choices()
+
+    def values(self):
+        data = dict(self.cleaned_data)
+        data["price_min_cents"] = data.pop("price_min")
+        data["price_max_cents"] = data.pop("price_max")
+        data["departements"] = list(Departement.objects.filter(code__in=data["departements"]))
+        return data
+
+
+class QuoteRequestForm(ServiceErrorMixin, DsfrForm):
+    category = forms.ChoiceField(label=_("Catégorie de la prestation"))
+    description = forms.CharField(
+        label=_("Votre besoin"),
+        help_text=_("Ce que vous voulez faire, pour quand, avec quel budget approximatif."),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=5000,
+    )
+    providers = forms.ModelMultipleChoiceField(
+        label=_("Prestataires (3 au plus)"),
+        queryset=Provider.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, scheme, **kwargs):
+        super().__init__(*args, **kwargs)
+        labels = dict(SpendCategory.choices)
+        self.fields["category"].choices = [(c, labels[c]) for c in scheme.spend_categories if c in labels]
+        self.fields["providers"].queryset = Provider.objects.filter(status=Status.ACCREDITED).order_by("name")
+
+
+class QuoteAnswerForm(ServiceErrorMixin, DsfrForm):
+    category = forms.ChoiceField(label=_("Catégorie de votre offre"), choices=SpendCategory.choices)
+    amount = EurosField(label=_("Montant total HT (€)"), max_length=12)
+    file = forms.FileField(
+        label=_("Devis (PDF, 10 Mo au plus)"), widget=forms.ClearableFileInput(attrs={"accept": ".pdf"})
+    )
+    message = forms.CharField(
+        label=_("Message à l'entreprise"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+
+    FIELD_ALIASES = {"amount_cents": "amount"}
+
+
+STARS = [(str(n), str(n)) for n in range(1, 6)]
+
+
+class ReviewForm(ServiceErrorMixin, DsfrForm):
+    quality = forms.TypedChoiceField(label=_("Qualité de la prestation (1 à 5)"), choices=STARS, coerce=int)
+    deadlines = forms.TypedChoiceField(label=_("Respect des délais (1 à 5)"), choices=STARS, coerce=int)
+    communication = forms.TypedChoiceField(
+        label=_("Écoute et explications (1 à 5)"), choices=STARS, coerce=int
+    )
+    text = forms.CharField(label=_("Votre avis"), widget=forms.Textarea(attrs={"rows": 4}), max_length=5000)
+    is_complaint = forms.BooleanField(
+        label=_("Je signale un problème grave (prestation non livrée, facturation abusive…)"), required=False
+    )
+
+
+class AnswerForm(ServiceErrorMixin, DsfrForm):
+    answer = forms.CharField(
+        label=_("Votre réponse"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000
+    )
+
+
+class ReasonForm(ServiceErrorMixin, DsfrForm):
+    reason = forms.CharField(
+        label=_("Motif"), widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=5000
+    )

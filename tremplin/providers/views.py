@@ -1,0 +1,597 @@
+"""Provider pages: public directory, sign-up, provider space, accreditation, quotes, reviews. Thin views."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone, translation
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from tremplin.accounts.models import Role
+from tremplin.accounts.views import SESSION_SIGNUP_EMAIL
+from tremplin.core.errors import PermissionDenied, ServiceError
+from tremplin.core.formatting import euros
+from tremplin.payments.models import PaymentLine
+from tremplin.providers import forms, services
+from tremplin.providers.access import get_own_application, get_quote_for_user, provider_of, quotes_for
+from tremplin.providers.models import Document, Offer, Provider, Quote, QuoteRequest, Review, Status
+from tremplin.providers.search import Filters
+from tremplin.providers.search import directory as search_directory
+from tremplin.registry.models import Departement
+from tremplin.schemes.models import SpendCategory
+from tremplin.vouchers.access import applications_for, get_application_for_user
+from tremplin.vouchers.models import State as FileState
+
+PAGE_SIZE = 20
+
+STATUS_BADGES = {
+    Status.REQUESTED: "fr-badge--new",
+    Status.UNDER_REVIEW: "fr-badge--info",
+    Status.ACCREDITED: "fr-badge--success",
+    Status.SUSPENDED: "fr-badge--warning",
+    Status.EXPIRED: "fr-badge--warning",
+    Status.REFUSED: "fr-badge--error",
+}
+
+ACTION_LABELS = {
+    "start_review": _("Commencer l'examen"),
+    "accredit": _("Habiliter"),
+    "refuse": _("Refuser l'habilitation"),
+    "suspend": _("Suspendre l'habilitation"),
+    "reinstate": _("Rétablir l'habilitation"),
+    "request_again": _("Demander à nouveau l'habilitation"),
+}
+
+SUCCESS = {
+    "start_review": _("Vous examinez cette demande d'habilitation."),
+    "accredit": _("Le prestataire est habilité. Il en est prévenu par courriel."),
+    "refuse": _("L'habilitation est refusée. Le prestataire en est prévenu par courriel."),
+    "suspend": _("L'habilitation est suspendue. Le prestataire en est prévenu par courriel."),
+    "reinstate": _("L'habilitation est rétablie."),
+    "request_again": _("Votre demande d'habilitation est déposée."),
+}
+
+
+def _in_french():
+    """What services store and send stays French whatever the page's language."""
+    return translation.override(settings.LANGUAGE_CODE)
+
+
+def _require_role(user, *roles):
+    if user.role not in roles:
+        raise DjangoPermissionDenied(gettext("Cette page n'est pas accessible avec votre profil."))
+
+
+def _my_provider(request):
+    provider = provider_of(request.user)
+    if provider is None:
+        raise DjangoPermissionDenied(gettext("Cette page est réservée aux prestataires."))
+    return provider
+
+
+def _call(form, fn, *args, **kwargs):
+    """Run a service; its refusal lands on the form's field. Returns (result, ok)."""
+    try:
+        with _in_french():
+            return fn(*args, **kwargs), True
+    except PermissionDenied as exc:
+        raise DjangoPermissionDenied(exc.message) from None
+    except ServiceError as exc:
+        form.add_service_error(exc)
+        return None, False
+
+
+# --- public directory -----------------------------------------------------------------------------
+
+
+@login_not_required
+@require_GET
+def directory(request):
+    departements = [(d.code, str(d)) for d in Departement.objects.order_by("code")]
+    form = forms.DirectoryForm(request.GET or None, departements=departements)
+    filters = Filters()
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        filters = Filters(
+            q=data["q"],
+            category=data["category"],
+            departement=data["departement"],
+            max_price_cents=data["max_price"],
+            min_rating=data["min_rating"],
+        )
+    page = Paginator(search_directory(filters), PAGE_SIZE).get_page(request.GET.get("page"))
+    _summarise_offers(page.object_list)
+    return render(
+        request,
+        "providers/directory.html",
+        {"form": form, "page_obj": page, "filters": filters},
+    )
+
+
+def _summarise_offers(providers):
+    """One line per category offered, with its overall price range: cheap to render for a whole page."""
+    labels = dict(SpendCategory.choices)
+    for provider in providers:
+        ranges = {}
+        for offer in provider.offers.all():
+            low, high = ranges.get(offer.category, (offer.price_min_cents, offer.price_max_cents))
+            ranges[offer.category] = (min(low, offer.price_min_cents), max(high, offer.price_max_cents))
+        provider.offer_lines = [
+            f"{labels.get(category, category)} : {euros(low)} – {euros(high)}"
+            for category, (low, high) in sorted(ranges.items())
+        ]
+
+
+@login_not_required
+@require_GET
+def detail(request, pk):
+    provider = get_object_or_404(Provider.objects.select_related("departement"), pk=pk)
+    user = request.user
+    staff = user.is_authenticated and user.role in (Role.MANAGER, Role.AUDITOR, Role.ADVISOR)
+    member = services.is_member(user, provider)
+    if provider.status != Status.ACCREDITED and not (staff or member):
+        raise Http404(gettext("Ce prestataire n'est pas dans l'annuaire."))
+    offers = provider.offers.prefetch_related(
+        Prefetch("departements", queryset=Departement.objects.order_by("code"))
+    )
+    reviews = (
+        provider.reviews.all() if (staff or member) else provider.reviews.filter(state=Review.State.PUBLISHED)
+    )
+    context = {
+        "provider": provider,
+        "offers": offers,
+        "reviews": reviews,
+        "is_member": member,
+        "is_staff_view": staff,
+        "is_manager": user.is_authenticated and user.role == Role.MANAGER,
+        "badge_class": STATUS_BADGES.get(provider.status, ""),
+        "answer_form": forms.AnswerForm(),
+        "moderate_form": forms.ReasonForm(),
+    }
+    if staff:
+        context["signals"] = services.quality_signals(provider)
+        context["checks"] = services.evaluate(provider)
+        context["documents"] = provider.documents.all()
+        context["actions"] = [
+            (a, ACTION_LABELS[a]) for a in services.allowed_actions(user, provider) if a in ACTION_LABELS
+        ]
+        context["reason_form"] = forms.ReasonForm()
+    return render(request, "providers/detail.html", context)
+
+
+# --- sign-up --------------------------------------------------------------------------------------
+
+
+@login_not_required
+@require_http_methods(["GET", "POST"])
+def signup(request):
+    if request.user.is_authenticated:
+        return redirect("core:dashboard")
+    form = forms.SignupForm(request.POST or None)
+    known = None
+    if request.method == "POST":
+        if request.POST.get("_action") == "lookup":
+            # Only the SIRET is looked up: show what the registry knows, ask for the rest.
+            form = forms.SignupForm(initial=request.POST.dict())
+            siret = request.POST.get("siret", "")
+            known = services.prefill(siret)
+            if known:
+                form.initial["name"] = known["name"]
+        elif form.is_valid():
+            data = form.cleaned_data
+            _result, ok = _call(
+                form,
+                services.sign_up,
+                siret=data["siret"],
+                name=data["name"],
+                email=data["email"],
+                password=data["password"],
+                first_name=data["first_name"],
+                last_name=data["last_name"],
+            )
+            if ok:
+                request.session[SESSION_SIGNUP_EMAIL] = data["email"]
+                return redirect("accounts:signup_done")
+    return render(request, "providers/signup.html", {"form": form, "known": known})
+
+
+# --- provider space -------------------------------------------------------------------------------
+
+
+@require_GET
+def dashboard(request):
+    provider = _my_provider(request)
+    today = timezone.localdate()
+    files = (
+        applications_for(request.user)
+        .exclude(state__in=services.FINISHED_FILE_STATES)
+        .order_by("-submitted_at", "-id")[:50]
+    )
+    payments = (
+        PaymentLine.objects.filter(application__provider=provider)
+        .select_related("application", "batch")
+        .order_by("-id")[:20]
+    )
+    paid = applications_for(request.user).filter(state=FileState.PAID).order_by("-updated_at")[:20]
+    return render(
+        request,
+        "providers/dashboard.html",
+        {
+            "provider": provider,
+            "badge_class": STATUS_BADGES.get(provider.status, ""),
+            "checks": services.evaluate(provider, today),
+            "documents": provider.documents.all(),
+            "to_answer": quotes_for(request.user).filter(
+                state=Quote.State.REQUESTED, request__state=QuoteRequest.State.OPEN
+            ),
+            "files": files,
+            "paid": paid,
+            "payments": payments,
+            "lost_accreditation": provider.status in (Status.SUSPENDED, Status.EXPIRED),
+            "can_request_again": "request_again" in services.allowed_actions(request.user, provider),
+            "document_form": forms.DocumentForm(),
+            "today": today,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def profile(request):
+    provider = _my_provider(request)
+    initial = {
+        "description": provider.description,
+        "website": provider.website,
+        "email": provider.email,
+        "phone": provider.phone,
+        "trading_since": provider.trading_since,
+        "similar_turnover": (
+            f"{provider.similar_turnover_cents / 100:.2f}".replace(".", ",")
+            if provider.similar_turnover_cents is not None
+            else ""
+        ),
+        "iban": provider.iban,
+        "bic": provider.bic,
+    }
+    form = forms.ProfileForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        _result, ok = _call(form, services.update_profile, request.user, provider, **form.values())
+        if ok:
+            messages.success(request, gettext("Votre profil est enregistré."))
+            return redirect("providers:dashboard")
+    return render(request, "providers/profile.html", {"form": form, "provider": provider})
+
+
+@require_http_methods(["GET", "POST"])
+def members(request):
+    provider = _my_provider(request)
+    form = forms.MemberForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        _result, ok = _call(
+            form,
+            services.add_member,
+            request.user,
+            provider,
+            data["email"],
+            data["first_name"],
+            data["last_name"],
+        )
+        if ok:
+            messages.success(
+                request,
+                gettext("Votre collègue est ajouté : il reçoit un courriel pour choisir son mot de passe."),
+            )
+            return redirect("providers:members")
+    return render(
+        request,
+        "providers/members.html",
+        {"form": form, "provider": provider, "team": provider.members.order_by("last_name", "email")},
+    )
+
+
+@require_POST
+def upload_document(request):
+    provider = _my_provider(request)
+    form = forms.DocumentForm(request.POST, request.FILES)
+    if form.is_valid():
+        data = form.cleaned_data
+        _result, ok = _call(
+            form,
+            services.upload_document,
+            request.user,
+            provider,
+            data["kind"],
+            data["file"],
+            data["expires_on"],
+            data["label"],
+        )
+        if ok:
+            messages.success(request, gettext("Le document est enregistré."))
+            return redirect("providers:dashboard")
+    for errors in form.errors.values():
+        for error in errors:
+            messages.error(request, error)
+    return redirect("providers:dashboard")
+
+
+def document_file(request, pk):
+    """A provider's document: its members, managers and auditors only."""
+    document = get_object_or_404(Document, pk=pk)
+    user = request.user
+    if not (services.is_member(user, document.provider) or user.role in (Role.MANAGER, Role.AUDITOR)):
+        raise Http404(gettext("Document introuvable."))
+    return _pdf(document.file, f"{document.kind}-{document.provider.siren}.pdf")
+
+
+def _pdf(upload, filename):
+    try:
+        handle = upload.open("rb")
+    except (FileNotFoundError, ValueError):
+        raise Http404(gettext("Le fichier est introuvable.")) from None
+    return FileResponse(handle, as_attachment=True, filename=filename, content_type="application/pdf")
+
+
+# --- accreditation (managers; members ask again) ---------------------------------------------------
+
+
+@require_GET
+def accreditations(request):
+    _require_role(request.user, Role.MANAGER, Role.AUDITOR)
+    status = request.GET.get("status") or ""
+    qs = Provider.objects.select_related("departement").order_by("status_changed_at", "id")
+    if status in Status.values:
+        qs = qs.filter(status=status)
+    else:
+        qs = qs.filter(status__in=[Status.REQUESTED, Status.UNDER_REVIEW])
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    for provider in page.object_list:
+        provider.badge_class = STATUS_BADGES.get(provider.status, "")
+    return render(
+        request,
+        "providers/accreditations.html",
+        {"page_obj": page, "statuses": Status.choices, "status": status},
+    )
+
+
+@require_POST
+def accreditation_act(request, pk, action):
+    if action not in ACTION_LABELS:
+        raise Http404(gettext("Action inconnue."))
+    provider = get_object_or_404(Provider, pk=pk)
+    form = forms.ReasonForm(request.POST)
+    form.is_valid()
+    try:
+        with _in_french():
+            services.transition(request.user, provider, action, form.cleaned_data.get("reason", ""))
+    except PermissionDenied as exc:
+        raise DjangoPermissionDenied(exc.message) from None
+    except ServiceError as exc:
+        messages.error(request, gettext(exc.message))
+    else:
+        messages.success(request, SUCCESS[action])
+    if action == "request_again":
+        return redirect("providers:dashboard")
+    return redirect("providers:detail", pk=provider.pk)
+
+
+# --- offers ---------------------------------------------------------------------------------------
+
+
+@require_GET
+def offers(request):
+    provider = _my_provider(request)
+    items = provider.offers.prefetch_related(
+        Prefetch("departements", queryset=Departement.objects.order_by("code"))
+    )
+    return render(request, "providers/offers.html", {"provider": provider, "offers": items})
+
+
+@require_http_methods(["GET", "POST"])
+def offer_edit(request, pk=None):
+    provider = _my_provider(request)
+    offer = get_object_or_404(Offer, pk=pk, provider=provider) if pk else None
+    initial = {}
+    if offer is not None:
+        initial = {
+            "category": offer.category,
+            "title": offer.title,
+            "description": offer.description,
+            "price_min": f"{offer.price_min_cents / 100:.2f}".replace(".", ","),
+            "price_max": f"{offer.price_max_cents / 100:.2f}".replace(".", ","),
+            "delivery_days": offer.delivery_days,
+            "reversibility": offer.reversibility,
+            "departements": list(offer.departements.values_list("code", flat=True)),
+        }
+    form = forms.OfferForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        _result, ok = _call(form, services.save_offer, request.user, provider, offer, **form.values())
+        if ok:
+            messages.success(request, gettext("L'offre est enregistrée."))
+            return redirect("providers:offers")
+    return render(request, "providers/offer_form.html", {"form": form, "offer": offer})
+
+
+@require_POST
+def offer_delete(request, pk):
+    provider = _my_provider(request)
+    offer = get_object_or_404(Offer, pk=pk, provider=provider)
+    with _in_french():
+        services.delete_offer(request.user, offer)
+    messages.success(request, gettext("L'offre est supprimée."))
+    return redirect("providers:offers")
+
+
+# --- quotes ---------------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def application_quotes(request, application_pk):
+    """The quotes of one file: the owner asks and chooses; advisors see them with price flags."""
+    user = request.user
+    if user.role == Role.PROVIDER:
+        raise Http404(gettext("Dossier introuvable."))
+    application = (
+        get_own_application(user, application_pk)
+        if user.role == Role.OWNER
+        else get_application_for_user(user, application_pk)
+    )
+    is_owner = application.owner_id == user.pk
+    form = None
+    if is_owner and application.state == FileState.DRAFT:
+        form = forms.QuoteRequestForm(request.POST or None, scheme=application.scheme)
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            _result, ok = _call(
+                form,
+                services.request_quotes,
+                user,
+                application,
+                list(data["providers"]),
+                data["category"],
+                data["description"],
+            )
+            if ok:
+                messages.success(
+                    request, gettext("Votre demande de devis est envoyée aux prestataires choisis.")
+                )
+                return redirect("providers:application_quotes", application_pk=application.pk)
+    elif request.method == "POST":
+        raise DjangoPermissionDenied(gettext("Vous ne pouvez pas demander de devis pour ce dossier."))
+    requests = application.quote_requests.order_by("-created_at").prefetch_related(
+        Prefetch("quotes", queryset=Quote.objects.select_related("provider").order_by("id"))
+    )
+    return render(
+        request,
+        "providers/application_quotes.html",
+        {
+            "application": application,
+            "requests": requests,
+            "form": form,
+            "is_owner": is_owner,
+            "show_flags": user.role in (Role.ADVISOR, Role.MANAGER, Role.AUDITOR),
+        },
+    )
+
+
+@require_POST
+def quote_choose(request, pk):
+    quote = get_quote_for_user(request.user, pk)
+    form = forms.ReasonForm()
+    _result, ok = _call(form, services.choose_quote, request.user, quote)
+    if ok:
+        messages.success(
+            request, gettext("Le devis est joint à votre demande, avec le prestataire et le montant.")
+        )
+        return redirect("vouchers:edit", pk=quote.request.application_id)
+    for error in form.non_field_errors():
+        messages.error(request, error)
+    return redirect("providers:application_quotes", application_pk=quote.request.application_id)
+
+
+@require_http_methods(["GET", "POST"])
+def quote_answer(request, pk):
+    provider = _my_provider(request)
+    quote = get_quote_for_user(request.user, pk)
+    form = forms.QuoteAnswerForm(request.POST or None, request.FILES or None)
+    if request.method == "POST":
+        if request.POST.get("_action") == "decline":
+            form = forms.QuoteAnswerForm()
+            _result, ok = _call(
+                form, services.decline_quote, request.user, quote, request.POST.get("message", "")
+            )
+            if ok:
+                messages.success(request, gettext("Vous avez décliné cette demande de devis."))
+                return redirect("providers:dashboard")
+        elif form.is_valid():
+            data = form.cleaned_data
+            _result, ok = _call(
+                form,
+                services.answer_quote,
+                request.user,
+                quote,
+                amount_cents=data["amount"],
+                category=data["category"],
+                file=data["file"],
+                message=data["message"],
+            )
+            if ok:
+                messages.success(request, gettext("Votre devis est envoyé à l'entreprise."))
+                return redirect("providers:dashboard")
+    return render(
+        request,
+        "providers/quote_answer.html",
+        {"quote": quote, "form": form, "provider": provider},
+        status=200 if not form.errors else 400,
+    )
+
+
+def quote_file(request, pk):
+    quote = get_quote_for_user(request.user, pk)
+    if not quote.file:
+        raise Http404(gettext("Ce devis n'a pas encore été envoyé."))
+    return _pdf(quote.file, f"devis-{quote.provider.siren}-{quote.pk}.pdf")
+
+
+# --- reviews --------------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def review_new(request, application_pk):
+    _require_role(request.user, Role.OWNER)
+    application = get_own_application(request.user, application_pk)
+    form = forms.ReviewForm(request.POST or None)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        _result, ok = _call(form, services.post_review, request.user, application, **form.cleaned_data)
+        if ok:
+            messages.success(request, gettext("Merci : votre avis est publié."))
+            return redirect("providers:detail", pk=application.provider_id)
+        status = 400
+    return render(
+        request, "providers/review_form.html", {"form": form, "application": application}, status=status
+    )
+
+
+@require_POST
+def review_answer(request, pk):
+    review = get_object_or_404(Review, pk=pk)
+    form = forms.AnswerForm(request.POST)
+    if form.is_valid():
+        _result, ok = _call(form, services.answer_review, request.user, review, form.cleaned_data["answer"])
+        if ok:
+            messages.success(request, gettext("Votre réponse est publiée."))
+            return redirect("providers:detail", pk=review.provider_id)
+    for errors in form.errors.values():
+        for error in errors:
+            messages.error(request, error)
+    return redirect("providers:detail", pk=review.provider_id)
+
+
+@require_POST
+def review_moderate(request, pk):
+    review = get_object_or_404(Review, pk=pk)
+    form = forms.ReasonForm(request.POST)
+    form.is_valid()
+    hide = request.POST.get("_action") != "publish"
+    _result, ok = _call(
+        form,
+        services.moderate_review,
+        request.user,
+        review,
+        hide=hide,
+        reason=form.cleaned_data.get("reason", ""),
+    )
+    if ok:
+        messages.success(
+            request, gettext("L'avis est masqué.") if hide else gettext("L'avis est de nouveau publié.")
+        )
+    for errors in form.errors.values():
+        for error in errors:
+            messages.error(request, error)
+    return redirect("providers:detail", pk=review.provider_id)
