@@ -1,5 +1,6 @@
 from django.contrib import admin, messages
 
+from tremplin.core.admin import HttpsUrlsMixin
 from tremplin.core.errors import ServiceError
 from tremplin.providers import services
 from tremplin.providers.models import (
@@ -37,7 +38,7 @@ def _transition(action):
 
 
 @admin.register(Provider)
-class ProviderAdmin(admin.ModelAdmin):
+class ProviderAdmin(HttpsUrlsMixin, admin.ModelAdmin):
     list_display = ["name", "siret", "status", "accredited", "rating_avg", "rating_count"]
     list_filter = ["status", "accredited"]
     search_fields = ["name", "=siret"]
