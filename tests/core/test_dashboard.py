@@ -35,10 +35,13 @@ def test_dashboard_shows_a_simple_page_while_the_role_page_does_not_exist(client
     assert "Mon espace" in page(response)
 
 
-def test_providers_land_on_the_simple_page(client):
+def test_providers_land_on_their_dashboard(client):
     client.force_login(UserFactory(provider_member=True))
 
-    assert client.get(reverse("core:dashboard")).status_code == 200
+    response = client.get(reverse("core:dashboard"))
+
+    assert response.status_code == 302
+    assert response.url == reverse("providers:dashboard")
 
 
 def test_the_header_offers_logout_to_a_logged_in_person(client):
