@@ -8,6 +8,7 @@ urlpatterns = [
     path("dossiers/", include("tremplin.vouchers.urls")),
     path("paiements/", include("tremplin.payments.urls")),
     path("prestataires/", include("tremplin.providers.urls")),
+    path("reseau/", include("tremplin.network.urls")),
     path("api/v1/", include("tremplin.api.urls")),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),

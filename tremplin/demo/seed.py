@@ -338,6 +338,10 @@ def seed(seed_value=2026):
             )
         for app in awaiting_payment:
             advance(app, State.CLAIM_APPROVED, reviewers[ARA], rng, [])
+        # Requests routed to advisors, awareness and coaching sessions.
+        from tremplin.network.demo import seed_network
+
+        seed_network(rng)
     return ", ".join(f"{State(s).label} : {n}" for s, n in counts.items())
 
 

@@ -1,0 +1,94 @@
+import pytest
+
+from tests.factories import (
+    CompanyFactory,
+    DepartementFactory,
+    OrganisationFactory,
+    RegionFactory,
+    UserFactory,
+)
+from tremplin.network.models import AdvisorProfile, Antenna, Theme
+
+
+def make_advisor(organisation, *, departements, themes, antenna=None, **user):
+    """An advisor of `organisation` in an antenna covering `departements`, with these specialties."""
+    if antenna is None:
+        antenna = Antenna.objects.create(
+            organisation=organisation, name=f"Antenne {Antenna.objects.count() + 1}"
+        )
+        antenna.departements.set(departements)
+    advisor = UserFactory(advisor=True, organisation=organisation, **user)
+    profile = AdvisorProfile.objects.create(user=advisor, antenna=antenna)
+    profile.specialties.set(themes)
+    return advisor
+
+
+@pytest.fixture
+def rhone(db):
+    return DepartementFactory(code="69", name="Rhône")
+
+
+@pytest.fixture
+def loire(db):
+    return DepartementFactory(code="42", name="Loire", region=RegionFactory(code="84"))
+
+
+@pytest.fixture
+def website(db):
+    return Theme.objects.create(code="site-internet", label="Site internet")
+
+
+@pytest.fixture
+def cyber(db):
+    return Theme.objects.create(code="cybersecurite", label="Cybersécurité")
+
+
+@pytest.fixture
+def cci(rhone):
+    return OrganisationFactory(name="CCI Lyon", departements=[rhone])
+
+
+@pytest.fixture
+def cma(rhone):
+    return OrganisationFactory(name="CMA Rhône", kind="cma", departements=[rhone])
+
+
+@pytest.fixture
+def loire_cci(loire):
+    return OrganisationFactory(name="CCI Loire", departements=[loire])
+
+
+@pytest.fixture
+def advisor(cci, rhone, website):
+    return make_advisor(cci, departements=[rhone], themes=[website], email="alice@cci-lyon.fr")
+
+
+@pytest.fixture
+def other_advisor(loire_cci, loire, website):
+    """An advisor of another territory."""
+    return make_advisor(loire_cci, departements=[loire], themes=[website], email="bob@cci-loire.fr")
+
+
+@pytest.fixture
+def company(rhone):
+    return CompanyFactory(departement=rhone)
+
+
+@pytest.fixture
+def manager(db):
+    return UserFactory(manager=True)
+
+
+@pytest.fixture
+def auditor(db):
+    return UserFactory(auditor=True)
+
+
+@pytest.fixture
+def owner(db):
+    return UserFactory()
+
+
+@pytest.fixture
+def provider_user(db):
+    return UserFactory(provider_member=True)

@@ -1,0 +1,76 @@
+"""The advisor network in the API: an advisor's matches and their state changes.
+
+To mount at /api/v1/network. Every change calls its service function; errors are {"code", "message", "field"}.
+"""
+
+from datetime import datetime
+from typing import Annotated
+
+from ninja import Path, Router, Schema
+
+from tremplin.api.errors import responses
+from tremplin.api.schemas import MAX_ID
+from tremplin.core.errors import PermissionDenied
+from tremplin.network import services
+from tremplin.network.access import NETWORK_ROLES, get_match_for_user, matches_for
+from tremplin.network.models import MatchState
+
+router = Router(tags=["Réseau des conseillers"])
+
+Id = Annotated[int, Path(ge=1, le=MAX_ID)]
+MAX_ITEMS = 100
+
+
+class MatchOut(Schema):
+    id: int
+    request_id: int
+    state: str
+    state_label: str
+    theme: str
+    siret: str
+    email: str
+    description: str
+    created_at: datetime
+
+
+class StateIn(Schema):
+    state: MatchState
+
+
+def _out(match):
+    return MatchOut(
+        id=match.pk,
+        request_id=match.request_id,
+        state=match.state,
+        state_label=str(match.get_state_display()),
+        theme=match.request.theme.code,
+        siret=match.request.siret,
+        email=match.request.email,
+        description=match.request.description,
+        created_at=match.created_at,
+    )
+
+
+def _require_network_role(user):
+    if user.role not in NETWORK_ROLES:
+        raise PermissionDenied("forbidden", "Réservé aux conseillers et aux gestionnaires du programme.")
+
+
+@router.get("/matches", response=responses(200, list[MatchOut]), operation_id="list_matches")
+def list_matches(request, state: MatchState | None = None):
+    """Open and closed matches of the calling advisor, newest first (100 at most)."""
+    _require_network_role(request.user)
+    matches = matches_for(request.user).order_by("-created_at", "-pk")
+    if state:
+        matches = matches.filter(state=state)
+    return [_out(m) for m in matches[:MAX_ITEMS]]
+
+
+@router.post(
+    "/matches/{match_id}/state", response=responses(200, MatchOut), operation_id="change_match_state"
+)
+def change_match_state(request, match_id: Id, payload: StateIn):
+    """Move a match on (only its advisor); "not_for_me" sends the request to the next advisor."""
+    match = get_match_for_user(request.user, match_id)
+    match = services.change_match_state(request.user, match, payload.state)
+    return _out(get_match_for_user(request.user, match.pk))

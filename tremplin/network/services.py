@@ -1,0 +1,386 @@
+"""Every change in the advisor network: permission, precondition, transaction, audit, notification."""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal, InvalidOperation
+
+from django.db import transaction
+from django.utils import timezone
+
+from tremplin.accounts.models import Role
+from tremplin.core import audit
+from tremplin.core.errors import Conflict, PermissionDenied, ServiceError
+from tremplin.core.notifications import notify
+from tremplin.core.validators import clean_siret
+from tremplin.network import routing
+from tremplin.network.models import (
+    OPEN_MATCH_STATES,
+    Action,
+    ActionKind,
+    AwarenessSession,
+    CoachingSession,
+    Match,
+    MatchState,
+    Request,
+    Theme,
+)
+from tremplin.registry.lookup import find_company, find_establishment, normalise
+from tremplin.registry.models import Commune, Departement
+
+# from state -> states an advisor may move the match to
+TRANSITIONS = {
+    MatchState.PENDING: {MatchState.TAKING_CARE, MatchState.NOT_REACHABLE, MatchState.NOT_FOR_ME},
+    MatchState.TAKING_CARE: {MatchState.DONE, MatchState.NO_HELP, MatchState.NOT_REACHABLE},
+    MatchState.DONE: set(),
+    MatchState.NO_HELP: set(),
+    MatchState.NOT_REACHABLE: set(),
+    MatchState.NOT_FOR_ME: set(),
+}
+MATCH_LABELS = dict(MatchState.choices)
+REMINDER_DAYS = (9, 21, 45)
+ARCHIVE_AFTER_MONTHS = 6
+
+UNKNOWN_SIRET_WARNING = (
+    "Nous ne trouvons pas ce SIRET dans le répertoire SIRENE : votre demande est bien enregistrée "
+    "et envoyée aux conseillers de votre code postal, qui vérifieront avec vous."
+)
+
+
+def _local_day(on: date):
+    return timezone.make_aware(datetime.combine(on, time.min))
+
+
+def _departement_of_postal_code(postal_code):
+    if postal_code.startswith("20"):
+        code = "2A" if postal_code < "20200" else "2B"
+    elif postal_code[:2] in ("97", "98"):
+        code = postal_code[:3]
+    else:
+        code = postal_code[:2]
+    return Departement.objects.filter(pk=code).first()
+
+
+def _commune_of_postal_code(departement, postal_code):
+    # Several communes may share a postal code: the first one, by INSEE code, is only used for
+    # commune-level antennas, the département is what routing needs.
+    return (
+        Commune.objects.filter(departement=departement, postal_codes__icontains=f'"{postal_code}"')
+        .order_by("code")
+        .values_list("code", flat=True)
+        .first()
+    )
+
+
+@dataclass
+class Created:
+    request: Request
+    warnings: list[str] = field(default_factory=list)
+
+
+def create_request(*, siret, email, theme_code, description, postal_code="", user=None, on=None):
+    """A business describes a need; routing sends it to up to three advisors in the same transaction."""
+    on = on or timezone.localdate()
+    siret = clean_siret(siret)
+    theme = Theme.objects.filter(code=theme_code).first()
+    if theme is None:
+        raise ServiceError("unknown_theme", "Choisissez un thème dans la liste.", "theme")
+    description = (description or "").strip()
+    if not description:
+        raise ServiceError("missing_description", "Décrivez votre besoin en quelques phrases.", "description")
+    postal_code = normalise(postal_code)
+    warnings = []
+    establishment = find_establishment(siret)
+    company = establishment.company if establishment else find_company(siret[:9])
+    if establishment is not None:
+        commune_code, departement_id = establishment.commune_code, company.departement_id
+        postal_code = establishment.postal_code or postal_code
+    elif company is not None:
+        commune_code, departement_id = company.head_office_commune_code, company.departement_id
+        postal_code = company.head_office_postal_code or postal_code
+    else:
+        if not (len(postal_code) == 5 and postal_code.isdigit()):
+            raise ServiceError(
+                "postal_code_required",
+                "Ce SIRET n'est pas dans le répertoire SIRENE : indiquez le code postal de votre "
+                "entreprise (5 chiffres) pour que nous trouvions les conseillers de votre territoire.",
+                "postal_code",
+            )
+        departement = _departement_of_postal_code(postal_code)
+        if departement is None:
+            raise ServiceError(
+                "unknown_postal_code",
+                "Ce code postal ne correspond à aucun département : vérifiez les 5 chiffres.",
+                "postal_code",
+            )
+        departement_id = departement.pk
+        commune_code = _commune_of_postal_code(departement, postal_code) or ""
+        warnings.append(UNKNOWN_SIRET_WARNING)
+    with transaction.atomic():
+        request = Request.objects.create(
+            siret=siret,
+            company=company,
+            email=email,
+            theme=theme,
+            description=description,
+            postal_code=postal_code[:5],
+            commune_code=commune_code or "",
+            departement_id=departement_id,
+            in_registry=company is not None,
+            created_by=user if getattr(user, "is_authenticated", False) else None,
+        )
+        audit.record(request, actor=user, action="create_request", to_state=request.status)
+        advisors = routing.route(request, on=on)
+        _send_to(request, advisors, actor=user)
+    return Created(request, warnings)
+
+
+def _send_to(request, advisor_ids, *, actor):
+    from tremplin.accounts.models import User
+
+    for advisor in User.objects.filter(pk__in=advisor_ids).order_by("pk"):
+        match = Match.objects.create(request=request, advisor=advisor)
+        audit.record(match, actor=actor, action="route", to_state=match.state, request=request.pk)
+        notify(
+            advisor,
+            "Nouvelle demande d'accompagnement sur votre territoire",
+            "network/emails/new_match.txt",
+            match=match,
+            request=request,
+        )
+
+
+def allowed_states(user, match):
+    """States this user may move the match to now (to show only the right buttons)."""
+    if not user.is_authenticated or match.advisor_id != user.pk:
+        return []
+    return [s for s in MatchState if s in TRANSITIONS[match.state]]
+
+
+def change_match_state(user, match, to_state, *, on=None):
+    """The match's advisor moves it on; "not for me" sends the request to the next eligible advisor."""
+    on = on or timezone.localdate()
+    if to_state not in MATCH_LABELS:
+        raise ServiceError("unknown_state", "Cet état n'existe pas.", "state")
+    with transaction.atomic():
+        match = Match.objects.select_for_update(of=("self",)).select_related("request").get(pk=match.pk)
+        if not user.is_authenticated or match.advisor_id != user.pk:
+            raise PermissionDenied(
+                "not_your_match", "Seul le conseiller à qui la demande a été envoyée peut la faire avancer."
+            )
+        if match.request.archived_at:
+            raise Conflict("archived", "Cette demande est archivée : elle ne peut plus changer.")
+        if to_state not in TRANSITIONS[match.state]:
+            raise Conflict(
+                "invalid_transition",
+                f"Impossible de passer à « {MATCH_LABELS[to_state]} » : la mise en relation est "
+                f"« {MATCH_LABELS[match.state]} ».",
+                "state",
+            )
+        from_state = match.state
+        match.state = to_state
+        match.save(update_fields=["state", "updated_at"])
+        audit.record(match, actor=user, action="change_state", from_state=from_state, to_state=to_state)
+        request = match.request
+        if to_state == MatchState.NOT_FOR_ME:
+            _reroute(request, actor=user, on=on)
+        Request.objects.filter(pk=request.pk).update(touched_at=timezone.now())
+    return match
+
+
+def _reroute(request, *, actor, on):
+    """One new advisor never routed before for this request, from an organisation not already on it."""
+    matches = list(request.matches.values_list("advisor_id", "state", "advisor__organisation_id"))
+    busy_organisations = {org for _, state, org in matches if state != MatchState.NOT_FOR_ME}
+    advisors = routing.route(
+        request,
+        on=on,
+        limit=1,
+        exclude_advisors={advisor for advisor, _, _ in matches},
+        excluded_organisations=busy_organisations,
+    )
+    _send_to(request, advisors, actor=actor)
+
+
+def reassign_match(user, match, advisor):
+    """A programme manager gives an open match to another advisor."""
+    if not user.is_authenticated or user.role != Role.MANAGER:
+        raise PermissionDenied(
+            "forbidden", "Seuls les gestionnaires du programme peuvent réattribuer une demande."
+        )
+    if advisor.role != Role.ADVISOR or not advisor.is_active:
+        raise ServiceError("not_an_advisor", "Choisissez un conseiller actif.", "advisor")
+    with transaction.atomic():
+        match = Match.objects.select_for_update(of=("self",)).get(pk=match.pk)
+        if match.state not in OPEN_MATCH_STATES:
+            raise Conflict("closed", "Cette mise en relation est close : elle ne peut plus être réattribuée.")
+        if Match.objects.filter(request_id=match.request_id, advisor=advisor).exists():
+            raise Conflict("already_routed", "Ce conseiller a déjà reçu cette demande.", "advisor")
+        previous = match.advisor_id
+        match.advisor = advisor
+        match.state = MatchState.PENDING
+        match.reminders_sent = 0
+        match.save()
+        audit.record(match, actor=user, action="reassign", previous_advisor=previous, advisor=advisor.pk)
+        Request.objects.filter(pk=match.request_id).update(touched_at=timezone.now())
+        notify(
+            advisor,
+            "Nouvelle demande d'accompagnement sur votre territoire",
+            "network/emails/new_match.txt",
+            match=match,
+            request=match.request,
+        )
+    return match
+
+
+def assign_request(user, request, advisor):
+    """A programme manager sends a request of the national queue to an advisor."""
+    if not user.is_authenticated or user.role != Role.MANAGER:
+        raise PermissionDenied(
+            "forbidden", "Seuls les gestionnaires du programme peuvent orienter une demande."
+        )
+    if advisor.role != Role.ADVISOR or not advisor.is_active:
+        raise ServiceError("not_an_advisor", "Choisissez un conseiller actif.", "advisor")
+    with transaction.atomic():
+        request = Request.objects.select_for_update().get(pk=request.pk)
+        if request.archived_at:
+            raise Conflict("archived", "Cette demande est archivée : elle ne peut plus être orientée.")
+        if request.matches.filter(advisor=advisor).exists():
+            raise Conflict("already_routed", "Ce conseiller a déjà reçu cette demande.", "advisor")
+        _send_to(request, [advisor.pk], actor=user)
+        Request.objects.filter(pk=request.pk).update(touched_at=timezone.now())
+    return request
+
+
+def send_match_reminders(on: date):
+    """Remind advisors of matches still pending after 9, 21 and 45 days; each threshold once.
+
+    A match overdue for several thresholds (jobs not run for a while) gets one email, for the latest.
+    """
+    sent = 0
+    for rank in range(len(REMINDER_DAYS), 0, -1):
+        days = REMINDER_DAYS[rank - 1]
+        due = (
+            Match.objects.filter(
+                state=MatchState.PENDING,
+                reminders_sent__lt=rank,
+                created_at__lt=_local_day(on - timedelta(days=days - 1)),
+                request__archived_at__isnull=True,
+            )
+            .select_related("advisor", "request__theme")
+            .order_by("pk")
+        )
+        for match in due:
+            with transaction.atomic():
+                updated = Match.objects.filter(pk=match.pk, reminders_sent__lt=rank).update(
+                    reminders_sent=rank
+                )
+                if not updated:
+                    continue
+                audit.record(match, actor=None, action="remind", days=days)
+                notify(
+                    match.advisor,
+                    f"Rappel : une demande vous attend depuis {days} jours",
+                    "network/emails/reminder.txt",
+                    match=match,
+                    request=match.request,
+                    days=days,
+                )
+                sent += 1
+    return sent
+
+
+def _months_before(on: date, months: int) -> date:
+    month_index = on.year * 12 + on.month - 1 - months
+    year, month = divmod(month_index, 12)
+    day = min(on.day, 28)
+    return date(year, month + 1, day)
+
+
+def archive_stale_requests(on: date):
+    """Archive requests nobody touched for 6 months."""
+    cutoff = _local_day(_months_before(on, ARCHIVE_AFTER_MONTHS))
+    archived = 0
+    now = timezone.now()
+    stale = Request.objects.filter(archived_at__isnull=True, touched_at__lt=cutoff).order_by("pk")
+    for request in stale:
+        with transaction.atomic():
+            if Request.objects.filter(pk=request.pk, archived_at__isnull=True).update(archived_at=now):
+                audit.record(request, actor=None, action="archive", to_state="archived")
+                archived += 1
+    return archived
+
+
+# Action log -----------------------------------------------------------------------------------------
+
+
+def log_action(kind, advisor, company, on, **details):
+    """Record one contact of an advisor with a company (diagnostics call this too)."""
+    if kind not in ActionKind.values:
+        raise ValueError(f"Unknown action kind: {kind}")
+    action = Action.objects.create(
+        kind=kind,
+        advisor=advisor,
+        organisation_id=advisor.organisation_id,
+        company=company,
+        departement_id=company.departement_id,
+        on=on,
+        awareness_session=details.pop("awareness_session", None),
+        coaching_session=details.pop("coaching_session", None),
+        details=details,
+    )
+    return action
+
+
+def _require_advisor(user):
+    if not user.is_authenticated or user.role != Role.ADVISOR:
+        raise PermissionDenied("forbidden", "Seuls les conseillers peuvent enregistrer des actions.")
+
+
+def record_awareness_session(user, *, on, theme, title, identifiers):
+    """An awareness session and its attendance; returns (session, unknown identifiers).
+
+    Identifiers are SIRETs or SIRENs as typed or read from a CSV; those not in the registry are
+    reported back and not counted.
+    """
+    _require_advisor(user)
+    if not title.strip():
+        raise ServiceError("missing_title", "Donnez un intitulé à la session.", "title")
+    companies, unknown = {}, []
+    for raw in identifiers:
+        number = normalise(raw)
+        if not number:
+            continue
+        company = find_company(number[:9]) if len(number) in (9, 14) else None
+        if company is None:
+            unknown.append(raw.strip())
+        else:
+            companies[company.pk] = company
+    with transaction.atomic():
+        session = AwarenessSession.objects.create(on=on, theme=theme, title=title.strip(), organiser=user)
+        for company in companies.values():
+            log_action(ActionKind.AWARENESS, user, company, on, awareness_session=session)
+        audit.record(
+            session, actor=user, action="record_awareness", attendees=len(companies), unknown=unknown
+        )
+    return session, unknown
+
+
+def record_coaching_session(user, *, company, on, hours, topic):
+    _require_advisor(user)
+    try:
+        hours = Decimal(str(hours).replace(",", "."))
+    except InvalidOperation:
+        raise ServiceError(
+            "invalid_hours", "Indiquez une durée en heures, par exemple 1,5.", "hours"
+        ) from None
+    if not (Decimal("0") < hours <= Decimal("100")):
+        raise ServiceError("invalid_hours", "La durée doit être comprise entre 0 et 100 heures.", "hours")
+    if not topic.strip():
+        raise ServiceError("missing_topic", "Indiquez le sujet de la séance.", "topic")
+    with transaction.atomic():
+        session = CoachingSession.objects.create(
+            advisor=user, company=company, on=on, hours=hours, topic=topic.strip()
+        )
+        log_action(ActionKind.COACHING, user, company, on, coaching_session=session)
+        audit.record(session, actor=user, action="record_coaching", hours=str(hours))
+    return session

@@ -1,0 +1,16 @@
+from django.urls import path
+
+from tremplin.network import views
+
+app_name = "network"
+
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("demande/", views.new_request, name="new_request"),
+    path("demande/envoyee/", views.request_sent, name="request_sent"),
+    path("demandes/<int:pk>/", views.request_detail, name="request"),
+    path("mises-en-relation/<int:pk>/etat/", views.match_state, name="match_state"),
+    path("file-nationale/", views.national_queue_page, name="national_queue"),
+    path("actions/sensibilisation/", views.new_awareness, name="new_awareness"),
+    path("actions/accompagnement/", views.new_coaching, name="new_coaching"),
+]

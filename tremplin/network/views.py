@@ -1,0 +1,219 @@
+"""Pages of the advisor network. Thin: fetch through access, change through services."""
+
+import csv
+import io
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Count, Prefetch, Q
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.views.decorators.http import require_http_methods, require_POST
+
+from tremplin.accounts.models import Role, User
+from tremplin.core.errors import ServiceError
+from tremplin.network import forms, reach, services
+from tremplin.network.access import (
+    NETWORK_ROLES,
+    get_match_for_user,
+    get_request_for_user,
+    matches_for,
+    national_queue,
+)
+from tremplin.network.models import OPEN_MATCH_STATES, Match, MatchState
+from tremplin.registry.lookup import find_company, normalise
+
+PAGE_SIZE = 25
+
+
+def _require(user, *roles):
+    if user.role not in roles:
+        raise DjangoPermissionDenied
+
+
+def _form_error(form, error):
+    field = error.field if error.field in form.fields else None
+    form.add_error(field, gettext(error.message))
+
+
+@require_http_methods(["GET", "POST"])
+@login_not_required
+def new_request(request):
+    form = forms.RequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            created = services.create_request(
+                siret=data["siret"],
+                email=data["email"],
+                theme_code=data["theme"],
+                description=data["description"],
+                postal_code=data["postal_code"],
+                user=request.user,
+            )
+        except ServiceError as error:
+            _form_error(form, error)
+        else:
+            for warning in created.warnings:
+                messages.warning(request, gettext(warning))
+            return redirect("network:request_sent")
+    return render(request, "network/new_request.html", {"form": form})
+
+
+@login_not_required
+def request_sent(request):
+    return render(request, "network/request_sent.html")
+
+
+def dashboard(request):
+    user = request.user
+    _require(user, *NETWORK_ROLES)
+    today = timezone.localdate()
+    month_start = today.replace(day=1)
+    context = {"today": today, "is_advisor": user.role == Role.ADVISOR}
+    if user.role == Role.ADVISOR:
+        state = request.GET.get("etat", "")
+        matches = matches_for(user).order_by("-created_at", "-pk")
+        if state in MatchState.values:
+            matches = matches.filter(state=state)
+        context["page"] = Paginator(matches, PAGE_SIZE).get_page(request.GET.get("page"))
+        context["state"] = state
+        context["states"] = MatchState.choices
+        context["my_reach"] = reach.firms_reached(since=month_start, until=today, advisor_id=user.pk)
+        if user.organisation_id:
+            context["colleagues"] = (
+                User.objects.filter(organisation_id=user.organisation_id, role=Role.ADVISOR)
+                .annotate(
+                    open_matches=Count("matches", filter=Q(matches__state__in=OPEN_MATCH_STATES)),
+                    done_matches=Count("matches", filter=Q(matches__state=MatchState.DONE)),
+                )
+                .order_by("last_name", "first_name", "pk")
+            )
+            context["organisation_reach"] = reach.firms_reached(
+                since=month_start, until=today, organisation_id=user.organisation_id
+            )
+    else:
+        context["queue_count"] = national_queue().count()
+        context["programme_reach"] = reach.firms_reached(since=month_start, until=today)
+    return render(request, "network/dashboard.html", context)
+
+
+def request_detail(request, pk):
+    network_request = get_request_for_user(request.user, pk)
+    matches = list(
+        network_request.matches.select_related("advisor__organisation").order_by("created_at", "pk")
+    )
+    for match in matches:
+        match.allowed = services.allowed_states(request.user, match)
+    return render(
+        request,
+        "network/request_detail.html",
+        {
+            "item": network_request,
+            "matches": matches,
+            "status_label": _status_label(network_request, matches),
+        },
+    )
+
+
+def _status_label(network_request, matches):
+    from tremplin.network.models import RequestStatus, request_status
+
+    return RequestStatus(request_status(network_request.archived_at, [m.state for m in matches])).label
+
+
+@require_POST
+def match_state(request, pk):
+    match = get_match_for_user(request.user, pk)
+    form = forms.MatchStateForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, gettext("Choisissez un état dans la liste."))
+    else:
+        try:
+            services.change_match_state(request.user, match, form.cleaned_data["state"])
+        except ServiceError as error:
+            messages.error(request, gettext(error.message))
+        else:
+            messages.success(request, gettext("La mise en relation est à jour."))
+    return redirect("network:request", match.request_id)
+
+
+def national_queue_page(request):
+    _require(request.user, Role.MANAGER, Role.AUDITOR)
+    queue = national_queue().prefetch_related(
+        Prefetch("matches", queryset=Match.objects.only("id", "request_id", "state"))
+    )
+    page = Paginator(queue.order_by("created_at", "pk"), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "network/national_queue.html", {"page": page})
+
+
+def _identifiers(form):
+    lines = form.cleaned_data.get("attendees", "").splitlines()
+    upload = form.cleaned_data.get("attendees_file")
+    if upload:
+        text = upload.read().decode("utf-8-sig", errors="replace")
+        for row in csv.reader(io.StringIO(text), delimiter=";" if ";" in text[:500] else ","):
+            if row and normalise(row[0]).isdigit():
+                lines.append(row[0])
+    return [line for line in lines if line.strip()]
+
+
+@require_http_methods(["GET", "POST"])
+def new_awareness(request):
+    _require(request.user, Role.ADVISOR)
+    form = forms.AwarenessForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            session, unknown = services.record_awareness_session(
+                request.user,
+                on=data["on"],
+                theme=data["theme"],
+                title=data["title"],
+                identifiers=_identifiers(form),
+            )
+        except ServiceError as error:
+            _form_error(form, error)
+        else:
+            messages.success(
+                request,
+                gettext("Session enregistrée : %(count)s entreprise(s) présente(s).")
+                % {"count": session.actions.count()},
+            )
+            if unknown:
+                messages.warning(
+                    request,
+                    gettext("Numéros introuvables dans le répertoire SIRENE, non comptés : %(numbers)s")
+                    % {"numbers": ", ".join(unknown)},
+                )
+            return redirect("network:dashboard")
+    return render(
+        request, "network/action_form.html", {"form": form, "title": gettext("Session de sensibilisation")}
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def new_coaching(request):
+    _require(request.user, Role.ADVISOR)
+    form = forms.CoachingForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        company = find_company(normalise(data["siret"])[:9])
+        if company is None:
+            form.add_error("siret", gettext("Ce numéro n'est pas dans le répertoire SIRENE : vérifiez-le."))
+        else:
+            try:
+                services.record_coaching_session(
+                    request.user, company=company, on=data["on"], hours=data["hours"], topic=data["topic"]
+                )
+            except ServiceError as error:
+                _form_error(form, error)
+            else:
+                messages.success(request, gettext("Séance d'accompagnement enregistrée."))
+                return redirect("network:dashboard")
+    return render(
+        request, "network/action_form.html", {"form": form, "title": gettext("Séance d'accompagnement")}
+    )
