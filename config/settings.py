@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "tremplin.schemes",
     "tremplin.vouchers",
     "tremplin.payments",
+    "tremplin.diagnostics",
     "tremplin.demo",
 ]
 

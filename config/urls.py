@@ -7,6 +7,7 @@ urlpatterns = [
     path("compte/", include("tremplin.accounts.urls")),
     path("dossiers/", include("tremplin.vouchers.urls")),
     path("paiements/", include("tremplin.payments.urls")),
+    path("diagnostic/", include("tremplin.diagnostics.urls")),
     path("prestataires/", include("tremplin.providers.urls")),
     path("reseau/", include("tremplin.network.urls")),
     path("api/v1/", include("tremplin.api.urls")),

@@ -127,3 +127,27 @@ def test_voucher_amount_is_half_the_spend_rounded_down_and_capped(spend, expecte
     from tremplin.schemes.models import Scheme
 
     assert Scheme(cap_cents=250_000).voucher_amount_cents(spend) == expected
+
+
+def test_a_recent_diagnostic_is_required_when_the_scheme_asks_for_it():
+    rule = [EligibilityRule(kind="diagnostic_completed", params={"months": 12})]
+    missing = evaluate(rule, facts())[0]
+    assert missing.passed is False and "Faites d'abord le diagnostic" in missing.message
+    old = evaluate(rule, facts(last_diagnostic_on=date(2025, 11, 25)))[0]
+    assert old.passed is False and "25/11/2025" in old.message
+    assert evaluate(rule, facts(last_diagnostic_on=date(2025, 11, 26)))[0].passed is True
+
+
+def test_an_awareness_session_or_diagnostic_with_an_advisor_can_be_required():
+    rule = [EligibilityRule(kind="support_action", params={"months": 6})]
+    assert evaluate(rule, facts())[0].passed is False
+    assert evaluate(rule, facts(last_support_action_on=date(2026, 5, 26)))[0].passed is True
+    assert evaluate(rule, facts(last_support_action_on=date(2026, 5, 25)))[0].passed is False
+
+
+def test_months_are_counted_back_to_the_end_of_shorter_months():
+    from tremplin.schemes.eligibility import _months_before
+
+    assert _months_before(date(2026, 3, 31), 1) == date(2026, 2, 28)
+    assert _months_before(date(2024, 3, 31), 1) == date(2024, 2, 29)
+    assert _months_before(date(2026, 1, 15), 13) == date(2024, 12, 15)

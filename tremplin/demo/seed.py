@@ -178,6 +178,32 @@ def make_scheme():
     return scheme
 
 
+def require_diagnostic(scheme):
+    """Version 2 of the demo rules: new applications need a diagnostic of less than 12 months.
+
+    Files already submitted keep the version they were checked with.
+    """
+    current = list(scheme.current_rules())
+    version = scheme.rules_version + 1
+    EligibilityRule.objects.bulk_create(
+        [
+            EligibilityRule(scheme=scheme, version=version, kind=r.kind, params=r.params, position=r.position)
+            for r in current
+        ]
+        + [
+            EligibilityRule(
+                scheme=scheme,
+                version=version,
+                kind="diagnostic_completed",
+                params={"months": 12},
+                position=len(current),
+            )
+        ]
+    )
+    scheme.rules_version = version
+    scheme.save(update_fields=["rules_version"])
+
+
 def make_network():
     advisors = {}
     for i, (name, kind, deps) in enumerate(ORGANISATIONS):
@@ -342,6 +368,12 @@ def seed(seed_value=2026):
         from tremplin.network.demo import seed_network
 
         seed_network(rng)
+        # Diagnostics over sectors, sizes and régions (peer benchmarks), with a T0/T1 history
+        # for the demo owner's company.
+        from tremplin.diagnostics.demo import seed_diagnostics
+
+        seed_diagnostics(rng, count=400, owner=demo_owner)
+        require_diagnostic(scheme)
     return ", ".join(f"{State(s).label} : {n}" for s, n in counts.items())
 
 

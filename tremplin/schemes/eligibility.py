@@ -4,6 +4,7 @@ Every rule answers: passed (True), failed (False) or cannot tell yet (None,
 an answer is missing), with a sentence in plain French the owner can act on.
 """
 
+import calendar
 from dataclasses import dataclass
 from datetime import date
 
@@ -22,6 +23,10 @@ class Facts:
     declared_de_minimis_cents: int | None = None
     amount_cents: int | None = None
     has_other_open_file: bool = False
+    # Prerequisites: dates of the company's last completed diagnostic and of its last
+    # awareness session or diagnostic with an advisor (None when there is none).
+    last_diagnostic_on: date | None = None
+    last_support_action_on: date | None = None
 
 
 @dataclass(frozen=True)
@@ -153,6 +158,41 @@ def _one_open(params, f):
     return True, "Aucune autre demande n'est en cours pour cette entreprise."
 
 
+def _months_before(on: date, months: int) -> date:
+    """The same day `months` months earlier (the last day of that month when it is shorter)."""
+    year, month = divmod(on.year * 12 + on.month - 1 - months, 12)
+    month += 1
+    return date(year, month, min(on.day, calendar.monthrange(year, month)[1]))
+
+
+def _diagnostic_completed(params, f):
+    months = params.get("months", 12)
+    if f.last_diagnostic_on and f.last_diagnostic_on >= _months_before(f.on, months):
+        return True, f"Votre entreprise a fait son diagnostic numérique le {f.last_diagnostic_on:%d/%m/%Y}."
+    if f.last_diagnostic_on:
+        return False, (
+            f"Le dernier diagnostic numérique date du {f.last_diagnostic_on:%d/%m/%Y} : refaites-le "
+            f"(il doit dater de moins de {months} mois). Cela prend une quinzaine de minutes."
+        )
+    return False, (
+        f"Faites d'abord le diagnostic numérique de votre entreprise (moins de {months} mois). "
+        "Cela prend une quinzaine de minutes et vous dit par où commencer."
+    )
+
+
+def _support_action(params, f):
+    months = params.get("months", 6)
+    if f.last_support_action_on and f.last_support_action_on >= _months_before(f.on, months):
+        return True, (
+            f"Votre entreprise a participé à une sensibilisation ou un diagnostic avec un conseiller "
+            f"le {f.last_support_action_on:%d/%m/%Y}."
+        )
+    return False, (
+        f"Participez d'abord à une réunion de sensibilisation ou faites un diagnostic avec un conseiller "
+        f"de votre chambre (dans les {months} derniers mois)."
+    )
+
+
 EVALUATORS = {
     "active_in_registry": _active,
     "max_headcount_bracket": _max_bracket,
@@ -164,6 +204,8 @@ EVALUATORS = {
     "territories": _territories,
     "de_minimis": _de_minimis,
     "one_open_voucher": _one_open,
+    "diagnostic_completed": _diagnostic_completed,
+    "support_action": _support_action,
 }
 
 

@@ -4,6 +4,7 @@ Views and the API call these functions and nothing else to change a file.
 """
 
 import hashlib
+from dataclasses import replace
 from datetime import timedelta
 
 from django.conf import settings
@@ -240,7 +241,27 @@ def check_eligibility(application, on=None):
         amount_cents=amount,
         has_other_open_file=_has_other_open_file(application),
     )
-    return evaluate(application.scheme.current_rules(), facts)
+    rules = list(application.scheme.current_rules())
+    kinds = {rule.kind for rule in rules}
+    if kinds & {"diagnostic_completed", "support_action"}:
+        facts = replace(facts, **_prerequisite_dates(application.company))
+    return evaluate(rules, facts)
+
+
+def _prerequisite_dates(company):
+    """Last completed diagnostic, and last awareness session or diagnostic with an advisor."""
+    from tremplin.diagnostics.access import last_completed_at
+    from tremplin.network.models import Action, ActionKind
+
+    diagnosed_at = last_completed_at(company)
+    diagnosed_on = timezone.localdate(diagnosed_at) if diagnosed_at else None
+    support_on = (
+        Action.objects.filter(company=company, kind__in=[ActionKind.AWARENESS, ActionKind.DIAGNOSTIC])
+        .order_by("-on")
+        .values_list("on", flat=True)
+        .first()
+    )
+    return {"last_diagnostic_on": diagnosed_on, "last_support_action_on": support_on}
 
 
 def completeness_errors(application):
