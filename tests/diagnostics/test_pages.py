@@ -182,3 +182,25 @@ def test_the_dashboard_snippet_offers_to_resume_the_unfinished_diagnostic(owner,
     )
     assert "Reprendre mon diagnostic" in html
     assert reverse("diagnostics:step", args=[in_progress.pk, 1]) in html
+
+
+def test_a_visitor_finds_the_diagnostic_from_the_home_page_and_gets_the_pdf(client, owner, company):
+    """The journey follows the links the pages show, as a person would."""
+    import re
+
+    home = client.get(reverse("core:home")).content.decode()
+    start_url = re.search(r'href="([^"]+)"[^>]*>\s*Faire le diagnostic numérique', home).group(1)
+    login_page = client.get(start_url)
+    assert login_page.status_code == 302 and "next=" in login_page.url
+    logged_in = client.post(
+        login_page.url, {"username": owner.email, "password": "motdepasse-solide-42"}, follow=True
+    )
+    assert logged_in.request["PATH_INFO"] == start_url
+    client.post(start_url, {"identifier": company.siren})
+    started = client.post(start_url, {"identifier": company.siren, "confirm": "1"})
+    diagnostic = Diagnostic.objects.get()
+    finished = walk(client, diagnostic.pk, all_maximum())
+    results = client.get(finished.url).content.decode()
+    report_url = re.search(r'href="([^"]+)"[^>]*>[^<]*PDF', results).group(1)
+    assert client.get(report_url).content.startswith(b"%PDF")
+    assert started.status_code == 302
