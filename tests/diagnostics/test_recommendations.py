@@ -3,9 +3,10 @@ from django.urls import reverse
 
 from tests.diagnostics.conftest import client_for, completed
 from tests.diagnostics.helpers import all_maximum, all_minimum, answers, ticks
-from tests.factories import ProviderFactory
+from tests.factories import DepartementFactory, ProviderFactory
 from tremplin.diagnostics.models import RecommendationRule
 from tremplin.diagnostics.recommendations import providers_for, recommend
+from tremplin.providers.models import Offer
 
 
 def test_the_default_rules_are_valid_and_about_twenty(db):
@@ -65,9 +66,23 @@ def test_a_rating_rule_matches_low_ratings_only(owner, company):
     assert rule not in recommend(high, [rule])
 
 
+def offering(provider, category, departement):
+    offer = Offer.objects.create(
+        provider=provider,
+        category=category,
+        title="Offre",
+        price_min_cents=50_000,
+        price_max_cents=300_000,
+        delivery_days=30,
+        reversibility="Export de vos données et passation en fin de contrat.",
+    )
+    offer.departements.set([departement])
+    return provider
+
+
 def test_the_results_page_links_each_recommendation_to_spend_categories_and_providers(owner, company):
-    ProviderFactory(name="Atelier Pixel", accredited=True)
-    ProviderFactory(name="Agence non habilitée", accredited=False)
+    offering(ProviderFactory(name="Atelier Pixel", accredited=True), "strategy", company.departement)
+    offering(ProviderFactory(name="Agence non habilitée", accredited=False), "strategy", company.departement)
     diagnostic = completed(owner, company, all_minimum())
     html = client_for(owner).get(reverse("diagnostics:results", args=[diagnostic.pk])).content.decode()
     assert "Conseil en stratégie numérique" in html
@@ -84,7 +99,11 @@ def test_an_admin_rule_must_point_to_a_real_question(db, field, value):
     assert field in error.value.message_dict
 
 
-def test_providers_are_accredited_ones(db):
-    ProviderFactory(accredited=False)
-    accredited = ProviderFactory(accredited=True)
-    assert providers_for("website", "69") == [accredited]
+def test_providers_are_accredited_ones_offering_the_category_in_the_departement(db):
+    rhone = DepartementFactory()
+    other = DepartementFactory(code="35", name="Ille-et-Vilaine", region__code="53", region__name="Bretagne")
+    offering(ProviderFactory(accredited=False), "website", rhone)
+    offering(ProviderFactory(accredited=True), "cybersecurity", rhone)
+    offering(ProviderFactory(accredited=True), "website", other)
+    serving = offering(ProviderFactory(accredited=True), "website", rhone)
+    assert providers_for("website", "69") == [serving]

@@ -2,6 +2,8 @@
 
 from decimal import Decimal
 
+from django.db.models import F
+
 from tremplin.diagnostics.models import RecommendationRule
 from tremplin.diagnostics.questionnaire import (
     AREAS,
@@ -76,9 +78,10 @@ def recommend(diagnostic, rules=None):
 
 
 def providers_for(category, departement):
-    """Accredited providers who can do this kind of work for a company of this département.
-
-    The provider directory does not record categories or départements yet; its own issue will
-    narrow this query to them. Until then every accredited provider qualifies.
-    """
-    return list(Provider.objects.filter(accredited=True).order_by("name")[:3])
+    """Up to three accredited providers with an offer of this category serving this département,
+    best rated first."""
+    return list(
+        Provider.objects.filter(accredited=True, offers__category=category, offers__departements=departement)
+        .distinct()
+        .order_by(F("rating_avg").desc(nulls_last=True), "name")[:3]
+    )
