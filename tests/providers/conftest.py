@@ -34,7 +34,7 @@ def make_offer(provider, category="website", low=100_000, high=300_000, departem
         reversibility=REVERSIBILITY,
     )
     offer.departements.set(departements or [DepartementFactory()])
-    services.refresh_search_text(provider)
+    services.refresh_directory(provider)
     return offer
 
 

@@ -10,6 +10,7 @@ from tests.providers.conftest import REVERSIBILITY, login, make_offer
 from tremplin.core.models import AuditEvent
 from tremplin.providers import services
 from tremplin.providers.models import Offer, Provider, Status
+from tremplin.providers.search import CappedPaginator, coverage_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -91,7 +92,7 @@ def test_search_ignores_accents_and_case(client, rhone):
     provider = ProviderFactory(name="Électricité Connectée")
     make_offer(provider)
     ProviderFactory(name="Boulangerie Web")
-    services.refresh_search_text(Provider.objects.get(name="Boulangerie Web"))
+    services.refresh_directory(Provider.objects.get(name="Boulangerie Web"))
     for query in ("electricite", "ÉLECTRICITÉ", "connectee electr"):
         page = client.get(reverse("providers:directory"), {"q": query}).content.decode()
         assert "Électricité Connectée" in page, query
@@ -147,3 +148,37 @@ def test_a_bad_filter_value_is_explained(client):
     response = client.get(reverse("providers:directory"), {"max_price": "beaucoup"})
     assert response.status_code == 200
     assert "Le montant doit être un nombre" in response.content.decode()
+
+
+def test_the_directory_index_follows_the_offers(member, provider, rhone, finistere):
+    offer = provider.offers.get()
+    client = login(member)
+    client.post(
+        reverse("providers:offer_edit", args=[offer.pk]),
+        offer_data(category="training", price_min="800", price_max="900", departements=["69", "29"]),
+    )
+    rows = set(provider.coverage.values_list("category", "departement_id", "price_min_cents"))
+    assert rows == {("training", "69", 80_000), ("training", "29", 80_000)}
+    client.post(reverse("providers:offer_delete", args=[offer.pk]))
+    assert not provider.coverage.exists()
+
+
+def test_a_broad_search_counts_up_to_a_cap_and_says_so(client, monkeypatch):
+    monkeypatch.setattr(CappedPaginator, "cap", 3)
+    for i in range(5):
+        make_offer(ProviderFactory(name=f"Agence {i}"))
+    page = client.get(reverse("providers:directory")).content.decode()
+    assert "Plus de 3 prestataires trouvés" in page
+    assert (
+        client.get(reverse("providers:directory"), {"q": "agence 4"}).context["page_obj"].paginator.count == 1
+    )
+
+
+def test_the_directory_index_keeps_the_lowest_price_per_category_and_departement():
+    offers = [(1, "website", 150_000), (2, "website", 90_000), (3, "training", 50_000)]
+    links = [(1, "69"), (1, "29"), (2, "69")]
+    assert set(coverage_rows(offers, links)) == {
+        ("website", "69", 90_000),
+        ("website", "29", 150_000),
+        ("training", None, 50_000),  # an offer without département still counts for its category
+    }

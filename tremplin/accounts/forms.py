@@ -6,7 +6,7 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 
 from tremplin.accounts import services
-from tremplin.accounts.models import User
+from tremplin.accounts.models import NotificationFrequency, User
 from tremplin.core.forms import DsfrForm
 from tremplin.core.notifications import send_email
 
@@ -145,3 +145,19 @@ class NewPasswordForm(SetPasswordForm, DsfrForm):
         if commit:
             services.verify_by_password_reset(user)
         return user
+
+
+class NotificationPreferenceForm(DsfrForm):
+    frequency = forms.ChoiceField(
+        label=_("Comment voulez-vous recevoir nos courriels ?"),
+        help_text=_(
+            "Par exemple : une nouvelle demande sur votre territoire, un rappel, un devis reçu. "
+            "Un résumé regroupe tous ces courriels en un seul."
+        ),
+        choices=NotificationFrequency.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Choisissez comment recevoir vos courriels."),
+            "invalid_choice": _("Choisissez une des possibilités de la liste."),
+        },
+    )

@@ -3,6 +3,7 @@ import secrets
 
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Role(models.TextChoices):
@@ -11,6 +12,15 @@ class Role(models.TextChoices):
     PROVIDER = "provider", "Prestataire"
     MANAGER = "manager", "Gestionnaire du programme"
     AUDITOR = "auditor", "Auditeur"
+
+
+class NotificationFrequency(models.TextChoices):
+    """How a person receives the emails that have no legal effect (legal ones always leave at once)."""
+
+    IMMEDIATE = "immediate", _("Tout de suite, un courriel par événement")
+    DAILY = "daily", _("Un résumé par jour")
+    WEEKLY = "weekly", _("Un résumé par semaine")
+    NONE = "none", _("Aucun courriel, sauf les courriels obligatoires")
 
 
 class UserManager(BaseUserManager):
@@ -59,6 +69,12 @@ class User(AbstractUser):
         blank=True,
         on_delete=models.PROTECT,
         related_name="members",
+    )
+    notification_frequency = models.CharField(
+        "fréquence des notifications",
+        max_length=16,
+        choices=NotificationFrequency.choices,
+        default=NotificationFrequency.IMMEDIATE,
     )
 
     USERNAME_FIELD = "email"

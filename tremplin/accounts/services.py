@@ -36,6 +36,7 @@ def send_verification(user):
         "accounts/emails/verify_email.txt",
         verify_url=url,
         valid_days=VERIFY_MAX_AGE.days,
+        legal=True,
     )
 
 

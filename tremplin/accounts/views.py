@@ -5,17 +5,19 @@ from django.contrib.auth.decorators import login_not_required
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
 
 from tremplin.accounts import services
 from tremplin.accounts.forms import (
     LoginForm,
     NewPasswordForm,
+    NotificationPreferenceForm,
     ResendVerificationForm,
     ResetRequestForm,
     SignupForm,
 )
 from tremplin.core.errors import Conflict, ServiceError
+from tremplin.core.notifications import set_frequency
 
 SESSION_SIGNUP_EMAIL = "signup_email"
 
@@ -79,6 +81,23 @@ def resend_verification(request):
         )
         return redirect("accounts:login")
     return render(request, "accounts/resend_verification.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def notifications(request):
+    form = NotificationPreferenceForm(
+        request.POST if request.method == "POST" else None,
+        initial={"frequency": request.user.notification_frequency},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            set_frequency(request.user, form.cleaned_data["frequency"])
+        except ServiceError as error:
+            form.add_error(error.field, _(error.message))
+        else:
+            messages.success(request, _("Votre choix est enregistré."))
+            return redirect("accounts:notifications")
+    return render(request, "accounts/notifications.html", {"form": form})
 
 
 class LoginView(auth_views.LoginView):

@@ -44,3 +44,22 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValueError("Audit events are append-only.")
+
+
+class PendingNotification(models.Model):
+    """An email held for its recipient's daily or weekly digest; deleted once the digest is sent."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="pending_notifications"
+    )
+    subject = models.CharField("objet", max_length=255)
+    body = models.TextField("message")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "created_at"])]
+        verbose_name = "notification en attente"
+        verbose_name_plural = "notifications en attente"
+
+    def __str__(self):
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.subject}"

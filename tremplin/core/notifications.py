@@ -1,8 +1,24 @@
+"""Every email of the platform leaves through `notify`, which follows the recipient's preference.
+
+Legal notices (a decision on a file, a payment, a clawback, an expiry, the emails needed to use the
+account) always leave at once; the others are sent at once, held for a daily or weekly digest, or dropped.
+"""
+
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django_tasks import task
+
+from tremplin.accounts.models import NotificationFrequency, User
+from tremplin.core import audit
+from tremplin.core.errors import ServiceError
+from tremplin.core.models import PendingNotification
+
+DIGEST_SUBJECTS = {
+    NotificationFrequency.DAILY: "Tremplin Numérique : votre résumé du jour",
+    NotificationFrequency.WEEKLY: "Tremplin Numérique : votre résumé de la semaine",
+}
 
 
 @task()
@@ -10,9 +26,80 @@ def send_email(to: str, subject: str, body: str):
     send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [to])
 
 
-def notify(user, subject: str, template: str, **context):
-    """Queue an email once the current transaction commits (never for a rolled-back change)."""
+def _send_after_commit(to, subject, body):
+    transaction.on_commit(lambda: send_email.enqueue(to=to, subject=subject, body=body))
+
+
+def notify(user, subject: str, template: str, *, legal: bool = False, **context):
+    """Email `user` once the current transaction commits (never for a rolled-back change).
+
+    `legal=True` for notices with a legal effect or needed to use the account: they ignore the preference.
+    """
     if not user or not user.email:
         return
+    frequency = user.notification_frequency
+    if not legal and frequency == NotificationFrequency.NONE:
+        return
     body = render_to_string(template, {"user": user, "site_root": settings.SITE_ROOT, **context})
-    transaction.on_commit(lambda: send_email.enqueue(to=user.email, subject=subject, body=body))
+    if legal or frequency == NotificationFrequency.IMMEDIATE:
+        _send_after_commit(user.email, subject, body)
+    else:
+        # Written in the caller's transaction: a rolled-back change leaves nothing in the digest either.
+        PendingNotification.objects.create(user=user, subject=subject[:255], body=body)
+
+
+def set_frequency(user, frequency):
+    """Change how `user` receives non-legal emails. What waits for a digest follows the new choice."""
+    if frequency not in NotificationFrequency.values:
+        raise ServiceError("invalid_frequency", "Choisissez une fréquence dans la liste.", "frequency")
+    with transaction.atomic():
+        previous = user.notification_frequency
+        if previous == frequency:
+            return user
+        user.notification_frequency = frequency
+        user.save(update_fields=["notification_frequency"])
+        audit.record(
+            user, actor=user, action="notification_frequency", from_state=previous, to_state=frequency
+        )
+        if frequency == NotificationFrequency.NONE:
+            user.pending_notifications.all().delete()
+        elif frequency == NotificationFrequency.IMMEDIATE:
+            # Nothing is held any more: send what was waiting now rather than never.
+            _send_digest(user, "Tremplin Numérique : vos notifications en attente", None)
+    return user
+
+
+def send_digests(frequency, now):
+    """Send one email per person whose preference is `frequency`, grouping what waits for them up to `now`.
+
+    Returns the number of emails sent. Each person's email and the deletion of their items share one
+    transaction, so an item is never sent twice nor lost.
+    """
+    if frequency not in DIGEST_SUBJECTS:
+        raise ValueError(f"Digests are daily or weekly, not {frequency!r}.")
+    users = User.objects.filter(
+        notification_frequency=frequency, pending_notifications__created_at__lte=now
+    ).distinct()
+    sent = 0
+    for user in users:
+        with transaction.atomic():
+            if _send_digest(user, DIGEST_SUBJECTS[frequency], now):
+                sent += 1
+    return sent
+
+
+def _send_digest(user, subject, now):
+    """Group `user`'s pending items (up to `now`, or all) in one email and delete them. In a transaction."""
+    items = user.pending_notifications.select_for_update().order_by("created_at", "id")
+    if now is not None:
+        items = items.filter(created_at__lte=now)
+    items = list(items)
+    if not items:
+        return False
+    body = render_to_string(
+        "core/emails/digest.txt", {"user": user, "items": items, "site_root": settings.SITE_ROOT}
+    )
+    count = len(items)
+    _send_after_commit(user.email, f"{subject} ({count} notification{'s' if count > 1 else ''})", body)
+    PendingNotification.objects.filter(pk__in=[item.pk for item in items]).delete()
+    return True

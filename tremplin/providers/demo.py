@@ -11,7 +11,7 @@ from django.utils import timezone
 from tremplin.demo.documents import demo_pdf
 from tremplin.demo.seed import french_iban, luhn
 from tremplin.providers.models import Document, Offer, Provider, Status
-from tremplin.providers.search import search_text_for
+from tremplin.providers.services import refresh_directory
 from tremplin.registry.models import Departement
 from tremplin.schemes.models import SpendCategory
 
@@ -90,7 +90,6 @@ def seed_providers(rng, count=100):
             # Every category is offered by someone: provider i offers category i mod 8, plus two more.
             chosen = {categories[i % len(categories)], *rng.sample(categories, 2)}
             region = "84" if home in DEMO_DEPARTEMENTS["84"] else "53"
-            offers = []
             for category in sorted(chosen):
                 title, low, high = TITLES[category]
                 low = low + rng.randrange(0, 20) * 5_000
@@ -106,9 +105,7 @@ def seed_providers(rng, count=100):
                 )
                 served = [home, *rng.sample([c for c in DEMO_DEPARTEMENTS[region] if c in departements], 2)]
                 offer.departements.set([departements[c] for c in set(served)])
-                offers.append(offer)
-            provider.search_text = search_text_for(provider, offers)
-            provider.save(update_fields=["search_text"])
+            refresh_directory(provider)
     return providers
 
 

@@ -1,6 +1,9 @@
 from django import forms
+from django.forms.utils import flatatt
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from dsfr.forms import DsfrDjangoTemplates
 
 from tremplin.core.formatting import parse_euros
 from tremplin.core.forms import DsfrForm
@@ -38,15 +41,40 @@ def departement_choices():
     return [(d.code, str(d)) for d in Departement.objects.order_by("code")]
 
 
+# django-dsfr's default renderer is a class, so every form instance builds (and parses its templates
+# into) a new template engine. The directory form is rendered on every search: it shares one.
+DIRECTORY_RENDERER = DsfrDjangoTemplates()
+
+
+class PlainSelect(forms.Select):
+    """A <select> written in Python, same HTML as Django's: the directory's lists are drawn on every
+    search, and Django renders one template per option."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        options = format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            (
+                (option["value"], flatatt(option["attrs"]), option["label"])
+                for _group, group_options, _index in widget["optgroups"]
+                for option in group_options
+            ),
+        )
+        return format_html('<select name="{}"{}>{}</select>', name, flatatt(widget["attrs"]), options)
+
+
 class DirectoryForm(DsfrForm):
+    default_renderer = DIRECTORY_RENDERER
+
     q = forms.CharField(
         label=_("Rechercher un prestataire"),
         help_text=_("Un nom, une ville, un métier : « site vitrine », « electricite »…"),
         required=False,
         max_length=100,
     )
-    category = forms.ChoiceField(label=_("Catégorie"), required=False)
-    departement = forms.ChoiceField(label=_("Département desservi"), required=False)
+    category = forms.ChoiceField(label=_("Catégorie"), required=False, widget=PlainSelect)
+    departement = forms.ChoiceField(label=_("Département desservi"), required=False, widget=PlainSelect)
     max_price = EurosField(
         label=_("Budget maximal HT (€)"),
         help_text=_("Offres dont le prix de départ tient dans ce budget."),
@@ -58,6 +86,7 @@ class DirectoryForm(DsfrForm):
         required=False,
         coerce=int,
         empty_value=None,
+        widget=PlainSelect,
         choices=[("", _("Toutes les notes")), ("3", _("3 étoiles et plus")), ("4", _("4 étoiles et plus"))],
     )
 

@@ -45,8 +45,9 @@ class Provider(models.Model):
         "chiffre d'affaires sur des projets similaires (3 dernières années)", null=True, blank=True
     )
     # Lower-case, accent-free text of the name, place, presentation and offers: the directory
-    # searches it with LIKE, the same way on SQLite and PostgreSQL. Kept by the service functions.
-    search_text = models.TextField(blank=True, db_index=True)
+    # searches it with LIKE, the same way on SQLite and PostgreSQL (a pg_trgm GIN index serves it
+    # on PostgreSQL, see migration 0003). Kept by services.refresh_directory.
+    search_text = models.TextField(blank=True)
     rating_avg = models.DecimalField("note moyenne", max_digits=3, decimal_places=2, null=True, blank=True)
     rating_count = models.PositiveIntegerField("nombre d'avis", default=0)
     created_at = models.DateTimeField(auto_now_add=True, null=True)
@@ -164,6 +165,34 @@ class Offer(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class Coverage(models.Model):
+    """The directory's index of the offers: one row per provider, category and département served,
+    with the lowest starting price of the offers behind it.
+
+    Filtering on it keeps the "same offer" meaning of category + département + budget while staying
+    a single indexed lookup. Rebuilt from the offers by services.refresh_directory.
+    """
+
+    provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="coverage", db_index=False)
+    category = models.CharField(max_length=32, choices=SpendCategory.choices)
+    departement = models.ForeignKey(
+        "registry.Departement", null=True, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    price_min_cents = models.PositiveBigIntegerField()
+
+    class Meta:
+        verbose_name = "couverture de l'annuaire"
+        verbose_name_plural = "couvertures de l'annuaire"
+        indexes = [
+            models.Index(fields=["provider", "category", "departement", "price_min_cents"]),
+            models.Index(fields=["departement", "category", "price_min_cents"]),
+            models.Index(fields=["category", "price_min_cents"]),
+        ]
+
+    def __str__(self):
+        return f"{self.provider_id} {self.category} {self.departement_id}"
 
 
 class QuoteRequest(models.Model):

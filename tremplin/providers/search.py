@@ -4,9 +4,13 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from django.db.models import Exists, F, OuterRef, Prefetch
+from django.core.paginator import Paginator
+from django.db.models import Exists, F, Max, Min, OuterRef
+from django.utils.functional import cached_property
 
-from tremplin.providers.models import Offer, Provider, Status
+from tremplin.core.formatting import euros
+from tremplin.providers.models import Coverage, Offer, Provider, Status
+from tremplin.schemes.models import SpendCategory
 
 _NOT_WORD = re.compile(r"[^0-9a-z]+")
 
@@ -21,8 +25,6 @@ def normalize(text):
 
 def search_text_for(provider, offers=None):
     """What the directory searches for one provider: name, place, presentation, offers."""
-    from tremplin.schemes.models import SpendCategory
-
     labels = dict(SpendCategory.choices)
     offers = list(provider.offers.all()) if offers is None else offers
     parts = [provider.name, provider.city, provider.description]
@@ -31,6 +33,23 @@ def search_text_for(provider, offers=None):
     for offer in offers:
         parts += [offer.title, str(labels.get(offer.category, "")), offer.description]
     return normalize(" ".join(p for p in parts if p))
+
+
+def coverage_rows(offers, links):
+    """The directory index of one provider, from its offers: [(category, département, lowest price)].
+
+    `offers` are (offer id, category, price_min_cents), `links` (offer id, département code); an
+    offer without any département still counts for its category (département None).
+    """
+    served = {}
+    for offer_id, code in links:
+        served.setdefault(offer_id, []).append(code)
+    best = {}
+    for offer_id, category, price in offers:
+        for code in served.get(offer_id) or [None]:
+            key = (category, code)
+            best[key] = min(best.get(key, price), price)
+    return sorted(((category, code, price) for (category, code), price in best.items()), key=str)
 
 
 @dataclass
@@ -42,29 +61,68 @@ class Filters:
     min_rating: int | None = None
 
 
-def directory(filters: Filters):
-    """Accredited providers matching the filters, best rated first, their offers prefetched.
+# What a row of the list shows: nothing else is read.
+LISTED_FIELDS = ("id", "name", "city", "departement_id", "rating_avg", "rating_count")
 
-    Category, département and price apply to one same offer (an offer of websites in the Rhône
-    under 2,000 EUR), through one EXISTS subquery per provider.
+
+def directory(filters: Filters):
+    """Accredited providers matching the filters, best rated first, only the columns the list shows.
+
+    Category, département and budget apply to one same offer (an offer of websites in the Rhône
+    under 2,000 EUR), through one EXISTS lookup per provider in the indexed Coverage table.
     """
-    qs = Provider.objects.filter(status=Status.ACCREDITED).select_related("departement")
+    qs = Provider.objects.filter(status=Status.ACCREDITED)
     for word in normalize(filters.q).split()[:8]:
         qs = qs.filter(search_text__contains=word)
-    offers = Offer.objects.filter(provider=OuterRef("pk"))
-    if filters.category:
-        offers = offers.filter(category=filters.category)
-    if filters.departement:
-        offers = offers.filter(departements=filters.departement)
-    if filters.max_price_cents is not None:
-        offers = offers.filter(price_min_cents__lte=filters.max_price_cents)
     if filters.category or filters.departement or filters.max_price_cents is not None:
-        qs = qs.filter(Exists(offers))
+        coverage = Coverage.objects.filter(provider=OuterRef("pk"))
+        if filters.category:
+            coverage = coverage.filter(category=filters.category)
+        if filters.departement:
+            coverage = coverage.filter(departement=filters.departement)
+        if filters.max_price_cents is not None:
+            coverage = coverage.filter(price_min_cents__lte=filters.max_price_cents)
+        qs = qs.filter(Exists(coverage))
     if filters.min_rating:
         qs = qs.filter(rating_avg__gte=filters.min_rating)
-    shown = Offer.objects.order_by("category", "price_min_cents", "id")
-    if filters.category:
-        shown = shown.filter(category=filters.category)
-    return qs.order_by(F("rating_avg").desc(nulls_last=True), "name", "id").prefetch_related(
-        Prefetch("offers", queryset=shown)
-    )
+    return qs.order_by(F("rating_avg").desc(nulls_last=True), "name", "id").only(*LISTED_FIELDS)
+
+
+def offer_lines(providers, category=""):
+    """Set `offer_lines` on each provider: one line per category offered, with its overall price
+    range, from one aggregate query for the whole page."""
+    labels = dict(SpendCategory.choices)
+    offers = Offer.objects.filter(provider__in=[p.pk for p in providers])
+    if category:
+        offers = offers.filter(category=category)
+    ranges = {}
+    for row in (
+        offers.values("provider_id", "category")
+        .annotate(low=Min("price_min_cents"), high=Max("price_max_cents"))
+        .order_by("provider_id", "category")
+    ):
+        ranges.setdefault(row["provider_id"], []).append(
+            f"{labels.get(row['category'], row['category'])} : {euros(row['low'])} – {euros(row['high'])}"
+        )
+    for provider in providers:
+        provider.offer_lines = ranges.get(provider.pk, [])
+
+
+class CappedPaginator(Paginator):
+    """A paginator that counts at most `cap` results: the count stops early on broad searches."""
+
+    cap = 1000
+
+    @cached_property
+    def counted(self):
+        # No ORDER BY in the count: the database stops at cap + 1 rows instead of sorting them all.
+        return self.object_list.order_by()[: self.cap + 1].count()
+
+    @cached_property
+    def count(self):
+        return min(self.counted, self.cap)
+
+    @property
+    def truncated(self):
+        """More results than the cap: the page says so and invites a narrower search."""
+        return self.counted > self.cap

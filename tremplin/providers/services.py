@@ -25,6 +25,7 @@ from tremplin.core.notifications import notify
 from tremplin.core.validators import clean_iban, clean_pdf, clean_siret
 from tremplin.providers.models import (
     AccreditationCriterion,
+    Coverage,
     Document,
     Offer,
     Provider,
@@ -34,7 +35,7 @@ from tremplin.providers.models import (
     Review,
     Status,
 )
-from tremplin.providers.search import search_text_for
+from tremplin.providers.search import coverage_rows, search_text_for
 from tremplin.registry import lookup
 from tremplin.registry.models import Company, Establishment
 from tremplin.schemes.models import SpendCategory
@@ -96,18 +97,28 @@ def _require_manager(user):
         raise PermissionDenied("forbidden", "Seul un gestionnaire du programme peut faire cette action.")
 
 
-def _notify_members(provider, subject, body):
+def _notify_members(provider, subject, body, legal=False):
     for member in provider.members.filter(is_active=True):
-        notify(member, subject, "providers/emails/message.txt", body=body, provider=provider)
+        notify(member, subject, "providers/emails/message.txt", legal=legal, body=body, provider=provider)
 
 
 def _lock(provider):
     return Provider.objects.select_for_update().get(pk=provider.pk)
 
 
-def refresh_search_text(provider):
+def refresh_directory(provider):
+    """Rebuild what the directory searches for this provider: its search text and its coverage rows."""
     provider.search_text = search_text_for(provider)
     Provider.objects.filter(pk=provider.pk).update(search_text=provider.search_text)
+    offers = provider.offers.values_list("id", "category", "price_min_cents")
+    links = Offer.departements.through.objects.filter(offer__provider=provider).values_list(
+        "offer_id", "departement_id"
+    )
+    Coverage.objects.filter(provider=provider).delete()
+    Coverage.objects.bulk_create(
+        Coverage(provider=provider, category=category, departement_id=code, price_min_cents=price)
+        for category, code, price in coverage_rows(offers, links)
+    )
 
 
 # --- sign-up and profile ---------------------------------------------------------------------------
@@ -161,7 +172,7 @@ def sign_up(*, siret, name, email, password, first_name, last_name):
                 provider.trading_since = known["trading_since"]
             provider.status_changed_at = timezone.now()
             provider.save()
-            refresh_search_text(provider)
+            refresh_directory(provider)
             user = User.objects.create_user(
                 email,
                 password,
@@ -211,7 +222,7 @@ def update_profile(member, provider, **fields):
         for name, value in fields.items():
             setattr(provider, name, value)
         provider.save()
-        refresh_search_text(provider)
+        refresh_directory(provider)
         audit.record(provider, actor=member, action="update_profile", fields=sorted(fields))
     return provider
 
@@ -244,6 +255,7 @@ def add_member(member, provider, email, first_name="", last_name=""):
             provider=provider,
             inviter=member,
             reset_url=settings.SITE_ROOT.rstrip("/") + reverse("accounts:password_reset"),
+            legal=True,
         )
     return user
 
@@ -412,7 +424,8 @@ def transition(actor, provider, action, reason="", on=None):
             provider, actor=actor, action=action, from_state=from_state, to_state=to_state, reason=reason
         )
         body = MESSAGES[action] + (f"\n\nMotif : {reason}" if reason else "")
-        _notify_members(provider, f"Tremplin Numérique : {STATUS_LABELS[to_state].lower()}", body)
+        # Accreditation decisions have legal effect: sent whatever the member's preferences.
+        _notify_members(provider, f"Tremplin Numérique : {STATUS_LABELS[to_state].lower()}", body, legal=True)
     return provider
 
 
@@ -553,7 +566,7 @@ def save_offer(
         offer.reversibility = reversibility
         offer.save()
         offer.departements.set(departements)
-        refresh_search_text(provider)
+        refresh_directory(provider)
         audit.record(offer, actor=member, action="create_offer" if creating else "update_offer")
     return offer
 
@@ -564,7 +577,7 @@ def delete_offer(member, offer):
     with transaction.atomic():
         audit.record(provider, actor=member, action="delete_offer", offer=offer.pk, title=offer.title)
         offer.delete()
-        refresh_search_text(provider)
+        refresh_directory(provider)
 
 
 # --- quotes ---------------------------------------------------------------------------------------

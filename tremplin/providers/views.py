@@ -16,15 +16,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from tremplin.accounts.models import Role
 from tremplin.accounts.views import SESSION_SIGNUP_EMAIL
 from tremplin.core.errors import PermissionDenied, ServiceError
-from tremplin.core.formatting import euros
 from tremplin.payments.models import PaymentLine
 from tremplin.providers import forms, services
 from tremplin.providers.access import get_own_application, get_quote_for_user, provider_of, quotes_for
 from tremplin.providers.models import Document, Offer, Provider, Quote, QuoteRequest, Review, Status
-from tremplin.providers.search import Filters
+from tremplin.providers.search import CappedPaginator, Filters, offer_lines
 from tremplin.providers.search import directory as search_directory
 from tremplin.registry.models import Departement
-from tremplin.schemes.models import SpendCategory
 from tremplin.vouchers.access import applications_for, get_application_for_user
 from tremplin.vouchers.models import State as FileState
 
@@ -105,27 +103,13 @@ def directory(request):
             max_price_cents=data["max_price"],
             min_rating=data["min_rating"],
         )
-    page = Paginator(search_directory(filters), PAGE_SIZE).get_page(request.GET.get("page"))
-    _summarise_offers(page.object_list)
+    page = CappedPaginator(search_directory(filters), PAGE_SIZE).get_page(request.GET.get("page"))
+    offer_lines(page.object_list, filters.category)
     return render(
         request,
         "providers/directory.html",
         {"form": form, "page_obj": page, "filters": filters},
     )
-
-
-def _summarise_offers(providers):
-    """One line per category offered, with its overall price range: cheap to render for a whole page."""
-    labels = dict(SpendCategory.choices)
-    for provider in providers:
-        ranges = {}
-        for offer in provider.offers.all():
-            low, high = ranges.get(offer.category, (offer.price_min_cents, offer.price_max_cents))
-            ranges[offer.category] = (min(low, offer.price_min_cents), max(high, offer.price_max_cents))
-        provider.offer_lines = [
-            f"{labels.get(category, category)} : {euros(low)} – {euros(high)}"
-            for category, (low, high) in sorted(ranges.items())
-        ]
 
 
 @login_not_required

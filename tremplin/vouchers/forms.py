@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from dsfr.forms import DsfrBaseForm
 
+from tremplin.core import forms as core_forms
 from tremplin.core.errors import ServiceError
 from tremplin.core.formatting import parse_euros
 from tremplin.core.validators import clean_siren_or_siret
@@ -417,3 +418,85 @@ class LotteryForm(DsfrForm):
         ),
         max_length=64,
     )
+
+
+# --- the advisors' review queue ---------------------------------------------------------------------
+
+
+class QueueFilterForm(forms.Form):
+    """Filters of the review queue; every field is optional and an invalid one is simply not applied."""
+
+    TABS = [
+        ("mine", _("Mes dossiers")),
+        ("organisation", _("Mon organisation")),
+        ("unassigned", _("Non attribués")),
+    ]
+    tab = forms.ChoiceField(choices=TABS, required=False, widget=forms.HiddenInput)
+    state = forms.ChoiceField(label=_("État du dossier"), required=False)
+    waiting_days = forms.IntegerField(
+        label=_("Déposés il y a plus de (jours)"),
+        help_text=_("Exemple : 15 pour voir les dossiers qui attendent depuis plus de 15 jours."),
+        required=False,
+        min_value=1,
+        max_value=3650,
+        error_messages={
+            "invalid": _("Indiquez un nombre de jours, par exemple 15."),
+            "min_value": _("Indiquez au moins 1 jour."),
+            "max_value": _("Indiquez au plus 3650 jours."),
+        },
+    )
+    expires_soon = forms.BooleanField(
+        label=_("Chèques qui expirent dans les 30 jours"),
+        help_text=_("Les chèques accordés dont la demande de paiement n'est pas encore déposée."),
+        required=False,
+    )
+
+    def __init__(self, *args, states, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["state"].choices = [("", _("Tous les états"))] + list(states)
+        self.fields["state"].widget.attrs["class"] = "fr-select"
+        self.fields["waiting_days"].widget.attrs.update({"class": "fr-input", "inputmode": "numeric"})
+
+    def filters(self):
+        """The values that passed validation (the others are ignored, and shown with their error)."""
+        self.is_valid()
+        return {name: value for name, value in self.cleaned_data.items() if name not in self.errors}
+
+
+class BulkAssignForm(forms.Form):
+    applications = forms.ModelMultipleChoiceField(
+        queryset=None,
+        error_messages={
+            "required": _("Cochez au moins un dossier à vous attribuer."),
+            "invalid_choice": _(
+                "Un des dossiers cochés n'est pas de votre territoire : rien n'a été attribué."
+            ),
+            "invalid_pk_value": _("Un des dossiers cochés n'existe pas : rien n'a été attribué."),
+        },
+    )
+
+    def __init__(self, *args, applications, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["applications"].queryset = applications
+
+
+class AssignForm(ServiceErrorsMixin, core_forms.DsfrForm):
+    """Rendered whole with `{{ form }}`: the core base form keeps django-dsfr's rendering quiet."""
+
+    advisor = forms.ModelChoiceField(
+        label=_("Conseiller à qui attribuer le dossier"),
+        help_text=_("Seuls les conseillers qui couvrent le département de l'entreprise sont proposés."),
+        queryset=None,
+        empty_label=_("Choisissez un conseiller"),
+        error_messages={
+            "required": _("Choisissez le conseiller à qui attribuer le dossier."),
+            "invalid_choice": _("Choisissez un conseiller dans la liste."),
+        },
+    )
+
+    def __init__(self, *args, advisors, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["advisor"].queryset = advisors
+        self.fields["advisor"].label_from_instance = lambda user: (
+            f"{user} ({user.organisation.name})" if user.organisation_id else str(user)
+        )

@@ -508,6 +508,7 @@ def approve(advisor, application, note=""):
         f"Votre chèque numérique {application.reference} est accordé",
         "vouchers/emails/approved.txt",
         application=application,
+        legal=True,
     )
     return application
 
@@ -532,6 +533,7 @@ def reject(advisor, application, reason_code, text=""):
         "vouchers/emails/rejected.txt",
         application=application,
         reason=reason,
+        legal=True,
     )
     return application
 
@@ -642,6 +644,7 @@ def mark_paid(manager, application, batch_reference=""):
         f"Le paiement de votre chèque {application.reference} est effectué",
         "vouchers/emails/paid.txt",
         application=application,
+        legal=True,
     )
     return application
 
@@ -670,6 +673,7 @@ def expire(application, actor=None, on=None):
         f"Votre chèque {application.reference} a expiré",
         "vouchers/emails/expired.txt",
         application=application,
+        legal=True,
     )
     return application
 
@@ -691,6 +695,7 @@ def claw_back(manager, application, reason):
         "vouchers/emails/clawed_back.txt",
         application=application,
         reason=reason,
+        legal=True,
     )
     return application
 

@@ -1,5 +1,7 @@
 """Pages of the voucher files. Thin: parse input, call the service, show its message on the right field."""
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
@@ -7,8 +9,10 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.translation import gettext
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -18,8 +22,9 @@ from tremplin.core.models import AuditEvent
 from tremplin.registry.models import NafCode
 from tremplin.schemes.eligibility import BRACKET_LABELS
 from tremplin.schemes.models import Scheme, SpendCategory
-from tremplin.vouchers import forms, services
+from tremplin.vouchers import assignment, forms, services
 from tremplin.vouchers.access import applications_for, get_application_for_user
+from tremplin.vouchers.assignment import REVIEWABLE_STATES
 from tremplin.vouchers.letters import render_decision_letter
 from tremplin.vouchers.models import Claim, Message, State
 
@@ -82,6 +87,7 @@ ACTION_LABELS = {
     "claw_back": _("Reversement exigé"),
     "lottery_drawn": _("Tirage au sort"),
     "expiry_reminder": _("Rappel avant expiration envoyé"),
+    "assign": _("Dossier attribué"),
 }
 
 # Files an advisor has to act on.
@@ -94,6 +100,8 @@ QUEUE_STATES = [
 ]
 # Before a decision, the scheme's review time target applies.
 SLA_STATES = {State.SUBMITTED, State.UNDER_REVIEW, State.INFO_REQUESTED}
+# "Expires soon" in the queue: approved vouchers whose deadline falls within this delay.
+EXPIRES_SOON = timedelta(days=30)
 
 # The decision letter exists once the voucher has been granted.
 LETTER_STATES = {
@@ -252,20 +260,129 @@ def application_list(request):
 
 
 def queue(request):
+    """The advisor's review queue: their files, their organisation's, or the unassigned ones."""
     _require_role(request.user, Role.ADVISOR)
     states = [(s.value, s.label) for s in QUEUE_STATES]
-    filter_form = forms.StateFilterForm(request.GET or None, states=states)
-    qs = applications_for(request.user).filter(
-        Q(state=State.SUBMITTED, reserved_cents__gt=0) | Q(state__in=QUEUE_STATES[1:])
-    )
-    if filter_form.is_valid() and filter_form.cleaned_data["state"]:
-        qs = qs.filter(state=filter_form.cleaned_data["state"])
-    page = Paginator(qs.order_by("submitted_at", "id"), PAGE_SIZE).get_page(request.GET.get("page"))
+    filter_form = forms.QueueFilterForm(request.GET, states=states)
+    filters = filter_form.filters()
+    tab = filters.get("tab") or "organisation"
     today = timezone.localdate()
+    qs = applications_for(request.user).select_related("assigned_advisor")
+    if tab == "mine":
+        qs = qs.filter(assigned_advisor=request.user)
+    elif tab == "unassigned":
+        qs = qs.filter(assigned_advisor__isnull=True)
+    if filters.get("expires_soon"):
+        qs = qs.filter(state=State.APPROVED, valid_until__gte=today, valid_until__lte=today + EXPIRES_SOON)
+        order = ("valid_until", "id")
+    else:
+        qs = qs.filter(Q(state=State.SUBMITTED, reserved_cents__gt=0) | Q(state__in=QUEUE_STATES[1:]))
+        order = ("submitted_at", "id")
+    if filters.get("state"):
+        qs = qs.filter(state=filters["state"])
+    if filters.get("waiting_days"):
+        qs = qs.filter(submitted_at__lte=timezone.now() - timedelta(days=filters["waiting_days"]))
+    page = Paginator(qs.order_by(*order), PAGE_SIZE).get_page(request.GET.get("page"))
     for app in _decorate(page.object_list):
         app.age_days = (today - timezone.localdate(app.submitted_at)).days if app.submitted_at else 0
         app.overdue = app.state in SLA_STATES and app.age_days > app.scheme.review_sla_days
-    return render(request, "vouchers/queue.html", {"page_obj": page, "filter_form": filter_form})
+        app.days_left = (app.valid_until - today).days if app.state == State.APPROVED else None
+        # A file another organisation follows is theirs to hand over: offer neither action on it.
+        app.can_assign = app.state in REVIEWABLE_STATES and (
+            app.assigned_advisor is None
+            or app.assigned_advisor.organisation_id == request.user.organisation_id
+        )
+        app.can_take = app.can_assign and app.assigned_advisor_id != request.user.pk
+    query = request.GET.copy()
+    query.pop("page", None)
+    tabs = []
+    for value, label in forms.QueueFilterForm.TABS:
+        query["tab"] = value
+        tabs.append({"value": value, "label": label, "url": f"?{query.urlencode()}", "current": value == tab})
+    return render(
+        request,
+        "vouchers/queue.html",
+        {
+            "page_obj": page,
+            "filter_form": filter_form,
+            "tab": tab,
+            "tabs": tabs,
+            "expires_soon": bool(filters.get("expires_soon")),
+            "any_to_take": any(app.can_take for app in page.object_list),
+        },
+    )
+
+
+def _safe_next(request, default):
+    target = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=False):
+        return target
+    return default
+
+
+@require_POST
+def assign_bulk(request):
+    """ "M'attribuer" on the files ticked in the queue: all of them, or none."""
+    _require_role(request.user, Role.ADVISOR)
+    form = forms.BulkAssignForm(request.POST, applications=applications_for(request.user))
+    if not form.is_valid():
+        messages.error(request, " ".join(form.errors["applications"]))
+        return redirect(_safe_next(request, reverse("vouchers:queue")))
+    selected = list(form.cleaned_data["applications"].order_by("submitted_at", "id"))
+    try:
+        with _in_french():
+            count = assignment.assign_to_self(request.user, selected)
+    except ServiceError as exc:
+        messages.error(request, gettext("Rien n'a été attribué. %(reason)s") % {"reason": exc.message})
+        return redirect(_safe_next(request, reverse("vouchers:queue")))
+    messages.success(
+        request,
+        ngettext("%(count)s dossier vous est attribué.", "%(count)s dossiers vous sont attribués.", count)
+        % {"count": count},
+    )
+    return redirect(reverse("vouchers:queue") + "?tab=mine")
+
+
+@require_http_methods(["GET", "POST"])
+def assign(request, pk):
+    """Give one file to an advisor: a colleague of one's organisation, or anyone covering it (managers)."""
+    _require_role(request.user, Role.ADVISOR, Role.MANAGER)
+    application = get_application_for_user(request.user, pk)
+    form = forms.AssignForm(
+        request.POST if request.method == "POST" else None,
+        advisors=assignment.assignable_advisors(request.user, application).exclude(
+            pk=application.assigned_advisor_id
+        ),
+    )
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        advisor = form.cleaned_data["advisor"]
+        try:
+            with _in_french():
+                assignment.assign(request.user, application, advisor)
+        except ServiceError as exc:
+            form.add_service_error(exc)
+            status = 409 if isinstance(exc, Conflict) else 403 if isinstance(exc, PermissionDenied) else 400
+        else:
+            messages.success(
+                request,
+                gettext("Le dossier %(reference)s est attribué à %(advisor)s.")
+                % {"reference": application.reference, "advisor": advisor},
+            )
+            if request.user.role == Role.ADVISOR:
+                return redirect(_safe_next(request, reverse("vouchers:queue")))
+            return redirect("vouchers:detail", pk=application.pk)
+    return render(
+        request,
+        "vouchers/assign.html",
+        {
+            "application": application,
+            "form": form,
+            "reviewable": application.state in REVIEWABLE_STATES,
+            "next": request.GET.get("next") or request.POST.get("next", ""),
+        },
+        status=status,
+    )
 
 
 # --- new file and draft ---------------------------------------------------------------------------

@@ -1,0 +1,121 @@
+"""Who reviews a file: an advisor takes it or gives it to a colleague; a programme manager assigns anyone.
+
+Only the reviewer changes here: the file's state stays where it is.
+"""
+
+from django.db import transaction
+
+from tremplin.accounts.models import Role, User
+from tremplin.core import audit
+from tremplin.core.errors import Conflict, PermissionDenied
+from tremplin.core.notifications import notify
+from tremplin.vouchers.access import advisor_covers
+from tremplin.vouchers.models import Application, State
+
+# Files still waiting for an advisor's review, of the application or of the claim.
+REVIEWABLE_STATES = {
+    State.SUBMITTED,
+    State.UNDER_REVIEW,
+    State.INFO_REQUESTED,
+    State.CLAIM_SUBMITTED,
+    State.CLAIM_UNDER_REVIEW,
+    State.CLAIM_INFO_REQUESTED,
+}
+STATE_LABELS = dict(State.choices)
+
+
+def assignable_advisors(actor, application):
+    """The advisors `actor` may give this file to: active, covering its département, and of the actor's
+    organisation unless the actor is a programme manager."""
+    qs = User.objects.filter(
+        role=Role.ADVISOR,
+        is_active=True,
+        organisation__departements=application.company.departement_id,
+    )
+    if actor.role != Role.MANAGER:
+        qs = qs.filter(organisation_id=actor.organisation_id)
+    return qs.select_related("organisation").order_by("last_name", "first_name", "id")
+
+
+def assign(actor, application, advisor):
+    """Make `advisor` the reviewer of `application`. Call inside or outside a transaction."""
+    with transaction.atomic():
+        application = (
+            Application.objects.select_for_update(of=("self",))
+            .select_related("company__departement", "assigned_advisor")
+            .get(pk=application.pk)
+        )
+        _check(actor, application, advisor)
+        previous = application.assigned_advisor
+        application.assigned_advisor = advisor
+        application.save(update_fields=["assigned_advisor", "updated_at"])
+        audit.record(
+            application,
+            actor=actor,
+            action="assign",
+            from_state=application.state,
+            to_state=application.state,
+            from_advisor=str(previous) if previous else "",
+            to_advisor=str(advisor),
+            from_advisor_id=previous.pk if previous else None,
+            to_advisor_id=advisor.pk,
+        )
+        if advisor.pk != actor.pk:
+            # Whoever takes a file knows it already; a colleague given one is told.
+            notify(
+                advisor,
+                f"Le dossier {application.reference} vous est attribué",
+                "vouchers/emails/assigned.txt",
+                application=application,
+                actor=actor,
+            )
+    return application
+
+
+def _check(actor, application, advisor):
+    if actor.role == Role.ADVISOR:
+        if not advisor_covers(actor, application):
+            raise PermissionDenied(
+                "other_territory",
+                "Ce dossier relève d'un autre territoire : seuls ses conseillers peuvent l'attribuer.",
+            )
+        previous = application.assigned_advisor
+        if previous and previous.organisation_id != actor.organisation_id:
+            raise PermissionDenied(
+                "other_organisation",
+                f"Ce dossier est suivi par {previous}, d'une autre organisation : seul un gestionnaire du "
+                "programme peut le réattribuer.",
+            )
+        if advisor.organisation_id != actor.organisation_id:
+            raise PermissionDenied(
+                "other_organisation",
+                f"{advisor} n'est pas de votre organisation : vous ne pouvez pas lui attribuer ce dossier.",
+            )
+    elif actor.role != Role.MANAGER:
+        raise PermissionDenied(
+            "forbidden", "Seuls les conseillers et les gestionnaires attribuent les dossiers."
+        )
+    if not (advisor.is_active and advisor_covers(advisor, application)):
+        raise PermissionDenied(
+            "advisor_not_covering",
+            f"{advisor} ne couvre pas le département de ce dossier : choisissez un conseiller de ce territoire.",
+        )
+    if application.state not in REVIEWABLE_STATES:
+        raise Conflict(
+            "not_reviewable",
+            f"Ce dossier n'attend pas d'instruction (il est « {STATE_LABELS[application.state]} ») : "
+            "il ne peut pas être attribué.",
+        )
+    if application.assigned_advisor_id == advisor.pk:
+        raise Conflict("already_assigned", f"Ce dossier est déjà attribué à {advisor}.")
+
+
+def assign_to_self(advisor, applications):
+    """Take several files at once: all of them, or none if one is refused (the error names it)."""
+    with transaction.atomic():
+        for application in applications:
+            try:
+                assign(advisor, application, advisor)
+            except (PermissionDenied, Conflict) as error:
+                raise type(error)(error.code, f"{application.reference} : {error.message}") from None
+    return len(applications)
