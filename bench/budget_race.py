@@ -18,35 +18,13 @@ import json
 import multiprocessing
 import os
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-
-def prepare_database():
-    url = os.environ.get("DATABASE_URL")
-    if not url:
-        os.environ["VAR_DIR"] = tempfile.mkdtemp(prefix="tn-bench-")
-        return "sqlite"
-    import psycopg
-
-    base, _, _ = url.rpartition("/")
-    with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute("DROP DATABASE IF EXISTS tremplin_bench WITH (FORCE)")
-        conn.execute("CREATE DATABASE tremplin_bench")
-    os.environ["DATABASE_URL"] = f"{base}/tremplin_bench"
-    return "postgresql"
-
-
-def luhn(prefix):
-    total = 0
-    for i, ch in enumerate(reversed(prefix)):
-        d = int(ch) * (2 if i % 2 == 0 else 1)
-        total += d - 9 if d > 9 else d
-    return prefix + str((10 - total % 10) % 10)
+from bench.common import luhn, prepare_database  # noqa: E402
 
 
 def build_data(files, capacity, voucher_cents):
@@ -199,7 +177,7 @@ def main():
     parser.add_argument("--capacity", type=int, default=250)
     args = parser.parse_args()
 
-    db = prepare_database()
+    db = prepare_database("race")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     os.environ["TASKS_BACKEND"] = "django_tasks.backends.dummy.DummyBackend"
     os.environ["EMAIL_BACKEND"] = "django.core.mail.backends.locmem.EmailBackend"

@@ -20,14 +20,14 @@ import os
 import random
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-BENCH_DB = "tremplin_bench_diag"
+from bench.common import luhn, prepare_database  # noqa: E402
+
 COMPANIES = 2000
 PROFILES = 500
 CHUNK = 50_000
@@ -48,29 +48,6 @@ COLUMNS = [
     "peer_region",
     "score_bucket",
 ]
-
-
-def prepare_database():
-    url = os.environ.get("DATABASE_URL")
-    if not url:
-        os.environ["VAR_DIR"] = tempfile.mkdtemp(prefix="tn-bench-diag-")
-        return "sqlite"
-    import psycopg
-
-    base, _, _ = url.rpartition("/")
-    with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
-        conn.execute(f"CREATE DATABASE {BENCH_DB}")
-    os.environ["DATABASE_URL"] = f"{base}/{BENCH_DB}"
-    return "postgresql"
-
-
-def luhn(prefix):
-    total = 0
-    for i, ch in enumerate(reversed(prefix)):
-        d = int(ch) * (2 if i % 2 == 0 else 1)
-        total += d - 9 if d > 9 else d
-    return prefix + str((10 - total % 10) % 10)
 
 
 def build_companies(rng):
@@ -209,7 +186,7 @@ def main():
     parser.add_argument("--seed", type=int, default=2026)
     args = parser.parse_args()
 
-    engine = prepare_database()
+    engine = prepare_database("diagnostic")
     os.environ["DEBUG"] = "0"
     # Persistent connections, as in production: otherwise each request also pays a PostgreSQL connect.
     os.environ.setdefault("CONN_MAX_AGE", "60")

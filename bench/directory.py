@@ -25,7 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.budget_race import luhn, prepare_database  # noqa: E402
+from bench.common import luhn, prepare_database  # noqa: E402
 
 DEPARTEMENTS = {
     "84": ["01", "03", "07", "15", "26", "38", "42", "43", "63", "69", "73", "74"],
@@ -196,7 +196,7 @@ def main():
     parser.add_argument("--rounds", type=int, default=10)
     args = parser.parse_args()
 
-    db = prepare_database()
+    db = prepare_database("directory")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     os.environ["DEBUG"] = "false"
     import django
