@@ -6,7 +6,9 @@ from tests.factories import (
     OrganisationFactory,
     RegionFactory,
     UserFactory,
+    luhn_complete,
 )
+from tremplin.network import services
 from tremplin.network.models import AdvisorProfile, Antenna, Theme
 
 
@@ -92,3 +94,27 @@ def owner(db):
 @pytest.fixture
 def provider_user(db):
     return UserFactory(provider_member=True)
+
+
+@pytest.fixture
+def match(advisor, company, website):
+    request = services.create_request(
+        siret=luhn_complete(company.siren + "0001"),
+        email="a@example.fr",
+        theme_code=website.code,
+        description="x",
+    ).request
+    return request.matches.get()
+
+
+@pytest.fixture
+def people(owner, advisor, other_advisor, provider_user, manager, auditor):
+    return {
+        "anonymous": None,
+        "owner": owner,
+        "advisor_own": advisor,
+        "advisor_other": other_advisor,
+        "provider": provider_user,
+        "manager": manager,
+        "auditor": auditor,
+    }

@@ -26,30 +26,6 @@ class ApiClient(TestClient):
 ROLES = ["anonymous", "owner", "advisor_own", "advisor_other", "provider", "manager", "auditor"]
 
 
-@pytest.fixture
-def match(advisor, company, website):
-    request = services.create_request(
-        siret=luhn_complete(company.siren + "0001"),
-        email="a@example.fr",
-        theme_code=website.code,
-        description="x",
-    ).request
-    return request.matches.get()
-
-
-@pytest.fixture
-def people(owner, advisor, other_advisor, provider_user, manager, auditor):
-    return {
-        "anonymous": None,
-        "owner": owner,
-        "advisor_own": advisor,
-        "advisor_other": other_advisor,
-        "provider": provider_user,
-        "manager": manager,
-        "auditor": auditor,
-    }
-
-
 def browse(client, people, role):
     if people[role] is not None:
         client.force_login(people[role])
@@ -166,7 +142,9 @@ def test_the_national_queue_query_count_does_not_grow_with_requests(
     client.force_login(manager)
     with django_assert_num_queries(6):
         response = client.get(reverse("network:national_queue"))
-    assert response.content.decode().count('href="/reseau/demandes/') == 5
+    content = response.content.decode()
+    assert content.count("Orienter la demande") == 5
+    assert content.count('href="/reseau/demandes/') == 10  # the SIRET and the "Orienter" link
 
 
 def test_an_advisor_records_an_awareness_session_from_a_csv_list(client, advisor, website, company):

@@ -168,3 +168,28 @@ def test_company_age_filter_uses_the_routing_day(cci, advisor, website, rhone):
     OrganisationFilter.objects.create(organisation=cci, kind="min_company_age_months", params={"months": 6})
     young = CompanyFactory(departement=rhone, created_on=TODAY - timedelta(days=60))
     assert ask(young, website).matches.count() == 0
+
+
+def test_routing_runs_a_fixed_number_of_queries_whatever_the_number_of_advisors(
+    cci, cma, rhone, company, website, django_assert_num_queries
+):
+    for organisation in (cci, cma):
+        for _ in range(3):
+            make_advisor(organisation, departements=[rhone], themes=[website])
+    ask(company, website)  # fills the content-type cache
+    # Theme, registry lookups, the request and its audit event, candidates with their caseloads,
+    # organisation filters, then one insert for the matches and one for their audit events (9), plus
+    # the savepoint and its release inside the test's transaction.
+    with django_assert_num_queries(11):
+        request = ask(company, website)
+    assert request.matches.count() == 2
+
+
+def test_the_advisors_email_is_rendered_and_sent_after_the_commit(
+    advisor, company, website, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        ask(company, website)
+        assert mailoutbox == []
+    assert [m.to for m in mailoutbox] == [[advisor.email]]
+    assert "site internet" in mailoutbox[0].body.lower()

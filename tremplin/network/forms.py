@@ -82,3 +82,29 @@ class CoachingForm(DsfrForm):
         decimal_places=2,
     )
     topic = forms.CharField(label=_("Sujet"), max_length=200)
+
+
+class AdvisorChoiceForm(DsfrForm):
+    """A programme manager picks an advisor among those covering the request's territory."""
+
+    advisor = forms.TypedChoiceField(
+        label=_("Conseiller"),
+        help_text=_("Conseillers des antennes qui couvrent le territoire de l'entreprise."),
+        coerce=int,
+        choices=(),
+    )
+
+    def __init__(self, advisors, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.advisors = {advisor.pk: advisor for advisor in advisors}
+        self.fields["advisor"].choices = [("", _("Choisissez un conseiller"))] + [
+            (advisor.pk, advisor_label(advisor)) for advisor in self.advisors.values()
+        ]
+
+    def clean_advisor(self):
+        return self.advisors[self.cleaned_data["advisor"]]
+
+
+def advisor_label(advisor):
+    name = advisor.get_full_name() or advisor.email
+    return f"{name} ({advisor.organisation.name})" if advisor.organisation_id else name

@@ -1,15 +1,16 @@
 """Which advisors a request goes to.
 
-Pure parts (`passes`, `pick`) decide on plain values; `eligible_advisors` and `route`
-ask the database with a fixed number of queries, whatever the size of the network:
-covering antennas, advisors of those antennas on the theme, their organisations'
-filters, and one indexed count of open matches per candidate (the caseload).
+Pure parts (`passes`, `pick`) decide on plain values; `candidates` asks the database with
+two queries, whatever the size of the network: the advisors of the covering antennas on the
+theme, each with an index-only count of their open matches (the caseload), then their
+organisations' filters.
 """
 
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db import connection
+from django.db.models import Exists, OuterRef, Q
 
 from tremplin.accounts.models import Role
 from tremplin.network.models import (
@@ -93,7 +94,7 @@ def pick(candidates, caseloads, *, limit=MAX_ADVISORS, excluded_organisations=()
 
 
 def covering_antennas(commune_code, departement_id):
-    """Antennas listing this commune, or listing no commune and covering the département."""
+    """Antennas listing this commune, or listing no commune and covering the département (a queryset)."""
     has_communes = Exists(Antenna.communes.through.objects.filter(antenna_id=OuterRef("pk")))
     query = Q()
     if commune_code:
@@ -101,65 +102,109 @@ def covering_antennas(commune_code, departement_id):
     if departement_id:
         query |= Q(departements=departement_id) & ~has_communes
     if not query:
-        return []
-    return list(Antenna.objects.filter(query).values_list("pk", flat=True).distinct())
+        return Antenna.objects.none()
+    return Antenna.objects.filter(query).values("pk")
 
 
-def eligible_advisors(request, *, on: date, exclude_advisors=()):
-    """(advisor_id, organisation_id) of active advisors covering the request's place and theme."""
-    antennas = covering_antennas(request.commune_code, request.departement_id)
-    if not antennas:
-        return []
-    Specialty = AdvisorProfile.specialties.through
-    AntennaTheme = Antenna.themes.through
-    rows = list(
-        AdvisorProfile.objects.filter(
-            antenna_id__in=antennas,
-            active=True,
-            user__is_active=True,
-            user__role=Role.ADVISOR,
-        )
-        .filter(
-            Exists(Specialty.objects.filter(advisorprofile_id=OuterRef("pk"), theme_id=request.theme_id))
-            | Exists(
-                AntennaTheme.objects.filter(antenna_id=OuterRef("antenna_id"), theme_id=request.theme_id)
-            )
-        )
-        .exclude(user_id__in=list(exclude_advisors))
-        .values_list("user_id", "antenna__organisation_id")
+def covering_advisors(request):
+    """Active advisors of the antennas covering the request's place, whatever their themes.
+
+    What a programme manager chooses from to send a request on by hand.
+    """
+    from tremplin.accounts.models import User
+
+    if not (request.commune_code or request.departement_id):
+        return User.objects.none()
+    return User.objects.filter(
+        role=Role.ADVISOR,
+        is_active=True,
+        advisor_profile__active=True,
+        advisor_profile__antenna_id__in=covering_antennas(request.commune_code, request.departement_id),
+    ).order_by("last_name", "first_name", "pk")
+
+
+def _candidates_sql(commune_code, departement_id, exclude_count):
+    """The one query behind `candidates`, written out: it runs on every request, and building it
+    with the ORM (nested Exists, correlated count) cost ten times more than running it."""
+    profile, antenna, user = (
+        AdvisorProfile._meta,
+        Antenna._meta,
+        AdvisorProfile.user.field.related_model._meta,
     )
+    specialty = AdvisorProfile.specialties.through._meta.db_table
+    antenna_theme = Antenna.themes.through._meta.db_table
+    antenna_commune = Antenna.communes.through._meta.db_table
+    antenna_departement = Antenna.departements.through._meta.db_table
+    covering, params = [], []
+    if commune_code:
+        covering.append(f"SELECT antenna_id FROM {antenna_commune} WHERE commune_id = %s")
+        params.append(commune_code)
+    if departement_id:
+        covering.append(
+            f"SELECT d.antenna_id FROM {antenna_departement} d WHERE d.departement_id = %s AND NOT EXISTS "
+            f"(SELECT 1 FROM {antenna_commune} c WHERE c.antenna_id = d.antenna_id)"
+        )
+        params.append(departement_id)
+    excluded = f"AND p.user_id NOT IN ({', '.join(['%s'] * exclude_count)})" if exclude_count else ""
+    sql = f"""
+        SELECT p.user_id, a.organisation_id,
+            (SELECT COUNT(*) FROM {Match._meta.db_table} m
+             WHERE m.advisor_id = p.user_id AND m.state IN (%s, %s)) AS caseload
+        FROM {profile.db_table} p
+        JOIN {antenna.db_table} a ON a.id = p.antenna_id
+        JOIN {user.db_table} u ON u.id = p.user_id
+        WHERE p.antenna_id IN ({" UNION ".join(covering)})
+            AND p.active = %s AND u.is_active = %s AND u.role = %s
+            AND (EXISTS (SELECT 1 FROM {specialty} s WHERE s.advisorprofile_id = p.id AND s.theme_id = %s)
+                OR EXISTS (SELECT 1 FROM {antenna_theme} t WHERE t.antenna_id = p.antenna_id AND t.theme_id = %s))
+            {excluded}
+    """
+    return sql, params
+
+
+def candidates(request, *, on: date, exclude_advisors=()):
+    """(advisor_id, organisation_id, open caseload) of active advisors covering the place and theme.
+
+    One query for the advisors with their caseloads (a correlated count read from the (advisor,
+    state) index alone), one for their organisations' filters.
+    """
+    if not (request.commune_code or request.departement_id):
+        return []
+    exclude_advisors = list(exclude_advisors)
+    sql, covering_params = _candidates_sql(
+        request.commune_code, request.departement_id, len(exclude_advisors)
+    )
+    params = [
+        *OPEN_MATCH_STATES,
+        *covering_params,
+        True,
+        True,
+        Role.ADVISOR,
+        request.theme_id,
+        request.theme_id,
+        *exclude_advisors,
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
     if not rows:
         return []
     facts = CompanyFacts.of(request.company, on)
     refused = set()
     for organisation_id, kind, params in OrganisationFilter.objects.filter(
-        organisation_id__in={org for _, org in rows}
+        organisation_id__in={org for _, org, _ in rows}
     ).values_list("organisation_id", "kind", "params"):
         if not passes(kind, params or {}, facts):
             refused.add(organisation_id)
-    return [(advisor, org) for advisor, org in rows if org not in refused]
-
-
-def caseloads(advisor_ids):
-    """Open matches per advisor: one grouped count on the (advisor, state) index."""
-    if not advisor_ids:
-        return {}
-    return dict(
-        Match.objects.filter(advisor_id__in=list(advisor_ids), state__in=OPEN_MATCH_STATES)
-        .values("advisor_id")
-        .annotate(n=Count("id"))
-        .values_list("advisor_id", "n")
-    )
+    return [row for row in rows if row[1] not in refused]
 
 
 def route(request, *, on: date, limit=MAX_ADVISORS, exclude_advisors=(), excluded_organisations=()):
     """The advisor ids a request should go to now (possibly none: national queue)."""
-    candidates = eligible_advisors(request, on=on, exclude_advisors=exclude_advisors)
-    if not candidates:
-        return []
+    rows = candidates(request, on=on, exclude_advisors=exclude_advisors)
     return pick(
-        candidates,
-        caseloads({advisor for advisor, _ in candidates}),
+        [(advisor, organisation) for advisor, organisation, _ in rows],
+        {advisor: caseload for advisor, _, caseload in rows},
         limit=limit,
         excluded_organisations=excluded_organisations,
     )

@@ -4,15 +4,18 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from tremplin.accounts.models import Role
 from tremplin.core import audit
 from tremplin.core.errors import Conflict, PermissionDenied, ServiceError
+from tremplin.core.models import AuditEvent
 from tremplin.core.notifications import notify
 from tremplin.core.validators import clean_siret
-from tremplin.network import routing
+from tremplin.network import routing, tasks
 from tremplin.network.models import (
     OPEN_MATCH_STATES,
     Action,
@@ -22,6 +25,7 @@ from tremplin.network.models import (
     Match,
     MatchState,
     Request,
+    RequestStatus,
     Theme,
 )
 from tremplin.registry.lookup import find_company, find_establishment, normalise
@@ -40,7 +44,7 @@ MATCH_LABELS = dict(MatchState.choices)
 REMINDER_DAYS = (9, 21, 45)
 ARCHIVE_AFTER_MONTHS = 6
 
-UNKNOWN_SIRET_WARNING = (
+UNKNOWN_SIRET_WARNING = gettext_noop(
     "Nous ne trouvons pas ce SIRET dans le répertoire SIRENE : votre demande est bien enregistrée "
     "et envoyée aux conseillers de votre code postal, qui vérifieront avec vous."
 )
@@ -83,10 +87,12 @@ def create_request(*, siret, email, theme_code, description, postal_code="", use
     siret = clean_siret(siret)
     theme = Theme.objects.filter(code=theme_code).first()
     if theme is None:
-        raise ServiceError("unknown_theme", "Choisissez un thème dans la liste.", "theme")
+        raise ServiceError("unknown_theme", gettext_noop("Choisissez un thème dans la liste."), "theme")
     description = (description or "").strip()
     if not description:
-        raise ServiceError("missing_description", "Décrivez votre besoin en quelques phrases.", "description")
+        raise ServiceError(
+            "missing_description", gettext_noop("Décrivez votre besoin en quelques phrases."), "description"
+        )
     postal_code = normalise(postal_code)
     warnings = []
     establishment = find_establishment(siret)
@@ -101,15 +107,17 @@ def create_request(*, siret, email, theme_code, description, postal_code="", use
         if not (len(postal_code) == 5 and postal_code.isdigit()):
             raise ServiceError(
                 "postal_code_required",
-                "Ce SIRET n'est pas dans le répertoire SIRENE : indiquez le code postal de votre "
-                "entreprise (5 chiffres) pour que nous trouvions les conseillers de votre territoire.",
+                gettext_noop(
+                    "Ce SIRET n'est pas dans le répertoire SIRENE : indiquez le code postal de votre "
+                    "entreprise (5 chiffres) pour que nous trouvions les conseillers de votre territoire."
+                ),
                 "postal_code",
             )
         departement = _departement_of_postal_code(postal_code)
         if departement is None:
             raise ServiceError(
                 "unknown_postal_code",
-                "Ce code postal ne correspond à aucun département : vérifiez les 5 chiffres.",
+                gettext_noop("Ce code postal ne correspond à aucun département : vérifiez les 5 chiffres."),
                 "postal_code",
             )
         departement_id = departement.pk
@@ -128,18 +136,41 @@ def create_request(*, siret, email, theme_code, description, postal_code="", use
             in_registry=company is not None,
             created_by=user if getattr(user, "is_authenticated", False) else None,
         )
-        audit.record(request, actor=user, action="create_request", to_state=request.status)
+        # No match yet: the request starts in the national queue until routing sends it on.
+        audit.record(request, actor=user, action="create_request", to_state=RequestStatus.NATIONAL_QUEUE)
         advisors = routing.route(request, on=on)
         _send_to(request, advisors, actor=user)
     return Created(request, warnings)
 
 
 def _send_to(request, advisor_ids, *, actor):
-    from tremplin.accounts.models import User
+    """One insert for the matches, one for their audit events; emails are rendered in the queued task."""
+    if not advisor_ids:
+        return []
+    matches = Match.objects.bulk_create(
+        [Match(request=request, advisor_id=advisor_id) for advisor_id in sorted(advisor_ids)]
+    )
+    content_type = ContentType.objects.get_for_model(Match)
+    AuditEvent.objects.bulk_create(
+        AuditEvent(
+            actor=actor if getattr(actor, "pk", None) else None,
+            content_type=content_type,
+            object_id=str(match.pk),
+            action="route",
+            to_state=match.state,
+            data={"request": request.pk},
+        )
+        for match in matches
+    )
+    match_ids = [match.pk for match in matches]
+    transaction.on_commit(lambda: tasks.notify_new_matches.enqueue(match_ids=match_ids))
+    return matches
 
-    for advisor in User.objects.filter(pk__in=advisor_ids).order_by("pk"):
-        match = Match.objects.create(request=request, advisor=advisor)
-        audit.record(match, actor=actor, action="route", to_state=match.state, request=request.pk)
+
+def notify_new_matches(matches):
+    """Email the advisors these matches were just given to (run by the queued task, not in the request)."""
+    for match in matches:
+        advisor, request = match.advisor, match.request
         notify(
             advisor,
             "Nouvelle demande d'accompagnement sur votre territoire",
@@ -160,15 +191,18 @@ def change_match_state(user, match, to_state, *, on=None):
     """The match's advisor moves it on; "not for me" sends the request to the next eligible advisor."""
     on = on or timezone.localdate()
     if to_state not in MATCH_LABELS:
-        raise ServiceError("unknown_state", "Cet état n'existe pas.", "state")
+        raise ServiceError("unknown_state", gettext_noop("Cet état n'existe pas."), "state")
     with transaction.atomic():
         match = Match.objects.select_for_update(of=("self",)).select_related("request").get(pk=match.pk)
         if not user.is_authenticated or match.advisor_id != user.pk:
             raise PermissionDenied(
-                "not_your_match", "Seul le conseiller à qui la demande a été envoyée peut la faire avancer."
+                "not_your_match",
+                gettext_noop("Seul le conseiller à qui la demande a été envoyée peut la faire avancer."),
             )
         if match.request.archived_at:
-            raise Conflict("archived", "Cette demande est archivée : elle ne peut plus changer.")
+            raise Conflict(
+                "archived", gettext_noop("Cette demande est archivée : elle ne peut plus changer.")
+            )
         if to_state not in TRANSITIONS[match.state]:
             raise Conflict(
                 "invalid_transition",
@@ -205,16 +239,21 @@ def reassign_match(user, match, advisor):
     """A programme manager gives an open match to another advisor."""
     if not user.is_authenticated or user.role != Role.MANAGER:
         raise PermissionDenied(
-            "forbidden", "Seuls les gestionnaires du programme peuvent réattribuer une demande."
+            "forbidden", gettext_noop("Seuls les gestionnaires du programme peuvent réattribuer une demande.")
         )
     if advisor.role != Role.ADVISOR or not advisor.is_active:
-        raise ServiceError("not_an_advisor", "Choisissez un conseiller actif.", "advisor")
+        raise ServiceError("not_an_advisor", gettext_noop("Choisissez un conseiller actif."), "advisor")
     with transaction.atomic():
         match = Match.objects.select_for_update(of=("self",)).get(pk=match.pk)
         if match.state not in OPEN_MATCH_STATES:
-            raise Conflict("closed", "Cette mise en relation est close : elle ne peut plus être réattribuée.")
+            raise Conflict(
+                "closed",
+                gettext_noop("Cette mise en relation est close : elle ne peut plus être réattribuée."),
+            )
         if Match.objects.filter(request_id=match.request_id, advisor=advisor).exists():
-            raise Conflict("already_routed", "Ce conseiller a déjà reçu cette demande.", "advisor")
+            raise Conflict(
+                "already_routed", gettext_noop("Ce conseiller a déjà reçu cette demande."), "advisor"
+            )
         previous = match.advisor_id
         match.advisor = advisor
         match.state = MatchState.PENDING
@@ -236,16 +275,20 @@ def assign_request(user, request, advisor):
     """A programme manager sends a request of the national queue to an advisor."""
     if not user.is_authenticated or user.role != Role.MANAGER:
         raise PermissionDenied(
-            "forbidden", "Seuls les gestionnaires du programme peuvent orienter une demande."
+            "forbidden", gettext_noop("Seuls les gestionnaires du programme peuvent orienter une demande.")
         )
     if advisor.role != Role.ADVISOR or not advisor.is_active:
-        raise ServiceError("not_an_advisor", "Choisissez un conseiller actif.", "advisor")
+        raise ServiceError("not_an_advisor", gettext_noop("Choisissez un conseiller actif."), "advisor")
     with transaction.atomic():
         request = Request.objects.select_for_update().get(pk=request.pk)
         if request.archived_at:
-            raise Conflict("archived", "Cette demande est archivée : elle ne peut plus être orientée.")
+            raise Conflict(
+                "archived", gettext_noop("Cette demande est archivée : elle ne peut plus être orientée.")
+            )
         if request.matches.filter(advisor=advisor).exists():
-            raise Conflict("already_routed", "Ce conseiller a déjà reçu cette demande.", "advisor")
+            raise Conflict(
+                "already_routed", gettext_noop("Ce conseiller a déjà reçu cette demande."), "advisor"
+            )
         _send_to(request, [advisor.pk], actor=user)
         Request.objects.filter(pk=request.pk).update(touched_at=timezone.now())
     return request
@@ -333,7 +376,9 @@ def log_action(kind, advisor, company, on, **details):
 
 def _require_advisor(user):
     if not user.is_authenticated or user.role != Role.ADVISOR:
-        raise PermissionDenied("forbidden", "Seuls les conseillers peuvent enregistrer des actions.")
+        raise PermissionDenied(
+            "forbidden", gettext_noop("Seuls les conseillers peuvent enregistrer des actions.")
+        )
 
 
 def record_awareness_session(user, *, on, theme, title, identifiers):
@@ -344,7 +389,7 @@ def record_awareness_session(user, *, on, theme, title, identifiers):
     """
     _require_advisor(user)
     if not title.strip():
-        raise ServiceError("missing_title", "Donnez un intitulé à la session.", "title")
+        raise ServiceError("missing_title", gettext_noop("Donnez un intitulé à la session."), "title")
     companies, unknown = {}, []
     for raw in identifiers:
         number = normalise(raw)
@@ -371,12 +416,14 @@ def record_coaching_session(user, *, company, on, hours, topic):
         hours = Decimal(str(hours).replace(",", "."))
     except InvalidOperation:
         raise ServiceError(
-            "invalid_hours", "Indiquez une durée en heures, par exemple 1,5.", "hours"
+            "invalid_hours", gettext_noop("Indiquez une durée en heures, par exemple 1,5."), "hours"
         ) from None
     if not (Decimal("0") < hours <= Decimal("100")):
-        raise ServiceError("invalid_hours", "La durée doit être comprise entre 0 et 100 heures.", "hours")
+        raise ServiceError(
+            "invalid_hours", gettext_noop("La durée doit être comprise entre 0 et 100 heures."), "hours"
+        )
     if not topic.strip():
-        raise ServiceError("missing_topic", "Indiquez le sujet de la séance.", "topic")
+        raise ServiceError("missing_topic", gettext_noop("Indiquez le sujet de la séance."), "topic")
     with transaction.atomic():
         session = CoachingSession.objects.create(
             advisor=user, company=company, on=on, hours=hours, topic=topic.strip()

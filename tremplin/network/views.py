@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from tremplin.accounts.models import Role, User
 from tremplin.core.errors import ServiceError
-from tremplin.network import forms, reach, services
+from tremplin.network import forms, reach, routing, services
 from tremplin.network.access import (
     NETWORK_ROLES,
     get_match_for_user,
@@ -108,15 +108,86 @@ def request_detail(request, pk):
     )
     for match in matches:
         match.allowed = services.allowed_states(request.user, match)
-    return render(
+    context = {
+        "item": network_request,
+        "matches": matches,
+        "status_label": _status_label(network_request, matches),
+    }
+    if request.user.role == Role.MANAGER and not network_request.archived_at:
+        # One query for the choices, shared by the "assign" form and each open match's "reassign" form.
+        routed = {match.advisor_id for match in matches}
+        advisors = [
+            advisor
+            for advisor in routing.covering_advisors(network_request).select_related("organisation")
+            if advisor.pk not in routed
+        ]
+        context["advisors_available"] = bool(advisors)
+        context["assign_form"] = forms.AdvisorChoiceForm(advisors, prefix="assign")
+        for match in matches:
+            if match.state in OPEN_MATCH_STATES:
+                match.reassign_form = forms.AdvisorChoiceForm(advisors, prefix=f"match-{match.pk}")
+    return render(request, "network/request_detail.html", context)
+
+
+def _manager_choice(request, network_request, prefix):
+    """The advisor a manager chose in a posted AdvisorChoiceForm, or None with an error message."""
+    routed = set(network_request.matches.values_list("advisor_id", flat=True))
+    advisors = [
+        advisor
+        for advisor in routing.covering_advisors(network_request).select_related("organisation")
+        if advisor.pk not in routed
+    ]
+    form = forms.AdvisorChoiceForm(advisors, request.POST, prefix=prefix)
+    if form.is_valid():
+        return form.cleaned_data["advisor"]
+    messages.error(
         request,
-        "network/request_detail.html",
-        {
-            "item": network_request,
-            "matches": matches,
-            "status_label": _status_label(network_request, matches),
-        },
+        gettext(
+            "Choisissez dans la liste un conseiller qui couvre le territoire et n'a pas déjà reçu la demande."
+        ),
     )
+    return None
+
+
+def _manager_send(request, network_request, prefix, send, success):
+    """Run `send(manager, advisor)` with the advisor chosen in the posted form; message either way."""
+    advisor = _manager_choice(request, network_request, prefix)
+    if advisor is None:
+        return
+    try:
+        send(request.user, advisor)
+    except ServiceError as error:
+        messages.error(request, gettext(error.message))
+    else:
+        messages.success(request, success)
+
+
+@require_POST
+def assign(request, pk):
+    _require(request.user, Role.MANAGER)
+    network_request = get_request_for_user(request.user, pk)
+    _manager_send(
+        request,
+        network_request,
+        "assign",
+        lambda manager, advisor: services.assign_request(manager, network_request, advisor),
+        gettext("La demande est envoyée au conseiller choisi."),
+    )
+    return redirect("network:request", network_request.pk)
+
+
+@require_POST
+def reassign(request, pk):
+    _require(request.user, Role.MANAGER)
+    match = get_match_for_user(request.user, pk)
+    _manager_send(
+        request,
+        match.request,
+        f"match-{match.pk}",
+        lambda manager, advisor: services.reassign_match(manager, match, advisor),
+        gettext("La mise en relation est confiée au conseiller choisi."),
+    )
+    return redirect("network:request", match.request_id)
 
 
 def _status_label(network_request, matches):
@@ -147,7 +218,11 @@ def national_queue_page(request):
         Prefetch("matches", queryset=Match.objects.only("id", "request_id", "state"))
     )
     page = Paginator(queue.order_by("created_at", "pk"), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "network/national_queue.html", {"page": page})
+    return render(
+        request,
+        "network/national_queue.html",
+        {"page": page, "can_assign": request.user.role == Role.MANAGER},
+    )
 
 
 def _identifiers(form):
