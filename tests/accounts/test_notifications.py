@@ -230,3 +230,14 @@ def test_the_page_in_english(client):
     assert "My notifications" in html
     assert "One summary a week" in html
     assert "Un résumé par semaine" not in html
+
+
+def test_the_radio_buttons_point_to_a_hint_that_exists(client):
+    import re
+
+    client.force_login(UserFactory())
+    html = page(client.get(reverse("accounts:notifications")))
+    described = set(re.findall(r'aria-describedby="([^"]+)"', html))
+    ids = set(re.findall(r'\bid="([^"]+)"', html))
+    referenced = {ref for value in described for ref in value.split()}
+    assert referenced and referenced <= ids

@@ -16,7 +16,8 @@ class BoundField(DsfrBoundField):
         if self.form.is_bound and self.errors:
             described_by.append(f"{self.auto_id}-desc-error")
         if self.help_text:
-            described_by.append(f"{self.id_for_label}_helptext")
+            # Radio and checkbox groups have no single input id: their hint is named after the field.
+            described_by.append(f"{self.id_for_label or self.auto_id}_helptext")
         if described_by:
             attrs["aria-describedby"] = " ".join(described_by)
         return attrs
