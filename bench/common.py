@@ -4,6 +4,8 @@ import atexit
 import os
 import tempfile
 
+from tremplin.registry.identifiers import with_check_digit as luhn  # noqa: F401 (used by the benches)
+
 
 def prepare_database(label):
     """SQLite in a temp folder, or a fresh database on the PostgreSQL server of DATABASE_URL.
@@ -30,12 +32,3 @@ def prepare_database(label):
     atexit.register(drop)
     os.environ["DATABASE_URL"] = f"{base}/{name}"
     return "postgresql"
-
-
-def luhn(prefix):
-    """Append the Luhn check digit (SIREN, SIRET)."""
-    total = 0
-    for i, ch in enumerate(reversed(prefix)):
-        d = int(ch) * (2 if i % 2 == 0 else 1)
-        total += d - 9 if d > 9 else d
-    return prefix + str((10 - total % 10) % 10)

@@ -6,6 +6,7 @@ from django.utils import timezone
 from tremplin.accounts.models import Role, User
 from tremplin.network.models import Organisation
 from tremplin.providers.models import Provider
+from tremplin.registry.identifiers import with_check_digit as luhn_complete
 from tremplin.registry.models import Company, Departement, Region
 from tremplin.schemes.models import EligibilityRule, Envelope, Scheme, SpendCategory
 from tremplin.vouchers.models import Application
@@ -13,19 +14,6 @@ from tremplin.vouchers.models import Application
 # Valid identifiers (Luhn) used across tests.
 VALID_SIRENS = ["732829320", "552032534", "542051180", "443061841", "383474814"]
 IBAN_FR = "FR7630006000011234567890189"
-
-
-def luhn_complete(prefix: str) -> str:
-    """Append the Luhn check digit so SIREN/SIRET factories are always valid."""
-    digits = [int(d) for d in prefix]
-    total = 0
-    for i, d in enumerate(reversed(digits)):
-        if i % 2 == 0:
-            d *= 2
-            if d > 9:
-                d -= 9
-        total += d
-    return prefix + str((10 - total % 10) % 10)
 
 
 class RegionFactory(factory.django.DjangoModelFactory):

@@ -3,18 +3,11 @@
 import csv
 import zipfile
 
+from tremplin.registry.identifiers import with_check_digit as luhn_complete
 from tremplin.registry.sirene import ETABLISSEMENT_COLUMNS, UNITE_LEGALE_COLUMNS
 
 # Valid SIRENs (Luhn) and the SIRETs of their head offices.
 SIRENS = ["732829320", "552032534", "542051180", "443061841", "383474814"]
-
-
-def luhn_complete(prefix):
-    total = 0
-    for i, ch in enumerate(reversed(prefix)):
-        d = int(ch) * (2 if i % 2 == 0 else 1)
-        total += d - 9 if d > 9 else d
-    return prefix + str((10 - total % 10) % 10)
 
 
 def head_office_nic(siren):

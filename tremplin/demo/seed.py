@@ -18,6 +18,7 @@ from tremplin.accounts.models import Role, User
 from tremplin.demo.documents import demo_pdf
 from tremplin.network.models import Organisation
 from tremplin.providers.models import Provider
+from tremplin.registry.identifiers import with_check_digit as luhn
 from tremplin.registry.models import Company, Departement
 from tremplin.schemes.models import EligibilityRule, Envelope, Scheme, SpendCategory
 from tremplin.vouchers import services
@@ -81,14 +82,6 @@ SCENARIO = {
         (State.WAITLISTED, 4),
     ],
 }
-
-
-def luhn(prefix):
-    total = 0
-    for i, ch in enumerate(reversed(prefix)):
-        d = int(ch) * (2 if i % 2 == 0 else 1)
-        total += d - 9 if d > 9 else d
-    return prefix + str((10 - total % 10) % 10)
 
 
 def french_iban(bank, branch, account):

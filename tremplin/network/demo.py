@@ -8,6 +8,7 @@ from django.utils import timezone
 from tremplin.accounts.models import Role, User
 from tremplin.network import services
 from tremplin.network.models import AdvisorProfile, Antenna, MatchState, Organisation, Theme
+from tremplin.registry.identifiers import with_check_digit as _luhn
 from tremplin.registry.models import Company
 
 THEMES = [
@@ -27,14 +28,6 @@ PATHS = {
     MatchState.NOT_REACHABLE: [MatchState.NOT_REACHABLE],
     MatchState.NOT_FOR_ME: [MatchState.NOT_FOR_ME],
 }
-
-
-def _luhn(prefix):
-    total = 0
-    for i, ch in enumerate(reversed(prefix)):
-        d = int(ch) * (2 if i % 2 == 0 else 1)
-        total += d - 9 if d > 9 else d
-    return prefix + str((10 - total % 10) % 10)
 
 
 def seed_network(rng):
