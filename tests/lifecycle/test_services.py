@@ -124,8 +124,8 @@ def test_a_file_that_does_not_fit_is_waitlisted_with_its_position(
     second.refresh_from_db()
     third.refresh_from_db()
     assert second.state == third.state == State.WAITLISTED
-    assert services.waitlist_position(second) == 1
-    assert services.waitlist_position(third) == 2
+    assert second.waitlist_position() == 1
+    assert third.waitlist_position() == 2
     assert "liste d'attente" in mail.outbox[-1].body
     services.withdraw(first.owner, first)
     second.refresh_from_db()

@@ -77,7 +77,7 @@ def test_two_hundred_racing_submissions_fund_exactly_fifty_and_waitlist_the_rest
     # Receipt order: the funded files are exactly the first 50 receipts, the waiting list the next 150.
     assert sorted(funded.values_list("queue_rank", flat=True)) == list(range(1, CAPACITY + 1))
     assert list(waitlisted.values_list("queue_rank", flat=True)) == list(range(CAPACITY + 1, FILES + 1))
-    assert [services.waitlist_position(a) for a in waitlisted[:3]] == [1, 2, 3]
+    assert [a.waitlist_position() for a in waitlisted[:3]] == [1, 2, 3]
 
     advisor = UserFactory(advisor=True, organisation__departements=[dep])
     first_waiting = waitlisted.first()

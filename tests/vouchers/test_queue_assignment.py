@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.core.helpers import page
-from tests.factories import ApplicationFactory, DepartementFactory, OrganisationFactory, UserFactory
+from tests.factories import ApplicationFactory, DepartementFactory, OrganisationFactory, UserFactory, pdf_file
 from tremplin.core.errors import Conflict, PermissionDenied
 from tremplin.core.models import AuditEvent
 from tremplin.vouchers import services
@@ -353,3 +353,29 @@ def test_the_queue_in_english(as_user, submitted, advisor):
     assert "My applications" in html and "My organisation" in html and "Unassigned" in html
     assert "Assign the ticked files to me" in html
     assert "Mes dossiers" not in html
+
+
+def test_a_file_waiting_for_the_owners_answer_stays_in_the_queue_for_the_application_and_the_claim(
+    as_user, scheme, advisor
+):
+    """Both "waiting for the owner" states of a review are in the queue, as both may be assigned."""
+    asked = submit_one(scheme)
+    services.start_review(advisor, asked)
+    services.request_info(advisor, asked, "Le devis est-il signé ?")
+    claim_asked = submit_one(scheme)
+    services.start_review(advisor, claim_asked)
+    services.approve(advisor, claim_asked)
+    services.submit_claim(
+        claim_asked.owner,
+        claim_asked,
+        pdf_file("facture.pdf"),
+        pdf_file("preuve.pdf"),
+        claim_asked.planned_spend_cents,
+    )
+    services.start_claim_review(advisor, claim_asked)
+    services.request_claim_info(advisor, claim_asked, "Le relevé bancaire ?")
+
+    body = queue_page(as_user(advisor))
+
+    assert asked.reference in body and claim_asked.reference in body
+    assert "Pièces complémentaires demandées" in queue_page(as_user(advisor), state="claim_info_requested")

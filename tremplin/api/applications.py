@@ -35,6 +35,7 @@ from tremplin.schemes.models import Scheme
 from tremplin.vouchers import services
 from tremplin.vouchers.access import applications_for, get_application_for_user
 from tremplin.vouchers.models import Application, State
+from tremplin.vouchers.workflow import ADVISOR, WORKFLOW
 
 router = Router(tags=["Dossiers"])
 
@@ -54,7 +55,7 @@ def _fetch_to_act(user, pk, action):
     try:
         return get_application_for_user(user, pk)
     except Http404:
-        advisor_action = services.TRANSITIONS[action][1] == services.ADVISOR
+        advisor_action = ADVISOR in WORKFLOW[action].who
         if (
             advisor_action
             and user.role == Role.ADVISOR

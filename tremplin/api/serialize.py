@@ -145,7 +145,7 @@ def detail(a, user):
         "project_description": a.project_description,
         "has_quote": bool(a.quote),
         "queue_rank": a.queue_rank,
-        "waitlist_position": services.waitlist_position(a),
+        "waitlist_position": a.waitlist_position(),
         "eligibility": a.eligibility or [],
         "rules_version": a.rules_version,
         "decided_at": a.decided_at,

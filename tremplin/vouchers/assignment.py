@@ -3,25 +3,60 @@
 Only the reviewer changes here: the file's state stays where it is.
 """
 
+from datetime import timedelta
+
 from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
 
 from tremplin.accounts.models import Role, User
 from tremplin.core import audit
 from tremplin.core.errors import Conflict, PermissionDenied
 from tremplin.core.notifications import notify
 from tremplin.vouchers.access import advisor_covers
-from tremplin.vouchers.models import Application, State
+from tremplin.vouchers.models import BEFORE_DECISION, REVIEW, Application, State, states_tagged
 
-# Files still waiting for an advisor's review, of the application or of the claim.
-REVIEWABLE_STATES = {
-    State.SUBMITTED,
-    State.UNDER_REVIEW,
-    State.INFO_REQUESTED,
-    State.CLAIM_SUBMITTED,
-    State.CLAIM_UNDER_REVIEW,
-    State.CLAIM_INFO_REQUESTED,
-}
-STATE_LABELS = dict(State.choices)
+REVIEW_STATES = states_tagged(REVIEW)
+# Before a decision, the scheme's review time target applies.
+SLA_STATES = states_tagged(BEFORE_DECISION)
+# "Expires soon" in the queue: approved vouchers whose deadline falls within this delay.
+EXPIRES_SOON = timedelta(days=30)
+
+
+def queue_filter(qs, *, expires_soon, today):
+    """The files of the review queue (or those about to expire) among `qs`, and their order."""
+    if expires_soon:
+        qs = qs.filter(state=State.APPROVED, valid_until__gte=today, valid_until__lte=today + EXPIRES_SOON)
+        return qs, ("valid_until", "id")
+    # A submitted file is to review once funded (a lottery file waits for the draw).
+    qs = qs.filter(
+        Q(state=State.SUBMITTED, reserved_cents__gt=0)
+        | Q(state__in=[s for s in REVIEW_STATES if s != State.SUBMITTED])
+    )
+    return qs, ("submitted_at", "id")
+
+
+def age_days(application, today):
+    """Days since submission."""
+    if not application.submitted_at:
+        return 0
+    return (today - timezone.localdate(application.submitted_at)).days
+
+
+def is_overdue(application, today):
+    """Still before a decision and older than the scheme's review time target."""
+    return (
+        application.state in SLA_STATES and age_days(application, today) > application.scheme.review_sla_days
+    )
+
+
+def may_reassign(advisor, application):
+    """Whether the queue offers this advisor to assign the file: a file another organisation follows
+    is theirs to hand over."""
+    return application.state in REVIEW_STATES and (
+        application.assigned_advisor is None
+        or application.assigned_advisor.organisation_id == advisor.organisation_id
+    )
 
 
 def assignable_advisors(actor, application):
@@ -100,10 +135,10 @@ def _check(actor, application, advisor):
             "advisor_not_covering",
             f"{advisor} ne couvre pas le département de ce dossier : choisissez un conseiller de ce territoire.",
         )
-    if application.state not in REVIEWABLE_STATES:
+    if application.state not in REVIEW_STATES:
         raise Conflict(
             "not_reviewable",
-            f"Ce dossier n'attend pas d'instruction (il est « {STATE_LABELS[application.state]} ») : "
+            f"Ce dossier n'attend pas d'instruction (il est « {application.get_state_display()} ») : "
             "il ne peut pas être attribué.",
         )
     if application.assigned_advisor_id == advisor.pk:

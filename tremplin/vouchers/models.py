@@ -2,6 +2,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from tremplin.core.workflow import StateInfo
+
 
 class State(models.TextChoices):
     DRAFT = "draft", _("Brouillon")
@@ -21,18 +23,90 @@ class State(models.TextChoices):
     CLAWED_BACK = "clawed_back", _("Reversement exigé")
 
 
-# A company may hold only one file in these states at a time.
-OPEN_STATES = (
-    State.SUBMITTED,
-    State.WAITLISTED,
-    State.UNDER_REVIEW,
-    State.INFO_REQUESTED,
-    State.APPROVED,
-    State.CLAIM_SUBMITTED,
-    State.CLAIM_UNDER_REVIEW,
-    State.CLAIM_INFO_REQUESTED,
-    State.CLAIM_APPROVED,
-)
+OPEN, REVIEW, BEFORE_DECISION, GRANTED = "open", "review", "before_decision", "granted"
+
+
+def _info(badge, hint, *tags):
+    return StateInfo(badge=badge, hint=hint, tags=frozenset(tags))
+
+
+# What each state shows and the sets it belongs to, declared once:
+# open: a company may hold only one file in these states at a time;
+# review: waiting for an advisor's review, of the application or of the claim (the review queue);
+# before_decision: the scheme's review time target applies;
+# granted: the voucher was granted (the decision letter exists).
+STATE_INFO = {
+    State.DRAFT: _info("fr-badge--new", _("Complétez votre demande puis déposez-la.")),
+    State.SUBMITTED: _info(
+        "fr-badge--info",
+        _("Un conseiller va examiner votre demande. Vous n'avez rien à faire."),
+        OPEN,
+        REVIEW,
+        BEFORE_DECISION,
+    ),
+    State.WAITLISTED: _info(
+        "fr-badge--warning", _("Votre demande attend qu'un budget se libère. Nous vous écrirons."), OPEN
+    ),
+    State.UNDER_REVIEW: _info(
+        "fr-badge--info",
+        _("Un conseiller examine votre demande. Vous n'avez rien à faire."),
+        OPEN,
+        REVIEW,
+        BEFORE_DECISION,
+    ),
+    State.INFO_REQUESTED: _info(
+        "fr-badge--warning",
+        _("Le conseiller vous pose une question : répondez-lui."),
+        OPEN,
+        REVIEW,
+        BEFORE_DECISION,
+    ),
+    State.APPROVED: _info(
+        "fr-badge--success",
+        _("Faites réaliser la prestation, payez-la, puis demandez le paiement du chèque."),
+        OPEN,
+        GRANTED,
+    ),
+    State.REJECTED: _info(
+        "fr-badge--error", _("Votre demande n'a pas été retenue. Le motif est indiqué dans le dossier.")
+    ),
+    State.CLAIM_SUBMITTED: _info(
+        "fr-badge--info",
+        _("Un conseiller va vérifier votre facture. Vous n'avez rien à faire."),
+        OPEN,
+        REVIEW,
+        GRANTED,
+    ),
+    State.CLAIM_UNDER_REVIEW: _info(
+        "fr-badge--info",
+        _("Un conseiller vérifie votre facture. Vous n'avez rien à faire."),
+        OPEN,
+        REVIEW,
+        GRANTED,
+    ),
+    State.CLAIM_INFO_REQUESTED: _info(
+        "fr-badge--warning", _("Le conseiller demande une pièce : répondez-lui."), OPEN, REVIEW, GRANTED
+    ),
+    State.CLAIM_APPROVED: _info(
+        "fr-badge--success", _("Le paiement est validé. Le virement va partir."), OPEN, GRANTED
+    ),
+    State.PAID: _info("fr-badge--success", _("Le chèque est payé. Le dossier est terminé."), GRANTED),
+    State.EXPIRED: _info("", _("Le chèque a expiré sans demande de paiement."), GRANTED),
+    State.WITHDRAWN: _info("", _("Vous avez retiré cette demande.")),
+    State.CLAWED_BACK: _info(
+        "fr-badge--error", _("Un reversement vous est demandé : lisez le motif dans le dossier."), GRANTED
+    ),
+}
+
+
+def states_tagged(tag):
+    """The states carrying `tag`, in the order of `State`."""
+    return tuple(s for s in State if tag in STATE_INFO[s].tags)
+
+
+OPEN_STATES = states_tagged(OPEN)
+# Submitted and not finished: neither open nor a draft (refused, paid, expired, withdrawn, clawed back).
+FINISHED_STATES = tuple(s for s in State if s not in OPEN_STATES and s != State.DRAFT)
 
 
 class RejectionReason(models.TextChoices):
@@ -120,6 +194,15 @@ class Application(models.Model):
     @property
     def is_funded(self):
         return self.reserved_cents > 0
+
+    def waitlist_position(self):
+        """1-based position on the waiting list of its envelope, or None."""
+        if self.state != State.WAITLISTED or self.queue_rank is None:
+            return None
+        ahead = Application.objects.filter(
+            envelope_id=self.envelope_id, state=State.WAITLISTED, queue_rank__lt=self.queue_rank
+        ).count()
+        return ahead + 1
 
 
 class Claim(models.Model):

@@ -17,107 +17,17 @@ from tremplin.core.errors import Conflict, PermissionDenied, ServiceError
 from tremplin.core.formatting import euros
 from tremplin.core.notifications import notify
 from tremplin.core.validators import clean_iban, clean_pdf
+from tremplin.core.workflow import SYSTEM
 from tremplin.schemes import budget
 from tremplin.schemes.eligibility import Facts, all_passed, evaluate
 from tremplin.schemes.models import Envelope, Scheme
-from tremplin.vouchers.access import advisor_covers
 from tremplin.vouchers.models import OPEN_STATES, Application, Claim, Message, RejectionReason, State
-
-OWNER, ADVISOR, MANAGER = "owner", "advisor", "manager"
-
-# action -> (states it may start from, who may do it)
-TRANSITIONS = {
-    "submit": ({State.DRAFT}, OWNER),
-    "start_review": ({State.SUBMITTED}, ADVISOR),
-    "request_info": ({State.UNDER_REVIEW}, ADVISOR),
-    "answer_info": ({State.INFO_REQUESTED}, OWNER),
-    "approve": ({State.UNDER_REVIEW}, ADVISOR),
-    "reject": ({State.SUBMITTED, State.UNDER_REVIEW, State.INFO_REQUESTED, State.WAITLISTED}, ADVISOR),
-    "withdraw": (
-        {
-            State.DRAFT,
-            State.SUBMITTED,
-            State.WAITLISTED,
-            State.UNDER_REVIEW,
-            State.INFO_REQUESTED,
-            State.APPROVED,
-        },
-        OWNER,
-    ),
-    "submit_claim": ({State.APPROVED}, OWNER),
-    "start_claim_review": ({State.CLAIM_SUBMITTED}, ADVISOR),
-    "request_claim_info": ({State.CLAIM_UNDER_REVIEW}, ADVISOR),
-    "answer_claim_info": ({State.CLAIM_INFO_REQUESTED}, OWNER),
-    "approve_claim": ({State.CLAIM_UNDER_REVIEW}, ADVISOR),
-    "mark_paid": ({State.CLAIM_APPROVED}, MANAGER),
-    "expire": ({State.APPROVED}, MANAGER),
-    "claw_back": ({State.PAID}, MANAGER),
-}
-
-STATE_LABELS = dict(State.choices)
+from tremplin.vouchers.workflow import WORKFLOW
 
 
 def allowed_actions(user, application):
     """Actions this user may take on this file now (to show only the right buttons)."""
-    return [
-        action
-        for action, (states, who) in TRANSITIONS.items()
-        if application.state in states and _may(user, application, who)
-    ]
-
-
-def _may(user, application, who):
-    if not user or not user.is_authenticated:
-        return False
-    if who == OWNER:
-        return user.role == Role.OWNER and application.owner_id == user.pk
-    if who == ADVISOR:
-        return advisor_covers(user, application)
-    if who == MANAGER:
-        return user.role == Role.MANAGER
-    return False
-
-
-def _guard(user, application, action):
-    states, who = TRANSITIONS[action]
-    if not _may(user, application, who):
-        if who == ADVISOR and user.role == Role.ADVISOR:
-            raise PermissionDenied(
-                "other_territory",
-                "Ce dossier relève d'un autre territoire : seuls ses conseillers peuvent agir.",
-            )
-        raise PermissionDenied(
-            "forbidden", "Vous n'avez pas le droit d'effectuer cette action sur ce dossier."
-        )
-    if application.state not in states:
-        raise Conflict(
-            "invalid_transition",
-            f"Cette action n'est pas possible : le dossier est « {STATE_LABELS[application.state]} ».",
-        )
-
-
-def _lock(application):
-    """Re-read the file inside the transaction, locked where the database can lock a row."""
-    return (
-        Application.objects.select_for_update(of=("self",))
-        .select_related("company__departement", "scheme")
-        .get(pk=application.pk)
-    )
-
-
-def _move(application, actor, action, to_state, reason="", **data):
-    from_state = application.state
-    application.state = to_state
-    application.save()
-    audit.record(
-        application,
-        actor=actor,
-        action=action,
-        from_state=from_state,
-        to_state=to_state,
-        reason=reason,
-        **data,
-    )
+    return [t.name for t in WORKFLOW.allowed(user, application)]
 
 
 # --- drafts ---------------------------------------------------------------------------------------
@@ -201,7 +111,7 @@ def update_draft(owner, application, **fields):
     if fields.get("quote"):
         clean_pdf(fields["quote"], "quote")
     with transaction.atomic():
-        application = _lock(application)
+        application = WORKFLOW.lock(application)
         # Checked again on the locked row: a submission may have happened since.
         if application.state != State.DRAFT:
             raise Conflict("not_a_draft", "Ce dossier a déjà été déposé : il ne peut plus être modifié.")
@@ -319,7 +229,7 @@ def submit(owner, application):
     application = Application.objects.select_related(
         "company__departement__region", "scheme", "provider"
     ).get(pk=application.pk)
-    _guard(owner, application, "submit")
+    WORKFLOW.guard(owner, application, "submit")
     scheme = application.scheme
     if not scheme.is_open(now):
         raise Conflict("scheme_closed", "La période de dépôt de ce dispositif est close.")
@@ -341,60 +251,39 @@ def submit(owner, application):
             "Aucun budget n'est ouvert pour votre région cette année : le dépôt n'est pas possible.",
         )
     amount = scheme.voucher_amount_cents(application.planned_spend_cents)
-    with transaction.atomic():
-        # Only the state can have changed since the read above: re-check it under the lock.
-        application.state = (
-            Application.objects.select_for_update()
-            .filter(pk=application.pk)
-            .values_list("state", flat=True)
-            .get()
-        )
-        _guard(owner, application, "submit")
+
+    def reserve(application):
         application.eligibility = [r.as_dict() for r in results]
         application.rules_version = scheme.rules_version
         application.amount_cents = amount
         application.envelope = envelope
         application.submitted_at = now
-        to_state = State.SUBMITTED
         if scheme.allocation == Scheme.Allocation.FCFS:
             application.queue_rank = budget.take_receipt_number(envelope.pk)
-            if budget.try_reserve(envelope.pk, application, amount):
-                application.reserved_cents = amount
-            else:
-                to_state = State.WAITLISTED
-        try:
-            with transaction.atomic():
-                _move(application, owner, "submit", to_state, amount_cents=amount)
-        except IntegrityError:
-            raise Conflict(
-                "already_open",
-                "Une autre demande est déjà en cours pour cette entreprise : une seule à la fois est possible.",
-            ) from None
-    _notify_owner_of_submission(application)
+            if not budget.try_reserve(envelope.pk, application, amount):
+                return State.WAITLISTED
+            application.reserved_cents = amount
+        return State.SUBMITTED
+
+    try:
+        with transaction.atomic():
+            # Only the state can have changed since the read above: re-check it under the lock.
+            application.state = (
+                Application.objects.select_for_update()
+                .filter(pk=application.pk)
+                .values_list("state", flat=True)
+                .get()
+            )
+            WORKFLOW.perform(owner, application, "submit", locked=True, apply=reserve, amount_cents=amount)
+    except IntegrityError:
+        raise Conflict(
+            "already_open",
+            "Une autre demande est déjà en cours pour cette entreprise : une seule à la fois est possible.",
+        ) from None
     return application
 
 
-def _notify_owner_of_submission(application):
-    notify(
-        application.owner,
-        f"Votre demande {application.reference} est déposée",
-        "vouchers/emails/submitted.txt",
-        application=application,
-        position=waitlist_position(application),
-    )
-
-
-def waitlist_position(application):
-    """1-based position on the waiting list of its envelope, or None."""
-    if application.state != State.WAITLISTED or application.queue_rank is None:
-        return None
-    ahead = Application.objects.filter(
-        envelope_id=application.envelope_id, state=State.WAITLISTED, queue_rank__lt=application.queue_rank
-    ).count()
-    return ahead + 1
-
-
-def _promote_waitlisted(envelope_id, actor):
+def _promote_waitlisted(envelope_id):
     """Fund waiting files in their order while the budget allows (strict order: no overtaking)."""
     while True:
         nxt = (
@@ -406,95 +295,79 @@ def _promote_waitlisted(envelope_id, actor):
         if nxt is None or not budget.try_reserve(envelope_id, nxt, nxt.amount_cents):
             return
         nxt.reserved_cents = nxt.amount_cents
-        _move(nxt, actor, "promote", State.SUBMITTED, reason="Budget libéré : le dossier est financé.")
-        notify(
-            nxt.owner,
-            f"Bonne nouvelle : votre demande {nxt.reference} est financée",
-            "vouchers/emails/promoted.txt",
-            application=nxt,
+        WORKFLOW.perform(
+            SYSTEM, nxt, "promote", locked=True, reason="Budget libéré : le dossier est financé."
         )
 
 
-def _release_all(application, actor):
+def _release_all(application):
     if application.reserved_cents:
         budget.release(application, application.reserved_cents)
         application.reserved_cents = 0
         application.save(update_fields=["reserved_cents", "updated_at"])
-        _promote_waitlisted(application.envelope_id, actor)
+        _promote_waitlisted(application.envelope_id)
 
 
 # --- review ---------------------------------------------------------------------------------------
 
 
 def start_review(advisor, application):
-    with transaction.atomic():
-        application = _lock(application)
-        _guard(advisor, application, "start_review")
+    def take(application):
         if application.scheme.allocation == Scheme.Allocation.LOTTERY and not application.is_funded:
             raise Conflict(
                 "not_drawn", "Ce dossier attend le tirage au sort : il ne peut pas encore être instruit."
             )
         application.assigned_advisor = advisor
-        _move(application, advisor, "start_review", State.UNDER_REVIEW)
-    return application
+
+    return WORKFLOW.perform(advisor, application, "start_review", apply=take)
 
 
 def request_info(advisor, application, message):
-    return _ask(advisor, application, message, "request_info", State.INFO_REQUESTED)
+    return _ask(advisor, application, message, "request_info")
 
 
 def request_claim_info(advisor, application, message):
-    return _ask(advisor, application, message, "request_claim_info", State.CLAIM_INFO_REQUESTED)
+    return _ask(advisor, application, message, "request_claim_info")
 
 
-def _ask(advisor, application, message, action, to_state):
+def _ask(advisor, application, message, action):
     message = (message or "").strip()
     if not message:
         raise ServiceError("missing", "Précisez les informations ou pièces attendues.", "message")
-    with transaction.atomic():
-        application = _lock(application)
-        _guard(advisor, application, action)
+
+    def write(application):
         Message.objects.create(application=application, author=advisor, body=message)
-        _move(application, advisor, action, to_state, reason=message)
-    notify(
-        application.owner,
-        f"Votre dossier {application.reference} : des informations sont demandées",
-        "vouchers/emails/info_requested.txt",
-        application=application,
-        message=message,
-    )
-    return application
+
+    return WORKFLOW.perform(advisor, application, action, reason=message, apply=write)
 
 
 def answer_info(owner, application, message, attachment=None):
-    return _answer(owner, application, message, attachment, "answer_info", State.UNDER_REVIEW)
+    return _answer(owner, application, message, attachment, "answer_info")
 
 
 def answer_claim_info(owner, application, message, attachment=None):
-    return _answer(owner, application, message, attachment, "answer_claim_info", State.CLAIM_UNDER_REVIEW)
+    return _answer(owner, application, message, attachment, "answer_claim_info")
 
 
-def _answer(owner, application, message, attachment, action, to_state):
+def _answer(owner, application, message, attachment, action):
     message = (message or "").strip()
     if not message:
         raise ServiceError("missing", "Écrivez votre réponse au conseiller.", "message")
     if attachment:
         clean_pdf(attachment, "attachment")
-    with transaction.atomic():
-        application = _lock(application)
-        _guard(owner, application, action)
+
+    def write(application):
         Message.objects.create(
             application=application, author=owner, body=message, attachment=attachment or ""
         )
-        _move(application, owner, action, to_state, reason=message)
-    return application
+
+    return WORKFLOW.perform(owner, application, action, reason=message, apply=write)
 
 
 def approve(advisor, application, note=""):
     """Approve: the reservation becomes a commitment and the voucher is issued."""
-    with transaction.atomic():
-        application = _lock(application)
-        _guard(advisor, application, "approve")
+
+    def grant(application):
         if not application.is_funded:
             raise Conflict(
                 "not_funded", "Ce dossier n'a pas de budget réservé : il ne peut pas être accordé."
@@ -502,15 +375,8 @@ def approve(advisor, application, note=""):
         budget.commit(application)
         application.decided_at = timezone.now()
         application.valid_until = timezone.localdate() + timedelta(days=application.scheme.validity_days)
-        _move(application, advisor, "approve", State.APPROVED, reason=note)
-    notify(
-        application.owner,
-        f"Votre chèque numérique {application.reference} est accordé",
-        "vouchers/emails/approved.txt",
-        application=application,
-        legal=True,
-    )
-    return application
+
+    return WORKFLOW.perform(advisor, application, "approve", reason=note, apply=grant)
 
 
 def reject(advisor, application, reason_code, text=""):
@@ -521,29 +387,22 @@ def reject(advisor, application, reason_code, text=""):
         raise ServiceError("missing", "Précisez le motif du refus.", "text")
     with translation.override(settings.LANGUAGE_CODE):
         reason = str(RejectionReason(reason_code).label) + (f" – {text}" if text else "")
-    with transaction.atomic():
-        application = _lock(application)
-        _guard(advisor, application, "reject")
+
+    def decide(application):
         application.decided_at = timezone.now()
-        _move(application, advisor, "reject", State.REJECTED, reason=reason, reason_code=reason_code)
-        _release_all(application, advisor)
-    notify(
-        application.owner,
-        f"Votre demande {application.reference} n'a pas été retenue",
-        "vouchers/emails/rejected.txt",
-        application=application,
-        reason=reason,
-        legal=True,
-    )
+
+    with transaction.atomic():
+        application = WORKFLOW.perform(
+            advisor, application, "reject", reason=reason, apply=decide, reason_code=reason_code
+        )
+        _release_all(application)
     return application
 
 
 def withdraw(owner, application, reason=""):
     with transaction.atomic():
-        application = _lock(application)
-        _guard(owner, application, "withdraw")
-        _move(application, owner, "withdraw", State.WITHDRAWN, reason=reason)
-        _release_all(application, owner)
+        application = WORKFLOW.perform(owner, application, "withdraw", reason=reason)
+        _release_all(application)
     return application
 
 
@@ -554,8 +413,8 @@ def submit_claim(owner, application, invoice, proof_of_payment, invoiced_spend_c
     from tremplin.vouchers.invoices import check_invoice
 
     with transaction.atomic():
-        application = _lock(application)
-        _guard(owner, application, "submit_claim")
+        application = WORKFLOW.lock(application)
+        WORKFLOW.guard(owner, application, "submit_claim")
         if application.valid_until and timezone.localdate() > application.valid_until:
             raise Conflict(
                 "voucher_expired",
@@ -596,37 +455,24 @@ def submit_claim(owner, application, invoice, proof_of_payment, invoiced_spend_c
             flags=flags,
             payable_cents=payable,
         )
-        _move(application, owner, "submit_claim", State.CLAIM_SUBMITTED, payable_cents=payable, flags=flags)
+        WORKFLOW.perform(owner, application, "submit_claim", locked=True, payable_cents=payable, flags=flags)
     return claim
 
 
 def start_claim_review(advisor, application):
-    with transaction.atomic():
-        application = _lock(application)
-        _guard(advisor, application, "start_claim_review")
-        _move(application, advisor, "start_claim_review", State.CLAIM_UNDER_REVIEW)
-    return application
+    return WORKFLOW.perform(advisor, application, "start_claim_review")
 
 
 def approve_claim(advisor, application, note=""):
-    with transaction.atomic():
-        application = _lock(application)
-        _guard(advisor, application, "approve_claim")
-        _move(application, advisor, "approve_claim", State.CLAIM_APPROVED, reason=note)
-    notify(
-        application.owner,
-        f"Votre demande de paiement {application.reference} est validée",
-        "vouchers/emails/claim_approved.txt",
-        application=application,
-    )
-    return application
+    return WORKFLOW.perform(advisor, application, "approve_claim", reason=note)
 
 
 def mark_paid(manager, application, batch_reference=""):
     """Record the payment: disburse the payable amount and release the rest of the commitment."""
-    with transaction.atomic():
-        application = _lock(application)
-        _guard(manager, application, "mark_paid")
+    rest = 0
+
+    def pay(application):
+        nonlocal rest
         if not hasattr(application, "payment_line"):
             # Money only leaves through a SEPA file, so a claim is never paid outside a batch.
             raise Conflict("not_in_batch", "Ce dossier doit d'abord être mis dans un lot de virements.")
@@ -636,45 +482,40 @@ def mark_paid(manager, application, batch_reference=""):
         if rest:
             budget.release(application, rest)
         application.reserved_cents = payable
-        _move(application, manager, "mark_paid", State.PAID, reason=batch_reference, paid_cents=payable)
+
+    with transaction.atomic():
+        application = WORKFLOW.lock(application)
+        WORKFLOW.perform(
+            manager,
+            application,
+            "mark_paid",
+            locked=True,
+            reason=batch_reference,
+            apply=pay,
+            paid_cents=application.claim.payable_cents if hasattr(application, "claim") else 0,
+        )
         if rest:
-            _promote_waitlisted(application.envelope_id, manager)
-    notify(
-        application.owner,
-        f"Le paiement de votre chèque {application.reference} est effectué",
-        "vouchers/emails/paid.txt",
-        application=application,
-        legal=True,
-    )
+            _promote_waitlisted(application.envelope_id)
     return application
 
 
-def expire(application, actor=None, on=None):
-    """A voucher not claimed by its deadline gives its commitment back. Run by the daily job."""
+def expire(application, actor=SYSTEM, on=None):
+    """A voucher not claimed by its deadline gives its commitment back. Run by the daily job as SYSTEM."""
     on = on or timezone.localdate()
-    with transaction.atomic():
-        application = _lock(application)
-        if actor is not None:
-            _guard(actor, application, "expire")
-        elif application.state not in TRANSITIONS["expire"][0]:
-            raise Conflict("invalid_transition", "Seul un chèque accordé et non utilisé peut expirer.")
+
+    def due(application):
         if application.valid_until is None or application.valid_until >= on:
             raise Conflict("not_due", "Ce chèque est encore valable.")
-        _move(
-            application,
+
+    with transaction.atomic():
+        application = WORKFLOW.perform(
             actor,
+            application,
             "expire",
-            State.EXPIRED,
             reason="Date limite dépassée sans demande de paiement.",
+            apply=due,
         )
-        _release_all(application, actor)
-    notify(
-        application.owner,
-        f"Votre chèque {application.reference} a expiré",
-        "vouchers/emails/expired.txt",
-        application=application,
-        legal=True,
-    )
+        _release_all(application)
     return application
 
 
@@ -682,21 +523,14 @@ def claw_back(manager, application, reason):
     reason = (reason or "").strip()
     if not reason:
         raise ServiceError("missing", "Indiquez le motif du reversement (contrôle, fraude…).", "reason")
-    with transaction.atomic():
-        application = _lock(application)
-        _guard(manager, application, "claw_back")
+
+    def recover(application):
         budget.claw_back(application, application.reserved_cents)
         application.reserved_cents = 0
-        _move(application, manager, "claw_back", State.CLAWED_BACK, reason=reason)
-        _promote_waitlisted(application.envelope_id, manager)
-    notify(
-        application.owner,
-        f"Reversement demandé pour le chèque {application.reference}",
-        "vouchers/emails/clawed_back.txt",
-        application=application,
-        reason=reason,
-        legal=True,
-    )
+
+    with transaction.atomic():
+        application = WORKFLOW.perform(manager, application, "claw_back", reason=reason, apply=recover)
+        _promote_waitlisted(application.envelope_id)
     return application
 
 
@@ -745,20 +579,33 @@ def send_expiry_reminders(on=None, days_before=(30, 7)):
     return sent
 
 
+def draw_refusal(user, scheme, now=None):
+    """Why `user` may not run the draw of `scheme` now (a ServiceError), or None when they may."""
+    if user.role != Role.MANAGER:
+        return PermissionDenied("forbidden", "Seul un gestionnaire du programme peut lancer le tirage.")
+    if scheme.allocation != Scheme.Allocation.LOTTERY:
+        return Conflict(
+            "not_a_lottery", "Ce dispositif attribue ses chèques dans l'ordre d'arrivée, sans tirage."
+        )
+    if scheme.lottery_drawn_at:
+        return Conflict("already_drawn", "Le tirage de ce dispositif a déjà eu lieu.")
+    if (now or timezone.now()) < scheme.window_closes_at:
+        return Conflict("window_open", "Le tirage a lieu après la clôture des dépôts.")
+    return None
+
+
 def draw_lottery(manager, scheme, seed=None):
-    """After the window closes: order files by a hash of the published seed, reserve in that order."""
+    """After the window closes: order files by a hash of the published seed, reserve in that order.
+
+    The manager runs the draw (audited on the scheme); each file is then moved by the platform.
+    """
     if manager.role != Role.MANAGER:
-        raise PermissionDenied("forbidden", "Seul un gestionnaire du programme peut lancer le tirage.")
+        raise draw_refusal(manager, scheme)
     with transaction.atomic():
         scheme = Scheme.objects.select_for_update().get(pk=scheme.pk)
-        if scheme.allocation != Scheme.Allocation.LOTTERY:
-            raise Conflict(
-                "not_a_lottery", "Ce dispositif attribue ses chèques dans l'ordre d'arrivée, sans tirage."
-            )
-        if scheme.lottery_drawn_at:
-            raise Conflict("already_drawn", "Le tirage de ce dispositif a déjà eu lieu.")
-        if timezone.now() < scheme.window_closes_at:
-            raise Conflict("window_open", "Le tirage a lieu après la clôture des dépôts.")
+        refusal = draw_refusal(manager, scheme)
+        if refusal:
+            raise refusal
         seed = seed or scheme.lottery_seed
         if not seed:
             raise ServiceError("missing_seed", "Publiez la graine du tirage avant de le lancer.", "seed")
@@ -770,30 +617,22 @@ def draw_lottery(manager, scheme, seed=None):
         blocked = set()
         for rank, application in enumerate(order, start=1):
             application.queue_rank = rank
-            if application.envelope_id not in blocked and budget.try_reserve(
+            funded = application.envelope_id not in blocked and budget.try_reserve(
                 application.envelope_id, application, application.amount_cents
-            ):
+            )
+            if funded:
                 application.reserved_cents = application.amount_cents
-                application.save()
-                audit.record(
-                    application,
-                    actor=manager,
-                    action="lottery_drawn",
-                    from_state=State.SUBMITTED,
-                    to_state=State.SUBMITTED,
-                    reason=f"Tirage : rang {rank}, financé.",
-                    rank=rank,
-                )
             else:
                 blocked.add(application.envelope_id)
-                _move(
-                    application,
-                    manager,
-                    "lottery_drawn",
-                    State.WAITLISTED,
-                    reason=f"Tirage : rang {rank}.",
-                    rank=rank,
-                )
+            WORKFLOW.perform(
+                SYSTEM,
+                application,
+                "lottery_drawn",
+                locked=True,
+                to=State.SUBMITTED if funded else State.WAITLISTED,
+                reason=f"Tirage : rang {rank}, financé." if funded else f"Tirage : rang {rank}.",
+                rank=rank,
+            )
         audit.record(scheme, actor=manager, action="lottery_drawn", reason=f"Graine {seed}", files=len(order))
     return order
 

@@ -6,14 +6,12 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext, ngettext
-from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from tremplin.accounts.models import Role
@@ -24,197 +22,72 @@ from tremplin.schemes.eligibility import BRACKET_LABELS
 from tremplin.schemes.models import Scheme, SpendCategory
 from tremplin.vouchers import assignment, forms, services
 from tremplin.vouchers.access import applications_for, get_application_for_user
-from tremplin.vouchers.assignment import REVIEWABLE_STATES
 from tremplin.vouchers.letters import render_decision_letter
-from tremplin.vouchers.models import Claim, Message, State
+from tremplin.vouchers.models import GRANTED, Claim, Message, State, states_tagged
+from tremplin.vouchers.workflow import WORKFLOW
 
 PAGE_SIZE = 25
 
-BADGES = {
-    State.DRAFT: "fr-badge--new",
-    State.SUBMITTED: "fr-badge--info",
-    State.WAITLISTED: "fr-badge--warning",
-    State.UNDER_REVIEW: "fr-badge--info",
-    State.INFO_REQUESTED: "fr-badge--warning",
-    State.APPROVED: "fr-badge--success",
-    State.REJECTED: "fr-badge--error",
-    State.CLAIM_SUBMITTED: "fr-badge--info",
-    State.CLAIM_UNDER_REVIEW: "fr-badge--info",
-    State.CLAIM_INFO_REQUESTED: "fr-badge--warning",
-    State.CLAIM_APPROVED: "fr-badge--success",
-    State.PAID: "fr-badge--success",
-    State.EXPIRED: "",
-    State.WITHDRAWN: "",
-    State.CLAWED_BACK: "fr-badge--error",
-}
+LETTER_STATES = states_tagged(GRANTED)
 
-# What the business owner has to do (or wait for) next, in plain words.
-NEXT_STEPS = {
-    State.DRAFT: _("Complétez votre demande puis déposez-la."),
-    State.SUBMITTED: _("Un conseiller va examiner votre demande. Vous n'avez rien à faire."),
-    State.WAITLISTED: _("Votre demande attend qu'un budget se libère. Nous vous écrirons."),
-    State.UNDER_REVIEW: _("Un conseiller examine votre demande. Vous n'avez rien à faire."),
-    State.INFO_REQUESTED: _("Le conseiller vous pose une question : répondez-lui."),
-    State.APPROVED: _("Faites réaliser la prestation, payez-la, puis demandez le paiement du chèque."),
-    State.REJECTED: _("Votre demande n'a pas été retenue. Le motif est indiqué dans le dossier."),
-    State.CLAIM_SUBMITTED: _("Un conseiller va vérifier votre facture. Vous n'avez rien à faire."),
-    State.CLAIM_UNDER_REVIEW: _("Un conseiller vérifie votre facture. Vous n'avez rien à faire."),
-    State.CLAIM_INFO_REQUESTED: _("Le conseiller demande une pièce : répondez-lui."),
-    State.CLAIM_APPROVED: _("Le paiement est validé. Le virement va partir."),
-    State.PAID: _("Le chèque est payé. Le dossier est terminé."),
-    State.EXPIRED: _("Le chèque a expiré sans demande de paiement."),
-    State.WITHDRAWN: _("Vous avez retiré cette demande."),
-    State.CLAWED_BACK: _("Un reversement vous est demandé : lisez le motif dans le dossier."),
-}
-
-ACTION_LABELS = {
-    "create": _("Brouillon créé"),
-    "submit": _("Demande déposée"),
-    "promote": _("Financé après la liste d'attente"),
-    "start_review": _("Instruction commencée"),
-    "request_info": _("Informations demandées"),
-    "answer_info": _("Réponse de l'entreprise"),
-    "approve": _("Chèque accordé"),
-    "reject": _("Demande refusée"),
-    "withdraw": _("Demande retirée"),
-    "submit_claim": _("Demande de paiement déposée"),
-    "start_claim_review": _("Vérification de la facture commencée"),
-    "request_claim_info": _("Pièces complémentaires demandées"),
-    "answer_claim_info": _("Réponse de l'entreprise"),
-    "approve_claim": _("Paiement validé"),
-    "mark_paid": _("Paiement effectué"),
-    "expire": _("Chèque expiré"),
-    "claw_back": _("Reversement exigé"),
-    "lottery_drawn": _("Tirage au sort"),
-    "expiry_reminder": _("Rappel avant expiration envoyé"),
-    "assign": _("Dossier attribué"),
-}
-
-# Files an advisor has to act on.
-QUEUE_STATES = [
-    State.SUBMITTED,
-    State.UNDER_REVIEW,
-    State.INFO_REQUESTED,
-    State.CLAIM_SUBMITTED,
-    State.CLAIM_UNDER_REVIEW,
-]
-# Before a decision, the scheme's review time target applies.
-SLA_STATES = {State.SUBMITTED, State.UNDER_REVIEW, State.INFO_REQUESTED}
-# "Expires soon" in the queue: approved vouchers whose deadline falls within this delay.
-EXPIRES_SOON = timedelta(days=30)
-
-# The decision letter exists once the voucher has been granted.
-LETTER_STATES = {
-    State.APPROVED,
-    State.CLAIM_SUBMITTED,
-    State.CLAIM_UNDER_REVIEW,
-    State.CLAIM_INFO_REQUESTED,
-    State.CLAIM_APPROVED,
-    State.PAID,
-    State.EXPIRED,
-    State.CLAWED_BACK,
-}
-
-# action -> (form, title, button label, call)
+# action -> (form, call); titles, buttons and messages come from the workflow's declaration
 ACTIONS = {
     "start_review": (
         forms.ConfirmForm,
-        _("Commencer l'instruction"),
-        _("Je prends ce dossier"),
         lambda user, app, data: services.start_review(user, app),
     ),
     "request_info": (
         forms.MessageForm,
-        _("Demander des informations"),
-        _("Envoyer la demande"),
         lambda user, app, data: services.request_info(user, app, data["message"]),
     ),
     "answer_info": (
         forms.AnswerForm,
-        _("Répondre au conseiller"),
-        _("Envoyer ma réponse"),
         lambda user, app, data: services.answer_info(user, app, data["message"], data.get("attachment")),
     ),
     "approve": (
         forms.NoteForm,
-        _("Accorder le chèque"),
-        _("Accorder le chèque"),
         lambda user, app, data: services.approve(user, app, data.get("note", "")),
     ),
     "reject": (
         forms.RejectForm,
-        _("Refuser la demande"),
-        _("Refuser la demande"),
         lambda user, app, data: services.reject(user, app, data["reason"], data.get("text", "")),
     ),
     "withdraw": (
         forms.WithdrawForm,
-        _("Retirer ma demande"),
-        _("Retirer ma demande"),
         lambda user, app, data: services.withdraw(user, app, data.get("reason", "")),
     ),
     "submit_claim": (
         forms.ClaimForm,
-        _("Demander le paiement du chèque"),
-        _("Envoyer ma demande de paiement"),
         lambda user, app, data: services.submit_claim(
             user, app, data["invoice"], data["proof_of_payment"], data["invoiced_spend"]
         ),
     ),
     "start_claim_review": (
         forms.ConfirmForm,
-        _("Vérifier la demande de paiement"),
-        _("Je vérifie cette demande"),
         lambda user, app, data: services.start_claim_review(user, app),
     ),
     "request_claim_info": (
         forms.MessageForm,
-        _("Demander des pièces complémentaires"),
-        _("Envoyer la demande"),
         lambda user, app, data: services.request_claim_info(user, app, data["message"]),
     ),
     "answer_claim_info": (
         forms.AnswerForm,
-        _("Répondre au conseiller"),
-        _("Envoyer ma réponse"),
         lambda user, app, data: services.answer_claim_info(
             user, app, data["message"], data.get("attachment")
         ),
     ),
     "approve_claim": (
         forms.NoteForm,
-        _("Valider le paiement"),
-        _("Valider le paiement"),
         lambda user, app, data: services.approve_claim(user, app, data.get("note", "")),
     ),
     "expire": (
         forms.ExpireForm,
-        _("Constater l'expiration"),
-        _("Faire expirer le chèque"),
         lambda user, app, data: services.expire(app, actor=user),
     ),
     "claw_back": (
         forms.ClawBackForm,
-        _("Exiger un reversement"),
-        _("Exiger le reversement"),
         lambda user, app, data: services.claw_back(user, app, data["reason"]),
     ),
-}
-
-SUCCESS = {
-    "start_review": _("Le dossier est à vous : vous pouvez l'instruire."),
-    "request_info": _("Votre demande d'informations est envoyée à l'entreprise."),
-    "answer_info": _("Votre réponse est envoyée au conseiller."),
-    "approve": _("Le chèque est accordé. L'entreprise est prévenue par courriel."),
-    "reject": _("La demande est refusée. L'entreprise est prévenue par courriel."),
-    "withdraw": _("Votre demande est retirée."),
-    "submit_claim": _("Votre demande de paiement est envoyée. Un conseiller va vérifier votre facture."),
-    "start_claim_review": _("Vous vérifiez cette demande de paiement."),
-    "request_claim_info": _("Votre demande de pièces est envoyée à l'entreprise."),
-    "answer_claim_info": _("Votre réponse est envoyée au conseiller."),
-    "approve_claim": _("Le paiement est validé : il partira dans le prochain lot de virements."),
-    "expire": _("Le chèque a expiré : son budget est libéré."),
-    "claw_back": _("Le reversement est enregistré."),
 }
 
 
@@ -231,8 +104,8 @@ def _require_role(user, *roles):
 
 def _decorate(applications):
     for app in applications:
-        app.badge_class = BADGES.get(app.state, "")
-        app.next_step = NEXT_STEPS.get(app.state, "")
+        app.badge_class = WORKFLOW.badge(app.state)
+        app.next_step = WORKFLOW.hint(app.state)
     return applications
 
 
@@ -262,7 +135,7 @@ def application_list(request):
 def queue(request):
     """The advisor's review queue: their files, their organisation's, or the unassigned ones."""
     _require_role(request.user, Role.ADVISOR)
-    states = [(s.value, s.label) for s in QUEUE_STATES]
+    states = [(s.value, s.label) for s in assignment.REVIEW_STATES]
     filter_form = forms.QueueFilterForm(request.GET, states=states)
     filters = filter_form.filters()
     tab = filters.get("tab") or "organisation"
@@ -272,26 +145,17 @@ def queue(request):
         qs = qs.filter(assigned_advisor=request.user)
     elif tab == "unassigned":
         qs = qs.filter(assigned_advisor__isnull=True)
-    if filters.get("expires_soon"):
-        qs = qs.filter(state=State.APPROVED, valid_until__gte=today, valid_until__lte=today + EXPIRES_SOON)
-        order = ("valid_until", "id")
-    else:
-        qs = qs.filter(Q(state=State.SUBMITTED, reserved_cents__gt=0) | Q(state__in=QUEUE_STATES[1:]))
-        order = ("submitted_at", "id")
+    qs, order = assignment.queue_filter(qs, expires_soon=bool(filters.get("expires_soon")), today=today)
     if filters.get("state"):
         qs = qs.filter(state=filters["state"])
     if filters.get("waiting_days"):
         qs = qs.filter(submitted_at__lte=timezone.now() - timedelta(days=filters["waiting_days"]))
     page = Paginator(qs.order_by(*order), PAGE_SIZE).get_page(request.GET.get("page"))
     for app in _decorate(page.object_list):
-        app.age_days = (today - timezone.localdate(app.submitted_at)).days if app.submitted_at else 0
-        app.overdue = app.state in SLA_STATES and app.age_days > app.scheme.review_sla_days
+        app.age_days = assignment.age_days(app, today)
+        app.overdue = assignment.is_overdue(app, today)
         app.days_left = (app.valid_until - today).days if app.state == State.APPROVED else None
-        # A file another organisation follows is theirs to hand over: offer neither action on it.
-        app.can_assign = app.state in REVIEWABLE_STATES and (
-            app.assigned_advisor is None
-            or app.assigned_advisor.organisation_id == request.user.organisation_id
-        )
+        app.can_assign = assignment.may_reassign(request.user, app)
         app.can_take = app.can_assign and app.assigned_advisor_id != request.user.pk
     query = request.GET.copy()
     query.pop("page", None)
@@ -378,7 +242,7 @@ def assign(request, pk):
         {
             "application": application,
             "form": form,
-            "reviewable": application.state in REVIEWABLE_STATES,
+            "reviewable": application.state in assignment.REVIEW_STATES,
             "next": request.GET.get("next") or request.POST.get("next", ""),
         },
         status=status,
@@ -498,12 +362,13 @@ def _render_detail(request, application, bound=None, status=200):
     for action in services.allowed_actions(request.user, application):
         if action not in ACTIONS:
             continue
-        form_class, title, button, _call = ACTIONS[action]
+        form_class, _call = ACTIONS[action]
+        t = WORKFLOW[action]
         if bound and bound[0] == action:
             form = bound[1]
         else:
             form = form_class(prefix=action)
-        action_forms.append({"action": action, "form": form, "title": title, "button": button})
+        action_forms.append({"action": action, "form": form, "title": t.title, "button": t.button})
     # A refused action whose form is no longer offered (the file moved on): say why at the top.
     refused = []
     if bound and bound[0] not in {item["action"] for item in action_forms}:
@@ -512,7 +377,7 @@ def _render_detail(request, application, bound=None, status=200):
     events = AuditEvent.objects.for_object(application).select_related("actor")
     labels = dict(State.choices)
     for event in events:
-        event.label = ACTION_LABELS.get(event.action, event.action)
+        event.label = WORKFLOW.event_label(event.action)
         event.from_label = labels.get(event.from_state, "")
         event.to_label = labels.get(event.to_state, "")
     return render(
@@ -520,9 +385,9 @@ def _render_detail(request, application, bound=None, status=200):
         "vouchers/detail.html",
         {
             "application": application,
-            "badge_class": BADGES.get(application.state, ""),
-            "next_step": NEXT_STEPS.get(application.state, "") if request.user.role == Role.OWNER else "",
-            "position": services.waitlist_position(application),
+            "badge_class": WORKFLOW.badge(application.state),
+            "next_step": WORKFLOW.hint(application.state) if request.user.role == Role.OWNER else "",
+            "position": application.waitlist_position(),
             "claim": claim,
             "messages_exchanged": Message.objects.filter(application=application).select_related("author"),
             "events": events,
@@ -543,7 +408,7 @@ def act(request, pk, action):
     if action not in ACTIONS:
         raise Http404(gettext("Action inconnue."))
     application = get_application_for_user(request.user, pk)
-    form_class, _title, _button, call = ACTIONS[action]
+    form_class, call = ACTIONS[action]
     form = form_class(request.POST, request.FILES, prefix=action)
     if not form.is_valid():
         return _render_detail(request, application, bound=(action, form))
@@ -557,7 +422,7 @@ def act(request, pk, action):
         return _render_detail(
             request, application, bound=(action, form), status=409 if isinstance(exc, Conflict) else 200
         )
-    messages.success(request, SUCCESS[action])
+    messages.success(request, WORKFLOW[action].success)
     return redirect("vouchers:detail", pk=application.pk)
 
 
@@ -617,12 +482,7 @@ def letter(request, pk):
 def scheme(request, slug):
     _require_role(request.user, Role.MANAGER, Role.AUDITOR)
     obj = get_object_or_404(Scheme, slug=slug)
-    can_draw = (
-        request.user.role == Role.MANAGER
-        and obj.allocation == Scheme.Allocation.LOTTERY
-        and obj.lottery_drawn_at is None
-        and timezone.now() >= obj.window_closes_at
-    )
+    can_draw = services.draw_refusal(request.user, obj) is None
     form = forms.LotteryForm(request.POST or None, initial={"seed": obj.lottery_seed}, prefix="draw")
     status = 200
     if request.method == "POST" and form.is_valid():

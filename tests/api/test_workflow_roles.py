@@ -1,0 +1,120 @@
+"""Every transition of the voucher workflow, generated from its declaration: from each state it starts
+from, every role it does not name is refused and changes nothing, then the role it names succeeds.
+
+The API endpoints are checked in test_permissions.py; here the services are driven directly, so a
+transition without an endpoint (promote, a draw, the daily expiry) is covered too.
+"""
+
+from datetime import timedelta
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import F
+from django.utils import timezone
+
+from tests.api.conftest import bring_to, row
+from tests.api.test_permissions import TRANSITIONS as API_TRANSITIONS
+from tests.factories import pdf_file
+from tremplin.core.errors import PermissionDenied
+from tremplin.core.workflow import SYSTEM
+from tremplin.payments import services as payments
+from tremplin.schemes.models import Envelope
+from tremplin.vouchers import services
+from tremplin.vouchers.models import Application, State
+from tremplin.vouchers.workflow import WORKFLOW
+
+PEOPLE = ["owner", "other_owner", "advisor", "other_advisor", "provider", "auditor", "manager"]
+# Which person of the `people` fixture holds each declared role on the file of `owner`.
+HOLDER = {"owner": "owner", "advisor": "advisor", "manager": "manager"}
+
+# How each transition is taken: through its service function where it has one.
+DRIVERS = {
+    "submit": lambda actor, a: services.submit(actor, a),
+    "promote": lambda actor, a: WORKFLOW.perform(actor, a, "promote"),
+    "lottery_drawn": lambda actor, a: WORKFLOW.perform(actor, a, "lottery_drawn", to=State.WAITLISTED),
+    "start_review": lambda actor, a: services.start_review(actor, a),
+    "request_info": lambda actor, a: services.request_info(actor, a, "Le devis n'est pas signé."),
+    "answer_info": lambda actor, a: services.answer_info(actor, a, "Voici le devis signé."),
+    "approve": lambda actor, a: services.approve(actor, a, "Complet."),
+    "reject": lambda actor, a: services.reject(actor, a, "quote_invalid"),
+    "withdraw": lambda actor, a: services.withdraw(actor, a, "Projet abandonné."),
+    "submit_claim": lambda actor, a: services.submit_claim(
+        actor, a, pdf_file("facture.pdf"), pdf_file("preuve.pdf"), a.planned_spend_cents
+    ),
+    "start_claim_review": lambda actor, a: services.start_claim_review(actor, a),
+    "request_claim_info": lambda actor, a: services.request_claim_info(actor, a, "Relevé ?"),
+    "answer_claim_info": lambda actor, a: services.answer_claim_info(actor, a, "Le voici."),
+    "approve_claim": lambda actor, a: services.approve_claim(actor, a),
+    "mark_paid": lambda actor, a: services.mark_paid(actor, a, "LOT-1"),
+    "expire": lambda actor, a: services.expire(a, actor=actor),
+    "claw_back": lambda actor, a: services.claw_back(actor, a, "Contrôle : facture fictive."),
+}
+
+CASES = [
+    pytest.param(t.name, source, id=f"{t.name}-from-{source}")
+    for t in WORKFLOW
+    for source in sorted(t.sources)
+]
+
+
+def test_every_declared_transition_has_a_driver():
+    assert set(DRIVERS) == set(WORKFLOW.transitions)
+
+
+def test_every_transition_people_take_has_an_api_endpoint():
+    by_people = {t.name for t in WORKFLOW if t.who - {"system"} and t.name != "mark_paid"}
+    endpoints = {endpoint.replace("-", "_") for endpoint, *_ in API_TRANSITIONS}
+    # The API names the claim submission "claim"; money is paid only through batches.
+    assert by_people == (endpoints - {"claim"}) | {"submit_claim"}
+
+
+def prepare(draft, people, state, name):
+    if state == State.WAITLISTED:
+        Envelope.objects.filter(scheme=draft.scheme).update(total_cents=F("committed_cents"))
+        application = services.submit(draft.owner, draft)
+        assert application.state == State.WAITLISTED
+    else:
+        application = bring_to(draft, state, people)
+    if name == "promote":
+        Envelope.objects.filter(scheme=draft.scheme).update(total_cents=F("committed_cents") + 10**9)
+    if name == "expire":
+        Application.objects.filter(pk=application.pk).update(
+            valid_until=timezone.localdate() - timedelta(days=1)
+        )
+    if name == "mark_paid":
+        payments.create_batch(people["manager"], application.scheme)
+    return Application.objects.get(pk=application.pk)
+
+
+@pytest.mark.parametrize(("name", "source"), CASES)
+def test_only_the_declared_roles_can_take_the_transition(draft, people, name, source):
+    t = WORKFLOW[name]
+    application = prepare(draft, people, source, name)
+    allowed = [people[HOLDER[role]] if role != "system" else SYSTEM for role in sorted(t.who)]
+    refused = [people[p] for p in PEOPLE if people[p] not in allowed] + [AnonymousUser()]
+    if SYSTEM not in allowed:
+        refused.append(SYSTEM)
+    before = row(application)
+
+    for actor in refused:
+        with pytest.raises(PermissionDenied):
+            DRIVERS[name](actor, Application.objects.get(pk=application.pk))
+        assert row(application) == before, actor
+
+    DRIVERS[name](allowed[0], Application.objects.get(pk=application.pk))
+    assert Application.objects.get(pk=application.pk).state in t.targets
+
+
+ROLE_CASES = [
+    pytest.param(t.name, sorted(t.sources)[0], role, id=f"{t.name}-by-{role}")
+    for t in WORKFLOW
+    if len(t.who) > 1
+    for role in sorted(t.who)[1:]
+]
+
+
+@pytest.mark.parametrize(("name", "source", "role"), ROLE_CASES)
+def test_every_other_declared_role_can_take_it_too(draft, people, name, source, role):
+    application = prepare(draft, people, source, name)
+    DRIVERS[name](SYSTEM if role == "system" else people[HOLDER[role]], application)
+    assert Application.objects.get(pk=application.pk).state in WORKFLOW[name].targets

@@ -1,0 +1,285 @@
+"""The voucher file's workflow, declared once: who moves a file from which state to which, and what
+people read about it. The services of `tremplin.vouchers.services` do each transition's own work
+through `WORKFLOW.perform()`; pages, queues and the API read this declaration."""
+
+from django.utils.translation import gettext_lazy as _
+
+from tremplin.accounts.models import Role
+from tremplin.core.errors import PermissionDenied
+from tremplin.core.notifications import notify
+from tremplin.core.workflow import Workflow, transition
+from tremplin.vouchers.access import advisor_covers
+from tremplin.vouchers.models import STATE_INFO, Application, State
+
+OWNER, ADVISOR, MANAGER, SYSTEM_ROLE = "owner", "advisor", "manager", "system"
+
+
+def _is_owner(user, application):
+    return user.role == Role.OWNER and application.owner_id == user.pk
+
+
+def _is_manager(user, application):
+    return user.role == Role.MANAGER
+
+
+def _denied(user, application, t):
+    if ADVISOR in t.who and user and getattr(user, "role", None) == Role.ADVISOR:
+        return PermissionDenied(
+            "other_territory",
+            "Ce dossier relève d'un autre territoire : seuls ses conseillers peuvent agir.",
+        )
+    return None
+
+
+def _lock(application):
+    """Re-read the file inside the transaction, locked where the database can lock a row."""
+    return (
+        Application.objects.select_for_update(of=("self",))
+        .select_related("company__departement", "scheme")
+        .get(pk=application.pk)
+    )
+
+
+def _tell_owner(subject, template, *, legal=False, with_reason=None, **extra):
+    """A notification to the file's owner; `with_reason` names the template variable given the reason."""
+
+    def send(application, actor, reason, data):
+        context = {"application": application, **extra}
+        if with_reason:
+            context[with_reason] = reason
+        notify(application.owner, subject.format(ref=application.reference), template, legal=legal, **context)
+
+    return send
+
+
+def _tell_owner_of_submission(application, actor, reason, data):
+    notify(
+        application.owner,
+        f"Votre demande {application.reference} est déposée",
+        "vouchers/emails/submitted.txt",
+        application=application,
+        position=application.waitlist_position(),
+    )
+
+
+BEFORE_CLAIM = {
+    State.DRAFT,
+    State.SUBMITTED,
+    State.WAITLISTED,
+    State.UNDER_REVIEW,
+    State.INFO_REQUESTED,
+    State.APPROVED,
+}
+
+WORKFLOW = Workflow(
+    model=Application,
+    states=State,
+    state_info=STATE_INFO,
+    noun="le dossier",
+    roles={OWNER: _is_owner, ADVISOR: advisor_covers, MANAGER: _is_manager},
+    lock=_lock,
+    denied=_denied,
+    events={
+        "create": _("Brouillon créé"),
+        "expiry_reminder": _("Rappel avant expiration envoyé"),
+        "assign": _("Dossier attribué"),
+    },
+    transitions=[
+        transition(
+            "submit",
+            State.DRAFT,
+            State.SUBMITTED,
+            OWNER,
+            also=[State.WAITLISTED],
+            label=_("Demande déposée"),
+            notify=_tell_owner_of_submission,
+        ),
+        transition(
+            "promote",
+            State.WAITLISTED,
+            State.SUBMITTED,
+            SYSTEM_ROLE,
+            label=_("Financé après la liste d'attente"),
+            notify=_tell_owner(
+                "Bonne nouvelle : votre demande {ref} est financée", "vouchers/emails/promoted.txt"
+            ),
+        ),
+        transition(
+            "lottery_drawn",
+            State.SUBMITTED,
+            State.WAITLISTED,
+            SYSTEM_ROLE,
+            also=[State.SUBMITTED],
+            label=_("Tirage au sort"),
+        ),
+        transition(
+            "start_review",
+            State.SUBMITTED,
+            State.UNDER_REVIEW,
+            ADVISOR,
+            label=_("Instruction commencée"),
+            title=_("Commencer l'instruction"),
+            button=_("Je prends ce dossier"),
+            success=_("Le dossier est à vous : vous pouvez l'instruire."),
+        ),
+        transition(
+            "request_info",
+            State.UNDER_REVIEW,
+            State.INFO_REQUESTED,
+            ADVISOR,
+            label=_("Informations demandées"),
+            title=_("Demander des informations"),
+            button=_("Envoyer la demande"),
+            success=_("Votre demande d'informations est envoyée à l'entreprise."),
+            notify=_tell_owner(
+                "Votre dossier {ref} : des informations sont demandées",
+                "vouchers/emails/info_requested.txt",
+                with_reason="message",
+            ),
+        ),
+        transition(
+            "answer_info",
+            State.INFO_REQUESTED,
+            State.UNDER_REVIEW,
+            OWNER,
+            label=_("Réponse de l'entreprise"),
+            title=_("Répondre au conseiller"),
+            button=_("Envoyer ma réponse"),
+            success=_("Votre réponse est envoyée au conseiller."),
+        ),
+        transition(
+            "approve",
+            State.UNDER_REVIEW,
+            State.APPROVED,
+            ADVISOR,
+            label=_("Chèque accordé"),
+            title=_("Accorder le chèque"),
+            button=_("Accorder le chèque"),
+            success=_("Le chèque est accordé. L'entreprise est prévenue par courriel."),
+            notify=_tell_owner(
+                "Votre chèque numérique {ref} est accordé", "vouchers/emails/approved.txt", legal=True
+            ),
+        ),
+        transition(
+            "reject",
+            [State.SUBMITTED, State.UNDER_REVIEW, State.INFO_REQUESTED, State.WAITLISTED],
+            State.REJECTED,
+            ADVISOR,
+            label=_("Demande refusée"),
+            title=_("Refuser la demande"),
+            button=_("Refuser la demande"),
+            success=_("La demande est refusée. L'entreprise est prévenue par courriel."),
+            notify=_tell_owner(
+                "Votre demande {ref} n'a pas été retenue",
+                "vouchers/emails/rejected.txt",
+                legal=True,
+                with_reason="reason",
+            ),
+        ),
+        transition(
+            "withdraw",
+            BEFORE_CLAIM,
+            State.WITHDRAWN,
+            OWNER,
+            label=_("Demande retirée"),
+            title=_("Retirer ma demande"),
+            button=_("Retirer ma demande"),
+            success=_("Votre demande est retirée."),
+        ),
+        transition(
+            "submit_claim",
+            State.APPROVED,
+            State.CLAIM_SUBMITTED,
+            OWNER,
+            label=_("Demande de paiement déposée"),
+            title=_("Demander le paiement du chèque"),
+            button=_("Envoyer ma demande de paiement"),
+            success=_("Votre demande de paiement est envoyée. Un conseiller va vérifier votre facture."),
+        ),
+        transition(
+            "start_claim_review",
+            State.CLAIM_SUBMITTED,
+            State.CLAIM_UNDER_REVIEW,
+            ADVISOR,
+            label=_("Vérification de la facture commencée"),
+            title=_("Vérifier la demande de paiement"),
+            button=_("Je vérifie cette demande"),
+            success=_("Vous vérifiez cette demande de paiement."),
+        ),
+        transition(
+            "request_claim_info",
+            State.CLAIM_UNDER_REVIEW,
+            State.CLAIM_INFO_REQUESTED,
+            ADVISOR,
+            label=_("Pièces complémentaires demandées"),
+            title=_("Demander des pièces complémentaires"),
+            button=_("Envoyer la demande"),
+            success=_("Votre demande de pièces est envoyée à l'entreprise."),
+            notify=_tell_owner(
+                "Votre dossier {ref} : des informations sont demandées",
+                "vouchers/emails/info_requested.txt",
+                with_reason="message",
+            ),
+        ),
+        transition(
+            "answer_claim_info",
+            State.CLAIM_INFO_REQUESTED,
+            State.CLAIM_UNDER_REVIEW,
+            OWNER,
+            label=_("Réponse de l'entreprise"),
+            title=_("Répondre au conseiller"),
+            button=_("Envoyer ma réponse"),
+            success=_("Votre réponse est envoyée au conseiller."),
+        ),
+        transition(
+            "approve_claim",
+            State.CLAIM_UNDER_REVIEW,
+            State.CLAIM_APPROVED,
+            ADVISOR,
+            label=_("Paiement validé"),
+            title=_("Valider le paiement"),
+            button=_("Valider le paiement"),
+            success=_("Le paiement est validé : il partira dans le prochain lot de virements."),
+            notify=_tell_owner(
+                "Votre demande de paiement {ref} est validée", "vouchers/emails/claim_approved.txt"
+            ),
+        ),
+        transition(
+            "mark_paid",
+            State.CLAIM_APPROVED,
+            State.PAID,
+            MANAGER,
+            label=_("Paiement effectué"),
+            notify=_tell_owner(
+                "Le paiement de votre chèque {ref} est effectué", "vouchers/emails/paid.txt", legal=True
+            ),
+        ),
+        transition(
+            "expire",
+            State.APPROVED,
+            State.EXPIRED,
+            [MANAGER, SYSTEM_ROLE],
+            label=_("Chèque expiré"),
+            title=_("Constater l'expiration"),
+            button=_("Faire expirer le chèque"),
+            success=_("Le chèque a expiré : son budget est libéré."),
+            notify=_tell_owner("Votre chèque {ref} a expiré", "vouchers/emails/expired.txt", legal=True),
+        ),
+        transition(
+            "claw_back",
+            State.PAID,
+            State.CLAWED_BACK,
+            MANAGER,
+            label=_("Reversement exigé"),
+            title=_("Exiger un reversement"),
+            button=_("Exiger le reversement"),
+            success=_("Le reversement est enregistré."),
+            notify=_tell_owner(
+                "Reversement demandé pour le chèque {ref}",
+                "vouchers/emails/clawed_back.txt",
+                legal=True,
+                with_reason="reason",
+            ),
+        ),
+    ],
+)
