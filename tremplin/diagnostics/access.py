@@ -1,42 +1,22 @@
 """The one way to fetch diagnostics for a user."""
 
-from django.http import Http404
-
+from tremplin.accounts.access import covers, get_for_user, scope
 from tremplin.accounts.models import Role
 from tremplin.diagnostics.models import Diagnostic
 
 
 def diagnostics_for(user):
     """Owners see theirs; advisors those of their organisation's départements; managers and auditors all."""
-    qs = Diagnostic.objects.select_related("company__departement__region", "owner", "conducted_by")
-    if not user.is_authenticated:
-        return qs.none()
-    if user.role in (Role.MANAGER, Role.AUDITOR):
-        return qs
-    if user.role == Role.ADVISOR:
-        if not user.organisation_id:
-            return qs.none()
-        return qs.filter(company__departement__organisations=user.organisation_id)
-    if user.role == Role.OWNER:
-        return qs.filter(owner=user)
-    return qs.none()
+    return scope(
+        Diagnostic.objects.select_related("company__departement__region", "owner", "conducted_by"),
+        user,
+        owner="owner",
+        advisor="company__departement",
+    )
 
 
 def get_diagnostic_for_user(user, pk):
-    try:
-        return diagnostics_for(user).get(pk=pk)
-    except (Diagnostic.DoesNotExist, ValueError, TypeError):
-        raise Http404("Diagnostic introuvable.") from None
-
-
-def advisor_covers_company(user, company) -> bool:
-    """Whether this advisor's organisation covers the company's département."""
-    return bool(
-        user.role == Role.ADVISOR
-        and user.organisation_id
-        and company.departement_id
-        and user.organisation.departements.filter(pk=company.departement_id).exists()
-    )
+    return get_for_user(diagnostics_for(user), pk, "Diagnostic introuvable.")
 
 
 def may_answer(user, diagnostic) -> bool:
@@ -44,7 +24,7 @@ def may_answer(user, diagnostic) -> bool:
     if user.role == Role.OWNER:
         return diagnostic.owner_id == user.pk
     if user.role == Role.ADVISOR:
-        return advisor_covers_company(user, diagnostic.company)
+        return covers(user, diagnostic.company.departement_id)
     return False
 
 

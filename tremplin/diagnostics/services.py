@@ -6,11 +6,12 @@ Views and the API call these functions and nothing else to change a diagnostic.
 from django.db import transaction
 from django.utils import timezone
 
+from tremplin.accounts.access import covers
 from tremplin.accounts.models import Role
 from tremplin.core import audit
 from tremplin.core.errors import Conflict, PermissionDenied, ServiceError
 from tremplin.diagnostics import peers, questionnaire, scoring
-from tremplin.diagnostics.access import advisor_covers_company, may_answer
+from tremplin.diagnostics.access import may_answer
 from tremplin.diagnostics.models import Diagnostic, State
 
 
@@ -24,7 +25,7 @@ def start(user, company, owner=None):
         owner = user
         conducted_by = None
     elif user.role == Role.ADVISOR:
-        if not advisor_covers_company(user, company):
+        if not covers(user, company.departement_id):
             raise PermissionDenied(
                 "other_territory",
                 "Cette entreprise relève d'un autre territoire : seuls ses conseillers peuvent faire son diagnostic.",

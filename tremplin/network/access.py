@@ -1,58 +1,48 @@
 """The one way to fetch requests and matches for a user."""
 
-from django.db.models import Exists, OuterRef
-from django.http import Http404
+from django.db.models import Exists, OuterRef, Q
 
+from tremplin.accounts.access import get_for_user, scope
 from tremplin.accounts.models import Role
 from tremplin.network.models import Match, Request
 
 NETWORK_ROLES = (Role.ADVISOR, Role.MANAGER, Role.AUDITOR)
 
 
+def _sent_to_organisation_of(user):
+    """Requests sent to the advisor's organisation (to the advisor alone when they have none)."""
+    if not user.organisation_id:
+        return Q(matches__advisor=user)
+    return Q(
+        Exists(Match.objects.filter(request_id=OuterRef("pk"), advisor__organisation_id=user.organisation_id))
+    )
+
+
 def requests_for(user):
     """Managers and auditors: all; advisors: requests sent to their organisation; owners: their own."""
-    qs = Request.objects.select_related("theme", "company", "departement")
-    if not user.is_authenticated:
-        return qs.none()
-    if user.role in (Role.MANAGER, Role.AUDITOR):
-        return qs
-    if user.role == Role.ADVISOR:
-        if not user.organisation_id:
-            return qs.filter(matches__advisor=user)
-        return qs.filter(
-            Exists(
-                Match.objects.filter(request_id=OuterRef("pk"), advisor__organisation_id=user.organisation_id)
-            )
-        )
-    if user.role == Role.OWNER:
-        return qs.filter(created_by=user)
-    return qs.none()
+    return scope(
+        Request.objects.select_related("theme", "company", "departement"),
+        user,
+        owner="created_by",
+        advisor=_sent_to_organisation_of,
+    )
 
 
 def get_request_for_user(user, pk):
-    try:
-        return requests_for(user).get(pk=pk)
-    except (Request.DoesNotExist, ValueError, TypeError):
-        raise Http404("Demande introuvable.") from None
+    return get_for_user(requests_for(user), pk, "Demande introuvable.")
 
 
 def matches_for(user):
     """Matches an advisor works on (their own); managers and auditors see all."""
-    qs = Match.objects.select_related("request__theme", "request__company", "advisor")
-    if not user.is_authenticated:
-        return qs.none()
-    if user.role in (Role.MANAGER, Role.AUDITOR):
-        return qs
-    if user.role == Role.ADVISOR:
-        return qs.filter(advisor=user)
-    return qs.none()
+    return scope(
+        Match.objects.select_related("request__theme", "request__company", "advisor"),
+        user,
+        advisor=lambda advisor: Q(advisor=advisor),
+    )
 
 
 def get_match_for_user(user, pk):
-    try:
-        return matches_for(user).get(pk=pk)
-    except (Match.DoesNotExist, ValueError, TypeError):
-        raise Http404("Mise en relation introuvable.") from None
+    return get_for_user(matches_for(user), pk, "Mise en relation introuvable.")
 
 
 def national_queue():
