@@ -203,7 +203,7 @@ def test_draft_page_shows_every_eligibility_rule_and_what_is_missing(as_user, sc
     assert "L&#x27;entreprise est active au répertoire SIRENE." in body
     assert "Déposez le devis du prestataire (PDF)." in body
     assert "Déposer ma demande" in body
-    assert "vouchers/autosave.js" in body
+    assert "core/autosave.js" in body
 
 
 def test_saving_the_draft_converts_euros_and_keeps_it_a_draft(as_user, scheme):

@@ -1,0 +1,89 @@
+// Saves a form in the background so that nothing typed is lost: on each change, and every 20 seconds
+// when something was typed. Any form with data-autosave="URL" uses it; the server answers JSON
+// {"saved_at": "HH:MM", "errors": {...}}. Files are left out: they go with the form's own button.
+// The sentences shown come from the page (data-saved, data-partial, data-failed; "{time}" is
+// replaced), so they are translated with the rest of the page.
+// Boxes with data-group="NAME" and an exclusive one with data-exclusive="NAME" never stay ticked
+// together (an answer like "data is not kept digitally").
+(function () {
+  "use strict";
+  if (!window.fetch || !window.FormData) {
+    return;
+  }
+
+  function keepExclusive(form, input) {
+    var group = input.dataset.exclusive || input.dataset.group;
+    if (!group || !input.checked) {
+      return;
+    }
+    Array.prototype.forEach.call(form.querySelectorAll("input[name='" + group + "']"), function (other) {
+      var otherIsExclusive = Boolean(other.dataset.exclusive);
+      if (other !== input && otherIsExclusive !== Boolean(input.dataset.exclusive)) {
+        other.checked = false;
+      }
+    });
+  }
+
+  function watch(form) {
+    var status = document.getElementById(form.dataset.autosaveStatus || "autosave-status");
+    var dirty = false;
+    var saving = false;
+
+    function say(text, time) {
+      if (status && text) {
+        status.textContent = text.replace("{time}", time || "");
+      }
+    }
+
+    function save() {
+      if (!dirty || saving) {
+        return;
+      }
+      dirty = false;
+      saving = true;
+      var data = new FormData(form);
+      Array.prototype.forEach.call(form.querySelectorAll("input[type=file]"), function (input) {
+        data.delete(input.name);
+      });
+      data.set("_action", "save");
+      fetch(form.dataset.autosave, {
+        method: "POST",
+        body: data,
+        credentials: "same-origin",
+        headers: { "X-Autosave": "1" },
+      })
+        .then(function (response) {
+          if (!response.ok) {
+            throw new Error(response.status);
+          }
+          return response.json();
+        })
+        .then(function (result) {
+          var partial = Object.keys(result.errors || {}).length > 0;
+          say(partial ? form.dataset.partial : form.dataset.saved, result.saved_at);
+        })
+        .catch(function () {
+          dirty = true;
+          say(form.dataset.failed);
+        })
+        .finally(function () {
+          saving = false;
+        });
+    }
+
+    form.addEventListener("input", function () {
+      dirty = true;
+    });
+    form.addEventListener("change", function (event) {
+      if (event.target.type === "file") {
+        return;
+      }
+      keepExclusive(form, event.target);
+      dirty = true;
+      save();
+    });
+    window.setInterval(save, 20000);
+  }
+
+  Array.prototype.forEach.call(document.querySelectorAll("form[data-autosave]"), watch);
+})();
