@@ -10,8 +10,7 @@ from django.utils import timezone
 
 from tests.core.helpers import page
 from tests.factories import ApplicationFactory, EnvelopeFactory, SchemeFactory, UserFactory
-from tremplin.accounts.models import NotificationFrequency
-from tremplin.core.models import AuditEvent, PendingNotification
+from tremplin.core.models import AuditEvent, NotificationFrequency, PendingNotification
 from tremplin.core.notifications import notify, send_digests, set_frequency
 from tremplin.vouchers import services
 

@@ -6,8 +6,9 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 
 from tremplin.accounts import services
-from tremplin.accounts.models import NotificationFrequency, User
+from tremplin.accounts.models import User
 from tremplin.core.forms import DsfrForm
+from tremplin.core.models import NotificationFrequency
 from tremplin.core.notifications import send_email
 
 

@@ -3,7 +3,8 @@ import secrets
 
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
-from django.utils.translation import gettext_lazy as _
+
+from tremplin.core.models import NotificationFrequency
 
 
 class Role(models.TextChoices):
@@ -12,15 +13,6 @@ class Role(models.TextChoices):
     PROVIDER = "provider", "Prestataire"
     MANAGER = "manager", "Gestionnaire du programme"
     AUDITOR = "auditor", "Auditeur"
-
-
-class NotificationFrequency(models.TextChoices):
-    """How a person receives the emails that have no legal effect (legal ones always leave at once)."""
-
-    IMMEDIATE = "immediate", _("Tout de suite, un courriel par événement")
-    DAILY = "daily", _("Un résumé par jour")
-    WEEKLY = "weekly", _("Un résumé par semaine")
-    NONE = "none", _("Aucun courriel, sauf les courriels obligatoires")
 
 
 class UserManager(BaseUserManager):

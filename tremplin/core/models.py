@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class AuditEventQuerySet(models.QuerySet):
@@ -44,6 +45,15 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValueError("Audit events are append-only.")
+
+
+class NotificationFrequency(models.TextChoices):
+    """How a person receives the emails that have no legal effect (legal ones always leave at once)."""
+
+    IMMEDIATE = "immediate", _("Tout de suite, un courriel par événement")
+    DAILY = "daily", _("Un résumé par jour")
+    WEEKLY = "weekly", _("Un résumé par semaine")
+    NONE = "none", _("Aucun courriel, sauf les courriels obligatoires")
 
 
 class PendingNotification(models.Model):

@@ -5,15 +5,15 @@ account) always leave at once; the others are sent at once, held for a daily or 
 """
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django_tasks import task
 
-from tremplin.accounts.models import NotificationFrequency, User
 from tremplin.core import audit
 from tremplin.core.errors import ServiceError
-from tremplin.core.models import PendingNotification
+from tremplin.core.models import NotificationFrequency, PendingNotification
 
 DIGEST_SUBJECTS = {
     NotificationFrequency.DAILY: "Tremplin Numérique : votre résumé du jour",
@@ -77,9 +77,11 @@ def send_digests(frequency, now):
     """
     if frequency not in DIGEST_SUBJECTS:
         raise ValueError(f"Digests are daily or weekly, not {frequency!r}.")
-    users = User.objects.filter(
-        notification_frequency=frequency, pending_notifications__created_at__lte=now
-    ).distinct()
+    users = (
+        get_user_model()
+        .objects.filter(notification_frequency=frequency, pending_notifications__created_at__lte=now)
+        .distinct()
+    )
     sent = 0
     for user in users:
         with transaction.atomic():

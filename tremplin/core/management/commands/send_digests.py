@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from tremplin.accounts.models import NotificationFrequency
+from tremplin.core.models import NotificationFrequency
 from tremplin.core.notifications import send_digests
 
 
