@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "tremplin.vouchers",
     "tremplin.payments",
     "tremplin.diagnostics",
+    "tremplin.front",
     "tremplin.demo",
 ]
 

@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 urlpatterns = [
-    path("", include("tremplin.core.urls")),
+    path("", include("tremplin.front.urls")),
     path("compte/", include("tremplin.accounts.urls")),
     path("dossiers/", include("tremplin.vouchers.urls")),
     path("paiements/", include("tremplin.payments.urls")),

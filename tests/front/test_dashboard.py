@@ -3,7 +3,7 @@ from django.urls import reverse
 
 from tests.core.helpers import page
 from tests.factories import UserFactory
-from tremplin.core import views
+from tremplin.front import views
 
 pytestmark = pytest.mark.django_db
 

@@ -1,3 +1,5 @@
+"""Pages that belong to no domain: home, quick eligibility check, dashboard, legal pages."""
+
 from django.contrib.auth.decorators import login_not_required
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -8,7 +10,7 @@ from django.views.i18n import set_language as django_set_language
 
 from tremplin.accounts.models import Role
 from tremplin.core.formatting import euros
-from tremplin.core.forms import QuickCheckForm
+from tremplin.registry.forms import CompanyLookupForm
 from tremplin.registry.models import Commune
 from tremplin.schemes.eligibility import BRACKET_LABELS, Facts, evaluate
 from tremplin.schemes.models import EligibilityRule, Scheme, SpendCategory
@@ -107,7 +109,9 @@ def scheme_terms(scheme):
 def home(request):
     scheme = open_scheme()
     return render(
-        request, "core/home.html", {"scheme": scheme, "terms": scheme_terms(scheme), "form": QuickCheckForm()}
+        request,
+        "front/home.html",
+        {"scheme": scheme, "terms": scheme_terms(scheme), "form": CompanyLookupForm()},
     )
 
 
@@ -115,11 +119,11 @@ def home(request):
 @require_GET
 def check(request):
     """Anonymous eligibility check: what the registry already tells about a company."""
-    form = QuickCheckForm(request.GET or None)
+    form = CompanyLookupForm(request.GET or None)
     scheme = open_scheme()
     context = {"form": form, "scheme": scheme}
     if not form.is_bound or not form.is_valid():
-        return render(request, "core/check.html", context)
+        return render(request, "front/check.html", context)
 
     company = form.company
     commune = (
@@ -136,14 +140,14 @@ def check(request):
                 rows.append({"label": result.label, "passed": None, "message": text, "later": True})
     registry_rows = [row for row in rows if not row.get("later")]
     context.update(
-        form=QuickCheckForm(),
+        form=CompanyLookupForm(),
         company=company,
         location=", ".join(str(part) for part in (commune, company.departement) if part),
         rows=rows,
         any_failed=any(row["passed"] is False for row in registry_rows),
         any_unknown=any(row["passed"] is None for row in registry_rows),
     )
-    return render(request, "core/check_result.html", context)
+    return render(request, "front/check_result.html", context)
 
 
 def dashboard(request):
@@ -154,19 +158,19 @@ def dashboard(request):
             return redirect(reverse(target))
         except NoReverseMatch:
             pass
-    return render(request, "core/dashboard.html")
+    return render(request, "front/dashboard.html")
 
 
 @login_not_required
 @require_GET
 def accessibility(request):
-    return render(request, "core/accessibility.html")
+    return render(request, "front/accessibility.html")
 
 
 @login_not_required
 @require_GET
 def legal(request):
-    return render(request, "core/legal.html")
+    return render(request, "front/legal.html")
 
 
 # Django's own view is not marked public; visitors must be able to switch language.

@@ -1,7 +1,8 @@
 from django.urls import path
 
-from tremplin.core import views
+from tremplin.front import views
 
+# The namespace predates the app: every template and redirect reverses "core:…".
 app_name = "core"
 urlpatterns = [
     path("", views.home, name="home"),
