@@ -1,5 +1,7 @@
 """The one way to fetch diagnostics for a user."""
 
+from django.utils import timezone
+
 from tremplin.accounts.access import covers, get_for_user, scope
 from tremplin.accounts.models import Role
 from tremplin.diagnostics.models import Diagnostic
@@ -47,3 +49,9 @@ def last_completed_at(company):
         .values_list("completed_at", flat=True)
         .first()
     )
+
+
+def last_completed_on(company):
+    """The local date of `last_completed_at`: the fact `last_diagnostic_on` of the scheme rules."""
+    completed_at = last_completed_at(company)
+    return timezone.localdate(completed_at) if completed_at else None

@@ -7,7 +7,7 @@ all advisors add up to the programme's total without double counting.
 from django.db.models import Count, F, OuterRef, Subquery
 from django.db.models.functions import TruncMonth
 
-from tremplin.network.models import Action
+from tremplin.network.models import Action, ActionKind
 
 GROUPS = {
     "advisor": "advisor_id",
@@ -47,3 +47,14 @@ def firms_reached(*, since=None, until=None, **filters):
     if until:
         rows = rows.filter(on__lte=until)
     return rows.values("company_id").distinct().count()
+
+
+def last_support_on(company):
+    """Date of the company's last awareness session or diagnostic with an advisor, or None: the fact
+    `last_support_action_on` of the scheme rules."""
+    return (
+        Action.objects.filter(company=company, kind__in=[ActionKind.AWARENESS, ActionKind.DIAGNOSTIC])
+        .order_by("-on")
+        .values_list("on", flat=True)
+        .first()
+    )

@@ -18,7 +18,7 @@ from tremplin.core.formatting import euros
 from tremplin.core.notifications import notify
 from tremplin.core.validators import clean_iban, clean_pdf
 from tremplin.core.workflow import SYSTEM
-from tremplin.schemes import budget
+from tremplin.schemes import budget, prerequisites
 from tremplin.schemes.eligibility import Facts, all_passed, evaluate
 from tremplin.schemes.models import Envelope, Scheme
 from tremplin.vouchers.models import OPEN_STATES, Application, Claim, Message, RejectionReason, State
@@ -154,24 +154,8 @@ def check_eligibility(application, on=None):
     rules = list(application.scheme.current_rules())
     kinds = {rule.kind for rule in rules}
     if kinds & {"diagnostic_completed", "support_action"}:
-        facts = replace(facts, **_prerequisite_dates(application.company))
+        facts = replace(facts, **prerequisites.facts_for(application.company))
     return evaluate(rules, facts)
-
-
-def _prerequisite_dates(company):
-    """Last completed diagnostic, and last awareness session or diagnostic with an advisor."""
-    from tremplin.diagnostics.access import last_completed_at
-    from tremplin.network.models import Action, ActionKind
-
-    diagnosed_at = last_completed_at(company)
-    diagnosed_on = timezone.localdate(diagnosed_at) if diagnosed_at else None
-    support_on = (
-        Action.objects.filter(company=company, kind__in=[ActionKind.AWARENESS, ActionKind.DIAGNOSTIC])
-        .order_by("-on")
-        .values_list("on", flat=True)
-        .first()
-    )
-    return {"last_diagnostic_on": diagnosed_on, "last_support_action_on": support_on}
 
 
 def completeness_errors(application):
