@@ -10,10 +10,9 @@ from tremplin.core import forms as core_forms
 from tremplin.core.errors import ServiceError
 from tremplin.core.formatting import parse_euros
 from tremplin.core.validators import clean_siren_or_siret
-from tremplin.providers.models import Provider
 from tremplin.registry.models import Company, Establishment
 from tremplin.schemes.models import Scheme, SpendCategory
-from tremplin.vouchers.models import RejectionReason
+from tremplin.vouchers.models import Application, RejectionReason
 
 ZERO = re.compile(r"^0+([.,]0*)?$")
 
@@ -46,6 +45,13 @@ def euros_input(cents):
     whole, rest = divmod(int(cents), 100)
     text = f"{whole:,}".replace(",", " ")
     return f"{text},{rest:02d}" if rest else text
+
+
+def model_choice_field(model, name, **kwargs):
+    """The form field of a model's foreign key, its choices limited as the model field declares."""
+    field = model._meta.get_field(name).formfield(**kwargs)
+    field.queryset = field.queryset.complex_filter(field.get_limit_choices_to())
+    return field
 
 
 class PdfField(forms.FileField):
@@ -193,10 +199,11 @@ class DraftForm(DsfrForm):
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
-    provider = forms.ModelChoiceField(
+    provider = model_choice_field(
+        Application,
+        "provider",
         label=_("Prestataire"),
         help_text=_("Seuls les prestataires habilités par le programme peuvent être choisis."),
-        queryset=Provider.objects.filter(accredited=True),
         required=False,
         empty_label=_("Choisissez un prestataire"),
         error_messages={"invalid_choice": _("Choisissez un prestataire habilité dans la liste.")},

@@ -138,7 +138,14 @@ class Application(models.Model):
     account_holder = models.CharField("titulaire du compte", max_length=70, blank=True)
 
     provider = models.ForeignKey(
-        "providers.Provider", null=True, blank=True, on_delete=models.PROTECT, related_name="applications"
+        "providers.Provider",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="applications",
+        # Only accredited providers may be chosen (providers.models.Status.ACCREDITED; vouchers sit
+        # below providers and do not import them).
+        limit_choices_to={"status": "accredited"},
     )
     spend_category = models.CharField("catégorie de dépense", max_length=32, blank=True)
     project_description = models.TextField("description du projet", blank=True)
