@@ -2,6 +2,9 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from config.api import api
+from tremplin.api.urls import urls as api_urls
+
 urlpatterns = [
     path("", include("tremplin.front.urls")),
     path("compte/", include("tremplin.accounts.urls")),
@@ -10,7 +13,7 @@ urlpatterns = [
     path("diagnostic/", include("tremplin.diagnostics.urls")),
     path("prestataires/", include("tremplin.providers.urls")),
     path("reseau/", include("tremplin.network.urls")),
-    path("api/v1/", include("tremplin.api.urls")),
+    path("api/v1/", include(api_urls(api))),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

@@ -2,7 +2,7 @@ import pytest
 
 from tests.api.conftest import api_for
 from tests.factories import CompanyFactory, UserFactory
-from tremplin.api.serialize import HIDDEN_NAME
+from tremplin.registry.api import HIDDEN_NAME
 
 
 @pytest.fixture

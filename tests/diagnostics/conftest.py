@@ -3,6 +3,7 @@
 import pytest
 from django.test import Client
 
+from config.api import api as main_api
 from tests.diagnostics.helpers import Q, all_maximum, all_minimum, dimension_answers
 from tests.factories import (
     CompanyFactory,
@@ -12,7 +13,6 @@ from tests.factories import (
     UserFactory,
 )
 from tremplin.accounts.models import ApiToken
-from tremplin.api.main import api as main_api
 from tremplin.diagnostics import services
 from tremplin.diagnostics.api import router
 

@@ -1,16 +1,16 @@
 """The project's URLs with the providers router mounted at /api/v1/providers, as the lead wires it.
 
-Until tremplin.api.main registers the router, the tests mount it on an API of their own,
+Until config.api registers the router, the tests mount it on an API of their own,
 with the same token authentication and error handling.
 """
 
 from django.urls import path
 from ninja import NinjaAPI
 
+from config.api import api as main_api
 from config.urls import urlpatterns as project_urls
 from tremplin.api import errors
 from tremplin.api.auth import TokenAuth
-from tremplin.api.main import api as main_api
 from tremplin.api.urls import _exempt
 
 mounted = any(prefix.strip("/") == "providers" for prefix, *_rest in main_api._routers)

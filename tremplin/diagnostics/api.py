@@ -1,7 +1,7 @@
 """Diagnostics for partner systems (CCI CRMs): create, answer, complete, read results.
 
 Token authentication and the error shape {"code", "message", "field"} come from the API
-instance this router is added to (tremplin.api.main). Each operation calls the service
+instance this router is added to (config.api). Each operation calls the service
 function and nothing else to change a diagnostic.
 """
 

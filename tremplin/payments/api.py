@@ -1,23 +1,50 @@
-"""Payment batches (programme managers): SEPA file of the approved claims of a scheme, then payment."""
+"""Payment batches in the API (programme managers): SEPA file of the approved claims of a scheme, then payment.
 
+Mounted at /api/v1/payment-batches and /api/v1/schemes.
+"""
+
+from datetime import date, datetime
 from typing import Annotated
 
 from django.http import HttpResponse
-from ninja import Path, Router
+from ninja import Path, Router, Schema
 from ninja.responses import Status
+from pydantic import Field
 
 from tremplin.accounts.models import Role
 from tremplin.api.errors import NotFound, responses
-from tremplin.api.schemas import MAX_ID, PaymentBatchOut, SchemeId
-from tremplin.api.schemes import scheme_or_404
+from tremplin.api.schemas import MAX_ID
 from tremplin.core.errors import PermissionDenied
 from tremplin.payments import services
 from tremplin.payments.models import PaymentBatch
+from tremplin.schemes.api import SchemeId, scheme_or_404
 
 router = Router(tags=["Paiements"])
 scheme_router = Router(tags=["Paiements"])
 
 BatchId = Annotated[int, Path(ge=1, le=MAX_ID)]
+
+
+class PaymentLineOut(Schema):
+    application_id: int
+    reference: str
+    amount_cents: int
+    creditor_name: str
+    creditor_iban: str
+    end_to_end_id: str
+
+
+class PaymentBatchOut(Schema):
+    id: int
+    scheme_id: int
+    state: str
+    message_id: str
+    created_at: datetime
+    execution_date: date
+    paid_at: datetime | None
+    total_cents: int
+    warnings: list[str] = Field(description="Dossiers laissés hors du lot, et pourquoi.")
+    lines: list[PaymentLineOut]
 
 
 def _readable_batch(user, pk):

@@ -1,4 +1,8 @@
-"""Voucher files: drafts, then one POST per transition. Each calls its service function and nothing else."""
+"""Voucher files in the API: drafts, then one POST per transition; and the lottery of a scheme.
+
+Mounted at /api/v1/applications and /api/v1/schemes. Each operation calls its service function and nothing
+else.
+"""
 
 import os
 from typing import Annotated
@@ -9,35 +13,39 @@ from ninja import Body, File, Form, Path, Query, Router, UploadedFile
 from ninja.responses import Status
 
 from tremplin.accounts.models import Role
-from tremplin.api import serialize
 from tremplin.api.errors import responses
-from tremplin.api.registry import unknown_siren_message
-from tremplin.api.schemas import (
-    MAX_ID,
+from tremplin.api.schemas import MAX_ID, FormCents
+from tremplin.core.errors import PermissionDenied, ServiceError
+from tremplin.core.validators import clean_siren_or_siret
+from tremplin.registry import lookup
+from tremplin.registry.api import unknown_siren_message
+from tremplin.registry.models import Establishment
+from tremplin.schemes.api import SchemeId, scheme_or_404
+from tremplin.schemes.models import Scheme
+from tremplin.vouchers import serialize, services
+from tremplin.vouchers.access import applications_for, get_application_for_user
+from tremplin.vouchers.api_schemas import (
     ApplicationCreate,
     ApplicationDetail,
     ApplicationPage,
     ApplicationUpdate,
+    DrawIn,
+    DrawOut,
     EligibilityOut,
-    FormCents,
     MessageIn,
     NoteIn,
     ReasonIn,
     RejectIn,
     RequiredReasonIn,
 )
-from tremplin.core.errors import PermissionDenied, ServiceError
-from tremplin.core.validators import clean_siren_or_siret
-from tremplin.providers.models import Provider
-from tremplin.registry import lookup
-from tremplin.registry.models import Establishment
-from tremplin.schemes.models import Scheme
-from tremplin.vouchers import services
-from tremplin.vouchers.access import applications_for, get_application_for_user
 from tremplin.vouchers.models import Application, State
 from tremplin.vouchers.workflow import ADVISOR, WORKFLOW
 
 router = Router(tags=["Dossiers"])
+# The lottery is the vouchers' own (it ranks files), mounted under /schemes next to the scheme routes.
+scheme_router = Router(tags=["Dispositifs"])
+# Vouchers sit below providers: a provider is reached through the file's foreign key, not imported.
+Provider = Application._meta.get_field("provider").related_model
 
 ApplicationId = Annotated[int, Path(ge=1, le=MAX_ID)]
 MAX_PAGE_SIZE = 100
@@ -78,6 +86,32 @@ def _safe_name(upload, default):
     stem, ext = os.path.splitext(base)
     upload.name = (stem[:60] or "document") + (ext.lower()[:5] if ext else ".pdf")
     return upload
+
+
+# --- lottery ------------------------------------------------------------------------------------
+
+
+@scheme_router.post("/{scheme_id}/draw", response=responses(200, DrawOut), operation_id="draw_lottery")
+def draw_lottery(request, scheme_id: SchemeId, payload: Body[DrawIn | None] = None):
+    """Run the seeded lottery of a scheme after its window closed (programme manager)."""
+    scheme = scheme_or_404(scheme_id)
+    order = services.draw_lottery(request.auth, scheme, seed=payload.seed if payload else None)
+    scheme.refresh_from_db(fields=["lottery_seed", "lottery_drawn_at"])
+    return {
+        "scheme_id": scheme.pk,
+        "seed": scheme.lottery_seed,
+        "drawn_at": scheme.lottery_drawn_at,
+        "files": [
+            {
+                "id": a.pk,
+                "reference": a.reference,
+                "rank": a.queue_rank,
+                "state": a.state,
+                "funded": a.is_funded,
+            }
+            for a in order
+        ],
+    }
 
 
 # --- reading ------------------------------------------------------------------------------------

@@ -1,0 +1,161 @@
+"""Request and response shapes of the voucher files and of the lottery. Amounts are integer cents."""
+
+from datetime import date, datetime
+from typing import Annotated
+
+from ninja import Schema
+from pydantic import Field, StrictInt
+
+from tremplin.api.schemas import MAX_ID, Cents, PositiveCents, Text
+from tremplin.registry.api import CompanyOut
+from tremplin.vouchers.models import RejectionReason
+
+# --- lottery ------------------------------------------------------------------------------------
+
+
+class DrawIn(Schema):
+    seed: Text(64, 1) | None = None
+
+
+class DrawnFile(Schema):
+    id: int
+    reference: str
+    rank: int
+    state: str
+    funded: bool
+
+
+class DrawOut(Schema):
+    scheme_id: int
+    seed: str
+    drawn_at: datetime
+    files: list[DrawnFile]
+
+
+# --- applications -------------------------------------------------------------------------------
+
+
+class ApplicationCreate(Schema):
+    scheme_id: int = Field(ge=1, le=MAX_ID)
+    siren: Text(20) | None = Field(None, description="SIREN (9 chiffres) ou SIRET (14 chiffres).")
+    siret: Text(20) | None = Field(None, description="SIRET de l'établissement concerné (facultatif).")
+
+
+class ApplicationUpdate(Schema):
+    """Only the fields sent are changed; null clears a field."""
+
+    declared_headcount: Annotated[StrictInt, Field(ge=0, le=10_000_000)] | None = None
+    declared_turnover_cents: Cents | None = None
+    declared_de_minimis_cents: Cents | None = None
+    iban: Text(64) | None = None
+    account_holder: Text(70) | None = None
+    provider_id: Annotated[StrictInt, Field(ge=1, le=MAX_ID)] | None = None
+    spend_category: Text(32) | None = None
+    project_description: Text(5000) | None = None
+    planned_spend_cents: PositiveCents | None = None
+
+
+class MessageIn(Schema):
+    message: Text(5000, 1)
+
+
+class NoteIn(Schema):
+    note: Text(5000) = ""
+
+
+class RejectIn(Schema):
+    reason: RejectionReason
+    text: Text(5000) = ""
+
+
+class ReasonIn(Schema):
+    reason: Text(5000) = ""
+
+
+class RequiredReasonIn(Schema):
+    reason: Text(5000, 1)
+
+
+class ProviderOut(Schema):
+    id: int
+    name: str
+    siret: str
+
+
+class RuleOut(Schema):
+    kind: str
+    label: str
+    passed: bool | None
+    message: str
+
+
+class EligibilityOut(Schema):
+    eligible: bool
+    evaluated_on: date
+    rules: list[RuleOut]
+
+
+class ClaimOut(Schema):
+    invoiced_spend_cents: int
+    payable_cents: int
+    invoice_number: str
+    invoice_date: date | None
+    flags: list[str]
+    submitted_at: datetime
+
+
+class EventOut(Schema):
+    at: datetime
+    action: str
+    from_state: str
+    to_state: str
+    reason: str
+    actor_role: str | None
+    actor_name: str | None
+
+
+class ApplicationSummary(Schema):
+    id: int
+    reference: str
+    state: str
+    state_label: str
+    scheme_id: int
+    scheme_name: str
+    company_siren: str
+    company_name: str
+    planned_spend_cents: int | None
+    amount_cents: int | None
+    reserved_cents: int
+    created_at: datetime
+    updated_at: datetime
+    submitted_at: datetime | None
+    valid_until: date | None
+
+
+class ApplicationDetail(ApplicationSummary):
+    company: CompanyOut
+    establishment_siret: str | None
+    declared_headcount: int | None
+    declared_turnover_cents: int | None
+    declared_de_minimis_cents: int | None
+    iban: str | None = Field(description="Masqué pour les prestataires.")
+    account_holder: str
+    provider: ProviderOut | None
+    spend_category: str
+    project_description: str
+    has_quote: bool
+    queue_rank: int | None
+    waitlist_position: int | None
+    eligibility: list[RuleOut] = Field(description="Vérification enregistrée au dépôt.")
+    rules_version: int | None
+    decided_at: datetime | None
+    claim: ClaimOut | None
+    allowed_actions: list[str]
+    timeline: list[EventOut]
+
+
+class ApplicationPage(Schema):
+    count: int
+    page: int
+    page_size: int
+    items: list[ApplicationSummary]
