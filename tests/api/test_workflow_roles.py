@@ -12,8 +12,8 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import F
 from django.utils import timezone
 
+from config.api import api
 from tests.api.conftest import bring_to, row
-from tests.api.test_permissions import TRANSITIONS as API_TRANSITIONS
 from tests.factories import pdf_file
 from tremplin.core.errors import PermissionDenied
 from tremplin.core.workflow import SYSTEM
@@ -61,11 +61,22 @@ def test_every_declared_transition_has_a_driver():
     assert set(DRIVERS) == set(WORKFLOW.transitions)
 
 
-def test_every_transition_people_take_has_an_api_endpoint():
-    by_people = {t.name for t in WORKFLOW if t.who - {"system"} and t.name != "mark_paid"}
-    endpoints = {endpoint.replace("-", "_") for endpoint, *_ in API_TRANSITIONS}
-    # The API names the claim submission "claim"; money is paid only through batches.
-    assert by_people == (endpoints - {"claim"}) | {"submit_claim"}
+def test_every_transition_people_take_has_an_api_endpoint_described_from_its_declaration():
+    operations = {
+        op["operationId"]: op
+        for path, ops in api.get_openapi_schema()["paths"].items()
+        if path.startswith("/api/v1/applications/{application_id}/")
+        for method, op in ops.items()
+        if method == "post"
+    }
+    # Money is paid only through payment batches, never one file at a time.
+    for t in WORKFLOW:
+        if not (t.who - {"system"}) or t.name == "mark_paid":
+            continue
+        op = operations.get("submit_application" if t.name == "submit" else t.name)
+        assert op is not None, t.name
+        assert op["summary"].startswith(str(t.title)), t.name
+        assert all(f"« {WORKFLOW.label(s)} »" in op["description"] for s in t.sources), t.name
 
 
 def prepare(draft, people, state, name):

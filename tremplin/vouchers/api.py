@@ -7,8 +7,9 @@ else.
 import os
 from typing import Annotated
 
+from django.conf import settings
 from django.http import Http404
-from django.utils import timezone
+from django.utils import timezone, translation
 from ninja import Body, File, Form, Path, Query, Router, UploadedFile
 from ninja.responses import Status
 
@@ -39,7 +40,7 @@ from tremplin.vouchers.api_schemas import (
     RequiredReasonIn,
 )
 from tremplin.vouchers.models import Application, State
-from tremplin.vouchers.workflow import ADVISOR, WORKFLOW
+from tremplin.vouchers.workflow import ADVISOR, MANAGER, OWNER, WORKFLOW
 
 router = Router(tags=["Dossiers"])
 # The lottery is the vouchers' own (it ranks files), mounted under /schemes next to the scheme routes.
@@ -234,28 +235,40 @@ def upload_quote(request, application_id: ApplicationId, quote: File[UploadedFil
 # --- transitions --------------------------------------------------------------------------------
 
 
-def _transition(path, operation_id, doc):
+ROLE_NAMES = {OWNER: "chef d'entreprise", ADVISOR: "conseiller", MANAGER: "gestionnaire"}
+
+
+def _transition(name, path=None, operation_id=None):
+    """The endpoint of the declared transition `name`: its summary (title and who may take it) and its
+    description (from which states, to which) are read from the workflow's declaration."""
+    t = WORKFLOW[name]
+    who = ", ".join(ROLE_NAMES[role] for role in sorted(t.who) if role in ROLE_NAMES)
+    with translation.override(settings.LANGUAGE_CODE):
+        sources = ", ".join(f"« {WORKFLOW.label(s)} »" for s in State if s in t.sources)
+        targets = " ou ".join(f"« {WORKFLOW.label(s)} »" for s in State if s in t.targets)
+        summary = f"{t.title} ({who})"
     return router.post(
-        f"/{{application_id}}/{path}",
+        f"/{{application_id}}/{path or name.replace('_', '-')}",
         response=responses(200, ApplicationDetail),
-        operation_id=operation_id,
-        summary=doc,
+        operation_id=operation_id or name,
+        summary=summary,
+        description=f"Possible quand le dossier est {sources}. Le dossier passe à {targets}.",
     )
 
 
-@_transition("submit", "submit_application", "Déposer la demande (chef d'entreprise)")
+@_transition("submit", operation_id="submit_application")
 def submit(request, application_id: ApplicationId):
     services.submit(request.auth, _fetch_to_act(request.auth, application_id, "submit"))
     return _detail(request.auth, application_id)
 
 
-@_transition("start-review", "start_review", "Commencer l'instruction (conseiller)")
+@_transition("start_review")
 def start_review(request, application_id: ApplicationId):
     services.start_review(request.auth, _fetch_to_act(request.auth, application_id, "start_review"))
     return _detail(request.auth, application_id)
 
 
-@_transition("request-info", "request_info", "Demander des informations (conseiller)")
+@_transition("request_info")
 def request_info(request, payload: MessageIn, application_id: ApplicationId):
     services.request_info(
         request.auth, _fetch_to_act(request.auth, application_id, "request_info"), payload.message
@@ -263,7 +276,7 @@ def request_info(request, payload: MessageIn, application_id: ApplicationId):
     return _detail(request.auth, application_id)
 
 
-@_transition("answer-info", "answer_info", "Répondre à une demande d'informations (chef d'entreprise)")
+@_transition("answer_info")
 def answer_info(request, payload: MessageIn, application_id: ApplicationId):
     services.answer_info(
         request.auth, _fetch_to_act(request.auth, application_id, "answer_info"), payload.message
@@ -271,7 +284,7 @@ def answer_info(request, payload: MessageIn, application_id: ApplicationId):
     return _detail(request.auth, application_id)
 
 
-@_transition("approve", "approve", "Accorder le chèque (conseiller)")
+@_transition("approve")
 def approve(request, application_id: ApplicationId, payload: Body[NoteIn | None] = None):
     services.approve(
         request.auth, _fetch_to_act(request.auth, application_id, "approve"), payload.note if payload else ""
@@ -279,7 +292,7 @@ def approve(request, application_id: ApplicationId, payload: Body[NoteIn | None]
     return _detail(request.auth, application_id)
 
 
-@_transition("reject", "reject", "Refuser la demande (conseiller)")
+@_transition("reject")
 def reject(request, payload: RejectIn, application_id: ApplicationId):
     services.reject(
         request.auth,
@@ -290,7 +303,7 @@ def reject(request, payload: RejectIn, application_id: ApplicationId):
     return _detail(request.auth, application_id)
 
 
-@_transition("withdraw", "withdraw", "Retirer la demande (chef d'entreprise)")
+@_transition("withdraw")
 def withdraw(request, application_id: ApplicationId, payload: Body[ReasonIn | None] = None):
     services.withdraw(
         request.auth,
@@ -300,7 +313,7 @@ def withdraw(request, application_id: ApplicationId, payload: Body[ReasonIn | No
     return _detail(request.auth, application_id)
 
 
-@_transition("claim", "submit_claim", "Demander le paiement : facture et justificatif (chef d'entreprise)")
+@_transition("submit_claim", path="claim")
 def submit_claim(
     request,
     application_id: ApplicationId,
@@ -318,7 +331,7 @@ def submit_claim(
     return _detail(request.auth, application_id)
 
 
-@_transition("start-claim-review", "start_claim_review", "Commencer l'instruction du paiement (conseiller)")
+@_transition("start_claim_review")
 def start_claim_review(request, application_id: ApplicationId):
     services.start_claim_review(
         request.auth, _fetch_to_act(request.auth, application_id, "start_claim_review")
@@ -326,7 +339,7 @@ def start_claim_review(request, application_id: ApplicationId):
     return _detail(request.auth, application_id)
 
 
-@_transition("request-claim-info", "request_claim_info", "Demander des pièces complémentaires (conseiller)")
+@_transition("request_claim_info")
 def request_claim_info(request, payload: MessageIn, application_id: ApplicationId):
     services.request_claim_info(
         request.auth, _fetch_to_act(request.auth, application_id, "request_claim_info"), payload.message
@@ -334,7 +347,7 @@ def request_claim_info(request, payload: MessageIn, application_id: ApplicationI
     return _detail(request.auth, application_id)
 
 
-@_transition("answer-claim-info", "answer_claim_info", "Répondre à une demande de pièces (chef d'entreprise)")
+@_transition("answer_claim_info")
 def answer_claim_info(request, payload: MessageIn, application_id: ApplicationId):
     services.answer_claim_info(
         request.auth, _fetch_to_act(request.auth, application_id, "answer_claim_info"), payload.message
@@ -342,7 +355,7 @@ def answer_claim_info(request, payload: MessageIn, application_id: ApplicationId
     return _detail(request.auth, application_id)
 
 
-@_transition("approve-claim", "approve_claim", "Valider le paiement (conseiller)")
+@_transition("approve_claim")
 def approve_claim(request, application_id: ApplicationId, payload: Body[NoteIn | None] = None):
     services.approve_claim(
         request.auth,
@@ -352,13 +365,13 @@ def approve_claim(request, application_id: ApplicationId, payload: Body[NoteIn |
     return _detail(request.auth, application_id)
 
 
-@_transition("expire", "expire", "Constater l'expiration d'un chèque non utilisé (gestionnaire)")
+@_transition("expire")
 def expire(request, application_id: ApplicationId):
     services.expire(_fetch_to_act(request.auth, application_id, "expire"), actor=request.auth)
     return _detail(request.auth, application_id)
 
 
-@_transition("claw-back", "claw_back", "Exiger le reversement d'un chèque payé (gestionnaire)")
+@_transition("claw_back")
 def claw_back(request, payload: RequiredReasonIn, application_id: ApplicationId):
     services.claw_back(request.auth, _fetch_to_act(request.auth, application_id, "claw_back"), payload.reason)
     return _detail(request.auth, application_id)

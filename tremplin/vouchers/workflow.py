@@ -92,6 +92,7 @@ WORKFLOW = Workflow(
             OWNER,
             also=[State.WAITLISTED],
             label=_("Demande déposée"),
+            title=_("Déposer la demande"),
             notify=_tell_owner_of_submission,
         ),
         transition(
@@ -250,6 +251,7 @@ WORKFLOW = Workflow(
             State.PAID,
             MANAGER,
             label=_("Paiement effectué"),
+            title=_("Enregistrer le paiement"),
             notify=_tell_owner(
                 "Le paiement de votre chèque {ref} est effectué", "vouchers/emails/paid.txt", legal=True
             ),
