@@ -1,8 +1,5 @@
 """Pages of the advisor network. Thin: fetch through access, change through services."""
 
-import csv
-import io
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
@@ -15,7 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from tremplin.accounts.models import Role, User
 from tremplin.core.errors import ServiceError
-from tremplin.network import forms, reach, routing, services, workflow
+from tremplin.network import attendance, forms, reach, routing, services, workflow
 from tremplin.network.access import (
     NETWORK_ROLES,
     get_match_for_user,
@@ -227,17 +224,6 @@ def national_queue_page(request):
     )
 
 
-def _identifiers(form):
-    lines = form.cleaned_data.get("attendees", "").splitlines()
-    upload = form.cleaned_data.get("attendees_file")
-    if upload:
-        text = upload.read().decode("utf-8-sig", errors="replace")
-        for row in csv.reader(io.StringIO(text), delimiter=";" if ";" in text[:500] else ","):
-            if row and normalise(row[0]).isdigit():
-                lines.append(row[0])
-    return [line for line in lines if line.strip()]
-
-
 @require_http_methods(["GET", "POST"])
 def new_awareness(request):
     _require(request.user, Role.ADVISOR)
@@ -250,7 +236,9 @@ def new_awareness(request):
                 on=data["on"],
                 theme=data["theme"],
                 title=data["title"],
-                identifiers=_identifiers(form),
+                identifiers=attendance.identifiers(
+                    data["attendees"], data["attendees_file"].read() if data["attendees_file"] else None
+                ),
             )
         except ServiceError as error:
             _form_error(form, error)
