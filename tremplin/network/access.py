@@ -4,7 +4,7 @@ from django.db.models import Exists, OuterRef, Q
 
 from tremplin.accounts.access import get_for_user, scope
 from tremplin.accounts.models import Role
-from tremplin.network.models import Match, Request
+from tremplin.network.models import DECLINED_MATCH_STATES, Match, Request
 
 NETWORK_ROLES = (Role.ADVISOR, Role.MANAGER, Role.AUDITOR)
 
@@ -47,7 +47,7 @@ def get_match_for_user(user, pk):
 
 def national_queue():
     """Open requests no advisor holds: never routed, or every advisor said "not for me"."""
-    holding = Match.objects.filter(request_id=OuterRef("pk")).exclude(state="not_for_me")
+    holding = Match.objects.filter(request_id=OuterRef("pk")).exclude(state__in=DECLINED_MATCH_STATES)
     return (
         Request.objects.select_related("theme", "departement")
         .filter(archived_at__isnull=True)

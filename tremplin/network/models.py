@@ -2,6 +2,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from tremplin.core.workflow import StateInfo
+
 
 class Organisation(models.Model):
     """An advisor organisation (CCI, CMA, incubator) and the départements it covers."""
@@ -186,7 +188,28 @@ class MatchState(models.TextChoices):
     NOT_FOR_ME = "not_for_me", _("Pas pour moi")
 
 
-OPEN_MATCH_STATES = (MatchState.PENDING, MatchState.TAKING_CARE)
+OPEN, DECLINED = "open", "declined"
+
+# The sets each state belongs to, declared once (the pages show a match's state by its label only):
+# open: the advisor still has to act; it counts in their caseload and a manager may reassign it;
+# declined: the advisor said it is not for them, so the request is not held by their organisation.
+MATCH_STATE_INFO = {
+    MatchState.PENDING: StateInfo(tags=frozenset({OPEN})),
+    MatchState.TAKING_CARE: StateInfo(tags=frozenset({OPEN})),
+    MatchState.DONE: StateInfo(),
+    MatchState.NO_HELP: StateInfo(),
+    MatchState.NOT_REACHABLE: StateInfo(),
+    MatchState.NOT_FOR_ME: StateInfo(tags=frozenset({DECLINED})),
+}
+
+
+def match_states_tagged(tag):
+    """The match states carrying `tag`, in the order of `MatchState`."""
+    return tuple(s for s in MatchState if tag in MATCH_STATE_INFO[s].tags)
+
+
+OPEN_MATCH_STATES = match_states_tagged(OPEN)
+DECLINED_MATCH_STATES = match_states_tagged(DECLINED)
 
 # Most advanced first: the request shows the furthest any advisor went.
 _STATUS_ORDER = [

@@ -146,10 +146,11 @@ def _candidates_sql(commune_code, departement_id, exclude_count):
         )
         params.append(departement_id)
     excluded = f"AND p.user_id NOT IN ({', '.join(['%s'] * exclude_count)})" if exclude_count else ""
+    open_states = ", ".join(["%s"] * len(OPEN_MATCH_STATES))
     sql = f"""
         SELECT p.user_id, a.organisation_id,
             (SELECT COUNT(*) FROM {Match._meta.db_table} m
-             WHERE m.advisor_id = p.user_id AND m.state IN (%s, %s)) AS caseload
+             WHERE m.advisor_id = p.user_id AND m.state IN ({open_states})) AS caseload
         FROM {profile.db_table} p
         JOIN {antenna.db_table} a ON a.id = p.antenna_id
         JOIN {user.db_table} u ON u.id = p.user_id

@@ -15,9 +15,9 @@ from tremplin.core.errors import Conflict, PermissionDenied, ServiceError
 from tremplin.core.models import AuditEvent
 from tremplin.core.notifications import notify
 from tremplin.core.validators import clean_siret
-from tremplin.network import routing, tasks
+from tremplin.network import routing, tasks, workflow
 from tremplin.network.models import (
-    OPEN_MATCH_STATES,
+    DECLINED_MATCH_STATES,
     Action,
     ActionKind,
     AwarenessSession,
@@ -28,19 +28,10 @@ from tremplin.network.models import (
     RequestStatus,
     Theme,
 )
+from tremplin.network.workflow import WORKFLOW
 from tremplin.registry.lookup import find_company, find_establishment, normalise
 from tremplin.registry.models import Commune, Departement
 
-# from state -> states an advisor may move the match to
-TRANSITIONS = {
-    MatchState.PENDING: {MatchState.TAKING_CARE, MatchState.NOT_REACHABLE, MatchState.NOT_FOR_ME},
-    MatchState.TAKING_CARE: {MatchState.DONE, MatchState.NO_HELP, MatchState.NOT_REACHABLE},
-    MatchState.DONE: set(),
-    MatchState.NO_HELP: set(),
-    MatchState.NOT_REACHABLE: set(),
-    MatchState.NOT_FOR_ME: set(),
-}
-MATCH_LABELS = dict(MatchState.choices)
 REMINDER_DAYS = (9, 21, 45)
 ARCHIVE_AFTER_MONTHS = 6
 
@@ -170,66 +161,61 @@ def _send_to(request, advisor_ids, *, actor):
 def notify_new_matches(matches):
     """Email the advisors these matches were just given to (run by the queued task, not in the request)."""
     for match in matches:
-        advisor, request = match.advisor, match.request
-        notify(
-            advisor,
-            "Nouvelle demande d'accompagnement sur votre territoire",
-            "network/emails/new_match.txt",
-            match=match,
-            request=request,
-        )
-
-
-def allowed_states(user, match):
-    """States this user may move the match to now (to show only the right buttons)."""
-    if not user.is_authenticated or match.advisor_id != user.pk:
-        return []
-    return [s for s in MatchState if s in TRANSITIONS[match.state]]
+        workflow.tell_advisor(match)
 
 
 def change_match_state(user, match, to_state, *, on=None):
-    """The match's advisor moves it on; "not for me" sends the request to the next eligible advisor."""
+    """The match's advisor moves it on, by the state it leads to (each state is reached by one of the
+    advisor's transitions); "not for me" sends the request to the next eligible advisor."""
     on = on or timezone.localdate()
-    if to_state not in MATCH_LABELS:
+    if to_state not in MatchState.values:
         raise ServiceError("unknown_state", gettext_noop("Cet état n'existe pas."), "state")
+    name = workflow.ADVISOR_MOVES.get(to_state)
     with transaction.atomic():
-        match = Match.objects.select_for_update(of=("self",)).select_related("request").get(pk=match.pk)
-        if not user.is_authenticated or match.advisor_id != user.pk:
-            raise PermissionDenied(
-                "not_your_match",
-                gettext_noop("Seul le conseiller à qui la demande a été envoyée peut la faire avancer."),
-            )
+        match = WORKFLOW.lock(match)
+        # The reasons in the order people need them: whose match, archived, then which move.
+        if not workflow.is_match_advisor(user, match):
+            raise workflow.refusal(workflow.ADVISOR)
         if match.request.archived_at:
             raise Conflict(
                 "archived", gettext_noop("Cette demande est archivée : elle ne peut plus changer.")
             )
-        if to_state not in TRANSITIONS[match.state]:
+        if name is None or match.state not in WORKFLOW[name].sources:
             raise Conflict(
                 "invalid_transition",
-                f"Impossible de passer à « {MATCH_LABELS[to_state]} » : la mise en relation est "
-                f"« {MATCH_LABELS[match.state]} ».",
+                f"Impossible de passer à « {WORKFLOW.label(to_state)} » : la mise en relation est "
+                f"« {WORKFLOW.label(match.state)} ».",
                 "state",
             )
-        from_state = match.state
-        match.state = to_state
-        match.save(update_fields=["state", "updated_at"])
-        audit.record(match, actor=user, action="change_state", from_state=from_state, to_state=to_state)
-        request = match.request
-        if to_state == MatchState.NOT_FOR_ME:
-            _reroute(request, actor=user, on=on)
-        Request.objects.filter(pk=request.pk).update(touched_at=timezone.now())
-    return match
+
+        def move_on(match):
+            if name == workflow.NOT_FOR_ME:
+                _reroute(match, actor=user, on=on)
+            _touch(match.request_id)
+
+        return WORKFLOW.perform(user, match, name, locked=True, apply=move_on)
 
 
-def _reroute(request, *, actor, on):
-    """One new advisor never routed before for this request, from an organisation not already on it."""
-    matches = list(request.matches.values_list("advisor_id", "state", "advisor__organisation_id"))
-    busy_organisations = {org for _, state, org in matches if state != MatchState.NOT_FOR_ME}
+def _touch(request_id):
+    """The request's last activity, which archiving counts from."""
+    Request.objects.filter(pk=request_id).update(touched_at=timezone.now())
+
+
+def _reroute(declined, *, actor, on):
+    """One new advisor never routed before for this request, from an organisation not already on it.
+
+    Called while `declined` is being moved to "not for me": its organisation no longer holds the request.
+    """
+    request = declined.request
+    matches = list(request.matches.values_list("pk", "advisor_id", "state", "advisor__organisation_id"))
+    busy_organisations = {
+        org for pk, _, state, org in matches if state not in DECLINED_MATCH_STATES and pk != declined.pk
+    }
     advisors = routing.route(
         request,
         on=on,
         limit=1,
-        exclude_advisors={advisor for advisor, _, _ in matches},
+        exclude_advisors={advisor for _, advisor, _, _ in matches},
         excluded_organisations=busy_organisations,
     )
     _send_to(request, advisors, actor=actor)
@@ -237,15 +223,13 @@ def _reroute(request, *, actor, on):
 
 def reassign_match(user, match, advisor):
     """A programme manager gives an open match to another advisor."""
-    if not user.is_authenticated or user.role != Role.MANAGER:
-        raise PermissionDenied(
-            "forbidden", gettext_noop("Seuls les gestionnaires du programme peuvent réattribuer une demande.")
-        )
+    if not WORKFLOW.may(user, match, workflow.REASSIGN):
+        raise workflow.refusal(workflow.MANAGER)
     if advisor.role != Role.ADVISOR or not advisor.is_active:
         raise ServiceError("not_an_advisor", gettext_noop("Choisissez un conseiller actif."), "advisor")
     with transaction.atomic():
-        match = Match.objects.select_for_update(of=("self",)).get(pk=match.pk)
-        if match.state not in OPEN_MATCH_STATES:
+        match = WORKFLOW.lock(match)
+        if match.state not in WORKFLOW[workflow.REASSIGN].sources:
             raise Conflict(
                 "closed",
                 gettext_noop("Cette mise en relation est close : elle ne peut plus être réattribuée."),
@@ -254,21 +238,21 @@ def reassign_match(user, match, advisor):
             raise Conflict(
                 "already_routed", gettext_noop("Ce conseiller a déjà reçu cette demande."), "advisor"
             )
-        previous = match.advisor_id
-        match.advisor = advisor
-        match.state = MatchState.PENDING
-        match.reminders_sent = 0
-        match.save()
-        audit.record(match, actor=user, action="reassign", previous_advisor=previous, advisor=advisor.pk)
-        Request.objects.filter(pk=match.request_id).update(touched_at=timezone.now())
-        notify(
-            advisor,
-            "Nouvelle demande d'accompagnement sur votre territoire",
-            "network/emails/new_match.txt",
-            match=match,
-            request=match.request,
+
+        def hand_over(match):
+            match.advisor = advisor
+            match.reminders_sent = 0
+            _touch(match.request_id)
+
+        return WORKFLOW.perform(
+            user,
+            match,
+            workflow.REASSIGN,
+            locked=True,
+            apply=hand_over,
+            previous_advisor=match.advisor_id,
+            advisor=advisor.pk,
         )
-    return match
 
 
 def assign_request(user, request, advisor):
@@ -290,7 +274,7 @@ def assign_request(user, request, advisor):
                 "already_routed", gettext_noop("Ce conseiller a déjà reçu cette demande."), "advisor"
             )
         _send_to(request, [advisor.pk], actor=user)
-        Request.objects.filter(pk=request.pk).update(touched_at=timezone.now())
+        _touch(request.pk)
     return request
 
 

@@ -1,8 +1,5 @@
 """Pages of the advisor network. Thin: fetch through access, change through services."""
 
-import csv
-import io
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
@@ -15,7 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from tremplin.accounts.models import Role, User
 from tremplin.core.errors import ServiceError
-from tremplin.network import forms, reach, routing, services
+from tremplin.network import attendance, forms, reach, routing, services, workflow
 from tremplin.network.access import (
     NETWORK_ROLES,
     get_match_for_user,
@@ -24,6 +21,7 @@ from tremplin.network.access import (
     national_queue,
 )
 from tremplin.network.models import OPEN_MATCH_STATES, Match, MatchState
+from tremplin.network.workflow import WORKFLOW
 from tremplin.registry.lookup import find_company, normalise
 
 PAGE_SIZE = 25
@@ -107,11 +105,12 @@ def request_detail(request, pk):
         network_request.matches.select_related("advisor__organisation").order_by("created_at", "pk")
     )
     for match in matches:
-        match.allowed = services.allowed_states(request.user, match)
+        match.moves = workflow.advisor_moves(request.user, match)
     context = {
         "item": network_request,
         "matches": matches,
         "status_label": _status_label(network_request, matches),
+        "reassign": WORKFLOW[workflow.REASSIGN],
     }
     if request.user.role == Role.MANAGER and not network_request.archived_at:
         # One query for the choices, shared by the "assign" form and each open match's "reassign" form.
@@ -124,7 +123,7 @@ def request_detail(request, pk):
         context["advisors_available"] = bool(advisors)
         context["assign_form"] = forms.AdvisorChoiceForm(advisors, prefix="assign")
         for match in matches:
-            if match.state in OPEN_MATCH_STATES:
+            if workflow.may_reassign(request.user, match):
                 match.reassign_form = forms.AdvisorChoiceForm(advisors, prefix=f"match-{match.pk}")
     return render(request, "network/request_detail.html", context)
 
@@ -185,7 +184,7 @@ def reassign(request, pk):
         match.request,
         f"match-{match.pk}",
         lambda manager, advisor: services.reassign_match(manager, match, advisor),
-        gettext("La mise en relation est confiée au conseiller choisi."),
+        str(WORKFLOW[workflow.REASSIGN].success),
     )
     return redirect("network:request", match.request_id)
 
@@ -225,17 +224,6 @@ def national_queue_page(request):
     )
 
 
-def _identifiers(form):
-    lines = form.cleaned_data.get("attendees", "").splitlines()
-    upload = form.cleaned_data.get("attendees_file")
-    if upload:
-        text = upload.read().decode("utf-8-sig", errors="replace")
-        for row in csv.reader(io.StringIO(text), delimiter=";" if ";" in text[:500] else ","):
-            if row and normalise(row[0]).isdigit():
-                lines.append(row[0])
-    return [line for line in lines if line.strip()]
-
-
 @require_http_methods(["GET", "POST"])
 def new_awareness(request):
     _require(request.user, Role.ADVISOR)
@@ -248,7 +236,9 @@ def new_awareness(request):
                 on=data["on"],
                 theme=data["theme"],
                 title=data["title"],
-                identifiers=_identifiers(form),
+                identifiers=attendance.identifiers(
+                    data["attendees"], data["attendees_file"].read() if data["attendees_file"] else None
+                ),
             )
         except ServiceError as error:
             _form_error(form, error)

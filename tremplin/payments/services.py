@@ -1,7 +1,7 @@
 """Payment batches: SEPA credit transfer files (pain.001.001.03) for approved claims.
 
 Every change of a batch is one function here: manager only, precondition, one transaction, one audit
-event. A claim enters at most one batch (PaymentLine.application is one-to-one, the database enforces
+event; the steps of a batch are declared in `tremplin.payments.workflow` and taken by its `perform()`. A claim enters at most one batch (PaymentLine.application is one-to-one, the database enforces
 it) and a batch is marked paid once, so a claim is never paid twice.
 
 Names and texts in a SEPA file: sepaxml transliterates to ASCII and silently cuts names to 70 and the
@@ -25,11 +25,11 @@ from lxml import etree
 from sepaxml import SepaTransfer
 from text_unidecode import unidecode
 
-from tremplin.accounts.models import Role
 from tremplin.core import audit
-from tremplin.core.errors import Conflict, PermissionDenied, ServiceError
+from tremplin.core.errors import Conflict, ServiceError
 from tremplin.core.validators import clean_iban
 from tremplin.payments.models import PaymentBatch, PaymentLine
+from tremplin.payments.workflow import CANCEL, MARK_PAID, REGENERATE, WORKFLOW, is_manager, refusal
 from tremplin.schemes.models import Scheme
 from tremplin.vouchers import services as voucher_services
 from tremplin.vouchers.models import Application, State
@@ -190,13 +190,10 @@ def _line_values(application) -> dict:
 # --- transitions ----------------------------------------------------------------------------------
 
 
-def _require_manager(user, what):
-    if not user or not user.is_authenticated or user.role != Role.MANAGER:
-        raise PermissionDenied("forbidden", f"Seul un gestionnaire du programme peut {what}.")
-
-
-def _lock(batch):
-    return PaymentBatch.objects.select_for_update().select_related("scheme").get(pk=batch.pk)
+def _require_manager(user, name):
+    """Refuse anyone but a manager before anything else is checked or read."""
+    if not is_manager(user):
+        raise refusal(name)
 
 
 def _new_message_id(now):
@@ -208,7 +205,7 @@ def create_batch(manager, scheme) -> PaymentBatch:
 
     Files that cannot be paid as they stand are left out and listed in `batch.warnings`.
     """
-    _require_manager(manager, "créer un lot de paiement")
+    _require_manager(manager, "create_batch")
     now = timezone.now()
     with transaction.atomic():
         # One batch at a time per scheme: a second manager waits, then finds the claims taken.
@@ -282,10 +279,9 @@ def regenerate_xml(manager, batch) -> PaymentBatch:
 
     The creditor's name and IBAN are read again, so a corrected IBAN reaches the file.
     """
-    _require_manager(manager, "régénérer un fichier de virement")
-    now = timezone.now()
+    _require_manager(manager, REGENERATE)
     with transaction.atomic():
-        batch = _lock(batch)
+        batch = WORKFLOW.lock(batch)
         _require_draft(batch)
         lines = list(
             batch.lines.select_related(
@@ -301,35 +297,38 @@ def regenerate_xml(manager, batch) -> PaymentBatch:
                 continue
             if (creditor.name, creditor.iban) != (line.creditor_name, line.creditor_iban):
                 line.creditor_name, line.creditor_iban = creditor.name, creditor.iban
-                line.save(update_fields=["creditor_name", "creditor_iban"])
-                changed.append(line.application.reference)
+                changed.append(line)
         if problems:
             raise ServiceError(
                 "batch_line_invalid",
                 f"Le fichier {batch.filename} n'a pas été régénéré : " + " ".join(problems),
             )
-        batch.execution_date = max(batch.execution_date, timezone.localdate(now))
-        batch.xml = _build_xml(batch.message_id, batch.execution_date, lines)
-        validate_sepa_xml(batch.xml, batch.filename)
-        batch.xml_generated_at = now
-        batch.save(update_fields=["xml", "xml_generated_at", "execution_date"])
-        audit.record(
+
+        def rebuild(batch):
+            now = timezone.now()
+            for line in changed:
+                line.save(update_fields=["creditor_name", "creditor_iban"])
+            batch.execution_date = max(batch.execution_date, timezone.localdate(now))
+            batch.xml = _build_xml(batch.message_id, batch.execution_date, lines)
+            validate_sepa_xml(batch.xml, batch.filename)
+            batch.xml_generated_at = now
+
+        return WORKFLOW.perform(
+            manager,
             batch,
-            actor=manager,
-            action="regenerate_xml",
-            from_state=batch.state,
-            to_state=batch.state,
+            REGENERATE,
+            locked=True,
+            apply=rebuild,
             lines=len(lines),
-            creditor_changed=changed,
+            creditor_changed=[line.application.reference for line in changed],
         )
-    return batch
 
 
 def mark_batch_paid(manager, batch) -> PaymentBatch:
     """The bank executed the file: every claim of the batch becomes paid, in one transaction."""
-    _require_manager(manager, "enregistrer le paiement d'un lot")
+    _require_manager(manager, MARK_PAID)
     with transaction.atomic():
-        batch = _lock(batch)
+        batch = WORKFLOW.lock(batch)
         if batch.state == PaymentBatch.State.PAID:
             raise Conflict(
                 "already_paid",
@@ -338,50 +337,45 @@ def mark_batch_paid(manager, batch) -> PaymentBatch:
             )
         _require_draft(batch)
         lines = list(batch.lines.select_related("application").order_by("pk"))
-        for line in lines:
-            voucher_services.mark_paid(manager, line.application, batch_reference=batch.message_id)
-        batch.state = PaymentBatch.State.PAID
-        batch.paid_at = timezone.now()
-        batch.save(update_fields=["state", "paid_at"])
-        audit.record(
+
+        def pay(batch):
+            for line in lines:
+                voucher_services.mark_paid(manager, line.application, batch_reference=batch.message_id)
+            batch.paid_at = timezone.now()
+
+        return WORKFLOW.perform(
+            manager,
             batch,
-            actor=manager,
-            action="mark_batch_paid",
-            from_state=PaymentBatch.State.DRAFT,
-            to_state=PaymentBatch.State.PAID,
+            MARK_PAID,
+            locked=True,
+            apply=pay,
             lines=len(lines),
             total_cents=batch.total_cents,
         )
-    return batch
 
 
 def cancel_batch(manager, batch, reason) -> PaymentBatch:
     """Drop a draft batch (file never sent): its claims go back to the pool for the next batch."""
-    _require_manager(manager, "annuler un lot de paiement")
+    _require_manager(manager, CANCEL)
     reason = (reason or "").strip()
     if not reason:
         raise ServiceError("missing", "Indiquez pourquoi le lot est annulé.", "reason")
     with transaction.atomic():
-        batch = _lock(batch)
+        batch = WORKFLOW.lock(batch)
         _require_draft(batch)
         references = [line.application.reference for line in batch.lines.select_related("application")]
-        batch.lines.all().delete()
-        batch.state = PaymentBatch.State.CANCELLED
-        batch.cancelled_at = timezone.now()
-        batch.save(update_fields=["state", "cancelled_at"])
-        audit.record(
-            batch,
-            actor=manager,
-            action="cancel_batch",
-            from_state=PaymentBatch.State.DRAFT,
-            to_state=PaymentBatch.State.CANCELLED,
-            reason=reason,
-            references=references,
+
+        def drop_lines(batch):
+            batch.lines.all().delete()
+            batch.cancelled_at = timezone.now()
+
+        return WORKFLOW.perform(
+            manager, batch, CANCEL, locked=True, apply=drop_lines, reason=reason, references=references
         )
-    return batch
 
 
 def _require_draft(batch):
+    """Why a batch that is no longer a draft cannot change, more precisely than the workflow says."""
     if batch.state == PaymentBatch.State.PAID:
         raise Conflict(
             "already_paid", f"Le lot {batch.message_id} est déjà payé : il ne peut plus être modifié."

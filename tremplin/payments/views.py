@@ -9,7 +9,6 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import translation
 from django.utils.translation import gettext
-from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from tremplin.accounts.models import Role
@@ -17,6 +16,7 @@ from tremplin.core.errors import Conflict, PermissionDenied, ServiceError
 from tremplin.payments import services
 from tremplin.payments.forms import CancelBatchForm, CreateBatchForm, MarkPaidForm
 from tremplin.payments.models import PaymentBatch
+from tremplin.payments.workflow import CANCEL, MARK_PAID, REGENERATE, WORKFLOW
 from tremplin.schemes.models import Scheme
 from tremplin.vouchers.models import Application, State
 
@@ -53,6 +53,8 @@ def batches(request):
         .order_by("-created_at", "-id")
     )
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    for batch in page.object_list:
+        batch.badge_class = WORKFLOW.badge(batch.state)
     return render(
         request,
         "payments/batches.html",
@@ -95,13 +97,16 @@ def batch_detail(request, pk, mark_paid_form=None, cancel_form=None, status=200)
     _require(request.user, Role.MANAGER, Role.AUDITOR)
     batch = _batch(request, pk)
     lines = batch.lines.select_related("application__company").order_by("pk")
+    offered = {t.name: t for t in WORKFLOW.allowed(request.user, batch)}
     return render(
         request,
         "payments/batch.html",
         {
             "batch": batch,
+            "badge_class": WORKFLOW.badge(batch.state),
             "lines": lines,
-            "can_act": request.user.role == Role.MANAGER and batch.state == PaymentBatch.State.DRAFT,
+            "offered": offered,
+            "can_act": bool(offered),
             "mark_paid_form": mark_paid_form or MarkPaidForm(prefix="paid"),
             "cancel_form": cancel_form or CancelBatchForm(prefix="cancel"),
         },
@@ -149,7 +154,7 @@ def regenerate(request, pk):
         request,
         pk,
         lambda batch: services.regenerate_xml(request.user, batch),
-        _("Le fichier de virements est régénéré avec les coordonnées bancaires à jour."),
+        WORKFLOW[REGENERATE].success,
     )
 
 
@@ -159,7 +164,7 @@ def mark_paid(request, pk):
         request,
         pk,
         lambda batch: services.mark_batch_paid(request.user, batch),
-        _("Le lot est payé : chaque entreprise est prévenue par courriel."),
+        WORKFLOW[MARK_PAID].success,
         form=MarkPaidForm(request.POST, prefix="paid"),
         form_name="mark_paid_form",
     )
@@ -172,7 +177,7 @@ def cancel(request, pk):
         request,
         pk,
         lambda batch: services.cancel_batch(request.user, batch, form.cleaned_data["reason"]),
-        _("Le lot est annulé. Ses dossiers pourront entrer dans un nouveau lot."),
+        WORKFLOW[CANCEL].success,
         form=form,
         form_name="cancel_form",
     )
