@@ -16,7 +16,7 @@ from tremplin.api.errors import NotFound, responses
 from tremplin.api.schemas import MAX_ID
 from tremplin.core.errors import PermissionDenied
 from tremplin.payments import services
-from tremplin.payments.models import PaymentBatch
+from tremplin.payments.access import batches_for
 from tremplin.schemes.api import SchemeId, scheme_or_404
 
 router = Router(tags=["Paiements"])
@@ -52,7 +52,7 @@ def _readable_batch(user, pk):
         raise PermissionDenied(
             "forbidden", "Seuls les gestionnaires du programme et les auditeurs voient les lots."
         )
-    batch = PaymentBatch.objects.filter(pk=pk).first()
+    batch = batches_for(user).filter(pk=pk).first()
     if batch is None:
         raise NotFound("not_found", "Lot de paiement introuvable.")
     return batch

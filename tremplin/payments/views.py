@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Sum
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
@@ -14,8 +14,8 @@ from django.views.decorators.http import require_POST
 from tremplin.accounts.models import Role
 from tremplin.core.errors import Conflict, PermissionDenied, ServiceError
 from tremplin.payments import services
+from tremplin.payments.access import batches_for, get_batch_for_user
 from tremplin.payments.forms import CancelBatchForm, CreateBatchForm, MarkPaidForm
-from tremplin.payments.models import PaymentBatch
 from tremplin.payments.workflow import CANCEL, MARK_PAID, REGENERATE, WORKFLOW
 from tremplin.schemes.models import Scheme
 from tremplin.vouchers.models import Application, State
@@ -47,11 +47,7 @@ def batches(request):
         {"scheme": schemes[row["scheme"]], "files": row["files"], "total": row["total"]} for row in waiting
     ]
     lotteries = Scheme.objects.filter(allocation=Scheme.Allocation.LOTTERY, lottery_drawn_at__isnull=True)
-    qs = (
-        PaymentBatch.objects.select_related("scheme")
-        .annotate(line_count=Count("lines"))
-        .order_by("-created_at", "-id")
-    )
+    qs = batches_for(request.user).annotate(line_count=Count("lines")).order_by("-created_at", "-id")
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     for batch in page.object_list:
         batch.badge_class = WORKFLOW.badge(batch.state)
@@ -90,7 +86,7 @@ def create(request):
 
 
 def _batch(request, pk):
-    return get_object_or_404(PaymentBatch.objects.select_related("scheme", "created_by"), pk=pk)
+    return get_batch_for_user(request.user, pk)
 
 
 def batch_detail(request, pk, mark_paid_form=None, cancel_form=None, status=200):
