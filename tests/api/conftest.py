@@ -1,16 +1,10 @@
-"""API test fixtures: named users per role, each with a token, and files driven by the real services."""
+"""API test fixtures: the root's named users, each with a token, and files driven by the real services."""
 
 import pytest
 from django.test import Client
 
 from tests.factories import (
     ApplicationFactory,
-    DepartementFactory,
-    EnvelopeFactory,
-    OrganisationFactory,
-    RegionFactory,
-    SchemeFactory,
-    UserFactory,
     pdf_file,
 )
 from tremplin.accounts.models import ApiToken
@@ -54,26 +48,17 @@ def anonymous():
 
 
 @pytest.fixture
-def scheme(db):
-    scheme = SchemeFactory()
-    EnvelopeFactory(scheme=scheme)
-    return scheme
-
-
-@pytest.fixture
-def people(db):
-    """One user per role. The advisor covers the Rhône (69), where CompanyFactory puts companies."""
-    paris = DepartementFactory(code="75", name="Paris", region=RegionFactory(code="11", name="Île-de-France"))
-    users = {
-        "owner": UserFactory(),
-        "other_owner": UserFactory(),
-        "advisor": UserFactory(advisor=True),
-        "other_advisor": UserFactory(advisor=True, organisation=OrganisationFactory(departements=[paris])),
-        "provider": UserFactory(provider_member=True),
-        "auditor": UserFactory(auditor=True),
-        "manager": UserFactory(manager=True),
+def people(owner, other_owner, advisor, other_advisor, provider_member, auditor, manager):
+    """The root's named users by role. The advisor covers the Rhône, where the owner's company is."""
+    return {
+        "owner": owner,
+        "other_owner": other_owner,
+        "advisor": advisor,
+        "other_advisor": other_advisor,
+        "provider": provider_member,
+        "auditor": auditor,
+        "manager": manager,
     }
-    return users
 
 
 @pytest.fixture
@@ -82,9 +67,9 @@ def apis(people):
 
 
 @pytest.fixture
-def draft(scheme, people):
-    """A complete draft of the owner, with the provider of the provider user (so it sees the file)."""
-    return ApplicationFactory(scheme=scheme, owner=people["owner"], provider=people["provider"].provider)
+def draft(scheme, owner, company, provider_member):
+    """The owner's complete draft, with the provider of the provider member (so that they see the file)."""
+    return ApplicationFactory(scheme=scheme, owner=owner, company=company, provider=provider_member.provider)
 
 
 def state_of(application):

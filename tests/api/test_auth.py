@@ -2,18 +2,11 @@
 
 from datetime import timedelta
 
-import pytest
 from django.test import Client
 from django.utils import timezone
 
 from tests.api.conftest import PREFIX, ApiClient, api_for
-from tests.factories import UserFactory
 from tremplin.accounts.models import ApiToken
-
-
-@pytest.fixture
-def owner(db):
-    return UserFactory()
 
 
 def test_a_request_without_token_gets_a_401_json_not_a_login_redirect(db, anonymous):

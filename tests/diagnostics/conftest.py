@@ -1,4 +1,7 @@
-"""Named people per role, two territories, companies in each, and helpers to answer a diagnostic."""
+"""A second territory (Ille-et-Vilaine) with its company and advisor, and helpers to answer a diagnostic.
+
+The owner, her company in the Rhône and the other roles are the root's named users.
+"""
 
 import pytest
 from django.test import Client
@@ -26,22 +29,10 @@ def _api_urls(settings):
 
 
 @pytest.fixture
-def rhone(db):
-    return DepartementFactory(
-        code="69", name="Rhône", region=RegionFactory(code="84", name="Auvergne-Rhône-Alpes")
-    )
-
-
-@pytest.fixture
 def ille(db):
     return DepartementFactory(
         code="35", name="Ille-et-Vilaine", region=RegionFactory(code="53", name="Bretagne")
     )
-
-
-@pytest.fixture
-def company(rhone):
-    return CompanyFactory(departement=rhone, naf_code="10.71C", headcount_bracket="02")
 
 
 @pytest.fixture
@@ -50,42 +41,10 @@ def breton_company(ille):
 
 
 @pytest.fixture
-def owner(db):
-    return UserFactory(email="dirigeante@example.fr", first_name="Camille", last_name="Martin")
-
-
-@pytest.fixture
-def other_owner(db):
-    return UserFactory(email="autre@example.fr")
-
-
-@pytest.fixture
-def advisor(rhone):
-    return UserFactory(
-        advisor=True, email="conseiller@example.fr", organisation=OrganisationFactory(departements=[rhone])
-    )
-
-
-@pytest.fixture
 def far_advisor(ille):
     return UserFactory(
         advisor=True, email="conseiller-bzh@example.fr", organisation=OrganisationFactory(departements=[ille])
     )
-
-
-@pytest.fixture
-def manager(db):
-    return UserFactory(manager=True, email="gestion@example.fr")
-
-
-@pytest.fixture
-def auditor(db):
-    return UserFactory(auditor=True, email="audit@example.fr")
-
-
-@pytest.fixture
-def provider_user(db):
-    return UserFactory(provider_member=True, email="presta@example.fr")
 
 
 def client_for(user):

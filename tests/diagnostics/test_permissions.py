@@ -14,7 +14,7 @@ MATRIX = {
     "far_advisor": (False, False),
     "manager": (True, False),
     "auditor": (True, False),
-    "provider_user": (False, False),
+    "provider_member": (False, False),
 }
 
 
@@ -64,7 +64,7 @@ def test_api_operations_follow_the_permission_matrix(request, role, pair):
     assert completing.status_code == (400 if answers else 403 if sees else 404)
 
 
-@pytest.mark.parametrize("role", ["manager", "auditor", "provider_user"])
+@pytest.mark.parametrize("role", ["manager", "auditor", "provider_member"])
 def test_only_owners_and_advisors_may_start(request, role, company):
     client = client_for(request.getfixturevalue(role))
     assert client.get(reverse("diagnostics:start")).status_code == 403

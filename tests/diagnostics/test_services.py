@@ -51,7 +51,7 @@ def test_an_advisor_cannot_start_a_diagnostic_in_another_territory(far_advisor, 
     assert error.value.code == "other_territory"
 
 
-@pytest.mark.parametrize("role", ["manager", "auditor", "provider_user"])
+@pytest.mark.parametrize("role", ["manager", "auditor", "provider_member"])
 def test_other_roles_cannot_start_a_diagnostic(request, role, company):
     with pytest.raises(PermissionDenied):
         services.start(request.getfixturevalue(role), company)

@@ -31,16 +31,6 @@ def envelope():
     return EnvelopeFactory(region=RegionFactory(), total_cents=1_000_000)
 
 
-@pytest.fixture
-def advisor():
-    return UserFactory(advisor=True, organisation__departements=[DepartementFactory()])
-
-
-@pytest.fixture
-def manager():
-    return UserFactory(manager=True)
-
-
 def draft(envelope, **kwargs):
     return ApplicationFactory(scheme=envelope.scheme, **kwargs)
 

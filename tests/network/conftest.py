@@ -1,7 +1,6 @@
 import pytest
 
 from tests.factories import (
-    CompanyFactory,
     DepartementFactory,
     OrganisationFactory,
     RegionFactory,
@@ -23,11 +22,6 @@ def make_advisor(organisation, *, departements, themes, antenna=None, **user):
     profile = AdvisorProfile.objects.create(user=advisor, antenna=antenna)
     profile.specialties.set(themes)
     return advisor
-
-
-@pytest.fixture
-def rhone(db):
-    return DepartementFactory(code="69", name="Rhône")
 
 
 @pytest.fixture
@@ -60,6 +54,7 @@ def loire_cci(loire):
     return OrganisationFactory(name="CCI Loire", departements=[loire])
 
 
+# The network's advisors work in an antenna with specialties: they override the root's.
 @pytest.fixture
 def advisor(cci, rhone, website):
     return make_advisor(cci, departements=[rhone], themes=[website], email="alice@cci-lyon.fr")
@@ -69,31 +64,6 @@ def advisor(cci, rhone, website):
 def other_advisor(loire_cci, loire, website):
     """An advisor of another territory."""
     return make_advisor(loire_cci, departements=[loire], themes=[website], email="bob@cci-loire.fr")
-
-
-@pytest.fixture
-def company(rhone):
-    return CompanyFactory(departement=rhone)
-
-
-@pytest.fixture
-def manager(db):
-    return UserFactory(manager=True)
-
-
-@pytest.fixture
-def auditor(db):
-    return UserFactory(auditor=True)
-
-
-@pytest.fixture
-def owner(db):
-    return UserFactory()
-
-
-@pytest.fixture
-def provider_user(db):
-    return UserFactory(provider_member=True)
 
 
 @pytest.fixture
@@ -108,13 +78,13 @@ def match(advisor, company, website):
 
 
 @pytest.fixture
-def people(owner, advisor, other_advisor, provider_user, manager, auditor):
+def people(owner, advisor, other_advisor, provider_member, manager, auditor):
     return {
         "anonymous": None,
         "owner": owner,
         "advisor_own": advisor,
         "advisor_other": other_advisor,
-        "provider": provider_user,
+        "provider": provider_member,
         "manager": manager,
         "auditor": auditor,
     }

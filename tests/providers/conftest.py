@@ -51,18 +51,8 @@ def login(user):
 
 
 @pytest.fixture
-def rhone(db):
-    return DepartementFactory()
-
-
-@pytest.fixture
 def finistere(db):
     return DepartementFactory(code="29", name="Finistère", region=RegionFactory(code="53", name="Bretagne"))
-
-
-@pytest.fixture
-def scheme(db):
-    return scheme_with_budget()
 
 
 @pytest.fixture
@@ -83,26 +73,6 @@ def other_member(db):
     user = UserFactory(provider_member=True, provider=ProviderFactory(name="Concurrent Numérique"))
     make_offer(user.provider, "website")
     return user
-
-
-@pytest.fixture
-def owner(db):
-    return UserFactory()
-
-
-@pytest.fixture
-def manager(db):
-    return UserFactory(manager=True)
-
-
-@pytest.fixture
-def advisor(db):
-    return UserFactory(advisor=True)
-
-
-@pytest.fixture
-def auditor(db):
-    return UserFactory(auditor=True)
 
 
 @pytest.fixture
