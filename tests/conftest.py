@@ -23,6 +23,7 @@ from django.conf import settings
 from django.test import Client
 from django.utils import translation
 
+from tests import templates
 from tests.factories import (
     ApplicationFactory,
     CompanyFactory,
@@ -57,6 +58,21 @@ def _settings(settings, tmp_path):
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _fail_on_unknown_template_variables():
+    """Set once for the session: changing TEMPLATES per test would rebuild the engines every time."""
+    templates.install()
+
+
+@pytest.fixture(autouse=True)
+def _no_unknown_template_variables():
+    """Also catches the unknown variables of a rendering whose exception was swallowed (a task)."""
+    templates.MET.clear()
+    yield
+    if templates.MET:
+        pytest.fail(f"Unknown template variables: {templates.MET}")
 
 
 @pytest.fixture(autouse=True)

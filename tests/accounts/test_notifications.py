@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.core.helpers import page
-from tests.factories import ApplicationFactory, EnvelopeFactory, SchemeFactory, UserFactory
+from tests.factories import ApplicationFactory, EnvelopeFactory, ProviderFactory, SchemeFactory, UserFactory
 from tremplin.core.models import AuditEvent, NotificationFrequency, PendingNotification
 from tremplin.core.notifications import notify, send_digests, set_frequency
 from tremplin.vouchers import services
@@ -24,7 +24,16 @@ def person(frequency=NotificationFrequency.IMMEDIATE, **traits):
 
 
 def send(user, subject="Rappel", legal=False):
-    notify(user, subject, "providers/emails/message.txt", body="Une demande vous attend.", legal=legal)
+    """A provider's message, as `providers.services` sends them (the template names the provider)."""
+    provider = ProviderFactory.build(name="Agence Web Lumière")
+    notify(
+        user,
+        subject,
+        "providers/emails/message.txt",
+        body="Une demande vous attend.",
+        provider=provider,
+        legal=legal,
+    )
 
 
 # --- each preference ------------------------------------------------------------------------------
