@@ -35,11 +35,12 @@ test: deps
 lint: deps
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/djlint tremplin --lint
 	$(PY) manage.py makemigrations --check --dry-run
 
 lock:
-	$(VENV)/bin/pip-compile -q --no-emit-index-url --strip-extras -o requirements.txt pyproject.toml
-	$(VENV)/bin/pip-compile -q --no-emit-index-url --strip-extras --extra dev -o requirements-dev.txt pyproject.toml
+	$(VENV)/bin/pip-compile -q --no-emit-index-url --no-emit-find-links --strip-extras -o requirements.txt pyproject.toml
+	$(VENV)/bin/pip-compile -q --no-emit-index-url --no-emit-find-links --strip-extras --extra dev -o requirements-dev.txt pyproject.toml
 
 bench: deps
 	$(PY) bench/budget_race.py
