@@ -1,0 +1,461 @@
+"""Every email the platform sends, as its recipient reads it, produced by the service that sends it.
+
+One test per call site of `notify()` or `send_email` (the accreditation and quote messages of the
+providers share a template and differ by their text: each is a snapshot of its own).
+"""
+
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.contrib.auth.tokens import default_token_generator
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+
+from tests.factories import (
+    ApplicationFactory,
+    CompanyFactory,
+    OrganisationFactory,
+    ProviderFactory,
+    UserFactory,
+    pdf_file,
+)
+from tests.network.conftest import make_advisor
+from tests.providers.conftest import add_valid_documents, make_offer
+from tests.snapshots.conftest import as_text
+from tremplin.accounts import services as accounts
+from tremplin.accounts.models import NotificationFrequency, User
+from tremplin.core.notifications import send_digests, set_frequency
+from tremplin.network import services as network
+from tremplin.network.models import Theme
+from tremplin.payments import services as payments
+from tremplin.providers import services as providers
+from tremplin.providers.models import Document, Quote
+from tremplin.registry.identifiers import with_check_digit
+from tremplin.registry.models import Establishment
+from tremplin.vouchers import assignment
+from tremplin.vouchers import services as vouchers
+from tremplin.vouchers.models import Application
+
+pytestmark = pytest.mark.django_db
+
+
+def only(emails):
+    assert len(emails) == 1, [m.subject for m in emails]
+    return emails[0]
+
+
+# --- a voucher file, step by step -------------------------------------------------------------------
+
+
+@pytest.fixture
+def submitted(draft):
+    return vouchers.submit(draft.owner, draft)
+
+
+@pytest.fixture
+def under_review(submitted, advisor):
+    return vouchers.start_review(advisor, submitted)
+
+
+@pytest.fixture
+def approved(under_review, advisor):
+    return vouchers.approve(advisor, under_review, "Dossier complet.")
+
+
+@pytest.fixture
+def claim_under_review(approved, owner, advisor):
+    vouchers.submit_claim(owner, approved, pdf_file("facture.pdf"), pdf_file("preuve.pdf"), 400_000)
+    return vouchers.start_claim_review(advisor, Application.objects.get(pk=approved.pk))
+
+
+@pytest.fixture
+def claim_approved(claim_under_review, advisor):
+    return vouchers.approve_claim(advisor, claim_under_review)
+
+
+@pytest.fixture
+def paid(claim_approved, scheme, manager):
+    payments.mark_batch_paid(manager, payments.create_batch(manager, scheme))
+    return Application.objects.get(pk=claim_approved.pk)
+
+
+def test_submitted_and_funded(sent, draft, snapshot):
+    email = only(sent(vouchers.submit, draft.owner, draft))
+    assert as_text(email, draft) == snapshot
+
+
+def test_submitted_and_waitlisted(sent, draft, scheme, snapshot):
+    scheme.envelopes.update(total_cents=100_000)
+    email = only(sent(vouchers.submit, draft.owner, draft))
+    assert as_text(email, draft) == snapshot
+
+
+def test_submitted_for_a_lottery(sent, draft, scheme, snapshot):
+    scheme.allocation = scheme.Allocation.LOTTERY
+    scheme.save()
+    email = only(sent(vouchers.submit, draft.owner, draft))
+    assert as_text(email, draft) == snapshot
+
+
+def test_promoted_from_the_waiting_list(sent, draft, scheme, advisor, other_owner, snapshot):
+    scheme.envelopes.update(total_cents=200_000)
+    first = vouchers.submit(draft.owner, draft)
+    waiting = ApplicationFactory(
+        scheme=scheme,
+        owner=other_owner,
+        company=CompanyFactory(siren="542051180", denomination="Fleurs Bernard"),
+        provider=draft.provider,
+    )
+    waiting = vouchers.submit(other_owner, waiting)
+    assert waiting.state == "waitlisted"
+    emails = sent(
+        vouchers.reject, advisor, vouchers.start_review(advisor, first), "not_eligible", "Hors cible."
+    )
+    promoted = [m for m in emails if m.to == [other_owner.email]]
+    assert as_text(only(promoted), waiting) == snapshot
+
+
+def test_information_requested(sent, under_review, advisor, snapshot):
+    message = "Merci de joindre un devis signé."
+    email = only(sent(vouchers.request_info, advisor, under_review, message))
+    assert as_text(email, under_review) == snapshot
+
+
+def test_approved(sent, under_review, advisor, snapshot):
+    email = only(sent(vouchers.approve, advisor, under_review, "Dossier complet."))
+    assert as_text(email, under_review) == snapshot
+
+
+def test_rejected(sent, under_review, advisor, snapshot):
+    email = only(sent(vouchers.reject, advisor, under_review, "not_eligible", "L'entreprise est hors cible."))
+    assert as_text(email, under_review) == snapshot
+
+
+def test_claim_information_requested(sent, claim_under_review, advisor, snapshot):
+    message = "Merci de joindre le relevé bancaire."
+    email = only(sent(vouchers.request_claim_info, advisor, claim_under_review, message))
+    assert as_text(email, claim_under_review) == snapshot
+
+
+def test_claim_approved(sent, claim_under_review, advisor, snapshot):
+    email = only(sent(vouchers.approve_claim, advisor, claim_under_review))
+    assert as_text(email, claim_under_review) == snapshot
+
+
+def test_paid(sent, claim_approved, scheme, manager, snapshot):
+    batch = payments.create_batch(manager, scheme)
+    email = only(sent(payments.mark_batch_paid, manager, batch))
+    assert as_text(email, claim_approved) == snapshot
+
+
+def test_clawed_back(sent, paid, manager, snapshot):
+    email = only(sent(vouchers.claw_back, manager, paid, "Prestation non réalisée."))
+    assert as_text(email, paid) == snapshot
+
+
+def test_expiry_reminder(sent, approved, snapshot):
+    email = only(sent(vouchers.send_expiry_reminders, on=approved.valid_until - timedelta(days=7)))
+    assert as_text(email, approved) == snapshot
+
+
+def test_expired(sent, approved, snapshot):
+    email = only(sent(vouchers.expire_due, on=approved.valid_until + timedelta(days=1)))
+    assert as_text(email, approved) == snapshot
+
+
+def test_assigned_to_a_colleague(sent, submitted, advisor, snapshot):
+    colleague = UserFactory(
+        advisor=True,
+        organisation=advisor.organisation,
+        email="chloe.lefevre@cci-lyon.example.fr",
+        first_name="Chloé",
+        last_name="Lefèvre",
+    )
+    email = only(sent(assignment.assign, advisor, submitted, colleague))
+    assert as_text(email, submitted) == snapshot
+
+
+# --- the advisors' network -------------------------------------------------------------------------
+
+
+@pytest.fixture
+def theme(db):
+    return Theme.objects.create(code="site-internet", label="Site internet")
+
+
+@pytest.fixture
+def network_advisor(rhone, theme):
+    organisation = OrganisationFactory(name="CCI Lyon Métropole", departements=[rhone])
+    return make_advisor(
+        organisation,
+        departements=[rhone],
+        themes=[theme],
+        email="alice.durand@cci-lyon.example.fr",
+        first_name="Alice",
+        last_name="Durand",
+    )
+
+
+def new_request(company, theme):
+    return network.create_request(
+        siret=with_check_digit(company.siren + "0001"),
+        email="contact@boulangerie-martin.example.fr",
+        theme_code=theme.code,
+        description="Nous voulons vendre en ligne.",
+    ).request
+
+
+def request_ids(request):
+    return {reverse("network:request", args=[request.pk]): "/reseau/demandes/<demande>/"}
+
+
+def test_a_new_request_for_an_advisor(sent, company, theme, network_advisor, snapshot):
+    created = []
+    email = only(sent(lambda: created.append(new_request(company, theme))))
+    assert as_text(email, request_ids(created[0])) == snapshot
+
+
+def test_a_request_reassigned_by_a_manager(sent, company, theme, network_advisor, manager, rhone, snapshot):
+    request = new_request(company, theme)
+    other = make_advisor(
+        OrganisationFactory(name="CMA Rhône", departements=[rhone]),
+        departements=[rhone],
+        themes=[],
+        email="marc.girard@cma-rhone.example.fr",
+        first_name="Marc",
+        last_name="Girard",
+    )
+    email = only(sent(network.reassign_match, manager, request.matches.get(), other))
+    assert as_text(email, request_ids(request)) == snapshot
+
+
+def test_a_reminder_of_a_pending_request(sent, company, theme, network_advisor, snapshot):
+    request = new_request(company, theme)
+    email = only(sent(network.send_match_reminders, timezone.localdate() + timedelta(days=9)))
+    assert as_text(email, request_ids(request)) == snapshot
+
+
+# --- providers -------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def establishment(rhone):
+    company = CompanyFactory(siren="443061841", denomination="Agence Web Lumière", departement=rhone)
+    siret = with_check_digit(company.siren + "0001")
+    return Establishment.objects.create(
+        siret=siret,
+        company=company,
+        nic=siret[9:],
+        is_head_office=True,
+        commune_name="Lyon",
+        postal_code="69001",
+    )
+
+
+def test_a_provider_signs_up_and_confirms_its_address(sent, establishment, snapshot):
+    created = []
+
+    def sign_up():
+        created.append(
+            providers.sign_up(
+                siret=establishment.siret,
+                name="Agence Web Lumière",
+                email="lea.moreau@agence-lumiere.example.fr",
+                password="un-mot-de-passe-solide",
+                first_name="Léa",
+                last_name="Moreau",
+            )
+        )
+
+    email = only(sent(sign_up))
+    member = User.objects.get(email="lea.moreau@agence-lumiere.example.fr")
+    assert as_text(email, {accounts.verification_token(member): "<jeton>"}) == snapshot
+
+
+@pytest.mark.parametrize(
+    "steps",
+    [
+        ("start_review",),
+        ("start_review", "accredit"),
+        ("start_review", "refuse"),
+        ("start_review", "accredit", "suspend"),
+        ("start_review", "accredit", "suspend", "reinstate"),
+        ("start_review", "refuse", "request_again"),
+    ],
+    ids=lambda steps: steps[-1],
+)
+def test_an_accreditation_decision(sent, manager, steps, snapshot):
+    provider = ProviderFactory(name="Agence Web Lumière", accredited=False)
+    member = UserFactory(
+        provider_member=True,
+        provider=provider,
+        email="lea.moreau@agence-lumiere.example.fr",
+        first_name="Léa",
+        last_name="Moreau",
+    )
+    add_valid_documents(provider, member)
+    reasons = {"refuse": "Attestation d'assurance illisible.", "suspend": "Plaintes répétées de clients."}
+    *before, last = steps
+    for action in before:
+        providers.transition(
+            member if action == "request_again" else manager, provider, action, reasons.get(action)
+        )
+    actor = member if last == "request_again" else manager
+    email = only(sent(providers.transition, actor, provider, last, reasons.get(last)))
+    assert as_text(email) == snapshot
+
+
+def test_an_accreditation_that_expires(sent, provider_member, snapshot):
+    provider = provider_member.provider
+    add_valid_documents(provider, provider_member, days=20)
+    email = only(sent(providers.expire_accreditations, on=timezone.localdate() + timedelta(days=21)))
+    assert as_text(email) == snapshot
+
+
+def test_a_document_to_renew(sent, provider_member, snapshot):
+    provider = provider_member.provider
+    add_valid_documents(provider, provider_member, days=20)
+    Document.objects.filter(kind=Document.Kind.INSURANCE).update(reminded_on=timezone.localdate())
+    email = only(sent(providers.send_renewal_reminders))
+    assert as_text(email) == snapshot
+
+
+def test_a_colleague_invited(sent, provider_member, snapshot):
+    email = only(
+        sent(
+            providers.add_member,
+            provider_member,
+            provider_member.provider,
+            "noe.fontaine@agence-lumiere.example.fr",
+            "Noé",
+            "Fontaine",
+        )
+    )
+    assert as_text(email) == snapshot
+
+
+@pytest.fixture
+def quote_draft(draft, provider_member):
+    """A draft without provider nor quote yet; the provider offers websites in the Rhône."""
+    make_offer(provider_member.provider, "website", title="Site vitrine et boutique")
+    Application.objects.filter(pk=draft.pk).update(provider=None, quote="", planned_spend_cents=None)
+    return Application.objects.get(pk=draft.pk)
+
+
+def ask_for_a_quote(owner, application, provider):
+    return providers.request_quotes(
+        owner, application, [provider], "website", "Un site vitrine et une boutique."
+    )
+
+
+def answer(quote, member):
+    return providers.answer_quote(
+        member, quote, amount_cents=350_000, category="website", file=pdf_file("devis.pdf")
+    )
+
+
+def test_a_quote_requested(sent, owner, quote_draft, provider_member, snapshot):
+    email = only(sent(ask_for_a_quote, owner, quote_draft, provider_member.provider))
+    assert as_text(email) == snapshot
+
+
+def test_a_quote_received(sent, owner, quote_draft, provider_member, snapshot):
+    request = ask_for_a_quote(owner, quote_draft, provider_member.provider)
+    email = only(sent(answer, request.quotes.get(), provider_member))
+    assert as_text(email) == snapshot
+
+
+def test_a_quote_chosen(sent, owner, quote_draft, provider_member, snapshot):
+    request = ask_for_a_quote(owner, quote_draft, provider_member.provider)
+    answer(request.quotes.get(), provider_member)
+    email = only(sent(providers.choose_quote, owner, Quote.objects.get(request=request)))
+    assert as_text(email) == snapshot
+
+
+def test_a_review_posted(sent, owner, paid, provider_member, snapshot):
+    email = only(
+        sent(
+            providers.post_review,
+            owner,
+            paid,
+            quality=5,
+            deadlines=4,
+            communication=5,
+            text="Site livré à temps, équipe à l'écoute.",
+        )
+    )
+    assert as_text(email) == snapshot
+
+
+# --- accounts and digests --------------------------------------------------------------------------
+
+
+def test_the_address_verification_of_a_new_owner(sent, snapshot):
+    email = only(
+        sent(accounts.register_owner, "Emma.Garnier@Example.fr", "un-mot-de-passe-solide", "Emma", "Garnier")
+    )
+    user = User.objects.get(email="emma.garnier@example.fr")
+    assert as_text(email, {accounts.verification_token(user): "<jeton>"}) == snapshot
+
+
+def test_a_password_reset(client, owner, snapshot, mailoutbox):
+    client.post(reverse("accounts:password_reset"), {"email": owner.email})
+    email = only(mailoutbox)
+    uid = urlsafe_base64_encode(force_bytes(owner.pk))
+    token = default_token_generator.make_token(User.objects.get(pk=owner.pk))
+    assert as_text(email, {f"/{uid}/{token}/": "/<uid>/<jeton>/"}) == snapshot
+
+
+@pytest.mark.parametrize("frequency", [NotificationFrequency.DAILY, NotificationFrequency.WEEKLY])
+def test_a_digest(sent, draft, advisor, frequency, time_machine, snapshot):
+    set_frequency(draft.owner, frequency)
+    submitted = vouchers.submit(draft.owner, draft)
+    time_machine.shift(timedelta(hours=2))
+    under_review = vouchers.start_review(advisor, submitted)
+    vouchers.request_info(advisor, under_review, "Merci de joindre un devis signé.")
+    time_machine.shift(timedelta(hours=12))
+    email = only(sent(send_digests, frequency, timezone.now()))
+    assert as_text(email, submitted) == snapshot
+
+
+def test_what_was_held_leaves_when_the_owner_asks_for_immediate_emails(sent, draft, snapshot):
+    set_frequency(draft.owner, NotificationFrequency.DAILY)
+    submitted = vouchers.submit(draft.owner, draft)
+    email = only(sent(set_frequency, draft.owner, NotificationFrequency.IMMEDIATE))
+    assert as_text(email, submitted) == snapshot
+
+
+def test_no_email_template_is_left_without_a_snapshot():
+    """A new template under */emails/ needs a test here (the list is the one this module covers)."""
+    found = {
+        path.as_posix().split("/templates/", 1)[1]
+        for path in Path(settings.BASE_DIR, "tremplin").rglob("emails/*.txt")
+    }
+    assert found == COVERED_TEMPLATES
+
+
+COVERED_TEMPLATES = {
+    "accounts/emails/password_reset.txt",
+    "accounts/emails/password_reset_subject.txt",
+    "accounts/emails/verify_email.txt",
+    "core/emails/digest.txt",
+    "network/emails/new_match.txt",
+    "network/emails/reminder.txt",
+    "providers/emails/invitation.txt",
+    "providers/emails/message.txt",
+    "vouchers/emails/approved.txt",
+    "vouchers/emails/assigned.txt",
+    "vouchers/emails/claim_approved.txt",
+    "vouchers/emails/clawed_back.txt",
+    "vouchers/emails/expired.txt",
+    "vouchers/emails/info_requested.txt",
+    "vouchers/emails/paid.txt",
+    "vouchers/emails/promoted.txt",
+    "vouchers/emails/rejected.txt",
+    "vouchers/emails/reminder.txt",
+    "vouchers/emails/submitted.txt",
+}
