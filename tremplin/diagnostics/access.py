@@ -21,11 +21,16 @@ def get_diagnostic_for_user(user, pk):
     return get_for_user(diagnostics_for(user), pk, "Diagnostic introuvable.")
 
 
-def may_answer(user, diagnostic) -> bool:
-    """The owner it belongs to, or an advisor of its territory (running it with the owner)."""
+def may_answer(user, diagnostic, covered=None) -> bool:
+    """The owner it belongs to, or an advisor of its territory (running it with the owner).
+
+    A list checking many diagnostics passes `covered=covered_departements(user)`, read once.
+    """
     if user.role == Role.OWNER:
         return diagnostic.owner_id == user.pk
     if user.role == Role.ADVISOR:
+        if covered is not None:
+            return bool(diagnostic.company.departement_id) and diagnostic.company.departement_id in covered
         return covers(user, diagnostic.company.departement_id)
     return False
 

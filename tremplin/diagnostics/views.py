@@ -10,6 +10,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods
 
+from tremplin.accounts.access import covered_departements
 from tremplin.accounts.models import Role
 from tremplin.core.errors import PermissionDenied, ServiceError
 from tremplin.diagnostics import forms, results, services
@@ -31,11 +32,12 @@ def diagnostic_list(request):
     user = request.user
     qs = diagnostics_for(user).order_by("-created_at", "-pk")
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    covered = covered_departements(user)
     for diagnostic in page.object_list:
         diagnostic.resume_step = diagnostic.first_unanswered_step() or len(
             diagnostic.questionnaire.dimensions
         )
-        diagnostic.can_answer = may_answer(user, diagnostic)
+        diagnostic.can_answer = may_answer(user, diagnostic, covered)
     return render(
         request,
         "diagnostics/list.html",
