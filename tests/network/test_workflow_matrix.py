@@ -22,7 +22,7 @@ def colleague(cma, rhone, cyber):
 
 
 @pytest.fixture
-def everyone(owner, advisor, colleague, other_advisor, manager, auditor, provider_user):
+def everyone(owner, advisor, colleague, other_advisor, manager, auditor, provider_member):
     return {
         "anonymous": None,
         "owner": owner,
@@ -31,7 +31,7 @@ def everyone(owner, advisor, colleague, other_advisor, manager, auditor, provide
         "advisor_other_territory": other_advisor,
         "manager": manager,
         "auditor": auditor,
-        "provider": provider_user,
+        "provider": provider_member,
     }
 
 
