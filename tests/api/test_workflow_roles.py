@@ -8,24 +8,21 @@ transition without an endpoint (promote, a draw, the daily expiry) is covered to
 from datetime import timedelta
 
 import pytest
-from django.contrib.auth.models import AnonymousUser
 from django.db.models import F
 from django.utils import timezone
 
 from config.api import api
 from tests.api.conftest import bring_to, row
-from tests.factories import pdf_file
-from tremplin.core.errors import PermissionDenied
-from tremplin.core.workflow import SYSTEM
+from tests.factories import ApplicationFactory, CompanyFactory, pdf_file
+from tests.workflow_matrix import cases, check_transition
 from tremplin.payments import services as payments
 from tremplin.schemes.models import Envelope
 from tremplin.vouchers import services
 from tremplin.vouchers.models import Application, State
 from tremplin.vouchers.workflow import WORKFLOW
 
-PEOPLE = ["owner", "other_owner", "advisor", "other_advisor", "provider", "auditor", "manager"]
-# Which person of the `people` fixture holds each declared role on the file of `owner`.
-HOLDER = {"owner": "owner", "advisor": "advisor", "manager": "manager"}
+# Which person of the `people` fixture holds each declared role on the files `build` makes.
+HOLDERS = {"owner": "owner", "advisor": "advisor", "manager": "manager"}
 
 # How each transition is taken: through its service function where it has one.
 DRIVERS = {
@@ -50,12 +47,6 @@ DRIVERS = {
     "claw_back": lambda actor, a: services.claw_back(actor, a, "Contrôle : facture fictive."),
 }
 
-CASES = [
-    pytest.param(t.name, source, id=f"{t.name}-from-{source}")
-    for t in WORKFLOW
-    for source in sorted(t.sources)
-]
-
 
 def test_every_declared_transition_has_a_driver():
     assert set(DRIVERS) == set(WORKFLOW.transitions)
@@ -79,53 +70,44 @@ def test_every_transition_people_take_has_an_api_endpoint_described_from_its_dec
         assert all(f"« {WORKFLOW.label(s)} »" in op["description"] for s in t.sources), t.name
 
 
-def prepare(draft, people, state, name):
-    if state == State.WAITLISTED:
-        Envelope.objects.filter(scheme=draft.scheme).update(total_cents=F("committed_cents"))
-        application = services.submit(draft.owner, draft)
-        assert application.state == State.WAITLISTED
-    else:
-        application = bring_to(draft, state, people)
-    if name == "promote":
-        Envelope.objects.filter(scheme=draft.scheme).update(total_cents=F("committed_cents") + 10**9)
-    if name == "expire":
-        Application.objects.filter(pk=application.pk).update(
-            valid_until=timezone.localdate() - timedelta(days=1)
+@pytest.fixture
+def build(scheme, people, rhone):
+    """A new file of the owner (for a company of its own) in `state`, ready for transition `name`."""
+
+    def build(state, name):
+        draft = ApplicationFactory(
+            scheme=scheme,
+            owner=people["owner"],
+            company=CompanyFactory(departement=rhone),
+            provider=people["provider"].provider,
         )
-    if name == "mark_paid":
-        payments.create_batch(people["manager"], application.scheme)
-    return Application.objects.get(pk=application.pk)
+        if state == State.WAITLISTED:
+            Envelope.objects.filter(scheme=scheme).update(total_cents=F("committed_cents"))
+            application = services.submit(draft.owner, draft)
+        else:
+            application = bring_to(draft, state, people)
+        if name == "promote":
+            Envelope.objects.filter(scheme=scheme).update(total_cents=F("committed_cents") + 10**9)
+        if name == "expire":
+            Application.objects.filter(pk=application.pk).update(
+                valid_until=timezone.localdate() - timedelta(days=1)
+            )
+        if name == "mark_paid":
+            payments.create_batch(people["manager"], application.scheme)
+        return Application.objects.get(pk=application.pk)
+
+    return build
 
 
-@pytest.mark.parametrize(("name", "source"), CASES)
-def test_only_the_declared_roles_can_take_the_transition(draft, people, name, source):
-    t = WORKFLOW[name]
-    application = prepare(draft, people, source, name)
-    allowed = [people[HOLDER[role]] if role != "system" else SYSTEM for role in sorted(t.who)]
-    refused = [people[p] for p in PEOPLE if people[p] not in allowed] + [AnonymousUser()]
-    if SYSTEM not in allowed:
-        refused.append(SYSTEM)
-    before = row(application)
-
-    for actor in refused:
-        with pytest.raises(PermissionDenied):
-            DRIVERS[name](actor, Application.objects.get(pk=application.pk))
-        assert row(application) == before, actor
-
-    DRIVERS[name](allowed[0], Application.objects.get(pk=application.pk))
-    assert Application.objects.get(pk=application.pk).state in t.targets
-
-
-ROLE_CASES = [
-    pytest.param(t.name, sorted(t.sources)[0], role, id=f"{t.name}-by-{role}")
-    for t in WORKFLOW
-    if len(t.who) > 1
-    for role in sorted(t.who)[1:]
-]
-
-
-@pytest.mark.parametrize(("name", "source", "role"), ROLE_CASES)
-def test_every_other_declared_role_can_take_it_too(draft, people, name, source, role):
-    application = prepare(draft, people, source, name)
-    DRIVERS[name](SYSTEM if role == "system" else people[HOLDER[role]], application)
-    assert Application.objects.get(pk=application.pk).state in WORKFLOW[name].targets
+@pytest.mark.parametrize(("name", "source"), cases(WORKFLOW))
+def test_only_the_declared_roles_can_take_the_transition(build, people, name, source):
+    check_transition(
+        WORKFLOW,
+        name,
+        source,
+        build=build,
+        people={**people, "anonymous": None},
+        holders=HOLDERS,
+        drive=lambda actor, application, name: DRIVERS[name](actor, application),
+        snapshot=row,
+    )

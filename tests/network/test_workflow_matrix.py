@@ -5,7 +5,7 @@ import pytest
 
 from tests.factories import luhn_complete
 from tests.network.conftest import make_advisor
-from tests.network.workflow_matrix import cases, check_transition, path_to
+from tests.workflow_matrix import cases, check_transition, path_to
 from tremplin.core.models import AuditEvent
 from tremplin.network import services
 from tremplin.network.models import Match, MatchState

@@ -4,8 +4,8 @@ starts from, everyone but a programme manager is refused and changes nothing, th
 import pytest
 
 from tests.factories import DepartementFactory, OrganisationFactory, UserFactory
-from tests.network.workflow_matrix import cases, check_transition, path_to
 from tests.payments.flows import claim_approved_application
+from tests.workflow_matrix import cases, check_transition, path_to
 from tremplin.core.models import AuditEvent
 from tremplin.payments import services
 from tremplin.payments.models import PaymentBatch
