@@ -62,6 +62,13 @@ def _tell_owner_of_submission(application, actor, reason, data):
     )
 
 
+# An advisor's question, on the application or on the claim: the owner is told what to send.
+_ask_owner = _tell_owner(
+    "Votre dossier {ref} : des informations sont demandées",
+    "vouchers/emails/info_requested.txt",
+    with_reason="message",
+)
+
 BEFORE_CLAIM = {
     State.DRAFT,
     State.SUBMITTED,
@@ -132,11 +139,7 @@ WORKFLOW = Workflow(
             title=_("Demander des informations"),
             button=_("Envoyer la demande"),
             success=_("Votre demande d'informations est envoyée à l'entreprise."),
-            notify=_tell_owner(
-                "Votre dossier {ref} : des informations sont demandées",
-                "vouchers/emails/info_requested.txt",
-                with_reason="message",
-            ),
+            notify=_ask_owner,
         ),
         transition(
             "answer_info",
@@ -216,11 +219,7 @@ WORKFLOW = Workflow(
             title=_("Demander des pièces complémentaires"),
             button=_("Envoyer la demande"),
             success=_("Votre demande de pièces est envoyée à l'entreprise."),
-            notify=_tell_owner(
-                "Votre dossier {ref} : des informations sont demandées",
-                "vouchers/emails/info_requested.txt",
-                with_reason="message",
-            ),
+            notify=_ask_owner,
         ),
         transition(
             "answer_claim_info",
