@@ -33,7 +33,7 @@ def build_data(files, capacity, voucher_cents):
     from django.utils import timezone
 
     from tremplin.accounts.models import User
-    from tremplin.providers.models import Provider
+    from tremplin.providers.models import Provider, Status
     from tremplin.registry.models import Company, Departement, Region
     from tremplin.schemes.models import EligibilityRule, Envelope, Scheme, SpendCategory
     from tremplin.vouchers.models import Application
@@ -66,7 +66,9 @@ def build_data(files, capacity, voucher_cents):
     envelope = Envelope.objects.create(
         scheme=scheme, region=region, year=timezone.localdate().year, total_cents=capacity * voucher_cents
     )
-    provider = Provider.objects.create(siret=luhn("8000000000001"), name="Agence du banc", accredited=True)
+    provider = Provider.objects.create(
+        siret=luhn("8000000000001"), name="Agence du banc", status=Status.ACCREDITED
+    )
     users = User.objects.bulk_create(
         User(email=f"bench{i}@example.fr", password="!", role="owner", email_verified=True)
         for i in range(files)

@@ -82,7 +82,6 @@ def build(providers, offers, rng):
                 siret=luhn(f"{1000000000000 + i * 10:013d}"[:13]),
                 name=name,
                 status=Status.ACCREDITED if rng.random() < 0.9 else Status.SUSPENDED,
-                accredited=True,
                 status_changed_at=now,
                 city=city,
                 departement_id=rng.choice(codes),

@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from tremplin.accounts.models import Role, User
 from tremplin.network.models import Organisation
-from tremplin.providers.models import Provider
+from tremplin.providers.models import Provider, Status
 from tremplin.registry.identifiers import with_check_digit as luhn_complete
 from tremplin.registry.models import Company, Departement, Region
 from tremplin.schemes.models import EligibilityRule, Envelope, Scheme, SpendCategory
@@ -93,7 +93,7 @@ class ProviderFactory(factory.django.DjangoModelFactory):
 
     siret = factory.Sequence(lambda n: luhn_complete(f"{80000000000000 + n * 100:014d}"[:13]))
     name = factory.Sequence(lambda n: f"Agence Web {n}")
-    accredited = True
+    status = Status.ACCREDITED
     iban = "FR7630004000031234567890143"
 
 

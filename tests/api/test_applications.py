@@ -15,6 +15,7 @@ from tests.factories import (
     SchemeFactory,
     pdf_file,
 )
+from tremplin.providers.models import Status as ProviderStatus
 from tremplin.registry.models import Company, Establishment
 from tremplin.schemes.models import Envelope
 from tremplin.vouchers.models import Application, Claim
@@ -175,7 +176,7 @@ def test_bad_draft_values_are_refused_and_change_nothing(owner_api, draft, paylo
 
 
 def test_an_unaccredited_provider_is_refused(owner_api, draft):
-    provider = ProviderFactory(accredited=False, name="Agence Douteuse")
+    provider = ProviderFactory(status=ProviderStatus.REQUESTED, name="Agence Douteuse")
     before = row(draft)
 
     response = owner_api.patch(f"/applications/{draft.pk}", {"provider_id": provider.pk})

@@ -29,7 +29,7 @@ def test_demo_data_shows_every_state_in_two_regions_and_loads_only_once(capsys):
 
     from tremplin.providers.models import Offer, Provider, Review
 
-    assert Provider.objects.filter(accredited=True).count() >= 100
+    assert Provider.objects.accredited().count() >= 100
     assert Offer.objects.exists()
     assert Review.objects.exists()
 

@@ -6,7 +6,7 @@ from tests.diagnostics.helpers import all_maximum, all_minimum, answers, ticks
 from tests.factories import DepartementFactory, ProviderFactory
 from tremplin.diagnostics.models import RecommendationRule
 from tremplin.diagnostics.recommendations import providers_for, recommend
-from tremplin.providers.models import Offer
+from tremplin.providers.models import Offer, Status
 
 
 def test_the_default_rules_are_valid_and_about_twenty(db):
@@ -81,8 +81,10 @@ def offering(provider, category, departement):
 
 
 def test_the_results_page_links_each_recommendation_to_spend_categories_and_providers(owner, company):
-    offering(ProviderFactory(name="Atelier Pixel", accredited=True), "strategy", company.departement)
-    offering(ProviderFactory(name="Agence non habilitée", accredited=False), "strategy", company.departement)
+    offering(ProviderFactory(name="Atelier Pixel", status=Status.ACCREDITED), "strategy", company.departement)
+    offering(
+        ProviderFactory(name="Agence non habilitée", status=Status.REQUESTED), "strategy", company.departement
+    )
     diagnostic = completed(owner, company, all_minimum())
     html = client_for(owner).get(reverse("diagnostics:results", args=[diagnostic.pk])).content.decode()
     assert "Conseil en stratégie numérique" in html
@@ -102,8 +104,8 @@ def test_an_admin_rule_must_point_to_a_real_question(db, field, value):
 def test_providers_are_accredited_ones_offering_the_category_in_the_departement(db):
     rhone = DepartementFactory()
     other = DepartementFactory(code="35", name="Ille-et-Vilaine", region__code="53", region__name="Bretagne")
-    offering(ProviderFactory(accredited=False), "website", rhone)
-    offering(ProviderFactory(accredited=True), "cybersecurity", rhone)
-    offering(ProviderFactory(accredited=True), "website", other)
-    serving = offering(ProviderFactory(accredited=True), "website", rhone)
+    offering(ProviderFactory(status=Status.REQUESTED), "website", rhone)
+    offering(ProviderFactory(status=Status.ACCREDITED), "cybersecurity", rhone)
+    offering(ProviderFactory(status=Status.ACCREDITED), "website", other)
+    serving = offering(ProviderFactory(status=Status.ACCREDITED), "website", rhone)
     assert providers_for("website", "69") == [serving]

@@ -226,9 +226,7 @@ def test_the_directory(client, rhone, queries_do_not_grow):
 
 def test_the_accreditation_list(client_for, manager, queries_do_not_grow):
     def add_row():
-        return ProviderFactory(
-            name=f"Agence Candidate {serial():03d}", status=Status.UNDER_REVIEW, accredited=False
-        ).name
+        return ProviderFactory(name=f"Agence Candidate {serial():03d}", status=Status.UNDER_REVIEW).name
 
     queries_do_not_grow(
         client_for(manager), reverse("providers:accreditations"), add_row, ACCREDITATIONS_QUERIES

@@ -15,7 +15,7 @@ from tests.factories import (
     luhn_complete,
     pdf_file,
 )
-from tests.providers.conftest import add_valid_documents, login, make_offer
+from tests.providers.conftest import add_valid_documents, login
 from tremplin.accounts.models import Role, User
 from tremplin.core.errors import Conflict, PermissionDenied, ServiceError
 from tremplin.core.models import AuditEvent
@@ -152,7 +152,7 @@ def test_criteria_stored_as_data_decide_the_accreditation(manager, member, provi
     AccreditationCriterion.objects.create(kind="min_similar_turnover", params={"cents": 5_000_000})
     AccreditationCriterion.objects.create(kind="min_years_trading", params={"years": 2})
     AccreditationCriterion.objects.create(kind="min_references", params={"count": 1})
-    Provider.objects.filter(pk=provider.pk).update(status=Status.UNDER_REVIEW, accredited=False)
+    Provider.objects.filter(pk=provider.pk).update(status=Status.UNDER_REVIEW)
     provider.refresh_from_db()
     add_valid_documents(provider, member)
     with pytest.raises(Conflict) as error:
@@ -171,7 +171,7 @@ def test_criteria_stored_as_data_decide_the_accreditation(manager, member, provi
 
 
 def test_only_a_manager_moves_the_accreditation(member, provider, owner, advisor):
-    Provider.objects.filter(pk=provider.pk).update(status=Status.REQUESTED, accredited=False)
+    Provider.objects.filter(pk=provider.pk).update(status=Status.REQUESTED)
     provider.refresh_from_db()
     for user in (member, owner, advisor):
         with pytest.raises(PermissionDenied):
@@ -277,13 +277,17 @@ def test_the_provider_space_is_refused_to_other_roles(owner, advisor, manager):
 
 
 def test_the_accreditation_queue_is_for_managers(manager, member, provider):
-    Provider.objects.filter(pk=provider.pk).update(status=Status.REQUESTED, accredited=False)
+    Provider.objects.filter(pk=provider.pk).update(status=Status.REQUESTED)
     assert provider.name in login(manager).get(reverse("providers:accreditations")).content.decode()
     assert login(member).get(reverse("providers:accreditations")).status_code == 403
 
 
-def test_the_accredited_column_follows_the_state_in_bulk_created_fixtures():
-    provider = Provider.objects.create(siret=luhn_complete("8000000000010"), name="X", accredited=True)
-    assert provider.status == Status.ACCREDITED
-    make_offer(provider)
-    assert UserFactory(provider_member=True).provider.status == Status.ACCREDITED
+def test_accredited_is_read_from_the_status_alone():
+    provider = Provider.objects.create(siret=luhn_complete("8000000000010"), name="X")
+    assert provider.status == Status.REQUESTED and provider.accredited is False
+    assert not Provider.objects.accredited().exists()
+    Provider.objects.filter(pk=provider.pk).update(status=Status.ACCREDITED)
+    provider.refresh_from_db()
+    assert provider.accredited is True
+    assert list(Provider.objects.accredited()) == [provider]
+    assert UserFactory(provider_member=True).provider.accredited is True

@@ -86,13 +86,13 @@ def test_the_provider_dashboard_has_a_pinned_number_of_queries(
 
 def test_the_accreditation_list_has_a_pinned_number_of_queries(manager, django_assert_num_queries):
     client = login(manager)
-    ProviderFactory(status=Status.REQUESTED, accredited=False)
+    ProviderFactory(status=Status.REQUESTED)
     url = reverse("providers:accreditations")
     client.get(url)
     with django_assert_num_queries(ACCREDITATION_LIST_QUERIES):
         assert client.get(url).status_code == 200
     for _ in range(30):
-        ProviderFactory(status=Status.UNDER_REVIEW, accredited=False)
+        ProviderFactory(status=Status.UNDER_REVIEW)
     with django_assert_num_queries(ACCREDITATION_LIST_QUERIES):
         page = client.get(url).content.decode()
     assert page.count("<td><a href=") == 20  # a full page

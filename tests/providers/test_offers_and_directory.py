@@ -121,7 +121,7 @@ def test_the_directory_filters_by_category_departement_price_and_rating(client, 
 def test_the_directory_hides_providers_that_are_not_accredited(client):
     suspended = ProviderFactory(name="Agence Suspendue")
     make_offer(suspended)
-    Provider.objects.filter(pk=suspended.pk).update(status=Status.SUSPENDED, accredited=False)
+    Provider.objects.filter(pk=suspended.pk).update(status=Status.SUSPENDED)
     assert "Agence Suspendue" not in client.get(reverse("providers:directory")).content.decode()
     assert client.get(reverse("providers:detail", args=[suspended.pk])).status_code == 404
 

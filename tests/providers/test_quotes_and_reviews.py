@@ -7,7 +7,7 @@ from tests.factories import ApplicationFactory, pdf_file
 from tests.providers.conftest import login, make_offer, paid_application
 from tremplin.core.errors import Conflict, ServiceError
 from tremplin.providers import services
-from tremplin.providers.models import Provider, QualityThreshold, Quote, QuoteRequest, Review
+from tremplin.providers.models import Provider, QualityThreshold, Quote, QuoteRequest, Review, Status
 from tremplin.vouchers import services as vouchers
 from tremplin.vouchers.models import Application
 
@@ -65,7 +65,9 @@ def test_quotes_are_asked_from_three_providers_at_most(owner, draft, member, oth
     extra = [
         make_offer(p).provider
         for p in (
-            Provider.objects.create(siret=f"7328293200{i}{i}{i}{i}"[:14], name=f"P{i}", accredited=True)
+            Provider.objects.create(
+                siret=f"7328293200{i}{i}{i}{i}"[:14], name=f"P{i}", status=Status.ACCREDITED
+            )
             for i in range(2)
         )
     ]

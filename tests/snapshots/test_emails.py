@@ -33,7 +33,7 @@ from tremplin.network import services as network
 from tremplin.network.models import Theme
 from tremplin.payments import services as payments
 from tremplin.providers import services as providers
-from tremplin.providers.models import Document, Quote
+from tremplin.providers.models import Document, Quote, Status
 from tremplin.registry.identifiers import with_check_digit
 from tremplin.registry.models import Establishment
 from tremplin.vouchers import assignment
@@ -289,7 +289,7 @@ def test_a_provider_signs_up_and_confirms_its_address(sent, establishment, snaps
     ids=lambda steps: steps[-1],
 )
 def test_an_accreditation_decision(sent, manager, steps, snapshot):
-    provider = ProviderFactory(name="Agence Web Lumière", accredited=False)
+    provider = ProviderFactory(name="Agence Web Lumière", status=Status.REQUESTED)
     member = UserFactory(
         provider_member=True,
         provider=provider,

@@ -15,6 +15,7 @@ from tests.factories import (
     UserFactory,
     pdf_file,
 )
+from tremplin.providers.models import Status as ProviderStatus
 from tremplin.registry.models import Company, Establishment
 from tremplin.schemes.models import Scheme
 from tremplin.vouchers import services
@@ -376,7 +377,7 @@ def test_a_submission_with_form_errors_is_not_sent(as_user, draft):
 
 
 def test_a_provider_that_lost_its_accreditation_cannot_be_chosen(as_user, draft):
-    unaccredited = ProviderFactory(accredited=False)
+    unaccredited = ProviderFactory(status=ProviderStatus.REQUESTED)
     body, changed = bad_save(as_user(draft.owner), draft, provider=str(unaccredited.pk))
     assert "Choisissez un prestataire habilité dans la liste." in body
     assert changed == set()

@@ -17,7 +17,7 @@ from stdnum import iban as std_iban
 from tremplin.accounts.models import Role, User
 from tremplin.demo.documents import demo_pdf
 from tremplin.network.models import Organisation
-from tremplin.providers.models import Provider
+from tremplin.providers.models import Provider, Status
 from tremplin.registry.identifiers import with_check_digit as luhn
 from tremplin.registry.models import Company, Departement
 from tremplin.schemes.models import EligibilityRule, Envelope, Scheme, SpendCategory
@@ -214,14 +214,14 @@ def make_providers(rng):
             siret=siret,
             defaults=dict(
                 name=name,
-                accredited=True,
+                status=Status.ACCREDITED,
                 iban=french_iban("30004", f"{1000 + i:05d}", f"{rng.randrange(10**10):011d}"),
                 bic="BNPAFRPPXXX",
             ),
         )
         providers.append(provider)
     Provider.objects.get_or_create(
-        siret=luhn("8123456999999"), defaults=dict(name="Agence Sans Habilitation", accredited=False)
+        siret=luhn("8123456999999"), defaults=dict(name="Agence Sans Habilitation", status=Status.REQUESTED)
     )
     return providers
 

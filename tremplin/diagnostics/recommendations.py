@@ -81,7 +81,8 @@ def providers_for(category, departement):
     """Up to three accredited providers with an offer of this category serving this département,
     best rated first."""
     return list(
-        Provider.objects.filter(accredited=True, offers__category=category, offers__departements=departement)
+        Provider.objects.accredited()
+        .filter(offers__category=category, offers__departements=departement)
         .distinct()
         .order_by(F("rating_avg").desc(nulls_last=True), "name")[:3]
     )

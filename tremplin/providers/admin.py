@@ -39,13 +39,12 @@ def _transition(action):
 
 @admin.register(Provider)
 class ProviderAdmin(HttpsUrlsMixin, admin.ModelAdmin):
-    list_display = ["name", "siret", "status", "accredited", "rating_avg", "rating_count"]
-    list_filter = ["status", "accredited"]
+    list_display = ["name", "siret", "status", "rating_avg", "rating_count"]
+    list_filter = ["status"]
     search_fields = ["name", "=siret"]
     # The accreditation only moves through its service functions (audit, notification).
     readonly_fields = [
         "status",
-        "accredited",
         "status_changed_at",
         "search_text",
         "rating_avg",

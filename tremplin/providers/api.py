@@ -18,7 +18,6 @@ from tremplin.core.errors import PermissionDenied, ServiceError
 from tremplin.providers import services
 from tremplin.providers.access import get_own_application, get_quote_for_user, provider_of, quotes_for
 from tremplin.providers.models import Offer, Provider, Quote, Review
-from tremplin.providers.models import Status as AccreditationStatus
 from tremplin.providers.search import Filters, directory
 from tremplin.registry.models import Departement
 from tremplin.schemes.models import SpendCategory
@@ -302,7 +301,8 @@ def post_review(request, payload: ReviewIn):
 @router.get("/{provider_id}", auth=None, response=responses(200, ProviderDetail), operation_id="get_provider")
 def get_provider(request, provider_id: Id):
     provider = (
-        Provider.objects.filter(pk=provider_id, status=AccreditationStatus.ACCREDITED)
+        Provider.objects.accredited()
+        .filter(pk=provider_id)
         .select_related("departement")
         .prefetch_related(Prefetch("offers", queryset=Offer.objects.prefetch_related("departements")))
         .first()

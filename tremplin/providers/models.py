@@ -16,16 +16,20 @@ class Status(models.TextChoices):
     REFUSED = "refused", _("Habilitation refusée")
 
 
+class ProviderQuerySet(models.QuerySet):
+    def accredited(self):
+        """The providers a business may choose today (directory, recommendations, new applications)."""
+        return self.filter(status=Status.ACCREDITED)
+
+
 class Provider(models.Model):
     """A digital service provider (prestataire), its accreditation and its public profile.
 
-    `accredited` mirrors `status == ACCREDITED` (the voucher services read it); only
-    tremplin.providers.services changes `status`, and save() keeps the two in step.
+    Only tremplin.providers.services changes `status`; `accredited` is read from it.
     """
 
     siret = models.CharField("SIRET", max_length=14, unique=True)
     name = models.CharField("raison sociale", max_length=200)
-    accredited = models.BooleanField("habilité", default=False)
     status = models.CharField(
         "habilitation", max_length=16, choices=Status.choices, default=Status.REQUESTED, db_index=True
     )
@@ -52,6 +56,8 @@ class Provider(models.Model):
     rating_count = models.PositiveIntegerField("nombre d'avis", default=0)
     created_at = models.DateTimeField(auto_now_add=True, null=True)
 
+    objects = ProviderQuerySet.as_manager()
+
     class Meta:
         verbose_name = "prestataire"
         ordering = ["name"]
@@ -60,12 +66,9 @@ class Provider(models.Model):
     def __str__(self):
         return self.name
 
-    def save(self, *args, **kwargs):
-        if self._state.adding and self.accredited and self.status == Status.REQUESTED:
-            # Created as accredited (fixtures, imports of an existing list): start in that state.
-            self.status = Status.ACCREDITED
-        self.accredited = self.status == Status.ACCREDITED
-        super().save(*args, **kwargs)
+    @property
+    def accredited(self):
+        return self.status == Status.ACCREDITED
 
     @property
     def siren(self):

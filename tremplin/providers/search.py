@@ -9,7 +9,7 @@ from django.db.models import Exists, F, Max, Min, OuterRef
 from django.utils.functional import cached_property
 
 from tremplin.core.formatting import euros
-from tremplin.providers.models import Coverage, Offer, Provider, Status
+from tremplin.providers.models import Coverage, Offer, Provider
 from tremplin.schemes.models import SpendCategory
 
 _NOT_WORD = re.compile(r"[^0-9a-z]+")
@@ -71,7 +71,7 @@ def directory(filters: Filters):
     Category, département and budget apply to one same offer (an offer of websites in the Rhône
     under 2,000 EUR), through one EXISTS lookup per provider in the indexed Coverage table.
     """
-    qs = Provider.objects.filter(status=Status.ACCREDITED)
+    qs = Provider.objects.accredited()
     for word in normalize(filters.q).split()[:8]:
         qs = qs.filter(search_text__contains=word)
     if filters.category or filters.departement or filters.max_price_cents is not None:
