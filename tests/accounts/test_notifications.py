@@ -24,7 +24,7 @@ def person(frequency=NotificationFrequency.IMMEDIATE, **traits):
 
 
 def send(user, subject="Rappel", legal=False):
-    """A provider's message, as `providers.services` sends them (the template names the provider)."""
+    """A provider's message, as `providers.emails.notify_members` sends them (the template names the provider)."""
     provider = ProviderFactory.build(name="Agence Web Lumière")
     notify(
         user,

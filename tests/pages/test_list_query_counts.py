@@ -29,7 +29,7 @@ from tremplin.diagnostics import services as diagnostics
 from tremplin.network import services as network
 from tremplin.network.models import Request, Theme
 from tremplin.payments import services as payments
-from tremplin.providers import services as providers
+from tremplin.providers import quotes, reviews
 from tremplin.providers.models import Status
 from tremplin.registry.identifiers import with_check_digit
 from tremplin.vouchers import assignment
@@ -240,9 +240,7 @@ def test_the_provider_dashboard(client_for, scheme, provider_member, advisor, ma
 
     def add_row():
         owner = UserFactory()
-        providers.request_quotes(
-            owner, new_file(scheme, owner, None), [provider], "website", "Un site vitrine"
-        )
+        quotes.request_quotes(owner, new_file(scheme, owner, None), [provider], "website", "Un site vitrine")
         under_way = file_in("submitted", scheme, UserFactory(), advisor, provider)
         paid = paid_application(provider, UserFactory(), advisor, manager)
         return [f"{under_way.reference} – {under_way.company.display_name}", f"{paid.reference} : virement"]
@@ -278,13 +276,13 @@ def test_the_quotes_of_a_file(client_for, draft, queries_do_not_grow):
             provider_member=True, provider=ProviderFactory(name=f"Agence Devis {serial():03d}")
         )
         make_offer(member.provider, "website")
-        quote_request = providers.request_quotes(
+        quote_request = quotes.request_quotes(
             application.owner, application, [member.provider], "website", "Un site vitrine"
         )
-        quote = providers.answer_quote(
+        quote = quotes.answer_quote(
             member, quote_request.quotes.get(), amount_cents=300_000, category="website", file=pdf_file()
         )
-        providers.choose_quote(application.owner, quote)
+        quotes.choose_quote(application.owner, quote)
         return member.provider.name
 
     url = reverse("providers:application_quotes", args=[application.pk])
@@ -303,7 +301,7 @@ def test_the_public_page_of_a_provider(
         make_offer(provider, "website", title=f"Offre publique {n:03d}")
         author = UserFactory()
         application = paid_application(provider, author, advisor, manager)
-        providers.post_review(
+        reviews.post_review(
             author,
             application,
             quality=4,

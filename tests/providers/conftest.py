@@ -16,8 +16,9 @@ from tests.factories import (
 )
 from tests.payments.flows import claim_approved_application, scheme_with_budget
 from tremplin.payments import services as payments
-from tremplin.providers import services
+from tremplin.providers.accreditation import upload_document
 from tremplin.providers.models import Document, Offer
+from tremplin.providers.search import refresh_directory
 from tremplin.vouchers.models import Application
 
 REVERSIBILITY = "Export de toutes vos données en CSV sous 15 jours, transfert du nom de domaine et des accès."
@@ -34,14 +35,14 @@ def make_offer(provider, category="website", low=100_000, high=300_000, departem
         reversibility=REVERSIBILITY,
     )
     offer.departements.set(departements or [DepartementFactory()])
-    services.refresh_directory(provider)
+    refresh_directory(provider)
     return offer
 
 
 def add_valid_documents(provider, member, days=180):
     on = timezone.localdate()
     for kind in (Document.Kind.URSSAF, Document.Kind.INSURANCE):
-        services.upload_document(member, provider, kind, pdf_file(f"{kind}.pdf"), on + timedelta(days=days))
+        upload_document(member, provider, kind, pdf_file(f"{kind}.pdf"), on + timedelta(days=days))
 
 
 def login(user):

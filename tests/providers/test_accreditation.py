@@ -19,7 +19,7 @@ from tests.providers.conftest import add_valid_documents, login
 from tremplin.accounts.models import Role, User
 from tremplin.core.errors import Conflict, PermissionDenied, ServiceError
 from tremplin.core.models import AuditEvent
-from tremplin.providers import services
+from tremplin.providers import accreditation, signup
 from tremplin.providers.models import AccreditationCriterion, Document, Provider, Status
 from tremplin.registry.models import Establishment
 from tremplin.vouchers import services as vouchers
@@ -109,7 +109,7 @@ def test_an_expired_document_is_refused_and_nothing_is_stored(member, provider):
 
 def test_a_document_that_is_not_a_pdf_is_refused(member, provider):
     with pytest.raises(ServiceError) as error:
-        services.upload_document(
+        accreditation.upload_document(
             member,
             provider,
             "insurance",
@@ -156,18 +156,20 @@ def test_criteria_stored_as_data_decide_the_accreditation(manager, member, provi
     provider.refresh_from_db()
     add_valid_documents(provider, member)
     with pytest.raises(Conflict) as error:
-        services.transition(manager, provider, "accredit")
+        accreditation.act(manager, provider, "accredit")
     assert error.value.code == "criteria_not_met"
     assert "projets similaires" in error.value.message
 
-    services.update_profile(
+    signup.update_profile(
         member,
         provider,
         similar_turnover_cents=6_000_000,
         trading_since=timezone.localdate() - timedelta(days=3 * 366),
     )
-    services.upload_document(member, provider, "reference", pdf_file("ref.pdf"), label="Boulangerie Martin")
-    assert services.transition(manager, provider, "accredit").accredited is True
+    accreditation.upload_document(
+        member, provider, "reference", pdf_file("ref.pdf"), label="Boulangerie Martin"
+    )
+    assert accreditation.act(manager, provider, "accredit").accredited is True
 
 
 def test_only_a_manager_moves_the_accreditation(member, provider, owner, advisor):
@@ -175,7 +177,7 @@ def test_only_a_manager_moves_the_accreditation(member, provider, owner, advisor
     provider.refresh_from_db()
     for user in (member, owner, advisor):
         with pytest.raises(PermissionDenied):
-            services.transition(user, provider, "start_review")
+            accreditation.act(user, provider, "start_review")
     response = login(member).post(reverse("providers:accreditation_act", args=[provider.pk, "start_review"]))
     assert response.status_code == 403
     provider.refresh_from_db()
@@ -184,11 +186,11 @@ def test_only_a_manager_moves_the_accreditation(member, provider, owner, advisor
 
 def test_a_suspended_provider_cannot_be_chosen_and_files_under_way_say_so(manager, member, provider, scheme):
     under_way = vouchers.submit((app := ApplicationFactory(scheme=scheme, provider=provider)).owner, app)
-    services.transition(manager, provider, "suspend", reason="Prestations non livrées.")
+    accreditation.act(manager, provider, "suspend", reason="Prestations non livrées.")
     provider.refresh_from_db()
     assert provider.accredited is False
     under_way = Application.objects.select_related("provider").get(pk=under_way.pk)
-    assert "suspendue" in services.provider_warning(under_way)
+    assert "suspendue" in accreditation.provider_warning(under_way)
 
     draft = ApplicationFactory(scheme=scheme, provider=None)
     with pytest.raises(ServiceError) as error:
@@ -196,14 +198,14 @@ def test_a_suspended_provider_cannot_be_chosen_and_files_under_way_say_so(manage
     assert error.value.code == "provider_not_accredited"
 
     add_valid_documents(provider, member)
-    services.transition(manager, provider, "reinstate")
+    accreditation.act(manager, provider, "reinstate")
     under_way.provider.refresh_from_db()
-    assert services.provider_warning(under_way) is None
+    assert accreditation.provider_warning(under_way) is None
 
 
 def test_suspending_without_a_reason_is_refused(manager, provider):
     with pytest.raises(ServiceError) as error:
-        services.transition(manager, provider, "suspend", reason=" ")
+        accreditation.act(manager, provider, "suspend", reason=" ")
     assert error.value.field == "reason"
     provider.refresh_from_db()
     assert provider.status == Status.ACCREDITED
@@ -213,11 +215,11 @@ def test_accreditations_expire_when_the_urssaf_certificate_expires(member, provi
     add_valid_documents(provider, member, days=10)
     other = ProviderFactory()  # no documents at all
     today = timezone.localdate()
-    assert services.expire_accreditations(today) == 1
+    assert accreditation.expire_accreditations(today) == 1
     other.refresh_from_db()
     assert other.status == Status.EXPIRED and other.accredited is False
 
-    assert services.expire_accreditations(today + timedelta(days=11)) == 1
+    assert accreditation.expire_accreditations(today + timedelta(days=11)) == 1
     provider.refresh_from_db()
     assert provider.status == Status.EXPIRED
     assert AuditEvent.objects.for_object(provider).last().actor is None
@@ -236,9 +238,9 @@ def test_renewal_reminders_are_sent_once_before_a_document_expires(
     add_valid_documents(provider, member, days=20)
     today = timezone.localdate()
     with django_capture_on_commit_callbacks(execute=True):
-        assert services.send_renewal_reminders(today) == 2
+        assert accreditation.send_renewal_reminders(today) == 2
     assert len(mail.outbox) == 2
-    assert services.send_renewal_reminders(today + timedelta(days=1)) == 0
+    assert accreditation.send_renewal_reminders(today + timedelta(days=1)) == 0
 
 
 def test_the_expiry_command_expires_and_reminds(member, provider):

@@ -9,8 +9,8 @@ from django.urls import reverse
 import tremplin.providers
 from tests.factories import ApplicationFactory, ProviderFactory, UserFactory
 from tests.providers.conftest import login, make_offer
-from tremplin.providers import services
 from tremplin.providers.models import Status
+from tremplin.providers.quotes import request_quotes
 
 pytestmark = pytest.mark.django_db
 
@@ -78,7 +78,7 @@ def test_the_provider_dashboard_has_a_pinned_number_of_queries(
     for i in range(3):
         owner = UserFactory()
         draft = ApplicationFactory(scheme=scheme, owner=owner, provider=None, quote="")
-        services.request_quotes(owner, draft, [provider], "website", f"Un site vitrine {i}")
+        request_quotes(owner, draft, [provider], "website", f"Un site vitrine {i}")
         ApplicationFactory(scheme=scheme, provider=provider, state="submitted")
     # Three more quotes and files on the page, the same number of queries.
     dashboard_queries(client, django_assert_num_queries, DASHBOARD_QUERIES)

@@ -8,9 +8,8 @@ from django.urls import reverse
 from tests.factories import ProviderFactory
 from tests.providers.conftest import REVERSIBILITY, login, make_offer
 from tremplin.core.models import AuditEvent
-from tremplin.providers import services
 from tremplin.providers.models import Offer, Provider, Status
-from tremplin.providers.search import CappedPaginator, coverage_rows
+from tremplin.providers.search import CappedPaginator, coverage_rows, refresh_directory
 
 pytestmark = pytest.mark.django_db
 
@@ -92,7 +91,7 @@ def test_search_ignores_accents_and_case(client, rhone):
     provider = ProviderFactory(name="Électricité Connectée")
     make_offer(provider)
     ProviderFactory(name="Boulangerie Web")
-    services.refresh_directory(Provider.objects.get(name="Boulangerie Web"))
+    refresh_directory(Provider.objects.get(name="Boulangerie Web"))
     for query in ("electricite", "ÉLECTRICITÉ", "connectee electr"):
         page = client.get(reverse("providers:directory"), {"q": query}).content.decode()
         assert "Électricité Connectée" in page, query

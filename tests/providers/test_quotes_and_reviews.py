@@ -6,7 +6,7 @@ from django.urls import reverse
 from tests.factories import ApplicationFactory, pdf_file
 from tests.providers.conftest import login, make_offer, paid_application
 from tremplin.core.errors import Conflict, ServiceError
-from tremplin.providers import services
+from tremplin.providers import quality, quotes, reviews
 from tremplin.providers.models import Provider, QualityThreshold, Quote, QuoteRequest, Review, Status
 from tremplin.vouchers import services as vouchers
 from tremplin.vouchers.models import Application
@@ -99,7 +99,7 @@ def test_a_quote_far_above_the_catalogue_is_flagged_to_the_advisor(owner, draft,
     page = login(advisor).get(request_page(draft)).content.decode()
     assert "Au-delà du catalogue" in page
     assert "Au-delà du catalogue" not in login(owner).get(request_page(draft)).content.decode()
-    assert services.price_flags(draft) == [quote]
+    assert quality.price_flags(draft) == [quote]
 
 
 def test_a_provider_never_sees_another_providers_quotes_or_clients(owner, draft, member, other_member):
@@ -174,7 +174,7 @@ def test_an_owner_reviews_a_paid_voucher_once_and_the_provider_answers_once(owne
 
 def test_managers_moderate_reviews_and_the_rating_follows(owner, member, advisor, manager):
     application = paid_application(member.provider, owner, advisor, manager)
-    review = services.post_review(
+    review = reviews.post_review(
         owner,
         application,
         quality=1,
@@ -199,7 +199,7 @@ def test_managers_moderate_reviews_and_the_rating_follows(owner, member, advisor
 def test_stars_outside_one_to_five_are_refused(owner, member, advisor, manager):
     application = paid_application(member.provider, owner, advisor, manager)
     with pytest.raises(ServiceError) as error:
-        services.post_review(
+        reviews.post_review(
             owner, application, quality=6, deadlines=3, communication=3, text="Très bien fait."
         )
     assert error.value.field == "quality"
@@ -208,11 +208,11 @@ def test_stars_outside_one_to_five_are_refused(owner, member, advisor, manager):
 
 def test_quality_signals_flag_a_provider_for_review(owner, member, advisor, manager):
     application = paid_application(member.provider, owner, advisor, manager)
-    services.post_review(
+    reviews.post_review(
         owner, application, quality=1, deadlines=2, communication=1, text="Rien ne marche.", is_complaint=True
     )
     QualityThreshold.objects.create(metric="complaints", limit=1)
-    signals = services.quality_signals(member.provider)
+    signals = quality.quality_signals(member.provider)
     assert signals["claims"] == 1 and signals["claim_info_request_rate"] == 0
     assert signals["complaints"] == 1
     assert any("Note moyenne" in f for f in signals["flags"])
@@ -225,6 +225,19 @@ def test_choosing_twice_is_refused(owner, draft, member):
     ask(owner, draft, member.provider)
     quote = Quote.objects.get()
     answer(member, quote)
-    services.choose_quote(owner, quote)
+    quotes.choose_quote(owner, quote)
     with pytest.raises(Conflict):
-        services.choose_quote(owner, Quote.objects.get(pk=quote.pk))
+        quotes.choose_quote(owner, Quote.objects.get(pk=quote.pk))
+
+
+def test_choosing_again_through_the_page_says_why_it_is_refused(owner, draft, member, other_member):
+    ask(owner, draft, member.provider, other_member.provider)
+    mine = Quote.objects.get(provider=member.provider)
+    theirs = Quote.objects.get(provider=other_member.provider)
+    answer(member, mine)
+    answer(other_member, theirs)
+    login(owner).post(reverse("providers:quote_choose", args=[mine.pk]))
+    response = login(owner).post(reverse("providers:quote_choose", args=[theirs.pk]), follow=True)
+    assert response.redirect_chain[-1][0] == request_page(draft)
+    assert "Un devis a déjà été choisi pour cette demande." in response.content.decode()
+    assert Quote.objects.get(pk=theirs.pk).state == Quote.State.NOT_CHOSEN

@@ -32,7 +32,7 @@ from tremplin.core.notifications import send_digests, set_frequency
 from tremplin.network import services as network
 from tremplin.network.models import Theme
 from tremplin.payments import services as payments
-from tremplin.providers import services as providers
+from tremplin.providers import accreditation, quotes, reviews, signup
 from tremplin.providers.models import Document, Quote, Status
 from tremplin.registry.identifiers import with_check_digit
 from tremplin.registry.models import Establishment
@@ -261,7 +261,7 @@ def test_a_provider_signs_up_and_confirms_its_address(sent, establishment, snaps
 
     def sign_up():
         created.append(
-            providers.sign_up(
+            signup.sign_up(
                 siret=establishment.siret,
                 name="Agence Web Lumière",
                 email="lea.moreau@agence-lumiere.example.fr",
@@ -301,18 +301,18 @@ def test_an_accreditation_decision(sent, manager, steps, snapshot):
     reasons = {"refuse": "Attestation d'assurance illisible.", "suspend": "Plaintes répétées de clients."}
     *before, last = steps
     for action in before:
-        providers.transition(
+        accreditation.act(
             member if action == "request_again" else manager, provider, action, reasons.get(action)
         )
     actor = member if last == "request_again" else manager
-    email = only(sent(providers.transition, actor, provider, last, reasons.get(last)))
+    email = only(sent(accreditation.act, actor, provider, last, reasons.get(last)))
     assert as_text(email) == snapshot
 
 
 def test_an_accreditation_that_expires(sent, provider_member, snapshot):
     provider = provider_member.provider
     add_valid_documents(provider, provider_member, days=20)
-    email = only(sent(providers.expire_accreditations, on=timezone.localdate() + timedelta(days=21)))
+    email = only(sent(accreditation.expire_accreditations, on=timezone.localdate() + timedelta(days=21)))
     assert as_text(email) == snapshot
 
 
@@ -320,14 +320,14 @@ def test_a_document_to_renew(sent, provider_member, snapshot):
     provider = provider_member.provider
     add_valid_documents(provider, provider_member, days=20)
     Document.objects.filter(kind=Document.Kind.INSURANCE).update(reminded_on=timezone.localdate())
-    email = only(sent(providers.send_renewal_reminders))
+    email = only(sent(accreditation.send_renewal_reminders))
     assert as_text(email) == snapshot
 
 
 def test_a_colleague_invited(sent, provider_member, snapshot):
     email = only(
         sent(
-            providers.add_member,
+            signup.add_member,
             provider_member,
             provider_member.provider,
             "noe.fontaine@agence-lumiere.example.fr",
@@ -347,13 +347,13 @@ def quote_draft(draft, provider_member):
 
 
 def ask_for_a_quote(owner, application, provider):
-    return providers.request_quotes(
+    return quotes.request_quotes(
         owner, application, [provider], "website", "Un site vitrine et une boutique."
     )
 
 
 def answer(quote, member):
-    return providers.answer_quote(
+    return quotes.answer_quote(
         member, quote, amount_cents=350_000, category="website", file=pdf_file("devis.pdf")
     )
 
@@ -372,14 +372,14 @@ def test_a_quote_received(sent, owner, quote_draft, provider_member, snapshot):
 def test_a_quote_chosen(sent, owner, quote_draft, provider_member, snapshot):
     request = ask_for_a_quote(owner, quote_draft, provider_member.provider)
     answer(request.quotes.get(), provider_member)
-    email = only(sent(providers.choose_quote, owner, Quote.objects.get(request=request)))
+    email = only(sent(quotes.choose_quote, owner, Quote.objects.get(request=request)))
     assert as_text(email) == snapshot
 
 
 def test_a_review_posted(sent, owner, paid, provider_member, snapshot):
     email = only(
         sent(
-            providers.post_review,
+            reviews.post_review,
             owner,
             paid,
             quality=5,

@@ -1,4 +1,4 @@
-"""The one way to fetch providers' quotes and reviews for a user.
+"""Who someone is for providers, and the one way to fetch providers' quotes for a user.
 
 A provider sees only its own quotes, and of a client only what that quote carries;
 an owner sees the quotes of their own requests; an advisor those of the files of
@@ -9,8 +9,32 @@ from django.db.models import Q
 
 from tremplin.accounts.access import get_for_user, scope
 from tremplin.accounts.models import Role
+from tremplin.core.errors import PermissionDenied
 from tremplin.providers.models import Quote
 from tremplin.vouchers.access import applications_for
+
+MEMBERS_ONLY = "Seuls les membres de ce prestataire peuvent faire cette action."
+MANAGERS_ONLY = "Seul un gestionnaire du programme peut faire cette action."
+
+
+def is_member(user, provider):
+    """Whether `user` works for `provider` (a member of its team)."""
+    return bool(
+        user
+        and user.is_authenticated
+        and user.role == Role.PROVIDER
+        and provider is not None
+        and user.provider_id == provider.pk
+    )
+
+
+def is_manager(user):
+    return bool(user and user.is_authenticated and user.role == Role.MANAGER)
+
+
+def require_member(user, provider):
+    if not is_member(user, provider):
+        raise PermissionDenied("forbidden", MEMBERS_ONLY)
 
 
 def provider_of(user):

@@ -2,7 +2,7 @@ from django.contrib import admin, messages
 
 from tremplin.core.admin import HttpsUrlsMixin
 from tremplin.core.errors import ServiceError
-from tremplin.providers import services
+from tremplin.providers import accreditation
 from tremplin.providers.models import (
     AccreditationCriterion,
     Document,
@@ -26,9 +26,7 @@ def _transition(action):
     def run(modeladmin, request, queryset):
         for provider in queryset:
             try:
-                services.transition(
-                    request.user, provider, action, reason="Décision depuis l'administration."
-                )
+                accreditation.act(request.user, provider, action, reason="Décision depuis l'administration.")
             except ServiceError as exc:
                 modeladmin.message_user(request, f"{provider} : {exc.message}", messages.ERROR)
 
@@ -42,7 +40,7 @@ class ProviderAdmin(HttpsUrlsMixin, admin.ModelAdmin):
     list_display = ["name", "siret", "status", "rating_avg", "rating_count"]
     list_filter = ["status"]
     search_fields = ["name", "=siret"]
-    # The accreditation only moves through its service functions (audit, notification).
+    # The accreditation only moves through its workflow (audit, notification).
     readonly_fields = [
         "status",
         "status_changed_at",
@@ -76,6 +74,8 @@ class QualityThresholdAdmin(admin.ModelAdmin):
 class QuoteRequestAdmin(admin.ModelAdmin):
     list_display = ["id", "application", "category", "state", "created_at"]
     list_filter = ["state"]
+    # Requests and quotes only move through their workflows (tremplin.providers.quotes).
+    readonly_fields = ["state"]
     raw_id_fields = ["application", "owner"]
 
 
@@ -83,6 +83,7 @@ class QuoteRequestAdmin(admin.ModelAdmin):
 class QuoteAdmin(admin.ModelAdmin):
     list_display = ["id", "provider", "state", "amount_cents", "above_catalogue"]
     list_filter = ["state", "above_catalogue"]
+    readonly_fields = ["state"]
     raw_id_fields = ["request", "provider", "answered_by"]
 
 

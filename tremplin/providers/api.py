@@ -15,8 +15,13 @@ from pydantic import Field, StrictInt
 from tremplin.api.errors import responses
 from tremplin.api.schemas import MAX_CENTS, MAX_ID, FormCents, Text
 from tremplin.core.errors import PermissionDenied, ServiceError
-from tremplin.providers import services
-from tremplin.providers.access import get_own_application, get_quote_for_user, provider_of, quotes_for
+from tremplin.providers import offers, quotes, reviews
+from tremplin.providers.access import (
+    get_own_application,
+    get_quote_for_user,
+    provider_of,
+    quotes_for,
+)
 from tremplin.providers.models import Offer, Provider, Quote, Review
 from tremplin.providers.search import Filters, directory
 from tremplin.registry.models import Departement
@@ -177,6 +182,16 @@ def _quote(quote, user):
     }
 
 
+def _quote_request(quote_request, user):
+    items = quote_request.quotes.select_related("provider", "request").order_by("id")
+    return {
+        "id": quote_request.pk,
+        "application_id": quote_request.application_id,
+        "state": quote_request.state,
+        "quotes": [_quote(q, user) for q in items],
+    }
+
+
 def _my_provider(user, provider_id):
     provider = provider_of(user)
     if provider is None or provider.pk != provider_id:
@@ -242,19 +257,10 @@ def request_quotes(request, payload: QuoteRequestIn):
     providers = list(Provider.objects.filter(pk__in=payload.provider_ids))
     if len(providers) != len(set(payload.provider_ids)):
         raise ServiceError("unknown_provider", "Un des prestataires indiqués n'existe pas.", "provider_ids")
-    quote_request = services.request_quotes(
+    quote_request = quotes.request_quotes(
         request.auth, application, providers, payload.category, payload.description
     )
-    quotes = quote_request.quotes.select_related("provider", "request").order_by("id")
-    return Status(
-        201,
-        {
-            "id": quote_request.pk,
-            "application_id": application.pk,
-            "state": quote_request.state,
-            "quotes": [_quote(q, request.auth) for q in quotes],
-        },
-    )
+    return Status(201, _quote_request(quote_request, request.auth))
 
 
 @router.post("/quotes/{quote_id}/answer", response=responses(200, QuoteOut), operation_id="answer_quote")
@@ -268,7 +274,7 @@ def answer_quote(
 ):
     """The provider answers with a PDF and an amount (integer cents, excl. VAT) for a category it offers."""
     quote = get_quote_for_user(request.auth, quote_id)
-    quote = services.answer_quote(
+    quote = quotes.answer_quote(
         request.auth, quote, amount_cents=amount_cents, category=category, file=file, message=message
     )
     return _quote(get_quote_for_user(request.auth, quote.pk), request.auth)
@@ -278,7 +284,7 @@ def answer_quote(
 def choose_quote(request, quote_id: Id):
     """The owner picks a quote: provider, PDF, amount and category join the draft application."""
     quote = get_quote_for_user(request.auth, quote_id)
-    services.choose_quote(request.auth, quote)
+    quotes.choose_quote(request.auth, quote)
     return _quote(get_quote_for_user(request.auth, quote_id), request.auth)
 
 
@@ -286,7 +292,7 @@ def choose_quote(request, quote_id: Id):
 def post_review(request, payload: ReviewIn):
     """Review the provider of a paid voucher (its owner only, once per voucher)."""
     application = get_own_application(request.auth, payload.application_id)
-    review = services.post_review(
+    review = reviews.post_review(
         request.auth,
         application,
         quality=payload.quality,
@@ -327,7 +333,7 @@ def create_offer(request, provider_id: Id, payload: OfferIn):
     provider = _my_provider(request.auth, provider_id)
     data = payload.dict()
     data["departements"] = _departements(data["departements"])
-    offer = services.save_offer(request.auth, provider, None, **data)
+    offer = offers.save_offer(request.auth, provider, None, **data)
     return Status(201, _offer(offer))
 
 
@@ -341,7 +347,7 @@ def update_offer(request, provider_id: Id, offer_id: Id, payload: OfferIn):
         raise Http404("Offre introuvable.")
     data = payload.dict()
     data["departements"] = _departements(data["departements"])
-    return _offer(services.save_offer(request.auth, provider, offer, **data))
+    return _offer(offers.save_offer(request.auth, provider, offer, **data))
 
 
 @router.delete("/{provider_id}/offers/{offer_id}", response=responses(204, None), operation_id="delete_offer")
@@ -350,5 +356,5 @@ def delete_offer(request, provider_id: Id, offer_id: Id):
     offer = Offer.objects.filter(pk=offer_id, provider=provider).first()
     if offer is None:
         raise Http404("Offre introuvable.")
-    services.delete_offer(request.auth, offer)
+    offers.delete_offer(request.auth, offer)
     return Status(204, None)

@@ -11,7 +11,8 @@ from django.utils import timezone
 from tremplin.demo.documents import demo_pdf
 from tremplin.demo.seed import french_iban, luhn
 from tremplin.providers.models import Document, Offer, Provider, Status
-from tremplin.providers.services import refresh_directory
+from tremplin.providers.reviews import post_review
+from tremplin.providers.search import refresh_directory
 from tremplin.registry.models import Departement
 from tremplin.schemes.models import SpendCategory
 
@@ -111,8 +112,6 @@ def seed_providers(rng, count=100):
 
 def seed_reviews(rng, applications):
     """Reviews for some paid demo files (their owners wrote them), through the review service."""
-    from tremplin.providers.services import post_review
-
     texts = [
         "Travail soigné, délais tenus, je recommande.",
         "Bonne écoute, quelques retards mais le résultat est là.",

@@ -25,7 +25,7 @@ class ProviderQuerySet(models.QuerySet):
 class Provider(models.Model):
     """A digital service provider (prestataire), its accreditation and its public profile.
 
-    Only tremplin.providers.services changes `status`; `accredited` is read from it.
+    Only the accreditation workflow (tremplin.providers.accreditation) changes `status`.
     """
 
     siret = models.CharField("SIRET", max_length=14, unique=True)
@@ -50,7 +50,7 @@ class Provider(models.Model):
     )
     # Lower-case, accent-free text of the name, place, presentation and offers: the directory
     # searches it with LIKE, the same way on SQLite and PostgreSQL (a pg_trgm GIN index serves it
-    # on PostgreSQL, see migration 0003). Kept by services.refresh_directory.
+    # on PostgreSQL, see migration 0003). Kept by search.refresh_directory.
     search_text = models.TextField(blank=True)
     rating_avg = models.DecimalField("note moyenne", max_digits=3, decimal_places=2, null=True, blank=True)
     rating_count = models.PositiveIntegerField("nombre d'avis", default=0)
@@ -175,7 +175,7 @@ class Coverage(models.Model):
     with the lowest starting price of the offers behind it.
 
     Filtering on it keeps the "same offer" meaning of category + département + budget while staying
-    a single indexed lookup. Rebuilt from the offers by services.refresh_directory.
+    a single indexed lookup. Rebuilt from the offers by search.refresh_directory.
     """
 
     provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="coverage", db_index=False)

@@ -52,6 +52,24 @@ def coverage_rows(offers, links):
     return sorted(((category, code, price) for (category, code), price in best.items()), key=str)
 
 
+def refresh_directory(provider):
+    """Rebuild what the directory searches for this provider: its search text and its coverage rows.
+
+    Called in the transaction of every change to the provider's profile or offers.
+    """
+    provider.search_text = search_text_for(provider)
+    Provider.objects.filter(pk=provider.pk).update(search_text=provider.search_text)
+    offers = provider.offers.values_list("id", "category", "price_min_cents")
+    links = Offer.departements.through.objects.filter(offer__provider=provider).values_list(
+        "offer_id", "departement_id"
+    )
+    Coverage.objects.filter(provider=provider).delete()
+    Coverage.objects.bulk_create(
+        Coverage(provider=provider, category=category, departement_id=code, price_min_cents=price)
+        for category, code, price in coverage_rows(offers, links)
+    )
+
+
 @dataclass
 class Filters:
     q: str = ""

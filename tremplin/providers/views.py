@@ -10,50 +10,34 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone, translation
 from django.utils.translation import gettext
-from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tremplin.accounts.models import Role
 from tremplin.accounts.views import SESSION_SIGNUP_EMAIL
 from tremplin.core.errors import PermissionDenied, ServiceError
 from tremplin.payments.models import PaymentLine
-from tremplin.providers import forms, services
-from tremplin.providers.access import get_own_application, get_quote_for_user, provider_of, quotes_for
-from tremplin.providers.models import Document, Offer, Provider, Quote, QuoteRequest, Review, Status
+from tremplin.providers import accreditation, forms, quotes, reviews
+from tremplin.providers.access import (
+    get_own_application,
+    get_quote_for_user,
+    is_member,
+    provider_of,
+    quotes_for,
+)
+from tremplin.providers.accreditation import WORKFLOW as ACCREDITATION
+from tremplin.providers.models import Document, Offer, Provider, Quote, Review, Status
+from tremplin.providers.offers import delete_offer, save_offer
+from tremplin.providers.quality import quality_signals
+from tremplin.providers.quotes import QUOTE_WORKFLOW
+from tremplin.providers.reviews import REVIEW_WORKFLOW
 from tremplin.providers.search import CappedPaginator, Filters, offer_lines
 from tremplin.providers.search import directory as search_directory
+from tremplin.providers.signup import add_member, prefill, sign_up, update_profile
 from tremplin.registry.models import Departement
 from tremplin.vouchers.access import applications_for, get_application_for_user
 from tremplin.vouchers.models import State as FileState
 
 PAGE_SIZE = 20
-
-STATUS_BADGES = {
-    Status.REQUESTED: "fr-badge--new",
-    Status.UNDER_REVIEW: "fr-badge--info",
-    Status.ACCREDITED: "fr-badge--success",
-    Status.SUSPENDED: "fr-badge--warning",
-    Status.EXPIRED: "fr-badge--warning",
-    Status.REFUSED: "fr-badge--error",
-}
-
-ACTION_LABELS = {
-    "start_review": _("Commencer l'examen"),
-    "accredit": _("Habiliter"),
-    "refuse": _("Refuser l'habilitation"),
-    "suspend": _("Suspendre l'habilitation"),
-    "reinstate": _("Rétablir l'habilitation"),
-    "request_again": _("Demander à nouveau l'habilitation"),
-}
-
-SUCCESS = {
-    "start_review": _("Vous examinez cette demande d'habilitation."),
-    "accredit": _("Le prestataire est habilité. Il en est prévenu par courriel."),
-    "refuse": _("L'habilitation est refusée. Le prestataire en est prévenu par courriel."),
-    "suspend": _("L'habilitation est suspendue. Le prestataire en est prévenu par courriel."),
-    "reinstate": _("L'habilitation est rétablie."),
-    "request_again": _("Votre demande d'habilitation est déposée."),
-}
 
 
 def _in_french():
@@ -83,6 +67,19 @@ def _call(form, fn, *args, **kwargs):
     except ServiceError as exc:
         form.add_service_error(exc)
         return None, False
+
+
+def _act(request, fn, *args, **kwargs):
+    """Run a service behind a button (no form): its refusal is shown as a message. Returns ok."""
+    try:
+        with _in_french():
+            fn(*args, **kwargs)
+    except PermissionDenied as exc:
+        raise DjangoPermissionDenied(exc.message) from None
+    except ServiceError as exc:
+        messages.error(request, gettext(exc.message))
+        return False
+    return True
 
 
 # --- public directory -----------------------------------------------------------------------------
@@ -118,32 +115,36 @@ def detail(request, pk):
     provider = get_object_or_404(Provider.objects.select_related("departement"), pk=pk)
     user = request.user
     staff = user.is_authenticated and user.role in (Role.MANAGER, Role.AUDITOR, Role.ADVISOR)
-    member = services.is_member(user, provider)
+    member = is_member(user, provider)
     if provider.status != Status.ACCREDITED and not (staff or member):
         raise Http404(gettext("Ce prestataire n'est pas dans l'annuaire."))
     offers = provider.offers.prefetch_related(
         Prefetch("departements", queryset=Departement.objects.order_by("code"))
     )
-    reviews = (
+    shown = (
         provider.reviews.all() if (staff or member) else provider.reviews.filter(state=Review.State.PUBLISHED)
     )
+    shown = list(shown)
+    for review in shown:
+        review.moderations = REVIEW_WORKFLOW.allowed(user, review)
     context = {
         "provider": provider,
         "offers": offers,
-        "reviews": reviews,
+        "reviews": shown,
         "is_member": member,
         "is_staff_view": staff,
-        "is_manager": user.is_authenticated and user.role == Role.MANAGER,
-        "badge_class": STATUS_BADGES.get(provider.status, ""),
+        "badge_class": ACCREDITATION.badge(provider.status),
         "answer_form": forms.AnswerForm(),
         "moderate_form": forms.ReasonForm(),
     }
     if staff:
-        context["signals"] = services.quality_signals(provider)
-        context["checks"] = services.evaluate(provider)
+        context["signals"] = quality_signals(provider)
+        context["checks"] = accreditation.evaluate(provider)
         context["documents"] = provider.documents.all()
         context["actions"] = [
-            (a, ACTION_LABELS[a]) for a in services.allowed_actions(user, provider) if a in ACTION_LABELS
+            (t.name, t.button, t.name in accreditation.REASON_REQUIRED)
+            for t in ACCREDITATION.allowed(user, provider)
+            if t.button
         ]
         context["reason_form"] = forms.ReasonForm()
     return render(request, "providers/detail.html", context)
@@ -164,14 +165,14 @@ def signup(request):
             # Only the SIRET is looked up: show what the registry knows, ask for the rest.
             form = forms.SignupForm(initial=request.POST.dict())
             siret = request.POST.get("siret", "")
-            known = services.prefill(siret)
+            known = prefill(siret)
             if known:
                 form.initial["name"] = known["name"]
         elif form.is_valid():
             data = form.cleaned_data
             _result, ok = _call(
                 form,
-                services.sign_up,
+                sign_up,
                 siret=data["siret"],
                 name=data["name"],
                 email=data["email"],
@@ -194,7 +195,7 @@ def dashboard(request):
     today = timezone.localdate()
     files = (
         applications_for(request.user)
-        .exclude(state__in=services.FINISHED_FILE_STATES)
+        .exclude(state__in=accreditation.FINISHED_FILE_STATES)
         .order_by("-submitted_at", "-id")[:50]
     )
     payments = (
@@ -208,17 +209,18 @@ def dashboard(request):
         "providers/dashboard.html",
         {
             "provider": provider,
-            "badge_class": STATUS_BADGES.get(provider.status, ""),
-            "checks": services.evaluate(provider, today),
+            "badge_class": ACCREDITATION.badge(provider.status),
+            "checks": accreditation.evaluate(provider, today),
             "documents": provider.documents.all(),
             "to_answer": quotes_for(request.user).filter(
-                state=Quote.State.REQUESTED, request__state=QuoteRequest.State.OPEN
+                state__in=QUOTE_WORKFLOW["answer_quote"].sources,
+                request__state__in=quotes.OPEN_REQUEST_STATES,
             ),
             "files": files,
             "paid": paid,
             "payments": payments,
-            "lost_accreditation": provider.status in (Status.SUSPENDED, Status.EXPIRED),
-            "can_request_again": "request_again" in services.allowed_actions(request.user, provider),
+            "lost_accreditation": provider.status in accreditation.LOST_STATES,
+            "member_actions": [t for t in ACCREDITATION.allowed(request.user, provider) if t.button],
             "document_form": forms.DocumentForm(),
             "today": today,
         },
@@ -244,7 +246,7 @@ def profile(request):
     }
     form = forms.ProfileForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        _result, ok = _call(form, services.update_profile, request.user, provider, **form.values())
+        _result, ok = _call(form, update_profile, request.user, provider, **form.values())
         if ok:
             messages.success(request, gettext("Votre profil est enregistré."))
             return redirect("providers:dashboard")
@@ -259,7 +261,7 @@ def members(request):
         data = form.cleaned_data
         _result, ok = _call(
             form,
-            services.add_member,
+            add_member,
             request.user,
             provider,
             data["email"],
@@ -287,7 +289,7 @@ def upload_document(request):
         data = form.cleaned_data
         _result, ok = _call(
             form,
-            services.upload_document,
+            accreditation.upload_document,
             request.user,
             provider,
             data["kind"],
@@ -308,7 +310,7 @@ def document_file(request, pk):
     """A provider's document: its members, managers and auditors only."""
     document = get_object_or_404(Document, pk=pk)
     user = request.user
-    if not (services.is_member(user, document.provider) or user.role in (Role.MANAGER, Role.AUDITOR)):
+    if not (is_member(user, document.provider) or user.role in (Role.MANAGER, Role.AUDITOR)):
         raise Http404(gettext("Document introuvable."))
     return _pdf(document.file, f"{document.kind}-{document.provider.siren}.pdf")
 
@@ -332,10 +334,10 @@ def accreditations(request):
     if status in Status.values:
         qs = qs.filter(status=status)
     else:
-        qs = qs.filter(status__in=[Status.REQUESTED, Status.UNDER_REVIEW])
+        qs = qs.filter(status__in=accreditation.TO_DECIDE_STATES)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     for provider in page.object_list:
-        provider.badge_class = STATUS_BADGES.get(provider.status, "")
+        provider.badge_class = ACCREDITATION.badge(provider.status)
     return render(
         request,
         "providers/accreditations.html",
@@ -345,21 +347,15 @@ def accreditations(request):
 
 @require_POST
 def accreditation_act(request, pk, action):
-    if action not in ACTION_LABELS:
+    # Only the transitions offered on a page (a button); the expiry is the daily job's.
+    if action not in ACCREDITATION.transitions or not ACCREDITATION[action].button:
         raise Http404(gettext("Action inconnue."))
     provider = get_object_or_404(Provider, pk=pk)
     form = forms.ReasonForm(request.POST)
     form.is_valid()
-    try:
-        with _in_french():
-            services.transition(request.user, provider, action, form.cleaned_data.get("reason", ""))
-    except PermissionDenied as exc:
-        raise DjangoPermissionDenied(exc.message) from None
-    except ServiceError as exc:
-        messages.error(request, gettext(exc.message))
-    else:
-        messages.success(request, SUCCESS[action])
-    if action == "request_again":
+    if _act(request, accreditation.act, request.user, provider, action, form.cleaned_data.get("reason", "")):
+        messages.success(request, ACCREDITATION[action].success)
+    if accreditation.MEMBER in ACCREDITATION[action].who:
         return redirect("providers:dashboard")
     return redirect("providers:detail", pk=provider.pk)
 
@@ -394,7 +390,7 @@ def offer_edit(request, pk=None):
         }
     form = forms.OfferForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        _result, ok = _call(form, services.save_offer, request.user, provider, offer, **form.values())
+        _result, ok = _call(form, save_offer, request.user, provider, offer, **form.values())
         if ok:
             messages.success(request, gettext("L'offre est enregistrée."))
             return redirect("providers:offers")
@@ -406,12 +402,17 @@ def offer_delete(request, pk):
     provider = _my_provider(request)
     offer = get_object_or_404(Offer, pk=pk, provider=provider)
     with _in_french():
-        services.delete_offer(request.user, offer)
+        delete_offer(request.user, offer)
     messages.success(request, gettext("L'offre est supprimée."))
     return redirect("providers:offers")
 
 
 # --- quotes ---------------------------------------------------------------------------------------
+
+
+def _offered(workflow, user, obj, name):
+    """Transition `name` when `user` may take it on `obj` now (its button is shown), else None."""
+    return next((t for t in workflow.allowed(user, obj) if t.name == name), None)
 
 
 @require_http_methods(["GET", "POST"])
@@ -433,7 +434,7 @@ def application_quotes(request, application_pk):
             data = form.cleaned_data
             _result, ok = _call(
                 form,
-                services.request_quotes,
+                quotes.request_quotes,
                 user,
                 application,
                 list(data["providers"]),
@@ -447,9 +448,16 @@ def application_quotes(request, application_pk):
                 return redirect("providers:application_quotes", application_pk=application.pk)
     elif request.method == "POST":
         raise DjangoPermissionDenied(gettext("Vous ne pouvez pas demander de devis pour ce dossier."))
-    requests = application.quote_requests.order_by("-created_at").prefetch_related(
-        Prefetch("quotes", queryset=Quote.objects.select_related("provider").order_by("id"))
+    requests = list(
+        application.quote_requests.order_by("-created_at").prefetch_related(
+            Prefetch("quotes", queryset=Quote.objects.select_related("provider").order_by("id"))
+        )
     )
+    # The owner's buttons, as the workflows allow them (`quote.request` is the request already read).
+    for quote_request in requests:
+        for quote in quote_request.quotes.all():
+            quote.request = quote_request
+            quote.choose = _offered(QUOTE_WORKFLOW, user, quote, "choose_quote")
     return render(
         request,
         "providers/application_quotes.html",
@@ -466,15 +474,9 @@ def application_quotes(request, application_pk):
 @require_POST
 def quote_choose(request, pk):
     quote = get_quote_for_user(request.user, pk)
-    form = forms.ReasonForm()
-    _result, ok = _call(form, services.choose_quote, request.user, quote)
-    if ok:
-        messages.success(
-            request, gettext("Le devis est joint à votre demande, avec le prestataire et le montant.")
-        )
+    if _act(request, quotes.choose_quote, request.user, quote):
+        messages.success(request, QUOTE_WORKFLOW["choose_quote"].success)
         return redirect("vouchers:edit", pk=quote.request.application_id)
-    for error in form.non_field_errors():
-        messages.error(request, error)
     return redirect("providers:application_quotes", application_pk=quote.request.application_id)
 
 
@@ -487,16 +489,16 @@ def quote_answer(request, pk):
         if request.POST.get("_action") == "decline":
             form = forms.QuoteAnswerForm()
             _result, ok = _call(
-                form, services.decline_quote, request.user, quote, request.POST.get("message", "")
+                form, quotes.decline_quote, request.user, quote, request.POST.get("message", "")
             )
             if ok:
-                messages.success(request, gettext("Vous avez décliné cette demande de devis."))
+                messages.success(request, QUOTE_WORKFLOW["decline_quote"].success)
                 return redirect("providers:dashboard")
         elif form.is_valid():
             data = form.cleaned_data
             _result, ok = _call(
                 form,
-                services.answer_quote,
+                quotes.answer_quote,
                 request.user,
                 quote,
                 amount_cents=data["amount"],
@@ -505,12 +507,19 @@ def quote_answer(request, pk):
                 message=data["message"],
             )
             if ok:
-                messages.success(request, gettext("Votre devis est envoyé à l'entreprise."))
+                messages.success(request, QUOTE_WORKFLOW["answer_quote"].success)
                 return redirect("providers:dashboard")
     return render(
         request,
         "providers/quote_answer.html",
-        {"quote": quote, "form": form, "provider": provider},
+        {
+            "quote": quote,
+            "form": form,
+            "provider": provider,
+            # The form's two buttons, each when the workflow allows it.
+            "answer_quote": _offered(QUOTE_WORKFLOW, request.user, quote, "answer_quote"),
+            "decline_quote": _offered(QUOTE_WORKFLOW, request.user, quote, "decline_quote"),
+        },
         status=200 if not form.errors else 400,
     )
 
@@ -532,7 +541,7 @@ def review_new(request, application_pk):
     form = forms.ReviewForm(request.POST or None)
     status = 200
     if request.method == "POST" and form.is_valid():
-        _result, ok = _call(form, services.post_review, request.user, application, **form.cleaned_data)
+        _result, ok = _call(form, reviews.post_review, request.user, application, **form.cleaned_data)
         if ok:
             messages.success(request, gettext("Merci : votre avis est publié."))
             return redirect("providers:detail", pk=application.provider_id)
@@ -547,7 +556,7 @@ def review_answer(request, pk):
     review = get_object_or_404(Review, pk=pk)
     form = forms.AnswerForm(request.POST)
     if form.is_valid():
-        _result, ok = _call(form, services.answer_review, request.user, review, form.cleaned_data["answer"])
+        _result, ok = _call(form, reviews.answer_review, request.user, review, form.cleaned_data["answer"])
         if ok:
             messages.success(request, gettext("Votre réponse est publiée."))
             return redirect("providers:detail", pk=review.provider_id)
@@ -565,16 +574,14 @@ def review_moderate(request, pk):
     hide = request.POST.get("_action") != "publish"
     _result, ok = _call(
         form,
-        services.moderate_review,
+        reviews.moderate_review,
         request.user,
         review,
         hide=hide,
         reason=form.cleaned_data.get("reason", ""),
     )
     if ok:
-        messages.success(
-            request, gettext("L'avis est masqué.") if hide else gettext("L'avis est de nouveau publié.")
-        )
+        messages.success(request, REVIEW_WORKFLOW["hide_review" if hide else "publish_review"].success)
     for errors in form.errors.values():
         for error in errors:
             messages.error(request, error)

@@ -4,7 +4,7 @@ from datetime import date
 
 from django.core.management.base import BaseCommand
 
-from tremplin.providers import services
+from tremplin.providers import accreditation
 
 
 class Command(BaseCommand):
@@ -16,6 +16,6 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, on=None, **options):
-        expired = services.expire_accreditations(on)
-        reminded = services.send_renewal_reminders(on)
+        expired = accreditation.expire_accreditations(on)
+        reminded = accreditation.send_renewal_reminders(on)
         self.stdout.write(f"{expired} habilitation(s) expirée(s), {reminded} rappel(s) envoyé(s).")

@@ -1,0 +1,364 @@
+"""A provider's accreditation (habilitation): its documents, the criteria, and its workflow.
+
+The workflow is declared once in `WORKFLOW`: its states with their badges, and each transition with
+who may take it, its labels, the message shown once done and the email to the provider's team.
+`act()` is the one way a person moves it; the daily job (`expire_accreditations`) acts as SYSTEM.
+"""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from tremplin.core import audit
+from tremplin.core.errors import Conflict, PermissionDenied, ServiceError
+from tremplin.core.formatting import euros
+from tremplin.core.validators import clean_pdf
+from tremplin.core.workflow import SYSTEM, SYSTEM_ROLE, StateInfo, Workflow, transition
+from tremplin.providers.access import is_manager, is_member, require_member
+from tremplin.providers.emails import notify_members
+from tremplin.providers.models import AccreditationCriterion, Document, Provider, Status
+from tremplin.vouchers.models import State as FileState
+
+MEMBER, MANAGER = "member", "manager"
+REQUIRED_DOCUMENTS = (Document.Kind.URSSAF, Document.Kind.INSURANCE)
+RENEWAL_NOTICE_DAYS = 30
+
+# Tags of the states: waiting for a manager's decision (the accreditation queue); lost (the
+# provider may no longer be chosen, and the files under way with it say so).
+TO_DECIDE, LOST = "to_decide", "lost"
+
+# Files that are not finished: a suspended or expired provider makes them say so.
+FINISHED_FILE_STATES = {
+    FileState.REJECTED,
+    FileState.PAID,
+    FileState.EXPIRED,
+    FileState.WITHDRAWN,
+    FileState.CLAWED_BACK,
+}
+
+
+def _tell_members(message):
+    """The email of a transition: its message and the reason, to every member of the provider."""
+
+    def send(provider, actor, reason, data):
+        body = message + (f"\n\nMotif : {reason}" if reason else "")
+        label = str(dict(Status.choices)[provider.status]).lower()
+        # Accreditation decisions have legal effect: sent whatever the member's preferences.
+        notify_members(provider, f"Tremplin Numérique : {label}", body, legal=True)
+
+    return send
+
+
+WORKFLOW = Workflow(
+    model=Provider,
+    states=Status,
+    field="status",
+    noun="l'habilitation",
+    roles={MEMBER: is_member, MANAGER: lambda user, provider: is_manager(user)},
+    denied=lambda user, provider, t: PermissionDenied(
+        "forbidden", "Vous n'avez pas le droit de faire cette action."
+    ),
+    state_info={
+        Status.REQUESTED: StateInfo(badge="fr-badge--new", tags=frozenset({TO_DECIDE})),
+        Status.UNDER_REVIEW: StateInfo(badge="fr-badge--info", tags=frozenset({TO_DECIDE})),
+        Status.ACCREDITED: StateInfo(badge="fr-badge--success"),
+        Status.SUSPENDED: StateInfo(badge="fr-badge--warning", tags=frozenset({LOST})),
+        Status.EXPIRED: StateInfo(badge="fr-badge--warning", tags=frozenset({LOST})),
+        Status.REFUSED: StateInfo(badge="fr-badge--error"),
+    },
+    events={
+        "sign_up": _("Inscription du prestataire"),
+        "update_profile": _("Profil modifié"),
+        "add_member": _("Membre ajouté à l'équipe"),
+        "upload_document": _("Pièce déposée"),
+        "renewal_reminder": _("Rappel de renouvellement envoyé"),
+        "delete_offer": _("Offre supprimée"),
+    },
+    transitions=[
+        transition(
+            "start_review",
+            Status.REQUESTED,
+            Status.UNDER_REVIEW,
+            MANAGER,
+            label=_("Examen de l'habilitation commencé"),
+            button=_("Commencer l'examen"),
+            success=_("Vous examinez cette demande d'habilitation."),
+            notify=_tell_members("Votre demande d'habilitation est en cours d'examen."),
+        ),
+        transition(
+            "accredit",
+            Status.UNDER_REVIEW,
+            Status.ACCREDITED,
+            MANAGER,
+            label=_("Prestataire habilité"),
+            button=_("Habiliter"),
+            success=_("Le prestataire est habilité. Il en est prévenu par courriel."),
+            notify=_tell_members(
+                "Vous êtes habilité : vos offres apparaissent dans l'annuaire et les entreprises "
+                "peuvent vous choisir."
+            ),
+        ),
+        transition(
+            "refuse",
+            [Status.REQUESTED, Status.UNDER_REVIEW],
+            Status.REFUSED,
+            MANAGER,
+            label=_("Habilitation refusée"),
+            button=_("Refuser l'habilitation"),
+            success=_("L'habilitation est refusée. Le prestataire en est prévenu par courriel."),
+            notify=_tell_members("Votre demande d'habilitation est refusée."),
+        ),
+        transition(
+            "suspend",
+            Status.ACCREDITED,
+            Status.SUSPENDED,
+            MANAGER,
+            label=_("Habilitation suspendue"),
+            button=_("Suspendre l'habilitation"),
+            success=_("L'habilitation est suspendue. Le prestataire en est prévenu par courriel."),
+            notify=_tell_members(
+                "Votre habilitation est suspendue : les entreprises ne peuvent plus vous choisir pour "
+                "une nouvelle demande."
+            ),
+        ),
+        transition(
+            "reinstate",
+            Status.SUSPENDED,
+            Status.ACCREDITED,
+            MANAGER,
+            label=_("Habilitation rétablie"),
+            button=_("Rétablir l'habilitation"),
+            success=_("L'habilitation est rétablie."),
+            notify=_tell_members("Votre habilitation est rétablie."),
+        ),
+        transition(
+            "expire",
+            Status.ACCREDITED,
+            Status.EXPIRED,
+            SYSTEM_ROLE,
+            label=_("Habilitation expirée"),
+            notify=_tell_members(
+                "Votre habilitation a expiré faute de pièces à jour : déposez-les puis demandez à "
+                "nouveau l'habilitation."
+            ),
+        ),
+        transition(
+            "request_again",
+            [Status.EXPIRED, Status.REFUSED],
+            Status.REQUESTED,
+            MEMBER,
+            label=_("Nouvelle demande d'habilitation"),
+            button=_("Demander à nouveau l'habilitation"),
+            success=_("Votre demande d'habilitation est déposée."),
+            notify=_tell_members("Votre nouvelle demande d'habilitation est déposée."),
+        ),
+    ],
+)
+
+# Transitions whose reason is sent to the provider: a manager must give one.
+REASON_REQUIRED = frozenset({"refuse", "suspend"})
+TO_DECIDE_STATES = WORKFLOW.tagged(TO_DECIDE)
+LOST_STATES = WORKFLOW.tagged(LOST)
+
+
+def act(actor, provider, name, reason="", on=None):
+    """Take accreditation transition `name` as `actor` (SYSTEM for the daily job); `on` dates the
+    criteria checked when the provider becomes accredited."""
+    reason = (reason or "").strip()
+
+    def apply(provider):
+        if name in REASON_REQUIRED and not reason:
+            raise ServiceError("missing", "Indiquez le motif : il est envoyé au prestataire.", "reason")
+        if WORKFLOW[name].target == Status.ACCREDITED:
+            failed = [c for c in evaluate(provider, on) if not c.passed]
+            if failed:
+                raise Conflict(
+                    "criteria_not_met",
+                    "Les conditions d'habilitation ne sont pas toutes remplies : "
+                    + " ".join(f"{c.label} – {c.message}" for c in failed),
+                )
+        provider.status_changed_at = timezone.now()
+
+    return WORKFLOW.perform(actor, provider, name, reason=reason, apply=apply)
+
+
+# --- documents and criteria ------------------------------------------------------------------------
+
+
+def upload_document(member, provider, kind, file, expires_on=None, label="", on=None):
+    require_member(member, provider)
+    on = on or timezone.localdate()
+    if kind not in Document.Kind.values:
+        raise ServiceError("invalid_kind", "Choisissez le type de document dans la liste.", "kind")
+    if kind in REQUIRED_DOCUMENTS and expires_on is None:
+        raise ServiceError(
+            "missing_expiry", "Indiquez la date de fin de validité écrite sur le document.", "expires_on"
+        )
+    if expires_on is not None and expires_on < on:
+        raise ServiceError(
+            "document_expired",
+            f"Ce document n'est plus valable depuis le {expires_on:%d/%m/%Y} : déposez une attestation à jour.",
+            "expires_on",
+        )
+    clean_pdf(file, "file")
+    with transaction.atomic():
+        document = Document.objects.create(
+            provider=provider,
+            kind=kind,
+            file=file,
+            expires_on=expires_on,
+            label=(label or "").strip()[:200],
+            uploaded_by=member,
+        )
+        audit.record(provider, actor=member, action="upload_document", kind=kind, document=document.pk)
+    return document
+
+
+def valid_documents(provider, on):
+    return provider.documents.filter(Q(expires_on__isnull=True) | Q(expires_on__gte=on))
+
+
+@dataclass
+class Check:
+    label: str
+    passed: bool
+    message: str
+
+
+def criteria_for(provider):
+    """The accreditation criteria that apply: programme-wide ones and those of open schemes."""
+    now = timezone.now()
+    return AccreditationCriterion.objects.filter(
+        Q(scheme__isnull=True) | Q(scheme__window_opens_at__lte=now, scheme__window_closes_at__gt=now)
+    ).select_related("scheme")
+
+
+def evaluate(provider, on=None):
+    """Every accreditation condition with pass/fail and a plain French explanation."""
+    on = on or timezone.localdate()
+    kinds = set(valid_documents(provider, on).values_list("kind", flat=True))
+    references = valid_documents(provider, on).filter(kind=Document.Kind.REFERENCE).count()
+    labels = dict(Document.Kind.choices)
+    checks = []
+    for kind in REQUIRED_DOCUMENTS:
+        ok = kind in kinds
+        checks.append(
+            Check(
+                str(labels[kind]),
+                ok,
+                "Document valable déposé." if ok else "Déposez ce document en cours de validité.",
+            )
+        )
+    for criterion in criteria_for(provider):
+        params = criterion.params or {}
+        suffix = f" ({criterion.scheme})" if criterion.scheme_id else ""
+        label = str(criterion.get_kind_display()) + suffix
+        if criterion.kind == AccreditationCriterion.Kind.MIN_SIMILAR_TURNOVER:
+            need = int(params.get("cents", 0))
+            have = provider.similar_turnover_cents
+            ok = have is not None and have >= need
+            message = f"Au moins {euros(need)} HT de projets similaires sur 3 ans" + (
+                f" : vous déclarez {euros(have)}."
+                if have is not None
+                else " : indiquez-le dans votre profil."
+            )
+        elif criterion.kind == AccreditationCriterion.Kind.MIN_YEARS_TRADING:
+            need = int(params.get("years", 0))
+            since = provider.trading_since
+            years = _years_between(since, on) if since else None
+            ok = years is not None and years >= need
+            message = f"Au moins {need} an(s) d'activité" + (
+                f" : en activité depuis le {since:%d/%m/%Y}." if since else " : indiquez votre date de début."
+            )
+        else:
+            need = int(params.get("count", 1))
+            ok = references >= need
+            message = f"Au moins {need} référence(s) client : {references} déposée(s)."
+        checks.append(Check(label, ok, message))
+    return checks
+
+
+def _years_between(start: date, end: date):
+    return end.year - start.year - ((end.month, end.day) < (start.month, start.day))
+
+
+# --- daily job ------------------------------------------------------------------------------------
+
+
+def expire_accreditations(on=None):
+    """Daily job: an accredited provider without a valid URSSAF certificate and insurance expires."""
+    on = on or timezone.localdate()
+    due = Provider.objects.filter(status__in=WORKFLOW["expire"].sources)
+    for kind in REQUIRED_DOCUMENTS:
+        due = due.exclude(
+            documents__in=Document.objects.filter(kind=kind).filter(
+                Q(expires_on__isnull=True) | Q(expires_on__gte=on)
+            )
+        )
+    count = 0
+    for provider in list(due):
+        act(SYSTEM, provider, "expire", reason="Attestation URSSAF ou d'assurance expirée.", on=on)
+        count += 1
+    return count
+
+
+def send_renewal_reminders(on=None, days_before=RENEWAL_NOTICE_DAYS):
+    """Remind accredited providers once when their latest URSSAF or insurance document expires soon."""
+    on = on or timezone.localdate()
+    sent = 0
+    candidates = (
+        Document.objects.filter(
+            kind__in=REQUIRED_DOCUMENTS,
+            provider__status=Status.ACCREDITED,
+            expires_on__gte=on,
+            expires_on__lte=on + timedelta(days=days_before),
+            reminded_on__isnull=True,
+        )
+        .select_related("provider")
+        .order_by("id")
+    )
+    for document in candidates:
+        newer = Document.objects.filter(
+            provider=document.provider, kind=document.kind, expires_on__gt=document.expires_on
+        ).exists()
+        if newer:
+            continue
+        with transaction.atomic():
+            Document.objects.filter(pk=document.pk).update(reminded_on=on)
+            audit.record(
+                document.provider,
+                actor=SYSTEM,
+                action="renewal_reminder",
+                reason=f"{document.get_kind_display()} valable jusqu'au {document.expires_on:%d/%m/%Y}.",
+            )
+            notify_members(
+                document.provider,
+                "Tremplin Numérique : un document d'habilitation expire bientôt",
+                f"Votre document « {document.get_kind_display()} » n'est plus valable après le "
+                f"{document.expires_on:%d/%m/%Y}. Déposez la nouvelle version dans votre espace prestataire "
+                "pour garder votre habilitation.",
+            )
+        sent += 1
+    return sent
+
+
+def provider_warning(application):
+    """A French sentence when the file's provider lost its accreditation while the file is under way."""
+    provider = application.provider
+    if provider is None or application.state in FINISHED_FILE_STATES:
+        return None
+    if provider.status == Status.SUSPENDED:
+        return (
+            f"Attention : l'habilitation du prestataire « {provider.name} » est suspendue. "
+            "Le dossier continue, mais prenez contact avec votre conseiller avant de payer une nouvelle prestation."
+        )
+    if provider.status == Status.EXPIRED:
+        return (
+            f"Attention : l'habilitation du prestataire « {provider.name} » a expiré. "
+            "Le dossier continue, mais prenez contact avec votre conseiller avant de payer une nouvelle prestation."
+        )
+    return None
