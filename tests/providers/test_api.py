@@ -196,3 +196,30 @@ def test_reviews_through_the_api(owner, member, advisor, manager, scheme):
     assert again.status_code == 409 and again.json()["code"] == "already_reviewed"
     assert Review.objects.count() == 1
     assert Api().get(f"/{member.provider_id}").json()["reviews"][0]["text"] == "Très bon travail."
+
+
+def test_the_owner_cancels_a_quote_request_through_the_api(owner, draft, member, other_member):
+    created = (
+        Api(owner)
+        .post(
+            "/quote-requests",
+            {
+                "application_id": draft.pk,
+                "provider_ids": [member.provider_id],
+                "category": "website",
+                "description": "Site vitrine",
+            },
+        )
+        .json()
+    )
+    path = f"/quote-requests/{created['id']}/cancel"
+    assert Api(member).post(path).status_code == 404
+    assert Api(other_member).post(path).status_code == 404
+    assert Api().post(path).status_code == 401
+
+    response = Api(owner).post(path)
+    assert response.status_code == 200, response.json()
+    body = response.json()
+    assert body["state"] == "cancelled" and [q["state"] for q in body["quotes"]] == ["not_chosen"]
+    again = Api(owner).post(path)
+    assert again.status_code == 409 and again.json()["code"] == "request_closed"

@@ -230,6 +230,66 @@ def test_choosing_twice_is_refused(owner, draft, member):
         quotes.choose_quote(owner, Quote.objects.get(pk=quote.pk))
 
 
+def test_the_owner_told_to_cancel_an_open_request_cancels_it_from_the_quotes_page(
+    owner, draft, member, other_member
+):
+    ask(owner, draft, member.provider, other_member.provider)
+    request = QuoteRequest.objects.get()
+    answer(member, request.quotes.get(provider=member.provider))
+
+    # Asking again while the request is open tells the owner to choose or cancel, and offers the button.
+    again = ask(owner, draft, member.provider).content.decode()
+    assert "choisissez un devis ou annulez-la" in again
+    assert "Annuler la demande de devis" in again
+    cancel_url = reverse("providers:quote_request_cancel", args=[request.pk])
+    assert cancel_url in again
+
+    response = login(owner).post(cancel_url, follow=True)
+    assert response.redirect_chain[-1][0] == request_page(draft)
+    page = response.content.decode()
+    assert "La demande de devis est annulée" in page
+    assert "Annuler la demande de devis" not in page and "Choisir ce devis" not in page
+    request.refresh_from_db()
+    assert request.state == QuoteRequest.State.CANCELLED
+    assert set(request.quotes.values_list("state", flat=True)) == {Quote.State.NOT_CHOSEN}
+
+    # The providers can no longer answer it; the owner may ask again.
+    theirs = request.quotes.get(provider=other_member.provider)
+    assert answer(other_member, theirs).status_code == 400
+    assert Quote.objects.get(pk=theirs.pk).amount_cents is None
+    assert ask(owner, draft, member.provider).status_code == 302
+    assert QuoteRequest.objects.filter(state=QuoteRequest.State.OPEN).count() == 1
+
+
+def test_only_the_owner_of_a_request_cancels_it(owner, draft, member, advisor, manager):
+    from tests.factories import UserFactory
+
+    ask(owner, draft, member.provider)
+    request = QuoteRequest.objects.get()
+    cancel_url = reverse("providers:quote_request_cancel", args=[request.pk])
+    for user in (UserFactory(), member, advisor, manager):
+        assert login(user).post(cancel_url).status_code == 404
+    assert "Annuler la demande de devis" not in login(manager).get(request_page(draft)).content.decode()
+    request.refresh_from_db()
+    assert request.state == QuoteRequest.State.OPEN
+    assert Quote.objects.get().state == Quote.State.REQUESTED
+
+
+def test_a_closed_request_cannot_be_cancelled(owner, draft, member):
+    ask(owner, draft, member.provider)
+    quote = Quote.objects.get()
+    answer(member, quote)
+    quotes.choose_quote(owner, quote)
+    request = QuoteRequest.objects.get()
+    with pytest.raises(Conflict) as error:
+        quotes.cancel_request(owner, request)
+    assert error.value.code == "request_closed"
+    response = login(owner).post(reverse("providers:quote_request_cancel", args=[request.pk]), follow=True)
+    assert "déjà close" in response.content.decode()
+    assert QuoteRequest.objects.get().state == QuoteRequest.State.CLOSED
+    assert Quote.objects.get().state == Quote.State.CHOSEN
+
+
 def test_choosing_again_through_the_page_says_why_it_is_refused(owner, draft, member, other_member):
     ask(owner, draft, member.provider, other_member.provider)
     mine = Quote.objects.get(provider=member.provider)

@@ -10,7 +10,7 @@ from django.db.models import Q
 from tremplin.accounts.access import get_for_user, scope
 from tremplin.accounts.models import Role
 from tremplin.core.errors import PermissionDenied
-from tremplin.providers.models import Quote
+from tremplin.providers.models import Quote, QuoteRequest
 from tremplin.vouchers.access import applications_for
 
 MEMBERS_ONLY = "Seuls les membres de ce prestataire peuvent faire cette action."
@@ -61,3 +61,19 @@ def get_quote_for_user(user, pk):
 def get_own_application(user, pk):
     """A voucher file of this business owner (quotes and reviews start from it)."""
     return get_for_user(applications_for(user).filter(owner=user), pk, "Dossier introuvable.")
+
+
+def quote_requests_for(user):
+    """Quote requests: an owner's own, those of an advisor's files, all for managers and auditors.
+    A provider sees a request only through its own quote (quotes_for)."""
+    return scope(
+        QuoteRequest.objects.select_related("application"),
+        user,
+        owner="owner",
+        advisor=lambda advisor: Q(application__in=applications_for(advisor).values("pk")),
+    )
+
+
+def get_own_quote_request(user, pk):
+    """A quote request of this business owner, for one of their own files."""
+    return get_for_user(quote_requests_for(user).filter(owner=user), pk, "Demande de devis introuvable.")

@@ -18,6 +18,7 @@ from tremplin.core.errors import PermissionDenied, ServiceError
 from tremplin.providers import offers, quotes, reviews
 from tremplin.providers.access import (
     get_own_application,
+    get_own_quote_request,
     get_quote_for_user,
     provider_of,
     quotes_for,
@@ -261,6 +262,17 @@ def request_quotes(request, payload: QuoteRequestIn):
         request.auth, application, providers, payload.category, payload.description
     )
     return Status(201, _quote_request(quote_request, request.auth))
+
+
+@router.post(
+    "/quote-requests/{request_id}/cancel",
+    response=responses(200, QuoteRequestOut),
+    operation_id="cancel_quote_request",
+)
+def cancel_quote_request(request, request_id: Id):
+    """The owner cancels an open request: the providers can no longer answer, a new request may be made."""
+    quote_request = quotes.cancel_request(request.auth, get_own_quote_request(request.auth, request_id))
+    return _quote_request(quote_request, request.auth)
 
 
 @router.post("/quotes/{quote_id}/answer", response=responses(200, QuoteOut), operation_id="answer_quote")

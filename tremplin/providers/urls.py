@@ -20,6 +20,7 @@ urlpatterns = [
     path("espace/offres/<int:pk>/supprimer/", views.offer_delete, name="offer_delete"),
     path("dossiers/<int:application_pk>/devis/", views.application_quotes, name="application_quotes"),
     path("dossiers/<int:application_pk>/avis/", views.review_new, name="review_new"),
+    path("demandes-de-devis/<int:pk>/annuler/", views.quote_request_cancel, name="quote_request_cancel"),
     path("devis/<int:pk>/repondre/", views.quote_answer, name="quote_answer"),
     path("devis/<int:pk>/choisir/", views.quote_choose, name="quote_choose"),
     path("devis/<int:pk>.pdf", views.quote_file, name="quote_file"),

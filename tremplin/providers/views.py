@@ -19,6 +19,7 @@ from tremplin.payments.models import PaymentLine
 from tremplin.providers import accreditation, forms, quotes, reviews
 from tremplin.providers.access import (
     get_own_application,
+    get_own_quote_request,
     get_quote_for_user,
     is_member,
     provider_of,
@@ -28,7 +29,7 @@ from tremplin.providers.accreditation import WORKFLOW as ACCREDITATION
 from tremplin.providers.models import Document, Offer, Provider, Quote, Review, Status
 from tremplin.providers.offers import delete_offer, save_offer
 from tremplin.providers.quality import quality_signals
-from tremplin.providers.quotes import QUOTE_WORKFLOW
+from tremplin.providers.quotes import QUOTE_WORKFLOW, REQUEST_WORKFLOW
 from tremplin.providers.reviews import REVIEW_WORKFLOW
 from tremplin.providers.search import CappedPaginator, Filters, offer_lines
 from tremplin.providers.search import directory as search_directory
@@ -455,6 +456,7 @@ def application_quotes(request, application_pk):
     )
     # The owner's buttons, as the workflows allow them (`quote.request` is the request already read).
     for quote_request in requests:
+        quote_request.cancel = _offered(REQUEST_WORKFLOW, user, quote_request, "cancel_quotes")
         for quote in quote_request.quotes.all():
             quote.request = quote_request
             quote.choose = _offered(QUOTE_WORKFLOW, user, quote, "choose_quote")
@@ -469,6 +471,15 @@ def application_quotes(request, application_pk):
             "show_flags": user.role in (Role.ADVISOR, Role.MANAGER, Role.AUDITOR),
         },
     )
+
+
+@require_POST
+def quote_request_cancel(request, pk):
+    """The owner cancels an open quote request: the providers can no longer answer it."""
+    quote_request = get_own_quote_request(request.user, pk)
+    if _act(request, quotes.cancel_request, request.user, quote_request):
+        messages.success(request, REQUEST_WORKFLOW["cancel_quotes"].success)
+    return redirect("providers:application_quotes", application_pk=quote_request.application_id)
 
 
 @require_POST
