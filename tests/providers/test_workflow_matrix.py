@@ -9,10 +9,13 @@ from tests.providers.conftest import add_valid_documents, paid_application
 from tests.workflow_matrix import cases, check_transition, path_to
 from tremplin.core.workflow import SYSTEM, SYSTEM_ROLE
 from tremplin.providers import accreditation, quotes, reviews
-from tremplin.providers.accreditation import WORKFLOW as ACCREDITATION
 from tremplin.providers.models import Provider, Quote, QuoteRequest, Review, Status
-from tremplin.providers.quotes import QUOTE_WORKFLOW, REQUEST_WORKFLOW
-from tremplin.providers.reviews import REVIEW_WORKFLOW
+from tremplin.providers.workflow import (
+    ACCREDITATION_WORKFLOW,
+    QUOTE_REQUEST_WORKFLOW,
+    QUOTE_WORKFLOW,
+    REVIEW_WORKFLOW,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -46,7 +49,7 @@ def reach(workflow, obj, state, *, start, people, drive):
 
 
 def test_every_role_the_workflows_name_has_a_holder():
-    for workflow in (ACCREDITATION, REQUEST_WORKFLOW, QUOTE_WORKFLOW, REVIEW_WORKFLOW):
+    for workflow in (ACCREDITATION_WORKFLOW, QUOTE_REQUEST_WORKFLOW, QUOTE_WORKFLOW, REVIEW_WORKFLOW):
         named = set().union(*(t.who for t in workflow)) - {SYSTEM_ROLE}
         assert named <= set(HOLDERS), workflow.noun
 
@@ -59,7 +62,7 @@ def act(actor, provider, name):
     return accreditation.act(actor, provider, name, reason="Motif.")
 
 
-@pytest.mark.parametrize(("name", "source"), cases(ACCREDITATION))
+@pytest.mark.parametrize(("name", "source"), cases(ACCREDITATION_WORKFLOW))
 def test_only_the_declared_roles_move_the_accreditation(name, source, people, provider, member):
     add_valid_documents(provider, member)  # so that the criteria never stand in the way
     drive = act
@@ -67,9 +70,13 @@ def test_only_the_declared_roles_move_the_accreditation(name, source, people, pr
     def build(state, name):
         # Start over from a new request and walk the declared transitions to `state`.
         Provider.objects.filter(pk=provider.pk).update(status=Status.REQUESTED)
-        return reach(ACCREDITATION, provider, state, start=Status.REQUESTED, people=people, drive=drive)
+        return reach(
+            ACCREDITATION_WORKFLOW, provider, state, start=Status.REQUESTED, people=people, drive=drive
+        )
 
-    check_transition(ACCREDITATION, name, source, build=build, people=people, holders=HOLDERS, drive=drive)
+    check_transition(
+        ACCREDITATION_WORKFLOW, name, source, build=build, people=people, holders=HOLDERS, drive=drive
+    )
 
 
 # --- quote requests and quotes --------------------------------------------------------------------
@@ -110,7 +117,7 @@ def new_request(scheme, owner, member):
 
 def test_every_quote_transition_has_a_driver():
     assert set(QUOTE_DRIVERS) == set(QUOTE_WORKFLOW.transitions)
-    assert set(REQUEST_DRIVERS) == set(REQUEST_WORKFLOW.transitions)
+    assert set(REQUEST_DRIVERS) == set(QUOTE_REQUEST_WORKFLOW.transitions)
 
 
 @pytest.mark.parametrize(("name", "source"), cases(QUOTE_WORKFLOW))
@@ -125,7 +132,7 @@ def test_only_the_declared_roles_move_a_quote(name, source, people, new_request)
     check_transition(QUOTE_WORKFLOW, name, source, build=build, people=people, holders=HOLDERS, drive=drive)
 
 
-@pytest.mark.parametrize(("name", "source"), cases(REQUEST_WORKFLOW))
+@pytest.mark.parametrize(("name", "source"), cases(QUOTE_REQUEST_WORKFLOW))
 def test_only_the_declared_roles_close_or_cancel_a_quote_request(name, source, people, new_request, member):
     def drive(actor, request, name):
         return REQUEST_DRIVERS[name](actor, request)
@@ -135,7 +142,7 @@ def test_only_the_declared_roles_close_or_cancel_a_quote_request(name, source, p
         if name == "choose_quote" or state == QuoteRequest.State.CLOSED:
             answered(member, request.quotes.get())
         return reach(
-            REQUEST_WORKFLOW, request, state, start=QuoteRequest.State.OPEN, people=people, drive=drive
+            QUOTE_REQUEST_WORKFLOW, request, state, start=QuoteRequest.State.OPEN, people=people, drive=drive
         )
 
     def snapshot(request):
@@ -147,7 +154,7 @@ def test_only_the_declared_roles_close_or_cancel_a_quote_request(name, source, p
         )
 
     check_transition(
-        REQUEST_WORKFLOW,
+        QUOTE_REQUEST_WORKFLOW,
         name,
         source,
         build=build,

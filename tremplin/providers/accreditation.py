@@ -1,8 +1,7 @@
-"""A provider's accreditation (habilitation): its documents, the criteria, and its workflow.
+"""A provider's accreditation (habilitation): its documents, the criteria, and the moves of its
+workflow (declared in tremplin.providers.workflow, ACCREDITATION_WORKFLOW).
 
-The workflow is declared once in `WORKFLOW`: its states with their badges, and each transition with
-who may take it, its labels, the message shown once done and the email to the provider's team.
-`act()` is the one way a person moves it; the daily job (`expire_accreditations`) acts as SYSTEM.
+`act()` is the one way it moves; the daily job (`expire_accreditations`) acts as SYSTEM.
 """
 
 from dataclasses import dataclass
@@ -11,25 +10,20 @@ from datetime import date, timedelta
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
 from tremplin.core import audit
-from tremplin.core.errors import Conflict, PermissionDenied, ServiceError
+from tremplin.core.errors import Conflict, ServiceError
 from tremplin.core.formatting import euros
 from tremplin.core.validators import clean_pdf
-from tremplin.core.workflow import SYSTEM, SYSTEM_ROLE, StateInfo, Workflow, transition
-from tremplin.providers.access import is_manager, is_member, require_member
+from tremplin.core.workflow import SYSTEM
+from tremplin.providers.access import require_member
 from tremplin.providers.emails import notify_members
 from tremplin.providers.models import AccreditationCriterion, Document, Provider, Status
+from tremplin.providers.workflow import ACCREDITATION_WORKFLOW, REASON_REQUIRED
 from tremplin.vouchers.models import State as FileState
 
-MEMBER, MANAGER = "member", "manager"
 REQUIRED_DOCUMENTS = (Document.Kind.URSSAF, Document.Kind.INSURANCE)
 RENEWAL_NOTICE_DAYS = 30
-
-# Tags of the states: waiting for a manager's decision (the accreditation queue); lost (the
-# provider may no longer be chosen, and the files under way with it say so).
-TO_DECIDE, LOST = "to_decide", "lost"
 
 # Files that are not finished: a suspended or expired provider makes them say so.
 FINISHED_FILE_STATES = {
@@ -41,130 +35,6 @@ FINISHED_FILE_STATES = {
 }
 
 
-def _tell_members(message):
-    """The email of a transition: its message and the reason, to every member of the provider."""
-
-    def send(provider, actor, reason, data):
-        body = message + (f"\n\nMotif : {reason}" if reason else "")
-        label = str(dict(Status.choices)[provider.status]).lower()
-        # Accreditation decisions have legal effect: sent whatever the member's preferences.
-        notify_members(provider, f"Tremplin Numérique : {label}", body, legal=True)
-
-    return send
-
-
-WORKFLOW = Workflow(
-    model=Provider,
-    states=Status,
-    field="status",
-    noun="l'habilitation",
-    roles={MEMBER: is_member, MANAGER: lambda user, provider: is_manager(user)},
-    denied=lambda user, provider, t: PermissionDenied(
-        "forbidden", "Vous n'avez pas le droit de faire cette action."
-    ),
-    state_info={
-        Status.REQUESTED: StateInfo(badge="fr-badge--new", tags=frozenset({TO_DECIDE})),
-        Status.UNDER_REVIEW: StateInfo(badge="fr-badge--info", tags=frozenset({TO_DECIDE})),
-        Status.ACCREDITED: StateInfo(badge="fr-badge--success"),
-        Status.SUSPENDED: StateInfo(badge="fr-badge--warning", tags=frozenset({LOST})),
-        Status.EXPIRED: StateInfo(badge="fr-badge--warning", tags=frozenset({LOST})),
-        Status.REFUSED: StateInfo(badge="fr-badge--error"),
-    },
-    events={
-        "sign_up": _("Inscription du prestataire"),
-        "update_profile": _("Profil modifié"),
-        "add_member": _("Membre ajouté à l'équipe"),
-        "upload_document": _("Pièce déposée"),
-        "renewal_reminder": _("Rappel de renouvellement envoyé"),
-        "delete_offer": _("Offre supprimée"),
-    },
-    transitions=[
-        transition(
-            "start_review",
-            Status.REQUESTED,
-            Status.UNDER_REVIEW,
-            MANAGER,
-            label=_("Examen de l'habilitation commencé"),
-            button=_("Commencer l'examen"),
-            success=_("Vous examinez cette demande d'habilitation."),
-            notify=_tell_members("Votre demande d'habilitation est en cours d'examen."),
-        ),
-        transition(
-            "accredit",
-            Status.UNDER_REVIEW,
-            Status.ACCREDITED,
-            MANAGER,
-            label=_("Prestataire habilité"),
-            button=_("Habiliter"),
-            success=_("Le prestataire est habilité. Il en est prévenu par courriel."),
-            notify=_tell_members(
-                "Vous êtes habilité : vos offres apparaissent dans l'annuaire et les entreprises "
-                "peuvent vous choisir."
-            ),
-        ),
-        transition(
-            "refuse",
-            [Status.REQUESTED, Status.UNDER_REVIEW],
-            Status.REFUSED,
-            MANAGER,
-            label=_("Habilitation refusée"),
-            button=_("Refuser l'habilitation"),
-            success=_("L'habilitation est refusée. Le prestataire en est prévenu par courriel."),
-            notify=_tell_members("Votre demande d'habilitation est refusée."),
-        ),
-        transition(
-            "suspend",
-            Status.ACCREDITED,
-            Status.SUSPENDED,
-            MANAGER,
-            label=_("Habilitation suspendue"),
-            button=_("Suspendre l'habilitation"),
-            success=_("L'habilitation est suspendue. Le prestataire en est prévenu par courriel."),
-            notify=_tell_members(
-                "Votre habilitation est suspendue : les entreprises ne peuvent plus vous choisir pour "
-                "une nouvelle demande."
-            ),
-        ),
-        transition(
-            "reinstate",
-            Status.SUSPENDED,
-            Status.ACCREDITED,
-            MANAGER,
-            label=_("Habilitation rétablie"),
-            button=_("Rétablir l'habilitation"),
-            success=_("L'habilitation est rétablie."),
-            notify=_tell_members("Votre habilitation est rétablie."),
-        ),
-        transition(
-            "expire",
-            Status.ACCREDITED,
-            Status.EXPIRED,
-            SYSTEM_ROLE,
-            label=_("Habilitation expirée"),
-            notify=_tell_members(
-                "Votre habilitation a expiré faute de pièces à jour : déposez-les puis demandez à "
-                "nouveau l'habilitation."
-            ),
-        ),
-        transition(
-            "request_again",
-            [Status.EXPIRED, Status.REFUSED],
-            Status.REQUESTED,
-            MEMBER,
-            label=_("Nouvelle demande d'habilitation"),
-            button=_("Demander à nouveau l'habilitation"),
-            success=_("Votre demande d'habilitation est déposée."),
-            notify=_tell_members("Votre nouvelle demande d'habilitation est déposée."),
-        ),
-    ],
-)
-
-# Transitions whose reason is sent to the provider: a manager must give one.
-REASON_REQUIRED = frozenset({"refuse", "suspend"})
-TO_DECIDE_STATES = WORKFLOW.tagged(TO_DECIDE)
-LOST_STATES = WORKFLOW.tagged(LOST)
-
-
 def act(actor, provider, name, reason="", on=None):
     """Take accreditation transition `name` as `actor` (SYSTEM for the daily job); `on` dates the
     criteria checked when the provider becomes accredited."""
@@ -173,7 +43,7 @@ def act(actor, provider, name, reason="", on=None):
     def apply(provider):
         if name in REASON_REQUIRED and not reason:
             raise ServiceError("missing", "Indiquez le motif : il est envoyé au prestataire.", "reason")
-        if WORKFLOW[name].target == Status.ACCREDITED:
+        if ACCREDITATION_WORKFLOW[name].target == Status.ACCREDITED:
             failed = [c for c in evaluate(provider, on) if not c.passed]
             if failed:
                 raise Conflict(
@@ -183,7 +53,7 @@ def act(actor, provider, name, reason="", on=None):
                 )
         provider.status_changed_at = timezone.now()
 
-    return WORKFLOW.perform(actor, provider, name, reason=reason, apply=apply)
+    return ACCREDITATION_WORKFLOW.perform(actor, provider, name, reason=reason, apply=apply)
 
 
 # --- documents and criteria ------------------------------------------------------------------------
@@ -292,7 +162,7 @@ def _years_between(start: date, end: date):
 def expire_accreditations(on=None):
     """Daily job: an accredited provider without a valid URSSAF certificate and insurance expires."""
     on = on or timezone.localdate()
-    due = Provider.objects.filter(status__in=WORKFLOW["expire"].sources)
+    due = Provider.objects.filter(status__in=ACCREDITATION_WORKFLOW["expire"].sources)
     for kind in REQUIRED_DOCUMENTS:
         due = due.exclude(
             documents__in=Document.objects.filter(kind=kind).filter(

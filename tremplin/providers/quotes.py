@@ -1,175 +1,28 @@
 """Quotes in the platform: an owner asks up to 3 accredited providers, each answers or declines, the
 owner chooses one (it joins the draft application) or cancels the request.
 
-Two workflows, declared once: the request's (`REQUEST_WORKFLOW`: open, then closed by a choice or
-cancelled) and each provider's quote (`QUOTE_WORKFLOW`). Every quote transition locks the request
-first, then the quote, so that a choice and a cancellation never wait on each other.
+Two workflows, declared in tremplin.providers.workflow: the request's (`QUOTE_REQUEST_WORKFLOW`:
+open, then closed by a choice or cancelled) and each provider's quote (`QUOTE_WORKFLOW`).
 """
 
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
 from tremplin.accounts.models import Role
 from tremplin.core import audit
 from tremplin.core.errors import Conflict, PermissionDenied, ServiceError
-from tremplin.core.formatting import euros
-from tremplin.core.notifications import notify
 from tremplin.core.validators import clean_pdf
-from tremplin.core.workflow import transition
-from tremplin.providers.access import MEMBERS_ONLY, is_member
 from tremplin.providers.emails import notify_members
 from tremplin.providers.models import Quote, QuoteRequest
 from tremplin.providers.offers import offered_categories
 from tremplin.providers.quality import above_catalogue
-from tremplin.providers.workflow import WorkflowWithConflicts
+from tremplin.providers.workflow import QUOTE_REQUEST_WORKFLOW, QUOTE_WORKFLOW
 from tremplin.schemes.models import SpendCategory
 from tremplin.vouchers import services as vouchers
 from tremplin.vouchers.models import State as FileState
 
-OWNER, MEMBER = "owner", "member"
 MAX_PROVIDERS_PER_REQUEST = 3
-
-
-def _is_request_owner(user, request):
-    return request.owner_id == user.pk
-
-
-def _request_closed(request):
-    if request.state == QuoteRequest.State.CANCELLED:
-        return Conflict("request_closed", "Cette demande de devis est annulée.")
-    return Conflict("request_closed", "Un devis a déjà été choisi pour cette demande.")
-
-
-REQUEST_WORKFLOW = WorkflowWithConflicts(
-    model=QuoteRequest,
-    states=QuoteRequest.State,
-    noun="la demande de devis",
-    roles={OWNER: _is_request_owner},
-    denied=lambda user, request, t: PermissionDenied(
-        "forbidden",
-        "Seul l'auteur de la demande peut l'annuler."
-        if t.name == "cancel_quotes"
-        else "Seul l'auteur de la demande peut choisir un devis.",
-    ),
-    events={"request_quotes": _("Devis demandés")},
-    transitions=[
-        # Taken with the quote's own "choose_quote", never alone.
-        transition(
-            "choose_quote", QuoteRequest.State.OPEN, QuoteRequest.State.CLOSED, OWNER, label=_("Devis choisi")
-        ),
-        transition(
-            "cancel_quotes",
-            QuoteRequest.State.OPEN,
-            QuoteRequest.State.CANCELLED,
-            OWNER,
-            label=_("Demande de devis annulée"),
-            button=_("Annuler la demande de devis"),
-            success=_("La demande de devis est annulée : les prestataires ne peuvent plus y répondre."),
-        ),
-    ],
-    conflicts={
-        "choose_quote": _request_closed,
-        "cancel_quotes": lambda request: Conflict("request_closed", "Cette demande de devis est déjà close."),
-    },
-)
-
-
-# A request its owner may still cancel is open: its providers may answer.
-OPEN_REQUEST_STATES = REQUEST_WORKFLOW.sources("cancel_quotes")
-
-
-def _lock_quote(quote):
-    QuoteRequest.objects.select_for_update().get(pk=quote.request_id)
-    return Quote.objects.select_for_update().select_related("request", "provider").get(pk=quote.pk)
-
-
-def _tell_owner(quote, actor, reason, data):
-    notify(
-        quote.request.owner,
-        "Tremplin Numérique : vous avez reçu un devis",
-        "providers/emails/message.txt",
-        provider=quote.provider,
-        body=f"{quote.provider.name} vous a envoyé un devis de {euros(quote.amount_cents)} HT. "
-        "Comparez les devis reçus dans votre dossier et choisissez-en un.",
-    )
-
-
-def _tell_chosen(quote, actor, reason, data):
-    notify_members(
-        quote.provider,
-        "Tremplin Numérique : votre devis est retenu",
-        "Une entreprise a retenu votre devis et l'a joint à sa demande de chèque numérique.",
-    )
-
-
-def _not_chosen_yet(quote):
-    if quote.request.state != QuoteRequest.State.OPEN:
-        return _request_closed(quote.request)
-    return Conflict("not_answered", "Ce prestataire n'a pas encore envoyé de devis.")
-
-
-QUOTE_WORKFLOW = WorkflowWithConflicts(
-    model=Quote,
-    states=Quote.State,
-    noun="le devis",
-    roles={
-        MEMBER: lambda user, quote: is_member(user, quote.provider),
-        OWNER: lambda user, quote: _is_request_owner(user, quote.request),
-    },
-    lock=_lock_quote,
-    denied=lambda user, quote, t: PermissionDenied(
-        "forbidden",
-        MEMBERS_ONLY if MEMBER in t.who else "Seul l'auteur de la demande peut choisir un devis.",
-    ),
-    transitions=[
-        transition(
-            "answer_quote",
-            Quote.State.REQUESTED,
-            Quote.State.ANSWERED,
-            MEMBER,
-            label=_("Devis envoyé"),
-            button=_("Envoyer mon devis"),
-            success=_("Votre devis est envoyé à l'entreprise."),
-            notify=_tell_owner,
-        ),
-        transition(
-            "decline_quote",
-            Quote.State.REQUESTED,
-            Quote.State.DECLINED,
-            MEMBER,
-            label=_("Demande de devis déclinée"),
-            button=_("Décliner la demande"),
-            success=_("Vous avez décliné cette demande de devis."),
-        ),
-        transition(
-            "choose_quote",
-            Quote.State.ANSWERED,
-            Quote.State.CHOSEN,
-            OWNER,
-            label=_("Devis retenu"),
-            button=_("Choisir ce devis"),
-            success=_("Le devis est joint à votre demande, avec le prestataire et le montant."),
-            notify=_tell_chosen,
-        ),
-        # The owner chose another quote or cancelled the request.
-        transition(
-            "set_aside",
-            [Quote.State.REQUESTED, Quote.State.ANSWERED],
-            Quote.State.NOT_CHOSEN,
-            OWNER,
-            label=_("Devis non retenu"),
-        ),
-    ],
-    conflicts={
-        "answer_quote": lambda quote: Conflict(
-            "already_answered", "Ce devis a déjà reçu une réponse ou la demande est close."
-        ),
-        "decline_quote": lambda quote: Conflict("already_answered", "Ce devis a déjà reçu une réponse."),
-        "choose_quote": _not_chosen_yet,
-    },
-)
 
 
 def request_quotes(owner, application, providers, category, description):
@@ -240,7 +93,7 @@ def _set_aside_others(owner, request, chosen=None):
 
 def cancel_request(owner, request):
     """The owner cancels an open request: no provider may answer it any more, a new one may be made."""
-    return REQUEST_WORKFLOW.perform(
+    return QUOTE_REQUEST_WORKFLOW.perform(
         owner, request, "cancel_quotes", apply=lambda request: _set_aside_others(owner, request)
     )
 
@@ -301,6 +154,6 @@ def choose_quote(owner, quote):
             spend_category=quote.category,
         )
         _set_aside_others(owner, request, chosen=quote)
-        REQUEST_WORKFLOW.perform(owner, request, "choose_quote", quote=quote.pk)
+        QUOTE_REQUEST_WORKFLOW.perform(owner, request, "choose_quote", quote=quote.pk)
 
     return QUOTE_WORKFLOW.perform(owner, quote, "choose_quote", apply=apply)

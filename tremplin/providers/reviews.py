@@ -1,5 +1,5 @@
 """Reviews: an owner reviews the provider of a paid voucher once, the provider answers once, managers
-moderate (`REVIEW_WORKFLOW`: published, hidden). The provider's rating counts published reviews only.
+moderate (`workflow.REVIEW_WORKFLOW`: published, hidden). The rating counts published reviews only.
 
 Answering is not a state of the workflow: it is a single event, whatever the moderation, held in
 `Review.answer` (an answered review may be hidden, a hidden one may still be answered).
@@ -10,56 +10,14 @@ from decimal import Decimal
 from django.db import IntegrityError, transaction
 from django.db.models import Avg, Count
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
 from tremplin.core import audit
 from tremplin.core.errors import Conflict, PermissionDenied, ServiceError
-from tremplin.core.workflow import transition
-from tremplin.providers.access import MANAGERS_ONLY, is_manager, require_member
+from tremplin.providers.access import require_member
 from tremplin.providers.emails import notify_members
 from tremplin.providers.models import Provider, Review
-from tremplin.providers.workflow import WorkflowWithConflicts
+from tremplin.providers.workflow import REVIEW_WORKFLOW
 from tremplin.vouchers.models import State as FileState
-
-MANAGER = "manager"
-
-REVIEW_WORKFLOW = WorkflowWithConflicts(
-    model=Review,
-    states=Review.State,
-    noun="l'avis",
-    roles={MANAGER: lambda user, review: is_manager(user)},
-    denied=lambda user, review, t: PermissionDenied("forbidden", MANAGERS_ONLY),
-    events={
-        "post_review": _("Avis publié par l'entreprise"),
-        "answer_review": _("Réponse du prestataire publiée"),
-        # Written before the workflow was declared, when hiding and publishing again had one name.
-        "moderate_review": _("Avis modéré"),
-    },
-    transitions=[
-        transition(
-            "hide_review",
-            Review.State.PUBLISHED,
-            Review.State.HIDDEN,
-            MANAGER,
-            label=_("Avis masqué par la modération"),
-            button=_("Masquer cet avis"),
-            success=_("L'avis est masqué."),
-        ),
-        transition(
-            "publish_review",
-            Review.State.HIDDEN,
-            Review.State.PUBLISHED,
-            MANAGER,
-            label=_("Avis publié de nouveau"),
-            button=_("Publier de nouveau"),
-            success=_("L'avis est de nouveau publié."),
-        ),
-    ],
-    conflicts={
-        name: lambda review: Conflict("no_change", "L'avis est déjà dans cet état.")
-        for name in ("hide_review", "publish_review")
-    },
-)
 
 
 def _stars(value, field):

@@ -25,15 +25,23 @@ from tremplin.providers.access import (
     provider_of,
     quotes_for,
 )
-from tremplin.providers.accreditation import WORKFLOW as ACCREDITATION
 from tremplin.providers.models import Document, Offer, Provider, Quote, Review, Status
 from tremplin.providers.offers import delete_offer, save_offer
 from tremplin.providers.quality import quality_signals
-from tremplin.providers.quotes import QUOTE_WORKFLOW, REQUEST_WORKFLOW
-from tremplin.providers.reviews import REVIEW_WORKFLOW
 from tremplin.providers.search import CappedPaginator, Filters, offer_lines
 from tremplin.providers.search import directory as search_directory
 from tremplin.providers.signup import add_member, prefill, sign_up, update_profile
+from tremplin.providers.workflow import (
+    ACCREDITATION_WORKFLOW,
+    LOST_STATES,
+    MEMBER,
+    OPEN_REQUEST_STATES,
+    QUOTE_REQUEST_WORKFLOW,
+    QUOTE_WORKFLOW,
+    REASON_REQUIRED,
+    REVIEW_WORKFLOW,
+    TO_DECIDE_STATES,
+)
 from tremplin.registry.models import Departement
 from tremplin.vouchers.access import applications_for, get_application_for_user
 from tremplin.vouchers.models import State as FileState
@@ -134,7 +142,7 @@ def detail(request, pk):
         "reviews": shown,
         "is_member": member,
         "is_staff_view": staff,
-        "badge_class": ACCREDITATION.badge(provider.status),
+        "badge_class": ACCREDITATION_WORKFLOW.badge(provider.status),
         "answer_form": forms.AnswerForm(),
         "moderate_form": forms.ReasonForm(),
     }
@@ -143,8 +151,8 @@ def detail(request, pk):
         context["checks"] = accreditation.evaluate(provider)
         context["documents"] = provider.documents.all()
         context["actions"] = [
-            (t.name, t.button, t.name in accreditation.REASON_REQUIRED)
-            for t in ACCREDITATION.allowed(user, provider)
+            (t.name, t.button, t.name in REASON_REQUIRED)
+            for t in ACCREDITATION_WORKFLOW.allowed(user, provider)
             if t.button
         ]
         context["reason_form"] = forms.ReasonForm()
@@ -210,18 +218,18 @@ def dashboard(request):
         "providers/dashboard.html",
         {
             "provider": provider,
-            "badge_class": ACCREDITATION.badge(provider.status),
+            "badge_class": ACCREDITATION_WORKFLOW.badge(provider.status),
             "checks": accreditation.evaluate(provider, today),
             "documents": provider.documents.all(),
             "to_answer": quotes_for(request.user).filter(
                 state__in=QUOTE_WORKFLOW["answer_quote"].sources,
-                request__state__in=quotes.OPEN_REQUEST_STATES,
+                request__state__in=OPEN_REQUEST_STATES,
             ),
             "files": files,
             "paid": paid,
             "payments": payments,
-            "lost_accreditation": provider.status in accreditation.LOST_STATES,
-            "member_actions": [t for t in ACCREDITATION.allowed(request.user, provider) if t.button],
+            "lost_accreditation": provider.status in LOST_STATES,
+            "member_actions": [t for t in ACCREDITATION_WORKFLOW.allowed(request.user, provider) if t.button],
             "document_form": forms.DocumentForm(),
             "today": today,
         },
@@ -335,10 +343,10 @@ def accreditations(request):
     if status in Status.values:
         qs = qs.filter(status=status)
     else:
-        qs = qs.filter(status__in=accreditation.TO_DECIDE_STATES)
+        qs = qs.filter(status__in=TO_DECIDE_STATES)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     for provider in page.object_list:
-        provider.badge_class = ACCREDITATION.badge(provider.status)
+        provider.badge_class = ACCREDITATION_WORKFLOW.badge(provider.status)
     return render(
         request,
         "providers/accreditations.html",
@@ -349,14 +357,14 @@ def accreditations(request):
 @require_POST
 def accreditation_act(request, pk, action):
     # Only the transitions offered on a page (a button); the expiry is the daily job's.
-    if action not in ACCREDITATION.transitions or not ACCREDITATION[action].button:
+    if action not in ACCREDITATION_WORKFLOW.transitions or not ACCREDITATION_WORKFLOW[action].button:
         raise Http404(gettext("Action inconnue."))
     provider = get_object_or_404(Provider, pk=pk)
     form = forms.ReasonForm(request.POST)
     form.is_valid()
     if _act(request, accreditation.act, request.user, provider, action, form.cleaned_data.get("reason", "")):
-        messages.success(request, ACCREDITATION[action].success)
-    if accreditation.MEMBER in ACCREDITATION[action].who:
+        messages.success(request, ACCREDITATION_WORKFLOW[action].success)
+    if MEMBER in ACCREDITATION_WORKFLOW[action].who:
         return redirect("providers:dashboard")
     return redirect("providers:detail", pk=provider.pk)
 
@@ -456,7 +464,7 @@ def application_quotes(request, application_pk):
     )
     # The owner's buttons, as the workflows allow them (`quote.request` is the request already read).
     for quote_request in requests:
-        quote_request.cancel = _offered(REQUEST_WORKFLOW, user, quote_request, "cancel_quotes")
+        quote_request.cancel = _offered(QUOTE_REQUEST_WORKFLOW, user, quote_request, "cancel_quotes")
         for quote in quote_request.quotes.all():
             quote.request = quote_request
             quote.choose = _offered(QUOTE_WORKFLOW, user, quote, "choose_quote")
@@ -478,7 +486,7 @@ def quote_request_cancel(request, pk):
     """The owner cancels an open quote request: the providers can no longer answer it."""
     quote_request = get_own_quote_request(request.user, pk)
     if _act(request, quotes.cancel_request, request.user, quote_request):
-        messages.success(request, REQUEST_WORKFLOW["cancel_quotes"].success)
+        messages.success(request, QUOTE_REQUEST_WORKFLOW["cancel_quotes"].success)
     return redirect("providers:application_quotes", application_pk=quote_request.application_id)
 
 
