@@ -20,19 +20,10 @@ from tremplin.providers.access import require_member
 from tremplin.providers.emails import notify_members
 from tremplin.providers.models import AccreditationCriterion, Document, Provider, Status
 from tremplin.providers.workflow import ACCREDITATION_WORKFLOW, REASON_REQUIRED
-from tremplin.vouchers.models import State as FileState
+from tremplin.vouchers.models import FINISHED_STATES
 
 REQUIRED_DOCUMENTS = (Document.Kind.URSSAF, Document.Kind.INSURANCE)
 RENEWAL_NOTICE_DAYS = 30
-
-# Files that are not finished: a suspended or expired provider makes them say so.
-FINISHED_FILE_STATES = {
-    FileState.REJECTED,
-    FileState.PAID,
-    FileState.EXPIRED,
-    FileState.WITHDRAWN,
-    FileState.CLAWED_BACK,
-}
 
 
 def act(actor, provider, name, reason="", on=None):
@@ -219,7 +210,7 @@ def send_renewal_reminders(on=None, days_before=RENEWAL_NOTICE_DAYS):
 def provider_warning(application):
     """A French sentence when the file's provider lost its accreditation while the file is under way."""
     provider = application.provider
-    if provider is None or application.state in FINISHED_FILE_STATES:
+    if provider is None or application.state in FINISHED_STATES:
         return None
     if provider.status == Status.SUSPENDED:
         return (

@@ -44,6 +44,7 @@ from tremplin.providers.workflow import (
 )
 from tremplin.registry.models import Departement
 from tremplin.vouchers.access import applications_for, get_application_for_user
+from tremplin.vouchers.models import FINISHED_STATES
 from tremplin.vouchers.models import State as FileState
 
 PAGE_SIZE = 20
@@ -204,7 +205,7 @@ def dashboard(request):
     today = timezone.localdate()
     files = (
         applications_for(request.user)
-        .exclude(state__in=accreditation.FINISHED_FILE_STATES)
+        .exclude(state__in=FINISHED_STATES)
         .order_by("-submitted_at", "-id")[:50]
     )
     payments = (
