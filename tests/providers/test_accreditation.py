@@ -293,3 +293,24 @@ def test_accredited_is_read_from_the_status_alone():
     assert provider.accredited is True
     assert list(Provider.objects.accredited()) == [provider]
     assert UserFactory(provider_member=True).provider.accredited is True
+
+
+def test_a_document_is_downloaded_by_the_providers_members_managers_and_auditors_only(
+    client_for, member, provider, other_member, owner, advisor, manager, auditor, client
+):
+    document = accreditation.upload_document(
+        member,
+        provider,
+        Document.Kind.URSSAF,
+        pdf_file("attestation.pdf"),
+        expires_on=timezone.localdate() + timedelta(days=90),
+    )
+    url = reverse("providers:document_file", args=[document.pk])
+
+    for user in (member, manager, auditor):
+        response = client_for(user).get(url)
+        assert response.status_code == 200, user
+        assert b"".join(response.streaming_content).startswith(b"%PDF")
+    for user in (other_member, owner, advisor):
+        assert client_for(user).get(url).status_code == 404, user
+    assert client.get(url).status_code in (302, 404)

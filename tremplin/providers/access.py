@@ -10,7 +10,7 @@ from django.db.models import Q
 from tremplin.accounts.access import get_for_user, scope
 from tremplin.accounts.models import Role
 from tremplin.core.errors import PermissionDenied
-from tremplin.providers.models import Quote, QuoteRequest
+from tremplin.providers.models import Document, Quote, QuoteRequest
 from tremplin.vouchers.access import applications_for
 
 MEMBERS_ONLY = "Seuls les membres de ce prestataire peuvent faire cette action."
@@ -77,3 +77,12 @@ def quote_requests_for(user):
 def get_own_quote_request(user, pk):
     """A quote request of this business owner, for one of their own files."""
     return get_for_user(quote_requests_for(user).filter(owner=user), pk, "Demande de devis introuvable.")
+
+
+def documents_for(user):
+    """A provider's documents: its members see theirs; managers and auditors all; nobody else any."""
+    return scope(Document.objects.select_related("provider"), user, provider="provider_id")
+
+
+def get_document_for_user(user, pk):
+    return get_for_user(documents_for(user), pk, "Document introuvable.")

@@ -18,6 +18,7 @@ from tremplin.core.errors import PermissionDenied, ServiceError
 from tremplin.payments.models import PaymentLine
 from tremplin.providers import accreditation, forms, quotes, reviews
 from tremplin.providers.access import (
+    get_document_for_user,
     get_own_application,
     get_own_quote_request,
     get_quote_for_user,
@@ -25,7 +26,7 @@ from tremplin.providers.access import (
     provider_of,
     quotes_for,
 )
-from tremplin.providers.models import Document, Offer, Provider, Quote, Review, Status
+from tremplin.providers.models import Offer, Provider, Quote, Review, Status
 from tremplin.providers.offers import delete_offer, save_offer
 from tremplin.providers.quality import quality_signals
 from tremplin.providers.search import CappedPaginator, Filters, offer_lines
@@ -318,10 +319,7 @@ def upload_document(request):
 
 def document_file(request, pk):
     """A provider's document: its members, managers and auditors only."""
-    document = get_object_or_404(Document, pk=pk)
-    user = request.user
-    if not (is_member(user, document.provider) or user.role in (Role.MANAGER, Role.AUDITOR)):
-        raise Http404(gettext("Document introuvable."))
+    document = get_document_for_user(request.user, pk)
     return _pdf(document.file, f"{document.kind}-{document.provider.siren}.pdf")
 
 
