@@ -15,6 +15,7 @@ from config.api import api
 from tests.api.conftest import bring_to, row
 from tests.factories import ApplicationFactory, CompanyFactory, pdf_file
 from tests.workflow_matrix import cases, check_transition
+from tremplin.core.models import AuditEvent
 from tremplin.payments import services as payments
 from tremplin.schemes.models import Envelope
 from tremplin.vouchers import services
@@ -111,3 +112,12 @@ def test_only_the_declared_roles_can_take_the_transition(build, people, name, so
         drive=lambda actor, application, name: DRIVERS[name](actor, application),
         snapshot=row,
     )
+
+
+def test_every_event_of_a_file_has_a_label_on_its_timeline(build, people):
+    application = build(State.PAID, "claw_back")
+    services.claw_back(people["manager"], application, "Contrôle : facture fictive.")
+    actions = set(AuditEvent.objects.for_object(application).values_list("action", flat=True))
+    assert {"submit", "approve", "add_to_payment_batch", "mark_paid", "claw_back"} <= actions
+    unlabelled = {action for action in actions if WORKFLOW.event_label(action) == action}
+    assert unlabelled == set()

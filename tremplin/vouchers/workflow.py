@@ -90,6 +90,8 @@ WORKFLOW = Workflow(
         "create": _("Brouillon créé"),
         "expiry_reminder": _("Rappel avant expiration envoyé"),
         "assign": _("Dossier attribué"),
+        # Written by the payments when the file joins a SEPA batch.
+        "add_to_payment_batch": _("Ajouté à un lot de virements"),
     },
     transitions=[
         transition(
