@@ -163,7 +163,7 @@ def new_file_error(client, scheme, identifier):
 def test_a_siren_with_a_wrong_check_digit_is_refused(as_user, scheme):
     body = new_file_error(as_user(UserFactory()), scheme, "732829321")
     assert "clé de contrôle invalide" in body
-    assert 'aria-describedby="id_identifier-desc-error"' in body
+    assert 'aria-describedby="id_identifier-desc-error id_identifier_helptext"' in body
 
 
 def test_an_unknown_siren_is_refused(as_user, scheme):
@@ -255,7 +255,7 @@ def bad_save(client, app, **fields):
 def test_an_invalid_iban_is_refused_on_its_field(as_user, draft):
     body, changed = bad_save(as_user(draft.owner), draft, iban="FR7630006000011234567890188")
     assert "Cet IBAN n&#x27;est pas valide" in body
-    assert 'aria-describedby="id_iban-desc-error"' in body
+    assert 'aria-describedby="id_iban-desc-error id_iban_helptext"' in body
     assert changed == set()
 
 

@@ -174,7 +174,10 @@ def test_a_claim_above_the_voucher_is_refused(as_user, approved):
     assert response.status_code == 200
     body = response.content.decode()
     assert "dépasse le devis sur lequel le chèque a été accordé" in body
-    assert 'aria-describedby="id_submit_claim-invoiced_spend-desc-error"' in body
+    assert (
+        'aria-describedby="id_submit_claim-invoiced_spend-desc-error id_submit_claim-invoiced_spend_helptext"'
+        in body
+    )
     assert state_of(approved) == State.APPROVED and not Claim.objects.exists()
 
 

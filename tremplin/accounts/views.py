@@ -32,7 +32,7 @@ def signup(request):
         try:
             services.register_owner(data["email"], data["password"], data["first_name"], data["last_name"])
         except ServiceError as error:
-            form.add_error(error.field, _(error.message))
+            form.add_service_error(error)
         else:
             request.session[SESSION_SIGNUP_EMAIL] = data["email"]
             return redirect("accounts:signup_done")
@@ -93,7 +93,7 @@ def notifications(request):
         try:
             set_frequency(request.user, form.cleaned_data["frequency"])
         except ServiceError as error:
-            form.add_error(error.field, _(error.message))
+            form.add_service_error(error)
         else:
             messages.success(request, _("Votre choix est enregistré."))
             return redirect("accounts:notifications")

@@ -1,5 +1,11 @@
-from django.utils.translation import gettext_noop
+import re
+
+from django import forms
+from django.utils.translation import gettext, gettext_noop
 from dsfr.forms import DsfrBaseForm, DsfrBoundField
+
+from tremplin.core.errors import ServiceError
+from tremplin.core.formatting import parse_euros
 
 
 class BoundField(DsfrBoundField):
@@ -24,14 +30,58 @@ class DsfrForm(DsfrBaseForm):
     DSFR_MARK_OPTIONAL_FIELDS setting, and our warnings are errors: we skip it and
     keep the current marking (a "*" on required fields).
     Mix it in after a Django form: `class LoginForm(AuthenticationForm, DsfrForm)`.
+
+    A DSFR upload input (class "fr-upload") sits in its upload group.
+    A service's refusal goes on the form with `add_service_error(error)`: on the field it names,
+    else on the whole form. `service_fields` maps the service's name of a field to the form's
+    (`{"amount_cents": "amount"}`) where they differ.
     """
 
     bound_field_class = BoundField
+    service_fields = {}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if "fr-upload" in field.widget.attrs.get("class", "").split():
+                field.widget.group_class = "fr-upload-group"
 
     def get_context(self):
         context = super(DsfrBaseForm, self).get_context()
         context.setdefault("DSFR_MARK_OPTIONAL_FIELDS", False)
         return context
+
+    def add_service_error(self, error: ServiceError):
+        """Show a service's refusal where it belongs, in the page's language when the catalogue has it."""
+        name = self.service_fields.get(error.field, error.field)
+        self.add_error(name if name in self.fields else None, gettext(error.message))
+
+
+ZERO = re.compile(r"^0+([.,]0*)?$")
+
+
+class EurosField(forms.CharField):
+    """An amount typed in euros ("1 500" or "1 500,50"), cleaned to integer cents (None when empty).
+
+    `allow_zero=True` accepts "0" (a declared amount); otherwise the amount must be positive.
+    """
+
+    def __init__(self, *, allow_zero=False, **kwargs):
+        self.allow_zero = allow_zero
+        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}))
+        super().__init__(**kwargs)
+
+    def clean(self, value):
+        # The text is checked as text first (required, max_length), then read as an amount.
+        value = super().clean(value)
+        if value in self.empty_values:
+            return None
+        if self.allow_zero and ZERO.match(re.sub(r"[\s\u202f\xa0€]", "", value)):
+            return 0
+        try:
+            return parse_euros(value)
+        except ValueError as exc:
+            raise forms.ValidationError(gettext(str(exc)), code="invalid_amount") from None
 
 
 # The identifier checks live in core.validators with French messages; these markers

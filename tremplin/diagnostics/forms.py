@@ -38,6 +38,7 @@ class StartForm(DsfrForm):
         ),
         required=False,
     )
+    service_fields = {"siren": "identifier"}
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -80,10 +81,6 @@ class StartForm(DsfrForm):
                     code="unknown_owner",
                 )
         return email
-
-    def add_service_error(self, error):
-        name = {"siren": "identifier"}.get(error.field, error.field)
-        self.add_error(name if name in self.fields else None, error.message)
 
 
 def _rating(value):

@@ -32,11 +32,6 @@ def _require(user, *roles):
         raise DjangoPermissionDenied
 
 
-def _form_error(form, error):
-    field = error.field if error.field in form.fields else None
-    form.add_error(field, gettext(error.message))
-
-
 @require_http_methods(["GET", "POST"])
 @login_not_required
 def new_request(request):
@@ -53,7 +48,7 @@ def new_request(request):
                 user=request.user,
             )
         except ServiceError as error:
-            _form_error(form, error)
+            form.add_service_error(error)
         else:
             for warning in created.warnings:
                 messages.warning(request, gettext(warning))
@@ -241,7 +236,7 @@ def new_awareness(request):
                 ),
             )
         except ServiceError as error:
-            _form_error(form, error)
+            form.add_service_error(error)
         else:
             messages.success(
                 request,
@@ -275,7 +270,7 @@ def new_coaching(request):
                     request.user, company=company, on=data["on"], hours=data["hours"], topic=data["topic"]
                 )
             except ServiceError as error:
-                _form_error(form, error)
+                form.add_service_error(error)
             else:
                 messages.success(request, gettext("Séance d'accompagnement enregistrée."))
                 return redirect("network:dashboard")

@@ -1,41 +1,14 @@
 """Forms of the voucher pages: they parse what people type; the services decide."""
 
-import re
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
-from dsfr.forms import DsfrBaseForm
 
-from tremplin.core import forms as core_forms
 from tremplin.core.errors import ServiceError
-from tremplin.core.formatting import parse_euros
+from tremplin.core.forms import DsfrForm, EurosField
 from tremplin.core.validators import clean_siren_or_siret
 from tremplin.registry.models import Company, Establishment
 from tremplin.schemes.models import Scheme, SpendCategory
 from tremplin.vouchers.models import Application, RejectionReason
-
-ZERO = re.compile(r"^0+([.,]0*)?$")
-
-
-class EurosField(forms.CharField):
-    """An amount typed in euros ("1 500" or "1 500,50"), cleaned to integer cents."""
-
-    def __init__(self, *, allow_zero=False, **kwargs):
-        self.allow_zero = allow_zero
-        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}))
-        super().__init__(**kwargs)
-
-    def to_python(self, value):
-        value = super().to_python(value)
-        if value in self.empty_values:
-            return None
-        compact = re.sub(r"[\s\u202f\xa0€]", "", value)
-        if self.allow_zero and ZERO.match(compact):
-            return 0
-        try:
-            return parse_euros(value)
-        except ValueError as exc:
-            raise forms.ValidationError(str(exc), code="invalid_amount") from None
 
 
 def euros_input(cents):
@@ -60,24 +33,6 @@ class PdfField(forms.FileField):
             "widget", forms.ClearableFileInput(attrs={"class": "fr-upload", "accept": "application/pdf,.pdf"})
         )
         super().__init__(**kwargs)
-
-
-class ServiceErrorsMixin:
-    """Put a ServiceError on the form field it names (or on the whole form)."""
-
-    service_fields = {}
-
-    def add_service_error(self, error: ServiceError):
-        name = self.service_fields.get(error.field, error.field)
-        self.add_error(name if name in self.fields else None, error.message)
-
-
-class DsfrForm(ServiceErrorsMixin, DsfrBaseForm):
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            if isinstance(field.widget, forms.ClearableFileInput):
-                field.widget.group_class = "fr-upload-group"
 
 
 # --- step 1: who is applying --------------------------------------------------------------------
@@ -487,8 +442,8 @@ class BulkAssignForm(forms.Form):
         self.fields["applications"].queryset = applications
 
 
-class AssignForm(ServiceErrorsMixin, core_forms.DsfrForm):
-    """Rendered whole with `{{ form }}`: the core base form keeps django-dsfr's rendering quiet."""
+class AssignForm(DsfrForm):
+    """Rendered whole with `{{ form }}`."""
 
     advisor = forms.ModelChoiceField(
         label=_("Conseiller à qui attribuer le dossier"),
