@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone, translation
 from django.utils.translation import gettext
@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from tremplin.accounts.access import covered_departements
 from tremplin.accounts.models import Role
 from tremplin.core.errors import PermissionDenied, ServiceError
+from tremplin.core.web import pdf_response, require_role
 from tremplin.diagnostics import forms, results, services
 from tremplin.diagnostics.access import diagnostics_for, get_diagnostic_for_user, may_answer
 from tremplin.diagnostics.models import State
@@ -47,10 +48,7 @@ def diagnostic_list(request):
 
 @require_http_methods(["GET", "POST"])
 def start(request):
-    if request.user.role not in (Role.OWNER, Role.ADVISOR):
-        raise DjangoPermissionDenied(
-            gettext("Seuls le chef d'entreprise ou son conseiller font un diagnostic.")
-        )
+    require_role(request.user, Role.OWNER, Role.ADVISOR)
     form = forms.StartForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid() and request.POST.get("confirm"):
         try:
@@ -209,8 +207,4 @@ def report(request, pk):
     if diagnostic.state != State.COMPLETED:
         raise Http404(gettext("Le rapport existe quand le diagnostic est terminé."))
     pdf = render_report(request.user, diagnostic)
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = (
-        f'attachment; filename="diagnostic-numerique-{diagnostic.company.siren}-{diagnostic.pk}.pdf"'
-    )
-    return response
+    return pdf_response(pdf, f"diagnostic-numerique-{diagnostic.company.siren}-{diagnostic.pk}.pdf")

@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
 from django.shortcuts import redirect, render
@@ -12,6 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from tremplin.accounts.models import Role, User
 from tremplin.core.errors import ServiceError
+from tremplin.core.web import require_role
 from tremplin.network import attendance, forms, reach, routing, services, workflow
 from tremplin.network.access import (
     NETWORK_ROLES,
@@ -25,11 +25,6 @@ from tremplin.network.workflow import WORKFLOW
 from tremplin.registry.lookup import find_company, normalise
 
 PAGE_SIZE = 25
-
-
-def _require(user, *roles):
-    if user.role not in roles:
-        raise DjangoPermissionDenied
 
 
 @require_http_methods(["GET", "POST"])
@@ -63,7 +58,7 @@ def request_sent(request):
 
 def dashboard(request):
     user = request.user
-    _require(user, *NETWORK_ROLES)
+    require_role(user, *NETWORK_ROLES)
     today = timezone.localdate()
     month_start = today.replace(day=1)
     context = {"today": today, "is_advisor": user.role == Role.ADVISOR}
@@ -158,7 +153,7 @@ def _manager_send(request, network_request, prefix, send, success):
 
 @require_POST
 def assign(request, pk):
-    _require(request.user, Role.MANAGER)
+    require_role(request.user, Role.MANAGER)
     network_request = get_request_for_user(request.user, pk)
     _manager_send(
         request,
@@ -172,7 +167,7 @@ def assign(request, pk):
 
 @require_POST
 def reassign(request, pk):
-    _require(request.user, Role.MANAGER)
+    require_role(request.user, Role.MANAGER)
     match = get_match_for_user(request.user, pk)
     _manager_send(
         request,
@@ -207,7 +202,7 @@ def match_state(request, pk):
 
 
 def national_queue_page(request):
-    _require(request.user, Role.MANAGER, Role.AUDITOR)
+    require_role(request.user, Role.MANAGER, Role.AUDITOR)
     queue = national_queue().prefetch_related(
         Prefetch("matches", queryset=Match.objects.only("id", "request_id", "state"))
     )
@@ -221,7 +216,7 @@ def national_queue_page(request):
 
 @require_http_methods(["GET", "POST"])
 def new_awareness(request):
-    _require(request.user, Role.ADVISOR)
+    require_role(request.user, Role.ADVISOR)
     form = forms.AwarenessForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -257,7 +252,7 @@ def new_awareness(request):
 
 @require_http_methods(["GET", "POST"])
 def new_coaching(request):
-    _require(request.user, Role.ADVISOR)
+    require_role(request.user, Role.ADVISOR)
     form = forms.CoachingForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -15,8 +15,9 @@ from django.utils.translation import gettext, ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from tremplin.accounts.models import Role
-from tremplin.core.errors import Conflict, PermissionDenied, ServiceError
+from tremplin.core.errors import PermissionDenied, ServiceError
 from tremplin.core.models import AuditEvent
+from tremplin.core.web import pdf_response, require_role, status_for
 from tremplin.registry.models import NafCode
 from tremplin.schemes.eligibility import BRACKET_LABELS
 from tremplin.schemes.models import Scheme, SpendCategory
@@ -97,11 +98,6 @@ def _in_french():
     return translation.override(settings.LANGUAGE_CODE)
 
 
-def _require_role(user, *roles):
-    if user.role not in roles:
-        raise DjangoPermissionDenied(gettext("Cette page n'est pas accessible avec votre profil."))
-
-
 def _decorate(applications):
     for app in applications:
         app.badge_class = WORKFLOW.badge(app.state)
@@ -134,7 +130,7 @@ def application_list(request):
 
 def queue(request):
     """The advisor's review queue: their files, their organisation's, or the unassigned ones."""
-    _require_role(request.user, Role.ADVISOR)
+    require_role(request.user, Role.ADVISOR)
     states = [(s.value, s.label) for s in assignment.REVIEW_STATES]
     filter_form = forms.QueueFilterForm(request.GET, states=states)
     filters = filter_form.filters()
@@ -187,7 +183,7 @@ def _safe_next(request, default):
 @require_POST
 def assign_bulk(request):
     """ "M'attribuer" on the files ticked in the queue: all of them, or none."""
-    _require_role(request.user, Role.ADVISOR)
+    require_role(request.user, Role.ADVISOR)
     form = forms.BulkAssignForm(request.POST, applications=applications_for(request.user))
     if not form.is_valid():
         messages.error(request, " ".join(form.errors["applications"]))
@@ -210,7 +206,7 @@ def assign_bulk(request):
 @require_http_methods(["GET", "POST"])
 def assign(request, pk):
     """Give one file to an advisor: a colleague of one's organisation, or anyone covering it (managers)."""
-    _require_role(request.user, Role.ADVISOR, Role.MANAGER)
+    require_role(request.user, Role.ADVISOR, Role.MANAGER)
     application = get_application_for_user(request.user, pk)
     form = forms.AssignForm(
         request.POST if request.method == "POST" else None,
@@ -226,7 +222,7 @@ def assign(request, pk):
                 assignment.assign(request.user, application, advisor)
         except ServiceError as exc:
             form.add_service_error(exc)
-            status = 409 if isinstance(exc, Conflict) else 403 if isinstance(exc, PermissionDenied) else 400
+            status = status_for(exc, invalid=400)
         else:
             messages.success(
                 request,
@@ -259,7 +255,7 @@ def _open_filter():
 
 @require_http_methods(["GET", "POST"])
 def new(request):
-    _require_role(request.user, Role.OWNER)
+    require_role(request.user, Role.OWNER)
     schemes = list(Scheme.objects.filter(**_open_filter()).order_by("window_closes_at", "pk"))
     form = forms.CompanyLookupForm(request.POST or None, schemes=schemes)
     company = None
@@ -290,7 +286,7 @@ def new(request):
 
 @require_http_methods(["GET", "POST"])
 def edit(request, pk):
-    _require_role(request.user, Role.OWNER)
+    require_role(request.user, Role.OWNER)
     application = get_application_for_user(request.user, pk)
     if application.state != State.DRAFT:
         messages.info(request, gettext("Cette demande est déjà déposée : elle ne peut plus être modifiée."))
@@ -419,9 +415,7 @@ def act(request, pk, action):
         raise DjangoPermissionDenied(exc.message) from None
     except ServiceError as exc:
         form.add_service_error(exc)
-        return _render_detail(
-            request, application, bound=(action, form), status=409 if isinstance(exc, Conflict) else 200
-        )
+        return _render_detail(request, application, bound=(action, form), status=status_for(exc))
     messages.success(request, WORKFLOW[action].success)
     return redirect("vouchers:detail", pk=application.pk)
 
@@ -445,7 +439,7 @@ def document(request, pk, kind):
     upload = getattr(owner, field, None) if owner is not None else None
     if not upload:
         raise Http404(gettext("Ce document n'a pas été déposé."))
-    return _pdf_response(upload, f"{name}-{application.reference}.pdf")
+    return pdf_response(upload, f"{name}-{application.reference}.pdf")
 
 
 def attachment(request, pk, message_pk):
@@ -453,15 +447,7 @@ def attachment(request, pk, message_pk):
     message = get_object_or_404(Message, application=application, pk=message_pk)
     if not message.attachment:
         raise Http404(gettext("Ce message n'a pas de pièce jointe."))
-    return _pdf_response(message.attachment, f"piece-jointe-{application.reference}-{message.pk}.pdf")
-
-
-def _pdf_response(upload, filename):
-    try:
-        handle = upload.open("rb")
-    except FileNotFoundError:
-        raise Http404(gettext("Le fichier est introuvable.")) from None
-    return FileResponse(handle, as_attachment=True, filename=filename, content_type="application/pdf")
+    return pdf_response(message.attachment, f"piece-jointe-{application.reference}-{message.pk}.pdf")
 
 
 def letter(request, pk):
@@ -470,9 +456,7 @@ def letter(request, pk):
         raise Http404(gettext("La lettre de décision n'existe que pour un chèque accordé."))
     with _in_french():  # the decision letter is an official French document
         pdf = render_decision_letter(application)
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="decision-{application.reference}.pdf"'
-    return response
+    return pdf_response(pdf, f"decision-{application.reference}.pdf")
 
 
 # --- scheme page (lottery draw) -------------------------------------------------------------------
@@ -480,7 +464,7 @@ def letter(request, pk):
 
 @require_http_methods(["GET", "POST"])
 def scheme(request, slug):
-    _require_role(request.user, Role.MANAGER, Role.AUDITOR)
+    require_role(request.user, Role.MANAGER, Role.AUDITOR)
     obj = get_object_or_404(Scheme, slug=slug)
     can_draw = services.draw_refusal(request.user, obj) is None
     form = forms.LotteryForm(request.POST or None, initial={"seed": obj.lottery_seed}, prefix="draw")
@@ -493,7 +477,7 @@ def scheme(request, slug):
             raise DjangoPermissionDenied(exc.message) from None
         except ServiceError as exc:
             form.add_service_error(exc)
-            status = 409 if isinstance(exc, Conflict) else 200
+            status = status_for(exc)
         else:
             messages.success(
                 request,
