@@ -1,7 +1,10 @@
 """The workflow spine on a model of its own: checks, moves, audit, system actor, derived sets."""
 
+from dataclasses import replace
+
 import pytest
 from django.db import models
+from django.utils import translation
 
 from tremplin.accounts.models import Role, User
 from tremplin.core.errors import Conflict, PermissionDenied
@@ -145,3 +148,14 @@ def test_a_declaration_with_an_unknown_state_or_role_is_refused():
             roles={},
             transitions=[transition("t", Light.RED, Light.GREEN, "owner")],
         )
+
+
+def test_a_transition_runs_in_the_programme_s_language_whatever_the_caller_s(light, manager):
+    """Its reason, audit data and notification are French even when the person browses in English."""
+    seen = []
+    wf = make_workflow([])
+    wf.transitions["go"] = replace(wf["go"], notify=lambda obj, **kw: seen.append(translation.get_language()))
+    with translation.override("en"):
+        wf.perform(manager, light, "go")
+        assert translation.get_language() == "en"
+    assert seen == ["fr"]

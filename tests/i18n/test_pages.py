@@ -1,13 +1,19 @@
 """The voucher and payment pages are served in English when the visitor chose English, French otherwise."""
 
+from io import BytesIO
+
 import pytest
 from django.conf import settings
 from django.core import mail
 from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.formats import date_format
+from pypdf import PdfReader
 
 from tests.payments.flows import claim_approved_application
 from tremplin.core.models import AuditEvent
 from tremplin.payments import services as payments
+from tremplin.vouchers import services
 from tremplin.vouchers.models import State
 
 pytestmark = pytest.mark.django_db
@@ -124,6 +130,34 @@ def test_an_english_speaking_advisor_still_sends_french_emails_and_stores_french
     assert event.reason.startswith("La dépense prévue n'est pas éligible")
     assert len(mail.outbox) == 1
     assert "Motif : La dépense prévue" in mail.outbox[0].body
+
+
+def test_an_english_speaking_owner_s_submission_stores_its_eligibility_in_french(english, draft):
+    """The page is English; the snapshot of the rules kept with the file is the programme's French."""
+    english.force_login(draft.owner)
+    response = english.post(reverse("vouchers:edit", args=[draft.pk]), {"_action": "submit"})
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    assert draft.state == State.SUBMITTED
+    assert draft.eligibility[0]["label"] == "Entreprise active au répertoire SIRENE"
+    assert draft.eligibility[0]["message"] == "L'entreprise est active au répertoire SIRENE."
+
+
+def test_the_decision_letter_stays_french_for_an_english_speaking_owner(english, submitted, advisor):
+    """An official document: its dates are written in French whatever the page's language."""
+    services.approve(advisor, services.start_review(advisor, submitted))
+    submitted.refresh_from_db()
+    english.force_login(submitted.owner)
+    response = english.get(reverse("vouchers:letter", args=[submitted.pk]))
+    assert response.status_code == 200
+    text = " ".join(page.extract_text() for page in PdfReader(BytesIO(response.content)).pages)
+    decided = timezone.localdate(submitted.decided_at)
+    with translation.override("fr"):
+        french = date_format(decided, "j F Y")
+    with translation.override("en"):
+        english_date = date_format(decided, "j F Y")
+    assert f"accordée le {french}" in " ".join(text.split())
+    assert english_date not in text
 
 
 # --- the advisor's queue ----------------------------------------------------------------------------

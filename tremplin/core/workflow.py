@@ -4,8 +4,9 @@ Each workflow lists its states (with what the pages show of them) and its transi
 start states, end state, who may take it, the labels people read, the message shown once it is done
 and the notification it sends. `Workflow.perform()` is the only path that changes the state: it locks
 the row, checks who acts and from which state, runs the service's own work, moves the state, writes
-the audit event and queues the notification for after the commit. Buttons, badges, next steps, state
-sets and the audit timeline's labels are read from the declarations, never written again elsewhere.
+the audit event and queues the notification for after the commit, all in the programme's language
+(`core.language`). Buttons, badges, next steps, state sets and the audit timeline's labels are read
+from the declarations, never written again elsewhere.
 
 Scheduled jobs and automatic moves (promotion from a waiting list, a draw, an expiry) act as `SYSTEM`.
 """
@@ -17,6 +18,7 @@ from django.db import transaction
 
 from tremplin.core import audit
 from tremplin.core.errors import Conflict, PermissionDenied
+from tremplin.core.language import in_programme_language
 
 
 class _System:
@@ -181,7 +183,8 @@ class Workflow:
         the row lock in its transaction (the object is then used as given).
         """
         t = self.transitions[name]
-        with transaction.atomic():
+        # What a transition stores (its reason, its audit data) and sends is in the programme's language.
+        with in_programme_language(), transaction.atomic():
             if not locked:
                 obj = self._locked(obj)
             self.guard(actor, obj, name)

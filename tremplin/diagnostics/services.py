@@ -10,11 +10,13 @@ from tremplin.accounts.access import covers
 from tremplin.accounts.models import Role
 from tremplin.core import audit
 from tremplin.core.errors import Conflict, PermissionDenied, ServiceError
+from tremplin.core.language import programme_language
 from tremplin.diagnostics import peers, questionnaire, scoring
 from tremplin.diagnostics.access import may_answer
 from tremplin.diagnostics.models import Diagnostic, State
 
 
+@programme_language
 def start(user, company, owner=None):
     """Start (or resume) a diagnostic of this company; returns (diagnostic, created).
 
@@ -85,6 +87,7 @@ def _check_open(diagnostic):
         )
 
 
+@programme_language
 def save_answers(user, diagnostic, answers, version=None):
     """Save answers to some questions (one screen, or all); nothing is saved if one is refused."""
     _guard(user, diagnostic)
@@ -105,6 +108,7 @@ def save_answers(user, diagnostic, answers, version=None):
     return locked
 
 
+@programme_language
 def complete(user, diagnostic):
     """Score the diagnostic once, count it in its peer groups, and trace it."""
     _guard(user, diagnostic)

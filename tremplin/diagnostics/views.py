@@ -1,12 +1,11 @@
 """Pages of the diagnostic. Thin: parse input, call the service, show its message where it belongs."""
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -21,11 +20,6 @@ from tremplin.diagnostics.questionnaire import RATING_LABELS, TRISTATE_LABELS
 from tremplin.diagnostics.report import render_report
 
 PAGE_SIZE = 25
-
-
-def _in_french():
-    """Stored texts (audit data) stay French whatever the page's language."""
-    return translation.override(settings.LANGUAGE_CODE)
 
 
 @require_GET
@@ -52,8 +46,7 @@ def start(request):
     form = forms.StartForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid() and request.POST.get("confirm"):
         try:
-            with _in_french():
-                diagnostic, created = services.start(request.user, form.company, owner=form.owner)
+            diagnostic, created = services.start(request.user, form.company, owner=form.owner)
         except ServiceError as exc:
             form.add_service_error(exc)
         else:
@@ -103,8 +96,7 @@ def _save(user, diagnostic, answers):
     errors = {}
     for qid, value in answers.items():
         try:
-            with _in_french():
-                diagnostic = services.save_answers(user, diagnostic, {qid: value})
+            diagnostic = services.save_answers(user, diagnostic, {qid: value})
         except PermissionDenied as exc:
             raise DjangoPermissionDenied(exc.message) from None
         except ServiceError as exc:
@@ -171,8 +163,7 @@ def step(request, pk, number):
 
 def _complete(request, diagnostic):
     try:
-        with _in_french():
-            diagnostic = services.complete(request.user, diagnostic)
+        diagnostic = services.complete(request.user, diagnostic)
     except ServiceError as exc:
         messages.error(request, exc.message)
         return redirect("diagnostics:step", pk=diagnostic.pk, number=diagnostic.first_unanswered_step() or 1)

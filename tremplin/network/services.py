@@ -12,6 +12,7 @@ from django.utils.translation import gettext_noop
 from tremplin.accounts.models import Role
 from tremplin.core import audit
 from tremplin.core.errors import Conflict, PermissionDenied, ServiceError
+from tremplin.core.language import programme_language
 from tremplin.core.models import AuditEvent
 from tremplin.core.notifications import notify
 from tremplin.core.validators import clean_siret
@@ -158,6 +159,7 @@ def _send_to(request, advisor_ids, *, actor):
     return matches
 
 
+@programme_language
 def notify_new_matches(matches):
     """Email the advisors these matches were just given to (run by the queued task, not in the request)."""
     for match in matches:
@@ -278,6 +280,7 @@ def assign_request(user, request, advisor):
     return request
 
 
+@programme_language
 def send_match_reminders(on: date):
     """Remind advisors of matches still pending after 9, 21 and 45 days; each threshold once.
 

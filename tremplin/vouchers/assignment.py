@@ -12,6 +12,7 @@ from django.utils import timezone
 from tremplin.accounts.models import Role, User
 from tremplin.core import audit
 from tremplin.core.errors import Conflict, PermissionDenied
+from tremplin.core.language import programme_language
 from tremplin.core.notifications import notify
 from tremplin.vouchers.access import advisor_covers
 from tremplin.vouchers.models import BEFORE_DECISION, REVIEW, Application, State, states_tagged
@@ -72,6 +73,7 @@ def assignable_advisors(actor, application):
     return qs.select_related("organisation").order_by("last_name", "first_name", "id")
 
 
+@programme_language
 def assign(actor, application, advisor):
     """Make `advisor` the reviewer of `application`. Call inside or outside a transaction."""
     with transaction.atomic():
@@ -145,6 +147,7 @@ def _check(actor, application, advisor):
         raise Conflict("already_assigned", f"Ce dossier est déjà attribué à {advisor}.")
 
 
+@programme_language
 def assign_to_self(advisor, applications):
     """Take several files at once: all of them, or none if one is refused (the error names it)."""
     with transaction.atomic():

@@ -4,10 +4,13 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from weasyprint import HTML
 
+from tremplin.core.language import programme_language
 from tremplin.core.models import AuditEvent
 
 
+@programme_language
 def render_decision_letter(application) -> bytes:
+    """The letter as PDF bytes: an official French document, in French whatever the page's language."""
     decision = (
         AuditEvent.objects.for_object(application).filter(action="approve").select_related("actor").last()
     )

@@ -7,14 +7,14 @@ import hashlib
 from dataclasses import replace
 from datetime import timedelta
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from tremplin.accounts.models import Role
 from tremplin.core import audit
 from tremplin.core.errors import Conflict, PermissionDenied, ServiceError
 from tremplin.core.formatting import euros
+from tremplin.core.language import programme_language
 from tremplin.core.notifications import notify
 from tremplin.core.validators import clean_iban, clean_pdf
 from tremplin.core.workflow import SYSTEM
@@ -47,6 +47,7 @@ DRAFT_FIELDS = {
 }
 
 
+@programme_language
 def create_draft(owner, scheme, company, establishment=None):
     if owner.role != Role.OWNER:
         raise PermissionDenied(
@@ -73,6 +74,7 @@ def create_draft(owner, scheme, company, establishment=None):
     return application
 
 
+@programme_language
 def update_draft(owner, application, **fields):
     """Save what the owner typed so far. Values are checked as they come; nothing is lost on error."""
     unknown = set(fields) - DRAFT_FIELDS
@@ -202,6 +204,7 @@ def _envelope_for(application, on):
     return Envelope.objects.filter(scheme=application.scheme, region=region, year=on.year).first()
 
 
+@programme_language
 def submit(owner, application):
     """Submit a draft. First-come-first-served: reserve at once, or waitlist with a receipt number.
 
@@ -220,9 +223,7 @@ def submit(owner, application):
     errors = completeness_errors(application)
     if errors:
         raise errors[0]
-    # What is stored with the file stays in the programme's language, whatever the caller's.
-    with translation.override(settings.LANGUAGE_CODE):
-        results = check_eligibility(application, today)
+    results = check_eligibility(application, today)
     if not all_passed(results):
         failed = [r.message for r in results if r.passed is not True]
         raise ServiceError(
@@ -295,6 +296,7 @@ def _release_all(application):
 # --- review ---------------------------------------------------------------------------------------
 
 
+@programme_language
 def start_review(advisor, application):
     def take(application):
         if application.scheme.allocation == Scheme.Allocation.LOTTERY and not application.is_funded:
@@ -306,10 +308,12 @@ def start_review(advisor, application):
     return WORKFLOW.perform(advisor, application, "start_review", apply=take)
 
 
+@programme_language
 def request_info(advisor, application, message):
     return _ask(advisor, application, message, "request_info")
 
 
+@programme_language
 def request_claim_info(advisor, application, message):
     return _ask(advisor, application, message, "request_claim_info")
 
@@ -325,10 +329,12 @@ def _ask(advisor, application, message, action):
     return WORKFLOW.perform(advisor, application, action, reason=message, apply=write)
 
 
+@programme_language
 def answer_info(owner, application, message, attachment=None):
     return _answer(owner, application, message, attachment, "answer_info")
 
 
+@programme_language
 def answer_claim_info(owner, application, message, attachment=None):
     return _answer(owner, application, message, attachment, "answer_claim_info")
 
@@ -348,6 +354,7 @@ def _answer(owner, application, message, attachment, action):
     return WORKFLOW.perform(owner, application, action, reason=message, apply=write)
 
 
+@programme_language
 def approve(advisor, application, note=""):
     """Approve: the reservation becomes a commitment and the voucher is issued."""
 
@@ -363,14 +370,14 @@ def approve(advisor, application, note=""):
     return WORKFLOW.perform(advisor, application, "approve", reason=note, apply=grant)
 
 
+@programme_language
 def reject(advisor, application, reason_code, text=""):
     if reason_code not in RejectionReason.values:
         raise ServiceError("invalid_reason", "Choisissez un motif de refus dans la liste.", "reason")
     text = (text or "").strip()
     if reason_code == RejectionReason.OTHER and not text:
         raise ServiceError("missing", "Précisez le motif du refus.", "text")
-    with translation.override(settings.LANGUAGE_CODE):
-        reason = str(RejectionReason(reason_code).label) + (f" – {text}" if text else "")
+    reason = str(RejectionReason(reason_code).label) + (f" – {text}" if text else "")
 
     def decide(application):
         application.decided_at = timezone.now()
@@ -383,6 +390,7 @@ def reject(advisor, application, reason_code, text=""):
     return application
 
 
+@programme_language
 def withdraw(owner, application, reason=""):
     with transaction.atomic():
         application = WORKFLOW.perform(owner, application, "withdraw", reason=reason)
@@ -393,6 +401,7 @@ def withdraw(owner, application, reason=""):
 # --- claim ----------------------------------------------------------------------------------------
 
 
+@programme_language
 def submit_claim(owner, application, invoice, proof_of_payment, invoiced_spend_cents):
     from tremplin.vouchers.invoices import check_invoice
 
@@ -443,14 +452,17 @@ def submit_claim(owner, application, invoice, proof_of_payment, invoiced_spend_c
     return claim
 
 
+@programme_language
 def start_claim_review(advisor, application):
     return WORKFLOW.perform(advisor, application, "start_claim_review")
 
 
+@programme_language
 def approve_claim(advisor, application, note=""):
     return WORKFLOW.perform(advisor, application, "approve_claim", reason=note)
 
 
+@programme_language
 def mark_paid(manager, application, batch_reference=""):
     """Record the payment: disburse the payable amount and release the rest of the commitment."""
     rest = 0
@@ -483,6 +495,7 @@ def mark_paid(manager, application, batch_reference=""):
     return application
 
 
+@programme_language
 def expire(application, actor=SYSTEM, on=None):
     """A voucher not claimed by its deadline gives its commitment back. Run by the daily job as SYSTEM."""
     on = on or timezone.localdate()
@@ -503,6 +516,7 @@ def expire(application, actor=SYSTEM, on=None):
     return application
 
 
+@programme_language
 def claw_back(manager, application, reason):
     reason = (reason or "").strip()
     if not reason:
@@ -521,6 +535,7 @@ def claw_back(manager, application, reason):
 # --- scheduled work ------------------------------------------------------------------------------
 
 
+@programme_language
 def expire_due(on=None):
     on = on or timezone.localdate()
     due = Application.objects.filter(state=State.APPROVED, valid_until__lt=on).values_list("pk", flat=True)
@@ -531,6 +546,7 @@ def expire_due(on=None):
     return count
 
 
+@programme_language
 def send_expiry_reminders(on=None, days_before=(30, 7)):
     """Remind owners of approved, unclaimed vouchers: once per threshold (30 and 7 days before)."""
     on = on or timezone.localdate()
@@ -578,6 +594,7 @@ def draw_refusal(user, scheme, now=None):
     return None
 
 
+@programme_language
 def draw_lottery(manager, scheme, seed=None):
     """After the window closes: order files by a hash of the published seed, reserve in that order.
 

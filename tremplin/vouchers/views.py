@@ -2,14 +2,13 @@
 
 from datetime import timedelta
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext, ngettext
 from django.views.decorators.http import require_http_methods, require_POST
@@ -90,12 +89,6 @@ ACTIONS = {
         lambda user, app, data: services.claw_back(user, app, data["reason"]),
     ),
 }
-
-
-def _in_french():
-    """Run a service in French whatever the page's language: what it stores (audit reasons, the
-    eligibility snapshot) and the emails it sends are French text, as before the pages were translated."""
-    return translation.override(settings.LANGUAGE_CODE)
 
 
 def _decorate(applications):
@@ -190,8 +183,7 @@ def assign_bulk(request):
         return redirect(_safe_next(request, reverse("vouchers:queue")))
     selected = list(form.cleaned_data["applications"].order_by("submitted_at", "id"))
     try:
-        with _in_french():
-            count = assignment.assign_to_self(request.user, selected)
+        count = assignment.assign_to_self(request.user, selected)
     except ServiceError as exc:
         messages.error(request, gettext("Rien n'a été attribué. %(reason)s") % {"reason": exc.message})
         return redirect(_safe_next(request, reverse("vouchers:queue")))
@@ -218,8 +210,7 @@ def assign(request, pk):
     if request.method == "POST" and form.is_valid():
         advisor = form.cleaned_data["advisor"]
         try:
-            with _in_french():
-                assignment.assign(request.user, application, advisor)
+            assignment.assign(request.user, application, advisor)
         except ServiceError as exc:
             form.add_service_error(exc)
             status = status_for(exc, invalid=400)
@@ -264,10 +255,9 @@ def new(request):
         company = form.company
         if valid and request.POST.get("confirm"):
             try:
-                with _in_french():
-                    application = services.create_draft(
-                        request.user, form.cleaned_data["scheme"], company, form.establishment
-                    )
+                application = services.create_draft(
+                    request.user, form.cleaned_data["scheme"], company, form.establishment
+                )
             except ServiceError as exc:
                 form.add_service_error(exc)
             else:
@@ -306,8 +296,7 @@ def edit(request, pk):
             )
         if not form.errors and submitting:
             try:
-                with _in_french():
-                    application = services.submit(request.user, application)
+                application = services.submit(request.user, application)
             except ServiceError as exc:
                 form.add_service_error(exc)
             else:
@@ -334,8 +323,7 @@ def _save_valid_fields(owner, application, form):
     values = form.changed_values()
     while values:
         try:
-            with _in_french():
-                return services.update_draft(owner, application, **values)
+            return services.update_draft(owner, application, **values)
         except ServiceError as exc:
             form.add_service_error(exc)
             if exc.field not in values:
@@ -409,8 +397,7 @@ def act(request, pk, action):
     if not form.is_valid():
         return _render_detail(request, application, bound=(action, form))
     try:
-        with _in_french():
-            call(request.user, application, form.cleaned_data)
+        call(request.user, application, form.cleaned_data)
     except PermissionDenied as exc:
         raise DjangoPermissionDenied(exc.message) from None
     except ServiceError as exc:
@@ -454,8 +441,7 @@ def letter(request, pk):
     application = get_application_for_user(request.user, pk)
     if application.state not in LETTER_STATES:
         raise Http404(gettext("La lettre de décision n'existe que pour un chèque accordé."))
-    with _in_french():  # the decision letter is an official French document
-        pdf = render_decision_letter(application)
+    pdf = render_decision_letter(application)
     return pdf_response(pdf, f"decision-{application.reference}.pdf")
 
 
@@ -471,8 +457,7 @@ def scheme(request, slug):
     status = 200
     if request.method == "POST" and form.is_valid():
         try:
-            with _in_french():
-                drawn = services.draw_lottery(request.user, obj, form.cleaned_data["seed"])
+            drawn = services.draw_lottery(request.user, obj, form.cleaned_data["seed"])
         except PermissionDenied as exc:
             raise DjangoPermissionDenied(exc.message) from None
         except ServiceError as exc:
