@@ -1,5 +1,6 @@
 from tests.diagnostics.conftest import ApiClient
 from tests.diagnostics.helpers import Q, all_maximum, dimension_answers
+from tests.factories import CompanyFactory
 from tremplin.diagnostics.models import Diagnostic
 
 
@@ -62,6 +63,13 @@ def test_an_unknown_or_invalid_siren_is_refused(owner, db):
     api = ApiClient(owner)
     assert api.post("", {"siren": "732829320"}).json()["code"] == "unknown_siren"
     assert api.post("", {"siren": "123"}).status_code == 400
+
+
+def test_a_ceased_company_is_refused_with_the_registry_s_code(owner, rhone):
+    ceased = CompanyFactory(departement=rhone, state="C")
+    response = ApiClient(owner).post("", {"siren": ceased.siren})
+    assert response.status_code == 400
+    assert (response.json()["code"], response.json()["field"]) == ("company_ceased", "siren")
 
 
 def test_without_a_token_the_api_answers_401(client, db):

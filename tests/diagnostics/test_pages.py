@@ -3,6 +3,7 @@ from django.urls import reverse
 
 from tests.diagnostics.conftest import client_for, completed
 from tests.diagnostics.helpers import all_maximum, answers, post_data, ticks
+from tests.factories import CompanyFactory
 from tremplin.diagnostics.models import Diagnostic, State
 
 
@@ -78,6 +79,15 @@ def test_an_unknown_siren_is_explained(owner, db):
         reverse("diagnostics:start"), {"identifier": "732829320", "confirm": "1"}
     )
     assert "pas dans le répertoire" in response.content.decode()
+
+
+def test_a_ceased_company_is_refused_when_it_is_looked_up(owner, rhone):
+    ceased = CompanyFactory(departement=rhone, state="C")
+    response = client_for(owner).post(reverse("diagnostics:start"), {"identifier": ceased.siren})
+    assert response.status_code == 200
+    assert "déclarée cessée au répertoire SIRENE" in response.content.decode()
+    assert "C&#x27;est la bonne entreprise" not in response.content.decode()
+    assert not Diagnostic.objects.exists()
 
 
 def test_answers_are_kept_and_the_list_offers_to_resume(owner, company, in_progress):

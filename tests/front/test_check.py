@@ -90,7 +90,7 @@ def test_an_empty_number_asks_for_one(client, scheme):
 def test_an_unknown_siren_is_refused_with_a_specific_message(client, scheme):
     html = page(check(client, "732829320"))
 
-    assert "Nous ne trouvons pas ce numéro dans le répertoire SIRENE" in html
+    assert "Ce numéro n'est pas dans le répertoire des entreprises (SIRENE)." in html
     assert "fr-input-group--error" in html
 
 

@@ -10,9 +10,11 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format
 from pypdf import PdfReader
 
+from tests.factories import CompanyFactory
 from tests.payments.flows import claim_approved_application
 from tremplin.core.models import AuditEvent
 from tremplin.payments import services as payments
+from tremplin.registry.models import Company
 from tremplin.vouchers import services
 from tremplin.vouchers.models import State
 
@@ -225,3 +227,11 @@ def test_batch_page_in_french_by_default(client, manager, batch):
 
 def test_language_cookie_name_is_the_one_the_switch_sets():
     assert settings.LANGUAGE_COOKIE_NAME == "django_language"
+
+
+def test_the_registry_s_refusals_read_in_english(english, scheme):
+    ceased = CompanyFactory(state=Company.State.CEASED)
+    html = page(english.get(reverse("core:check"), {"siren": ceased.siren}))
+    assert "This business is recorded as closed in the SIRENE register" in html
+    html = page(english.get(reverse("core:check"), {"siren": "732829320"}))
+    assert "This number is not in the business register (SIRENE)." in html

@@ -16,7 +16,6 @@ from tremplin.accounts.models import Role, User
 from tremplin.api.errors import responses
 from tremplin.api.schemas import MAX_ID, Text
 from tremplin.core.errors import Conflict, ServiceError
-from tremplin.core.validators import clean_siren_or_siret
 from tremplin.diagnostics import results, services
 from tremplin.diagnostics.access import diagnostics_for, get_diagnostic_for_user
 from tremplin.diagnostics.models import State
@@ -144,14 +143,7 @@ def create_diagnostic(request, payload: DiagnosticCreate):
 
     An unfinished diagnostic of the same company by the same person is returned instead (200).
     """
-    siren, _siret = clean_siren_or_siret(payload.siren, "siren")
-    company = lookup.find_company(siren)
-    if company is None:
-        raise ServiceError(
-            "unknown_siren",
-            f"Le numéro {siren} n'est pas dans le répertoire des entreprises (SIRENE).",
-            "siren",
-        )
+    company, _establishment = lookup.company_for(payload.siren, "siren")
     owner = None
     if payload.owner_email and request.auth.role == Role.ADVISOR:
         owner = User.objects.filter(email=payload.owner_email.lower(), role=Role.OWNER).first()

@@ -4,11 +4,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from tremplin.accounts.models import Role, User
-from tremplin.core.errors import ServiceError
 from tremplin.core.forms import DsfrForm
-from tremplin.core.validators import clean_siren_or_siret
 from tremplin.diagnostics.questionnaire import AREAS, RATINGS, TICKS, TICKS_EXCLUSIVE, TRISTATE
-from tremplin.registry.lookup import find_company, find_establishment
+from tremplin.registry.forms import clean_company_identifier
 
 # Q1: one choice per business area, read back as the two lists of the stored answer.
 AREA_CHOICES = [
@@ -48,25 +46,8 @@ class StartForm(DsfrForm):
             del self.fields["owner_email"]
 
     def clean_identifier(self):
-        try:
-            siren, siret = clean_siren_or_siret(self.cleaned_data["identifier"], "identifier")
-        except ServiceError as exc:
-            raise forms.ValidationError(exc.message, code=exc.code) from None
-        company = None
-        if siret:
-            establishment = find_establishment(siret)
-            company = establishment.company if establishment else None
-        company = company or find_company(siren)
-        if company is None:
-            raise forms.ValidationError(
-                _(
-                    "Ce numéro n'est pas dans le répertoire des entreprises (SIRENE). Vérifiez-le sur une "
-                    "facture ou sur l'extrait Kbis."
-                ),
-                code="unknown_siren",
-            )
-        self.company = company
-        return siren
+        self.company, _establishment = clean_company_identifier(self.cleaned_data["identifier"], "identifier")
+        return self.company.siren
 
     def clean_owner_email(self):
         email = (self.cleaned_data.get("owner_email") or "").lower()

@@ -14,6 +14,7 @@ from tremplin.core.language import programme_language
 from tremplin.diagnostics import peers, questionnaire, scoring
 from tremplin.diagnostics.access import may_answer
 from tremplin.diagnostics.models import Diagnostic, State
+from tremplin.registry import lookup
 
 
 @programme_language
@@ -42,12 +43,7 @@ def start(user, company, owner=None):
         raise PermissionDenied(
             "forbidden", "Seuls le chef d'entreprise ou son conseiller peuvent faire un diagnostic."
         )
-    if not company.is_active:
-        raise ServiceError(
-            "company_ceased",
-            "Cette entreprise est déclarée cessée au répertoire SIRENE : son diagnostic n'est pas possible.",
-            "siren",
-        )
+    lookup.ensure_active(company, "siren")
     with transaction.atomic():
         existing = (
             Diagnostic.objects.filter(

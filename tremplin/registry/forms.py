@@ -4,8 +4,15 @@ from django.utils.translation import gettext_lazy as _
 
 from tremplin.core.errors import ServiceError
 from tremplin.core.forms import DsfrForm
-from tremplin.core.validators import clean_siren_or_siret
-from tremplin.registry.lookup import find_company
+from tremplin.registry.lookup import company_for
+
+
+def clean_company_identifier(value, field, *, establishment=False):
+    """`lookup.company_for()` for a form field: its refusal becomes the field's error, in the page's language."""
+    try:
+        return company_for(value, field, establishment=establishment)
+    except ServiceError as error:
+        raise forms.ValidationError(gettext(error.message), code=error.code) from None
 
 
 class CompanyLookupForm(DsfrForm):
@@ -26,28 +33,5 @@ class CompanyLookupForm(DsfrForm):
     )
 
     def clean_siren(self):
-        try:
-            siren, _siret = clean_siren_or_siret(self.cleaned_data["siren"], field="siren")
-        except ServiceError as error:
-            raise forms.ValidationError(gettext(error.message), code=error.code) from None
-        company = find_company(siren)
-        if company is None:
-            raise forms.ValidationError(
-                _(
-                    "Nous ne trouvons pas ce numéro dans le répertoire SIRENE. Vérifiez-le sur une facture "
-                    "ou sur l'annuaire des entreprises. Si votre entreprise vient d'être créée, "
-                    "elle apparaîtra dans quelques semaines."
-                ),
-                code="unknown_siren",
-            )
-        if not company.is_active:
-            raise forms.ValidationError(
-                _(
-                    "Cette entreprise est déclarée cessée au répertoire SIRENE : elle ne peut pas "
-                    "recevoir le chèque numérique. Si c'est une erreur, contactez l'Insee pour "
-                    "mettre à jour votre situation."
-                ),
-                code="ceased",
-            )
-        self.company = company
-        return siren
+        self.company, _establishment = clean_company_identifier(self.cleaned_data["siren"], "siren")
+        return self.company.siren

@@ -3,10 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from tremplin.core.errors import ServiceError
 from tremplin.core.forms import DsfrForm, EurosField
-from tremplin.core.validators import clean_siren_or_siret
-from tremplin.registry.models import Company, Establishment
+from tremplin.registry.forms import clean_company_identifier
 from tremplin.schemes.models import Scheme, SpendCategory
 from tremplin.vouchers.models import Application, RejectionReason
 
@@ -69,48 +67,10 @@ class CompanyLookupForm(DsfrForm):
         self.establishment = None
 
     def clean_identifier(self):
-        try:
-            siren, siret = clean_siren_or_siret(self.cleaned_data["identifier"], "identifier")
-        except ServiceError as exc:
-            raise forms.ValidationError(exc.message, code=exc.code) from None
-        company = Company.objects.select_related("departement").filter(siren=siren).first()
-        if company is None:
-            raise forms.ValidationError(
-                _(
-                    "Ce numéro n'est pas dans le répertoire des entreprises (SIRENE). Vérifiez-le sur une facture "
-                    "ou votre extrait Kbis. Si votre entreprise vient d'être créée, réessayez dans quelques jours."
-                ),
-                code="unknown_siren",
-            )
-        if not company.is_active:
-            raise forms.ValidationError(
-                _(
-                    "Cette entreprise est déclarée cessée au répertoire SIRENE : elle ne peut pas demander le "
-                    "chèque. Si c'est une erreur, contactez votre greffe ou l'INSEE."
-                ),
-                code="ceased_company",
-            )
-        if siret:
-            establishment = Establishment.objects.filter(siret=siret, company=company).first()
-            if establishment is None:
-                raise forms.ValidationError(
-                    _(
-                        "Nous ne trouvons pas cet établissement (SIRET) dans le répertoire. Indiquez plutôt le "
-                        "SIREN, c'est-à-dire les 9 premiers chiffres."
-                    ),
-                    code="unknown_siret",
-                )
-            if establishment.state == Establishment.State.CLOSED:
-                raise forms.ValidationError(
-                    _(
-                        "Cet établissement est fermé au répertoire SIRENE. Indiquez le SIRET d'un établissement "
-                        "ouvert, ou simplement le SIREN (9 chiffres)."
-                    ),
-                    code="closed_establishment",
-                )
-            self.establishment = establishment
-        self.company = company
-        return siret or siren
+        self.company, self.establishment = clean_company_identifier(
+            self.cleaned_data["identifier"], "identifier", establishment=True
+        )
+        return self.establishment.siret if self.establishment else self.company.siren
 
 
 # --- the draft ----------------------------------------------------------------------------------

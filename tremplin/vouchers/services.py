@@ -18,6 +18,7 @@ from tremplin.core.language import programme_language
 from tremplin.core.notifications import notify
 from tremplin.core.validators import clean_iban, clean_pdf
 from tremplin.core.workflow import SYSTEM
+from tremplin.registry import lookup
 from tremplin.schemes import budget, prerequisites
 from tremplin.schemes.eligibility import Facts, all_passed, evaluate
 from tremplin.schemes.models import Envelope, Scheme
@@ -55,12 +56,7 @@ def create_draft(owner, scheme, company, establishment=None):
         )
     if not scheme.is_open():
         raise Conflict("scheme_closed", "Les demandes pour ce dispositif ne sont pas ouvertes en ce moment.")
-    if not company.is_active:
-        raise ServiceError(
-            "company_ceased",
-            "Cette entreprise est déclarée cessée au répertoire SIRENE : elle ne peut pas demander le chèque.",
-            "siren",
-        )
+    lookup.ensure_active(company, "siren")
     if Application.objects.filter(company=company, state__in=OPEN_STATES).exists():
         raise Conflict(
             "already_open",
