@@ -1,10 +1,11 @@
 from datetime import date
 
 import pytest
+from django.utils import translation
 
 from tests.factories import DEFAULT_RULES, CompanyFactory, SchemeFactory
 from tremplin.registry.models import Company
-from tremplin.schemes.eligibility import Facts, all_passed, evaluate
+from tremplin.schemes.eligibility import RULES, Facts, all_passed, answered_by_registry, condition, evaluate
 from tremplin.schemes.models import EligibilityRule
 
 TODAY = date(2026, 11, 26)
@@ -151,3 +152,78 @@ def test_months_are_counted_back_to_the_end_of_shorter_months():
     assert _months_before(date(2026, 3, 31), 1) == date(2026, 2, 28)
     assert _months_before(date(2024, 3, 31), 1) == date(2024, 2, 29)
     assert _months_before(date(2026, 1, 15), 13) == date(2024, 12, 15)
+
+
+# --- the rules stated as conditions, from the same parameters -------------------------------------
+
+
+def test_every_kind_of_rule_is_evaluated_and_stated_in_one_place():
+    assert set(RULES) == set(EligibilityRule.Kind.values)
+    stated = [condition(rule, [rule]) for rule in rules()]
+    assert all(stated)
+
+
+@pytest.mark.parametrize(
+    ("kind", "params", "sentence"),
+    [
+        ("max_declared_headcount", {}, "Employer au plus 10 salariés."),
+        ("max_declared_headcount", {"max": 5}, "Employer au plus 5 salariés."),
+        ("max_turnover", {}, "Avoir un chiffre d'affaires annuel inférieur à 2\u202f000\u202f000 €."),
+        ("min_company_age", {"months": 12}, "Avoir été créée il y a au moins 12 mois."),
+        (
+            "excluded_legal_forms",
+            {},
+            "Certaines formes juridiques sont exclues : personnes publiques et associations.",
+        ),
+        (
+            "excluded_legal_forms",
+            {"label": "sociétés civiles"},
+            "Certaines formes juridiques sont exclues : sociétés civiles.",
+        ),
+        ("diagnostic_completed", {}, "Diagnostic numérique réalisé récemment"),
+    ],
+)
+def test_a_rule_is_stated_with_its_parameters_or_their_defaults(kind, params, sentence):
+    assert condition(EligibilityRule(kind=kind, params=params), []) == sentence
+
+
+def test_the_stated_limit_is_the_evaluated_one():
+    rule = EligibilityRule(kind="max_declared_headcount", params={})
+    assert "10" in condition(rule, [rule])
+    assert verdict(evaluate([rule], facts(declared_headcount=10)), rule.kind).passed is True
+    assert verdict(evaluate([rule], facts(declared_headcount=11)), rule.kind).passed is False
+
+
+def test_the_headcount_bracket_is_not_stated_when_the_declared_headcount_is():
+    bracket = EligibilityRule(kind="max_headcount_bracket", params={"max": "11"})
+    declared = EligibilityRule(kind="max_declared_headcount", params={})
+    assert (
+        condition(bracket, [bracket])
+        == "Être au plus dans la tranche « 10 à 19 salariés » du répertoire SIRENE."
+    )
+    assert condition(bracket, [bracket, declared]) is None
+
+
+def test_the_quick_check_answers_only_what_the_registry_knows():
+    answered = {kind for kind in RULES if answered_by_registry(EligibilityRule(kind=kind))}
+    assert answered == {
+        "active_in_registry",
+        "max_headcount_bracket",
+        "min_company_age",
+        "excluded_legal_forms",
+        "excluded_naf",
+        "territories",
+    }
+
+
+def test_in_english_a_scheme_s_own_label_is_shown_as_written_and_the_default_one_translated():
+    default = EligibilityRule(kind="excluded_legal_forms", params={})
+    own = EligibilityRule(
+        kind="excluded_legal_forms", params={"label": "personnes publiques et associations"}
+    )
+    with translation.override("en"):
+        assert (
+            condition(default, [])
+            == "Some legal forms are excluded: public bodies and non-profit associations."
+        )
+        assert condition(own, []) == "Some legal forms are excluded: personnes publiques et associations."

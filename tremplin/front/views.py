@@ -4,7 +4,6 @@ from django.contrib.auth.decorators import login_not_required
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 from django.views.i18n import set_language as django_set_language
 
@@ -12,21 +11,8 @@ from tremplin.accounts.models import Role
 from tremplin.core.formatting import euros
 from tremplin.registry.forms import CompanyLookupForm
 from tremplin.registry.models import Commune
-from tremplin.schemes.eligibility import BRACKET_LABELS, Facts, evaluate
-from tremplin.schemes.models import EligibilityRule, Scheme, SpendCategory
-
-Kind = EligibilityRule.Kind
-
-# Rules the registry alone can answer; the others need the owner's declarations
-# (or, for one open file per company, data we do not disclose to anonymous visitors).
-REGISTRY_KINDS = {
-    Kind.ACTIVE_IN_REGISTRY,
-    Kind.MAX_HEADCOUNT_BRACKET,
-    Kind.MIN_COMPANY_AGE,
-    Kind.EXCLUDED_LEGAL_FORMS,
-    Kind.EXCLUDED_NAF,
-    Kind.TERRITORIES,
-}
+from tremplin.schemes.eligibility import Facts, answered_by_registry, condition, evaluate
+from tremplin.schemes.models import Scheme, SpendCategory
 
 # Where each role starts after logging in; these pages belong to other apps.
 ROLE_HOME = {
@@ -51,47 +37,10 @@ def open_scheme():
     return scheme
 
 
-def condition_text(rule, rules):
-    """One condition of the scheme, as a sentence an owner understands (None: not worth a line)."""
-    params = rule.params or {}
-    kind = rule.kind
-    if kind == Kind.ACTIVE_IN_REGISTRY:
-        return _("Être une entreprise active, inscrite au répertoire SIRENE.")
-    if kind == Kind.MAX_DECLARED_HEADCOUNT:
-        return _("Employer au plus %(max)s salariés.") % {"max": params.get("max", 10)}
-    if kind == Kind.MAX_HEADCOUNT_BRACKET:
-        if any(r.kind == Kind.MAX_DECLARED_HEADCOUNT for r in rules):
-            return None
-        return _("Être au plus dans la tranche « %(label)s » du répertoire SIRENE.") % {
-            "label": BRACKET_LABELS.get(params.get("max", "11"), params.get("max", ""))
-        }
-    if kind == Kind.MAX_TURNOVER:
-        return _("Avoir un chiffre d'affaires annuel inférieur à %(amount)s.") % {
-            "amount": euros(params.get("max_cents", 200_000_000))
-        }
-    if kind == Kind.MIN_COMPANY_AGE:
-        return _("Avoir été créée il y a au moins %(months)s mois.") % {"months": params.get("months", 6)}
-    if kind == Kind.EXCLUDED_LEGAL_FORMS:
-        return _("Certaines formes juridiques sont exclues : %(label)s.") % {
-            "label": params.get("label", _("personnes publiques et associations"))
-        }
-    if kind == Kind.EXCLUDED_NAF:
-        return _("Certaines activités sont exclues du dispositif.")
-    if kind == Kind.TERRITORIES:
-        return _("Avoir son siège dans une région couverte par le dispositif.")
-    if kind == Kind.DE_MINIMIS:
-        return _("Ne pas dépasser %(amount)s d'aides publiques « de minimis » sur 3 ans, chèque compris.") % {
-            "amount": euros(params.get("ceiling_cents", 30_000_000))
-        }
-    if kind == Kind.ONE_OPEN_VOUCHER:
-        return _("Avoir une seule demande en cours à la fois.")
-    return rule.get_kind_display()
-
-
 def scheme_terms(scheme):
     if scheme is None:
         return None
-    conditions = [text for rule in scheme.rule_list if (text := condition_text(rule, scheme.rule_list))]
+    conditions = [text for rule in scheme.rule_list if (text := condition(rule, scheme.rule_list))]
     categories = dict(SpendCategory.choices)
     return {
         "spend_labels": [categories[value] for value in scheme.spend_categories if value in categories],
@@ -133,10 +82,10 @@ def check(request):
     if scheme is not None:
         facts = Facts(company=company, on=timezone.localdate())
         for rule, result in zip(scheme.rule_list, evaluate(scheme.rule_list, facts), strict=True):
-            if rule.kind in REGISTRY_KINDS:
+            if answered_by_registry(rule):
                 rows.append({"label": result.label, "passed": result.passed, "message": result.message})
             else:
-                text = condition_text(rule, scheme.rule_list)
+                text = condition(rule, scheme.rule_list)
                 rows.append({"label": result.label, "passed": None, "message": text, "later": True})
     registry_rows = [row for row in rows if not row.get("later")]
     context.update(

@@ -1,15 +1,43 @@
-"""Evaluate a scheme's typed eligibility rules. Pure functions over plain inputs.
+"""A scheme's typed eligibility rules, in plain French, in one place. Pure functions over plain inputs.
 
 Every rule answers: passed (True), failed (False) or cannot tell yet (None,
 an answer is missing), with a sentence in plain French the owner can act on.
+Each rule also states itself as a condition ("Employer au plus 10 salariés."), for the pages that
+present a scheme before anyone applies; both read the same parameters and defaults.
 """
 
 import calendar
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
+from django.utils.translation import gettext, gettext_noop
+
 from tremplin.core.formatting import euros
 from tremplin.registry.headcount import BRACKET_LABELS, HEADCOUNT_BRACKETS
+
+# What a rule's parameters are when the scheme leaves them out.
+DEFAULTS = {
+    "max_headcount_bracket": {"max": "11"},
+    "max_declared_headcount": {"max": 10},
+    "max_turnover": {"max_cents": 200_000_000},
+    "min_company_age": {"months": 6},
+    "excluded_legal_forms": {"prefixes": []},
+    "excluded_naf": {"codes": []},
+    "territories": {"regions": []},
+    "de_minimis": {"ceiling_cents": 30_000_000},
+    "diagnostic_completed": {"months": 12},
+    "support_action": {"months": 6},
+}
+
+
+# Who the excluded legal forms are, when the scheme does not name them (stored French, shown translated).
+EXCLUDED_LEGAL_FORMS_LABEL = gettext_noop("personnes publiques et associations")
+
+
+def parameters(kind, params):
+    """A rule's parameters with the defaults of its kind filled in."""
+    return {**DEFAULTS.get(kind, {}), **(params or {})}
 
 
 @dataclass(frozen=True)
@@ -50,7 +78,7 @@ def _active(params, f):
 
 
 def _max_bracket(params, f):
-    limit = params.get("max", "11")
+    limit = params["max"]
     bracket = f.company.headcount_bracket or "NN"
     if bracket not in HEADCOUNT_BRACKETS:
         return None, "La tranche d'effectifs de l'entreprise n'est pas connue du répertoire."
@@ -64,7 +92,7 @@ def _max_bracket(params, f):
 
 
 def _max_declared_headcount(params, f):
-    limit = params.get("max", 10)
+    limit = params["max"]
     if f.declared_headcount is None:
         return None, f"Indiquez votre nombre de salariés (au plus {limit})."
     if f.declared_headcount <= limit:
@@ -76,7 +104,7 @@ def _max_declared_headcount(params, f):
 
 
 def _max_turnover(params, f):
-    limit = params.get("max_cents", 200_000_000)
+    limit = params["max_cents"]
     if f.declared_turnover_cents is None:
         return None, f"Indiquez votre chiffre d'affaires du dernier exercice (moins de {euros(limit)})."
     if f.declared_turnover_cents < limit:
@@ -88,7 +116,7 @@ def _max_turnover(params, f):
 
 
 def _min_age(params, f):
-    months = params.get("months", 6)
+    months = params["months"]
     age = f.company.age_in_months(f.on)
     if age is None:
         return None, "La date de création de l'entreprise n'est pas connue du répertoire."
@@ -101,10 +129,10 @@ def _min_age(params, f):
 
 
 def _excluded_legal_forms(params, f):
-    prefixes = params.get("prefixes", [])
+    prefixes = params["prefixes"]
     form = f.company.legal_form or ""
     if any(form.startswith(p) for p in prefixes):
-        label = params.get("label", "personnes publiques et associations")
+        label = params.get("label", EXCLUDED_LEGAL_FORMS_LABEL)
         return (
             False,
             f"La forme juridique de l'entreprise ({form}) fait partie des exclusions du dispositif ({label}).",
@@ -113,7 +141,7 @@ def _excluded_legal_forms(params, f):
 
 
 def _excluded_naf(params, f):
-    codes = params.get("codes", [])
+    codes = params["codes"]
     naf = f.company.naf_code or ""
     if any(naf.startswith(c) for c in codes):
         return False, f"L'activité principale de l'entreprise ({naf}) n'est pas couverte par le dispositif."
@@ -121,7 +149,7 @@ def _excluded_naf(params, f):
 
 
 def _territories(params, f):
-    regions = params.get("regions", [])
+    regions = params["regions"]
     dep = f.company.departement
     if dep is None:
         return None, "La commune du siège de l'entreprise n'est pas connue du répertoire."
@@ -131,7 +159,7 @@ def _territories(params, f):
 
 
 def _de_minimis(params, f):
-    ceiling = params.get("ceiling_cents", 30_000_000)
+    ceiling = params["ceiling_cents"]
     if f.declared_de_minimis_cents is None:
         return (
             None,
@@ -166,7 +194,7 @@ def _months_before(on: date, months: int) -> date:
 
 
 def _diagnostic_completed(params, f):
-    months = params.get("months", 12)
+    months = params["months"]
     if f.last_diagnostic_on and f.last_diagnostic_on >= _months_before(f.on, months):
         return True, f"Votre entreprise a fait son diagnostic numérique le {f.last_diagnostic_on:%d/%m/%Y}."
     if f.last_diagnostic_on:
@@ -181,7 +209,7 @@ def _diagnostic_completed(params, f):
 
 
 def _support_action(params, f):
-    months = params.get("months", 6)
+    months = params["months"]
     if f.last_support_action_on and f.last_support_action_on >= _months_before(f.on, months):
         return True, (
             f"Votre entreprise a participé à une sensibilisation ou un diagnostic avec un conseiller "
@@ -193,19 +221,84 @@ def _support_action(params, f):
     )
 
 
-EVALUATORS = {
-    "active_in_registry": _active,
-    "max_headcount_bracket": _max_bracket,
-    "max_declared_headcount": _max_declared_headcount,
-    "max_turnover": _max_turnover,
-    "min_company_age": _min_age,
-    "excluded_legal_forms": _excluded_legal_forms,
-    "excluded_naf": _excluded_naf,
-    "territories": _territories,
-    "de_minimis": _de_minimis,
-    "one_open_voucher": _one_open,
-    "diagnostic_completed": _diagnostic_completed,
-    "support_action": _support_action,
+# --- each rule as a condition of the scheme (translated: shown on pages, never stored) -------------
+
+
+def _active_condition(params, rules):
+    return gettext("Être une entreprise active, inscrite au répertoire SIRENE.")
+
+
+def _max_declared_headcount_condition(params, rules):
+    return gettext("Employer au plus %(max)s salariés.") % {"max": params["max"]}
+
+
+def _max_bracket_condition(params, rules):
+    if any(rule.kind == "max_declared_headcount" for rule in rules):
+        return None  # the declared headcount says it better
+    label = BRACKET_LABELS.get(params["max"], params["max"])
+    return gettext("Être au plus dans la tranche « %(label)s » du répertoire SIRENE.") % {"label": label}
+
+
+def _max_turnover_condition(params, rules):
+    return gettext("Avoir un chiffre d'affaires annuel inférieur à %(amount)s.") % {
+        "amount": euros(params["max_cents"])
+    }
+
+
+def _min_age_condition(params, rules):
+    return gettext("Avoir été créée il y a au moins %(months)s mois.") % {"months": params["months"]}
+
+
+def _excluded_legal_forms_condition(params, rules):
+    # A scheme's own label is shown as written.
+    label = params["label"] if "label" in params else gettext(EXCLUDED_LEGAL_FORMS_LABEL)
+    return gettext("Certaines formes juridiques sont exclues : %(label)s.") % {"label": label}
+
+
+def _excluded_naf_condition(params, rules):
+    return gettext("Certaines activités sont exclues du dispositif.")
+
+
+def _territories_condition(params, rules):
+    return gettext("Avoir son siège dans une région couverte par le dispositif.")
+
+
+def _de_minimis_condition(params, rules):
+    return gettext(
+        "Ne pas dépasser %(amount)s d'aides publiques « de minimis » sur 3 ans, chèque compris."
+    ) % {"amount": euros(params["ceiling_cents"])}
+
+
+def _one_open_condition(params, rules):
+    return gettext("Avoir une seule demande en cours à la fois.")
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One kind of rule: how it is evaluated, how it is stated, and whether the registry alone answers it."""
+
+    evaluate: Callable
+    # (params, the scheme's rules) -> the sentence, or None when another rule says it better.
+    condition: Callable | None = None
+    # The registry's data suffice, and nothing we would not disclose to an anonymous visitor:
+    # the quick eligibility check answers it; the others wait for the application.
+    registry_only: bool = False
+
+
+RULES = {
+    "active_in_registry": Rule(_active, _active_condition, registry_only=True),
+    "max_headcount_bracket": Rule(_max_bracket, _max_bracket_condition, registry_only=True),
+    "max_declared_headcount": Rule(_max_declared_headcount, _max_declared_headcount_condition),
+    "max_turnover": Rule(_max_turnover, _max_turnover_condition),
+    "min_company_age": Rule(_min_age, _min_age_condition, registry_only=True),
+    "excluded_legal_forms": Rule(_excluded_legal_forms, _excluded_legal_forms_condition, registry_only=True),
+    "excluded_naf": Rule(_excluded_naf, _excluded_naf_condition, registry_only=True),
+    "territories": Rule(_territories, _territories_condition, registry_only=True),
+    "de_minimis": Rule(_de_minimis, _de_minimis_condition),
+    # One open file per company: we do not disclose it to anonymous visitors.
+    "one_open_voucher": Rule(_one_open, _one_open_condition),
+    "diagnostic_completed": Rule(_diagnostic_completed),
+    "support_action": Rule(_support_action),
 }
 
 
@@ -213,9 +306,26 @@ def evaluate(rules, facts: Facts) -> list[RuleResult]:
     """Evaluate every rule (no short-circuit): the owner sees all that is wrong at once."""
     results = []
     for rule in rules:
-        passed, message = EVALUATORS[rule.kind](rule.params or {}, facts)
+        passed, message = RULES[rule.kind].evaluate(parameters(rule.kind, rule.params), facts)
         results.append(RuleResult(rule.kind, rule.get_kind_display(), passed, message))
     return results
+
+
+def condition(rule, rules):
+    """The rule as a condition of the scheme, a sentence an owner understands (None: not worth a line).
+
+    `rules` are all the scheme's rules (another may say it better). A kind with no sentence of its
+    own is stated by its name.
+    """
+    state = RULES[rule.kind].condition
+    if state is None:
+        return rule.get_kind_display()
+    return state(parameters(rule.kind, rule.params), rules)
+
+
+def answered_by_registry(rule) -> bool:
+    """Whether the registry alone answers the rule (the anonymous quick check evaluates only these)."""
+    return RULES[rule.kind].registry_only
 
 
 def all_passed(results) -> bool:
