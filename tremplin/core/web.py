@@ -8,10 +8,10 @@ from django.utils.translation import gettext
 from tremplin.core.errors import ServiceError
 
 
-def require_role(user, *roles):
+def require_role(user, *roles, message=None):
     """Refuse the page (403) to anyone whose role is not one of `roles`."""
     if getattr(user, "role", None) not in roles:
-        raise DjangoPermissionDenied(gettext("Cette page n'est pas accessible avec votre profil."))
+        raise DjangoPermissionDenied(message or gettext("Cette page n'est pas accessible avec votre profil."))
 
 
 def status_for(error: ServiceError, invalid=200):

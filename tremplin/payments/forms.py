@@ -1,8 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from tremplin.core.forms import DsfrForm
 from tremplin.schemes.models import Scheme
-from tremplin.vouchers.forms import DsfrForm
 
 
 class CreateBatchForm(forms.Form):

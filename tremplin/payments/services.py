@@ -27,6 +27,7 @@ from text_unidecode import unidecode
 
 from tremplin.core import audit
 from tremplin.core.errors import Conflict, ServiceError
+from tremplin.core.language import programme_language
 from tremplin.core.validators import clean_iban
 from tremplin.payments.models import PaymentBatch, PaymentLine
 from tremplin.payments.workflow import CANCEL, MARK_PAID, REGENERATE, WORKFLOW, is_manager, refusal
@@ -200,6 +201,7 @@ def _new_message_id(now):
     return f"TN-{now:%Y%m%d%H%M%S}-{secrets.token_hex(5)}"
 
 
+@programme_language
 def create_batch(manager, scheme) -> PaymentBatch:
     """Put every approved claim of the scheme not yet in a batch into one new SEPA file.
 

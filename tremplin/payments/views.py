@@ -1,18 +1,17 @@
 """Payment pages for programme managers: prepare SEPA batches, download them, record the payment."""
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Sum
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import translation
 from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from tremplin.accounts.models import Role
-from tremplin.core.errors import Conflict, PermissionDenied, ServiceError
+from tremplin.core.errors import PermissionDenied, ServiceError
+from tremplin.core.web import require_role, status_for
 from tremplin.payments import services
 from tremplin.payments.access import batches_for, get_batch_for_user
 from tremplin.payments.forms import CancelBatchForm, CreateBatchForm, MarkPaidForm
@@ -23,15 +22,8 @@ from tremplin.vouchers.models import Application, State
 PAGE_SIZE = 20
 
 
-def _in_french():
-    """Run a service in French whatever the page's language: the emails it sends and the text it stores
-    stay French, as before the pages were translated."""
-    return translation.override(settings.LANGUAGE_CODE)
-
-
 def _require(user, *roles):
-    if user.role not in roles:
-        raise DjangoPermissionDenied(gettext("Cette page est réservée aux gestionnaires du programme."))
+    require_role(user, *roles, message=gettext("Cette page est réservée aux gestionnaires du programme."))
 
 
 def batches(request):
@@ -71,8 +63,7 @@ def create(request):
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
         return redirect("payments:batches")
     try:
-        with _in_french():
-            batch = services.create_batch(request.user, form.cleaned_data["scheme"])
+        batch = services.create_batch(request.user, form.cleaned_data["scheme"])
     except PermissionDenied as exc:
         raise DjangoPermissionDenied(exc.message) from None
     except ServiceError as exc:
@@ -128,16 +119,13 @@ def _run(request, pk, call, success, form=None, form_name=None):
     if form is not None and not form.is_valid():
         return batch_detail(request, pk, **{form_name: form})
     try:
-        with _in_french():
-            call(batch)
+        call(batch)
     except PermissionDenied as exc:
         raise DjangoPermissionDenied(exc.message) from None
     except ServiceError as exc:
         if form is not None:
             form.add_service_error(exc)
-            return batch_detail(
-                request, pk, **{form_name: form}, status=409 if isinstance(exc, Conflict) else 200
-            )
+            return batch_detail(request, pk, **{form_name: form}, status=status_for(exc))
         messages.error(request, exc.message)
         return redirect("payments:batch", pk=batch.pk)
     messages.success(request, success)
