@@ -14,6 +14,7 @@ from django.utils import timezone
 from tremplin.core import audit
 from tremplin.core.errors import Conflict, ServiceError
 from tremplin.core.formatting import euros
+from tremplin.core.language import programme_language
 from tremplin.core.validators import clean_pdf
 from tremplin.core.workflow import SYSTEM
 from tremplin.providers.access import require_member
@@ -26,6 +27,7 @@ REQUIRED_DOCUMENTS = (Document.Kind.URSSAF, Document.Kind.INSURANCE)
 RENEWAL_NOTICE_DAYS = 30
 
 
+@programme_language
 def act(actor, provider, name, reason="", on=None):
     """Take accreditation transition `name` as `actor` (SYSTEM for the daily job); `on` dates the
     criteria checked when the provider becomes accredited."""
@@ -50,6 +52,7 @@ def act(actor, provider, name, reason="", on=None):
 # --- documents and criteria ------------------------------------------------------------------------
 
 
+@programme_language
 def upload_document(member, provider, kind, file, expires_on=None, label="", on=None):
     require_member(member, provider)
     on = on or timezone.localdate()
@@ -150,6 +153,7 @@ def _years_between(start: date, end: date):
 # --- daily job ------------------------------------------------------------------------------------
 
 
+@programme_language
 def expire_accreditations(on=None):
     """Daily job: an accredited provider without a valid URSSAF certificate and insurance expires."""
     on = on or timezone.localdate()
@@ -167,6 +171,7 @@ def expire_accreditations(on=None):
     return count
 
 
+@programme_language
 def send_renewal_reminders(on=None, days_before=RENEWAL_NOTICE_DAYS):
     """Remind accredited providers once when their latest URSSAF or insurance document expires soon."""
     on = on or timezone.localdate()

@@ -1,40 +1,13 @@
 from django import forms
 from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from dsfr.forms import DsfrDjangoTemplates
 
-from tremplin.core.formatting import parse_euros
-from tremplin.core.forms import DsfrForm
+from tremplin.core.forms import DsfrForm, EurosField
 from tremplin.providers.models import Document, Provider, Status
 from tremplin.registry.models import Departement
 from tremplin.schemes.models import SpendCategory
-
-
-class ServiceErrorMixin:
-    def add_service_error(self, exc):
-        field = exc.field if exc.field in self.fields else None
-        if field is None and exc.field in getattr(self, "FIELD_ALIASES", {}):
-            field = self.FIELD_ALIASES[exc.field]
-        self.add_error(field, gettext(exc.message))
-
-
-class EurosField(forms.CharField):
-    """An amount typed in euros ('1 500', '1 500,50'), cleaned to integer cents."""
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal"}))
-        super().__init__(**kwargs)
-
-    def clean(self, value):
-        value = super().clean(value)
-        if value in (None, ""):
-            return None
-        try:
-            return parse_euros(value)
-        except ValueError as exc:
-            raise forms.ValidationError(gettext(str(exc))) from None
 
 
 def departement_choices():
@@ -96,7 +69,7 @@ class DirectoryForm(DsfrForm):
         self.fields["departement"].choices = [("", _("Tous les départements")), *departements]
 
 
-class SignupForm(ServiceErrorMixin, DsfrForm):
+class SignupForm(DsfrForm):
     siret = forms.CharField(
         label=_("Numéro SIRET de votre établissement"),
         help_text=_("14 chiffres, sur vos factures ou votre extrait Kbis. Exemple : 732 829 320 00074"),
@@ -120,7 +93,7 @@ class SignupForm(ServiceErrorMixin, DsfrForm):
     )
 
 
-class ProfileForm(ServiceErrorMixin, DsfrForm):
+class ProfileForm(DsfrForm):
     description = forms.CharField(
         label=_("Présentation"),
         help_text=_("Ce que vous faites, pour qui, et comment vous travaillez. Visible dans l'annuaire."),
@@ -146,7 +119,7 @@ class ProfileForm(ServiceErrorMixin, DsfrForm):
     iban = forms.CharField(label=_("IBAN"), required=False, max_length=40)
     bic = forms.CharField(label=_("BIC"), required=False, max_length=11)
 
-    FIELD_ALIASES = {"similar_turnover_cents": "similar_turnover"}
+    service_fields = {"similar_turnover_cents": "similar_turnover"}
 
     def values(self):
         data = dict(self.cleaned_data)
@@ -154,13 +127,13 @@ class ProfileForm(ServiceErrorMixin, DsfrForm):
         return data
 
 
-class MemberForm(ServiceErrorMixin, DsfrForm):
+class MemberForm(DsfrForm):
     email = forms.EmailField(label=_("Adresse électronique du collègue"))
     first_name = forms.CharField(label=_("Prénom"), max_length=150, required=False)
     last_name = forms.CharField(label=_("Nom"), max_length=150, required=False)
 
 
-class DocumentForm(ServiceErrorMixin, DsfrForm):
+class DocumentForm(DsfrForm):
     kind = forms.ChoiceField(label=_("Type de document"), choices=Document.Kind.choices)
     file = forms.FileField(
         label=_("Document (PDF, 10 Mo au plus)"), widget=forms.ClearableFileInput(attrs={"accept": ".pdf"})
@@ -176,7 +149,7 @@ class DocumentForm(ServiceErrorMixin, DsfrForm):
     )
 
 
-class OfferForm(ServiceErrorMixin, DsfrForm):
+class OfferForm(DsfrForm):
     category = forms.ChoiceField(label=_("Catégorie"), choices=SpendCategory.choices)
     title = forms.CharField(label=_("Intitulé de l'offre"), max_length=200)
     description = forms.CharField(
@@ -200,7 +173,7 @@ class OfferForm(ServiceErrorMixin, DsfrForm):
         widget=forms.SelectMultiple(attrs={"size": 8}),
     )
 
-    FIELD_ALIASES = {"price_min_cents": "price_min", "price_max_cents": "price_max"}
+    service_fields = {"price_min_cents": "price_min", "price_max_cents": "price_max"}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -214,7 +187,7 @@ class OfferForm(ServiceErrorMixin, DsfrForm):
         return data
 
 
-class QuoteRequestForm(ServiceErrorMixin, DsfrForm):
+class QuoteRequestForm(DsfrForm):
     category = forms.ChoiceField(label=_("Catégorie de la prestation"))
     description = forms.CharField(
         label=_("Votre besoin"),
@@ -235,7 +208,7 @@ class QuoteRequestForm(ServiceErrorMixin, DsfrForm):
         self.fields["providers"].queryset = Provider.objects.filter(status=Status.ACCREDITED).order_by("name")
 
 
-class QuoteAnswerForm(ServiceErrorMixin, DsfrForm):
+class QuoteAnswerForm(DsfrForm):
     category = forms.ChoiceField(label=_("Catégorie de votre offre"), choices=SpendCategory.choices)
     amount = EurosField(label=_("Montant total HT (€)"), max_length=12)
     file = forms.FileField(
@@ -245,13 +218,13 @@ class QuoteAnswerForm(ServiceErrorMixin, DsfrForm):
         label=_("Message à l'entreprise"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
 
-    FIELD_ALIASES = {"amount_cents": "amount"}
+    service_fields = {"amount_cents": "amount"}
 
 
 STARS = [(str(n), str(n)) for n in range(1, 6)]
 
 
-class ReviewForm(ServiceErrorMixin, DsfrForm):
+class ReviewForm(DsfrForm):
     quality = forms.TypedChoiceField(label=_("Qualité de la prestation (1 à 5)"), choices=STARS, coerce=int)
     deadlines = forms.TypedChoiceField(label=_("Respect des délais (1 à 5)"), choices=STARS, coerce=int)
     communication = forms.TypedChoiceField(
@@ -263,13 +236,13 @@ class ReviewForm(ServiceErrorMixin, DsfrForm):
     )
 
 
-class AnswerForm(ServiceErrorMixin, DsfrForm):
+class AnswerForm(DsfrForm):
     answer = forms.CharField(
         label=_("Votre réponse"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000
     )
 
 
-class ReasonForm(ServiceErrorMixin, DsfrForm):
+class ReasonForm(DsfrForm):
     reason = forms.CharField(
         label=_("Motif"), widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=5000
     )

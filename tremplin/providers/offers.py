@@ -8,6 +8,7 @@ from django.db import transaction
 from tremplin.core import audit
 from tremplin.core.errors import PermissionDenied, ServiceError
 from tremplin.core.formatting import euros
+from tremplin.core.language import programme_language
 from tremplin.providers.access import require_member
 from tremplin.providers.models import Offer
 from tremplin.providers.search import refresh_directory
@@ -18,6 +19,7 @@ def offered_categories(provider):
     return set(provider.offers.values_list("category", flat=True))
 
 
+@programme_language
 def save_offer(
     member,
     provider,
@@ -82,6 +84,7 @@ def save_offer(
     return offer
 
 
+@programme_language
 def delete_offer(member, offer):
     provider = offer.provider
     require_member(member, provider)

@@ -12,6 +12,7 @@ from django.utils import timezone
 from tremplin.accounts.models import Role
 from tremplin.core import audit
 from tremplin.core.errors import Conflict, PermissionDenied, ServiceError
+from tremplin.core.language import programme_language
 from tremplin.core.validators import clean_pdf
 from tremplin.providers.emails import notify_members
 from tremplin.providers.models import Quote, QuoteRequest
@@ -25,6 +26,7 @@ from tremplin.vouchers.models import State as FileState
 MAX_PROVIDERS_PER_REQUEST = 3
 
 
+@programme_language
 def request_quotes(owner, application, providers, category, description):
     """An owner asks up to 3 accredited providers for a quote for one of their drafts."""
     if application.owner_id != owner.pk or owner.role != Role.OWNER:
@@ -91,6 +93,7 @@ def _set_aside_others(owner, request, chosen=None):
         QUOTE_WORKFLOW.perform(owner, quote, "set_aside")
 
 
+@programme_language
 def cancel_request(owner, request):
     """The owner cancels an open request: no provider may answer it any more, a new one may be made."""
     return QUOTE_REQUEST_WORKFLOW.perform(
@@ -98,6 +101,7 @@ def cancel_request(owner, request):
     )
 
 
+@programme_language
 def answer_quote(member, quote, *, amount_cents, category, file, message=""):
     """The provider answers: a PDF and an amount for a category it offers in its catalogue."""
     ceiling, too_high = above_catalogue(quote.provider, category, amount_cents)
@@ -129,6 +133,7 @@ def answer_quote(member, quote, *, amount_cents, category, file, message=""):
     )
 
 
+@programme_language
 def decline_quote(member, quote, message=""):
     def apply(quote):
         quote.message = (message or "").strip()
@@ -138,6 +143,7 @@ def decline_quote(member, quote, message=""):
     return QUOTE_WORKFLOW.perform(member, quote, "decline_quote", apply=apply)
 
 
+@programme_language
 def choose_quote(owner, quote):
     """The owner picks an answered quote: provider, PDF, amount and category join the draft."""
 

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from tremplin.core import audit
 from tremplin.core.errors import Conflict, PermissionDenied, ServiceError
+from tremplin.core.language import programme_language
 from tremplin.providers.access import require_member
 from tremplin.providers.emails import notify_members
 from tremplin.providers.models import Provider, Review
@@ -36,6 +37,7 @@ def refresh_rating(provider):
     Provider.objects.filter(pk=provider.pk).update(rating_avg=avg, rating_count=agg["n"])
 
 
+@programme_language
 def post_review(owner, application, *, quality, deadlines, communication, text, is_complaint=False):
     """Only the owner of a paid voucher reviews its provider, once per voucher."""
     if application.owner_id != owner.pk:
@@ -75,6 +77,7 @@ def post_review(owner, application, *, quality, deadlines, communication, text, 
     return review
 
 
+@programme_language
 def answer_review(member, review, text):
     require_member(member, review.provider)
     text = (text or "").strip()
@@ -93,6 +96,7 @@ def answer_review(member, review, text):
     return review
 
 
+@programme_language
 def moderate_review(manager, review, *, hide, reason=""):
     """Hide a review (with the reason) or publish it again; the provider's rating follows."""
     reason = (reason or "").strip()

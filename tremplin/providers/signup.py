@@ -12,6 +12,7 @@ from tremplin.accounts.models import Role, User
 from tremplin.accounts.services import EMAIL_TAKEN, send_verification
 from tremplin.core import audit
 from tremplin.core.errors import ServiceError
+from tremplin.core.language import programme_language
 from tremplin.core.notifications import notify
 from tremplin.core.validators import clean_iban, clean_siret
 from tremplin.providers.access import require_member
@@ -37,6 +38,7 @@ def prefill(siret):
     }
 
 
+@programme_language
 def sign_up(*, siret, name, email, password, first_name, last_name):
     """A provider signs up by SIRET: the firm (accreditation requested) and its first member's account."""
     siret = clean_siret(siret)
@@ -101,6 +103,7 @@ PROFILE_FIELDS = {
 }
 
 
+@programme_language
 def update_profile(member, provider, **fields):
     unknown = set(fields) - PROFILE_FIELDS
     if unknown:
@@ -124,6 +127,7 @@ def update_profile(member, provider, **fields):
     return provider
 
 
+@programme_language
 def add_member(member, provider, email, first_name="", last_name=""):
     """A member adds a colleague: an account of their own, password chosen through the reset link."""
     require_member(member, provider)

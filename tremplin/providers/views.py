@@ -1,20 +1,20 @@
 """Provider pages: public directory, sign-up, provider space, accreditation, quotes, reviews. Thin views."""
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tremplin.accounts.models import Role
 from tremplin.accounts.views import SESSION_SIGNUP_EMAIL
 from tremplin.core.errors import PermissionDenied, ServiceError
+from tremplin.core.web import pdf_response, require_role
 from tremplin.payments.models import PaymentLine
 from tremplin.providers import accreditation, forms, quotes, reviews
 from tremplin.providers.access import (
@@ -51,16 +51,6 @@ from tremplin.vouchers.models import State as FileState
 PAGE_SIZE = 20
 
 
-def _in_french():
-    """What services store and send stays French whatever the page's language."""
-    return translation.override(settings.LANGUAGE_CODE)
-
-
-def _require_role(user, *roles):
-    if user.role not in roles:
-        raise DjangoPermissionDenied(gettext("Cette page n'est pas accessible avec votre profil."))
-
-
 def _my_provider(request):
     provider = provider_of(request.user)
     if provider is None:
@@ -71,8 +61,7 @@ def _my_provider(request):
 def _call(form, fn, *args, **kwargs):
     """Run a service; its refusal lands on the form's field. Returns (result, ok)."""
     try:
-        with _in_french():
-            return fn(*args, **kwargs), True
+        return fn(*args, **kwargs), True
     except PermissionDenied as exc:
         raise DjangoPermissionDenied(exc.message) from None
     except ServiceError as exc:
@@ -83,8 +72,7 @@ def _call(form, fn, *args, **kwargs):
 def _act(request, fn, *args, **kwargs):
     """Run a service behind a button (no form): its refusal is shown as a message. Returns ok."""
     try:
-        with _in_french():
-            fn(*args, **kwargs)
+        fn(*args, **kwargs)
     except PermissionDenied as exc:
         raise DjangoPermissionDenied(exc.message) from None
     except ServiceError as exc:
@@ -320,15 +308,7 @@ def upload_document(request):
 def document_file(request, pk):
     """A provider's document: its members, managers and auditors only."""
     document = get_document_for_user(request.user, pk)
-    return _pdf(document.file, f"{document.kind}-{document.provider.siren}.pdf")
-
-
-def _pdf(upload, filename):
-    try:
-        handle = upload.open("rb")
-    except (FileNotFoundError, ValueError):
-        raise Http404(gettext("Le fichier est introuvable.")) from None
-    return FileResponse(handle, as_attachment=True, filename=filename, content_type="application/pdf")
+    return pdf_response(document.file, f"{document.kind}-{document.provider.siren}.pdf")
 
 
 # --- accreditation (managers; members ask again) ---------------------------------------------------
@@ -336,7 +316,7 @@ def _pdf(upload, filename):
 
 @require_GET
 def accreditations(request):
-    _require_role(request.user, Role.MANAGER, Role.AUDITOR)
+    require_role(request.user, Role.MANAGER, Role.AUDITOR)
     status = request.GET.get("status") or ""
     qs = Provider.objects.select_related("departement").order_by("status_changed_at", "id")
     if status in Status.values:
@@ -409,8 +389,7 @@ def offer_edit(request, pk=None):
 def offer_delete(request, pk):
     provider = _my_provider(request)
     offer = get_object_or_404(Offer, pk=pk, provider=provider)
-    with _in_french():
-        delete_offer(request.user, offer)
+    delete_offer(request.user, offer)
     messages.success(request, gettext("L'offre est supprimée."))
     return redirect("providers:offers")
 
@@ -546,7 +525,7 @@ def quote_file(request, pk):
     quote = get_quote_for_user(request.user, pk)
     if not quote.file:
         raise Http404(gettext("Ce devis n'a pas encore été envoyé."))
-    return _pdf(quote.file, f"devis-{quote.provider.siren}-{quote.pk}.pdf")
+    return pdf_response(quote.file, f"devis-{quote.provider.siren}-{quote.pk}.pdf")
 
 
 # --- reviews --------------------------------------------------------------------------------------
@@ -554,7 +533,7 @@ def quote_file(request, pk):
 
 @require_http_methods(["GET", "POST"])
 def review_new(request, application_pk):
-    _require_role(request.user, Role.OWNER)
+    require_role(request.user, Role.OWNER)
     application = get_own_application(request.user, application_pk)
     form = forms.ReviewForm(request.POST or None)
     status = 200
