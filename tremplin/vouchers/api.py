@@ -7,9 +7,8 @@ else.
 import os
 from typing import Annotated
 
-from django.conf import settings
 from django.http import Http404
-from django.utils import timezone, translation
+from django.utils import timezone
 from ninja import Body, File, Form, Path, Query, Router, UploadedFile
 from ninja.responses import Status
 
@@ -17,10 +16,9 @@ from tremplin.accounts.models import Role
 from tremplin.api.errors import responses
 from tremplin.api.schemas import MAX_ID, FormCents
 from tremplin.core.errors import PermissionDenied, ServiceError
+from tremplin.core.language import in_programme_language
 from tremplin.core.validators import clean_siren_or_siret
 from tremplin.registry import lookup
-from tremplin.registry.api import unknown_siren_message
-from tremplin.registry.models import Establishment
 from tremplin.schemes.api import SchemeId, scheme_or_404
 from tremplin.schemes.models import Scheme
 from tremplin.vouchers import serialize, services
@@ -167,35 +165,11 @@ def create_application(request, payload: ApplicationCreate):
     if not typed:
         raise ServiceError("missing", "Indiquez le numéro SIREN ou SIRET de l'entreprise.", "siren")
     field = "siret" if payload.siret else "siren"
-    siren, siret = clean_siren_or_siret(typed, field)
+    clean_siren_or_siret(typed, field)
     scheme = Scheme.objects.filter(pk=payload.scheme_id).first()
     if scheme is None:
         raise ServiceError("unknown_scheme", "Ce dispositif n'existe pas.", "scheme_id")
-    company = lookup.find_company(siren)
-    if company is None:
-        raise ServiceError("unknown_siren", unknown_siren_message(siren), field)
-    if not company.is_active:
-        raise ServiceError(
-            "company_ceased",
-            f"L'entreprise {siren} est déclarée cessée au répertoire SIRENE : elle ne peut pas demander de "
-            "chèque numérique. Si elle a repris son activité, mettez à jour sa situation auprès de l'INSEE.",
-            field,
-        )
-    establishment = None
-    if siret:
-        establishment = lookup.find_establishment(siret)
-        if establishment is None or establishment.company_id != company.pk:
-            raise ServiceError(
-                "unknown_siret",
-                f"Aucun établissement ne porte le numéro SIRET {siret} dans le répertoire.",
-                field,
-            )
-        if establishment.state == Establishment.State.CLOSED:
-            raise ServiceError(
-                "establishment_closed",
-                f"L'établissement {siret} est fermé : indiquez un établissement ouvert.",
-                field,
-            )
+    company, establishment = lookup.company_for(typed, field, establishment=True)
     application = services.create_draft(request.auth, scheme, company, establishment)
     return Status(201, _detail(request.auth, application.pk))
 
@@ -243,7 +217,7 @@ def _transition(name, path=None, operation_id=None):
     description (from which states, to which) are read from the workflow's declaration."""
     t = WORKFLOW[name]
     who = ", ".join(ROLE_NAMES[role] for role in sorted(t.who) if role in ROLE_NAMES)
-    with translation.override(settings.LANGUAGE_CODE):
+    with in_programme_language():
         sources = ", ".join(f"« {WORKFLOW.label(s)} »" for s in State if s in t.sources)
         targets = " ou ".join(f"« {WORKFLOW.label(s)} »" for s in State if s in t.targets)
         summary = f"{t.title} ({who})"
