@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "tremplin.core",
     "tremplin.accounts",
     "tremplin.registry",
+    "tremplin.authority",
     "tremplin.network",
     "tremplin.providers",
     "tremplin.schemes",
@@ -164,6 +165,22 @@ PAYER_BIC = os.environ.get("PAYER_BIC", "BDFEFRPPCCT")
 
 # Where the registry adapter reads offline data from.
 REGISTRY_DATA_DIR = Path(os.environ.get("REGISTRY_DATA_DIR", BASE_DIR / "data"))
+
+# Who may act for a company, and whose is a bank account: adapters (tremplin.authority). The files
+# shipped are the demo's extracts of the business register (RNE) and of the banks' account holders;
+# a real API plugs in by naming its class here.
+AUTHORITY_REPRESENTATIVES = {
+    "BACKEND": os.environ.get("AUTHORITY_REPRESENTATIVES_BACKEND", "tremplin.authority.sources.RneFile"),
+    "OPTIONS": {
+        "path": os.environ.get("RNE_FILE", str(REGISTRY_DATA_DIR / "demo" / "rne_representatives.csv"))
+    },
+}
+PAYEE_VERIFICATION = {
+    "BACKEND": os.environ.get("PAYEE_VERIFICATION_BACKEND", "tremplin.authority.payee.BankFile"),
+    "OPTIONS": {
+        "path": os.environ.get("BANK_ACCOUNTS_FILE", str(REGISTRY_DATA_DIR / "demo" / "bank_accounts.csv"))
+    },
+}
 
 LOGGING = {
     "version": 1,

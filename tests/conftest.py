@@ -58,6 +58,15 @@ def _settings(settings, tmp_path):
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # The register's and the banks' extracts each test writes (tests.factories.register_*).
+    settings.AUTHORITY_REPRESENTATIVES = {
+        "BACKEND": "tremplin.authority.sources.RneFile",
+        "OPTIONS": {"path": str(tmp_path / "rne.csv")},
+    }
+    settings.PAYEE_VERIFICATION = {
+        "BACKEND": "tremplin.authority.payee.BankFile",
+        "OPTIONS": {"path": str(tmp_path / "bank.csv")},
+    }
 
 
 @pytest.fixture(autouse=True, scope="session")

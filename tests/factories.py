@@ -1,9 +1,15 @@
+import csv
 from datetime import date, timedelta
+from pathlib import Path
 
 import factory
+from django.conf import settings
 from django.utils import timezone
 
 from tremplin.accounts.models import Role, User
+from tremplin.authority import services as authority
+from tremplin.authority.models import Capacity
+from tremplin.demo.seed import french_iban
 from tremplin.network.models import Organisation
 from tremplin.providers.models import Provider, Status
 from tremplin.registry.identifiers import with_check_digit as luhn_complete
@@ -14,6 +20,44 @@ from tremplin.vouchers.models import Application
 # Valid identifiers (Luhn) used across tests.
 VALID_SIRENS = ["732829320", "552032534", "542051180", "443061841", "383474814"]
 IBAN_FR = "FR7630006000011234567890189"
+BIRTH_DATE = date(1980, 4, 12)
+
+
+def _append(path, header, row):
+    path = Path(path)
+    new = not path.exists()
+    with path.open("a", newline="", encoding="utf-8") as stream:
+        writer = csv.writer(stream)
+        if new:
+            writer.writerow(header)
+        writer.writerow(row)
+
+
+def register_representative(company, given_names, family_name, birth_month="1980-04", role="Gérant"):
+    """Write a line of the test extract of the business register (RNE) the authority adapter reads."""
+    _append(
+        settings.AUTHORITY_REPRESENTATIVES["OPTIONS"]["path"],
+        ["siren", "nom", "prenoms", "qualite", "date_naissance"],
+        [company.siren, family_name, given_names, role, birth_month],
+    )
+
+
+def register_account(iban, holder):
+    """Write a line of the test banks' accounts file the verification of payee reads."""
+    _append(settings.PAYEE_VERIFICATION["OPTIONS"]["path"], ["iban", "titulaire"], [iban, holder])
+
+
+def verified_by_registry(user, company, role="Gérant"):
+    """`user` is a director of `company` in the register and has declared it: their right to act is verified."""
+    register_representative(company, user.first_name, user.last_name, BIRTH_DATE.strftime("%Y-%m"), role)
+    return authority.declare(
+        user,
+        company,
+        capacity=Capacity.REPRESENTATIVE,
+        given_names=user.first_name,
+        family_name=user.last_name,
+        birth_date=BIRTH_DATE,
+    )
 
 
 class RegionFactory(factory.django.DjangoModelFactory):
@@ -150,6 +194,7 @@ class ApplicationFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = Application
+        skip_postgeneration_save = True
 
     scheme = factory.SubFactory(SchemeFactory)
     owner = factory.SubFactory(UserFactory)
@@ -157,10 +202,23 @@ class ApplicationFactory(factory.django.DjangoModelFactory):
     declared_headcount = 4
     declared_turnover_cents = 35_000_000
     declared_de_minimis_cents = 0
-    iban = IBAN_FR
+    # One account per file, held in the company's name at the (test) bank.
+    iban = factory.Sequence(lambda n: french_iban("30006", "00001", f"{n:011d}"))
     account_holder = "Boulangerie Martin"
+    bank_document = factory.LazyFunction(lambda: pdf_file("rib.pdf"))
     provider = factory.SubFactory(ProviderFactory)
     spend_category = SpendCategory.WEBSITE
     project_description = "Site vitrine avec prise de commande en ligne"
     planned_spend_cents = 400_000
     quote = factory.LazyFunction(pdf_file)
+
+    @factory.post_generation
+    def standing(self, create, extracted, **kwargs):
+        """By default the owner is the company's director in the register and the account is the company's;
+        `standing=False` leaves both unchecked (the test sets them up itself)."""
+        if not create or extracted is False:
+            return
+        if self.iban:
+            register_account(self.iban, self.company.denomination or self.company.display_name)
+        if self.owner.role == Role.OWNER:
+            verified_by_registry(self.owner, self.company)

@@ -48,6 +48,12 @@ def notify(user, subject: str, template: str, *, legal: bool = False, **context)
         PendingNotification.objects.create(user=user, subject=subject[:255], body=body)
 
 
+def notify_address(email: str, subject: str, template: str, **context):
+    """Email someone who may have no account yet (a person given a mandate), once the transaction commits."""
+    body = render_to_string(template, {"user": None, "site_root": settings.SITE_ROOT, **context})
+    _send_after_commit(email, subject, body)
+
+
 def set_frequency(user, frequency):
     """Change how `user` receives non-legal emails. What waits for a digest follows the new choice."""
     if frequency not in NotificationFrequency.values:

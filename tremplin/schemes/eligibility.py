@@ -28,6 +28,7 @@ DEFAULTS = {
     "de_minimis": {"ceiling_cents": 30_000_000},
     "diagnostic_completed": {"months": 12},
     "support_action": {"months": 6},
+    "max_vouchers_per_company": {"max": 1},
 }
 
 
@@ -51,6 +52,8 @@ class Facts:
     declared_de_minimis_cents: int | None = None
     amount_cents: int | None = None
     has_other_open_file: bool = False
+    # References of the vouchers this company was already granted under the scheme (expired ones aside).
+    vouchers_granted: tuple = ()
     # Prerequisites: dates of the company's last completed diagnostic and of its last
     # awareness session or diagnostic with an advisor (None when there is none).
     last_diagnostic_on: date | None = None
@@ -186,6 +189,18 @@ def _one_open(params, f):
     return True, "Aucune autre demande n'est en cours pour cette entreprise."
 
 
+def _max_vouchers(params, f):
+    limit = params["max"]
+    count = len(f.vouchers_granted)
+    if count < limit:
+        return True, f"Votre entreprise peut encore recevoir ce chèque (au plus {limit} par entreprise)."
+    granted = ", ".join(f.vouchers_granted)
+    return False, (
+        f"Votre entreprise a déjà reçu {count} chèque(s) de ce dispositif ({granted}) : il en accorde au plus "
+        f"{limit} par entreprise, sur toute sa durée. Un chèque expiré, refusé ou retiré ne compte pas."
+    )
+
+
 def _months_before(on: date, months: int) -> date:
     """The same day `months` months earlier (the last day of that month when it is shorter)."""
     year, month = divmod(on.year * 12 + on.month - 1 - months, 12)
@@ -273,6 +288,12 @@ def _one_open_condition(params, rules):
     return gettext("Avoir une seule demande en cours à la fois.")
 
 
+def _max_vouchers_condition(params, rules):
+    return gettext(
+        "Recevoir au plus %(max)s chèque(s) de ce dispositif par entreprise, sur toute sa durée."
+    ) % {"max": params["max"]}
+
+
 @dataclass(frozen=True)
 class Rule:
     """One kind of rule: how it is evaluated, how it is stated, and whether the registry alone answers it."""
@@ -297,6 +318,8 @@ RULES = {
     "de_minimis": Rule(_de_minimis, _de_minimis_condition),
     # One open file per company: we do not disclose it to anonymous visitors.
     "one_open_voucher": Rule(_one_open, _one_open_condition),
+    # Nor whether a company already received a voucher.
+    "max_vouchers_per_company": Rule(_max_vouchers, _max_vouchers_condition),
     "diagnostic_completed": Rule(_diagnostic_completed),
     "support_action": Rule(_support_action),
 }

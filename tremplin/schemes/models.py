@@ -80,6 +80,7 @@ class EligibilityRule(models.Model):
         TERRITORIES = "territories", _("Territoires éligibles")
         DE_MINIMIS = "de_minimis", _("Plafond des aides de minimis")
         ONE_OPEN_VOUCHER = "one_open_voucher", _("Un seul chèque en cours par entreprise")
+        MAX_VOUCHERS_PER_COMPANY = "max_vouchers_per_company", _("Nombre de chèques par entreprise")
         DIAGNOSTIC_COMPLETED = "diagnostic_completed", _("Diagnostic numérique réalisé récemment")
         SUPPORT_ACTION = "support_action", _("Sensibilisation ou diagnostic avec un conseiller")
 

@@ -2,12 +2,15 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from tremplin.authority.payee import Outcome, is_foreign
 from tremplin.core.workflow import StateInfo
 
 
 class State(models.TextChoices):
     DRAFT = "draft", _("Brouillon")
     SUBMITTED = "submitted", _("Déposée")
+    AUTHORITY_CHECK = "authority_check", _("Qualité du demandeur à vérifier")
+    CONTESTED = "contested", _("Contestée par l'entreprise")
     WAITLISTED = "waitlisted", _("En liste d'attente")
     UNDER_REVIEW = "under_review", _("En instruction")
     INFO_REQUESTED = "info_requested", _("Informations demandées")
@@ -43,6 +46,22 @@ STATE_INFO = {
         OPEN,
         REVIEW,
         BEFORE_DECISION,
+    ),
+    State.AUTHORITY_CHECK: _info(
+        "fr-badge--warning",
+        _(
+            "Un conseiller vérifie vos pièces (extrait du registre et attestation) avant de réserver le "
+            "montant. Vous n'avez rien à faire."
+        ),
+        OPEN,
+        REVIEW,
+        BEFORE_DECISION,
+    ),
+    # Not open: a contested file does not block the representative's own application.
+    State.CONTESTED: _info(
+        "fr-badge--error",
+        _("Le représentant légal de l'entreprise conteste cette demande : un conseiller l'examine."),
+        REVIEW,
     ),
     State.WAITLISTED: _info(
         "fr-badge--warning", _("Votre demande attend qu'un budget se libère. Nous vous écrirons."), OPEN
@@ -136,6 +155,17 @@ class Application(models.Model):
     )
     iban = models.CharField("IBAN", max_length=34, blank=True)
     account_holder = models.CharField("titulaire du compte", max_length=70, blank=True)
+    bank_document = models.FileField("RIB (PDF)", upload_to="bank/%Y/%m/", blank=True)
+    # Verification of payee of the IBAN against the registry's name (tremplin.authority.payee).
+    payee_outcome = models.CharField("vérification du bénéficiaire", max_length=16, blank=True)
+    payee_holder_name = models.CharField("nom connu de la banque", max_length=140, blank=True)
+    payee_checked_at = models.DateTimeField(null=True, blank=True)
+    payee_confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    payee_confirmed_at = models.DateTimeField("compte confirmé par le conseiller le", null=True, blank=True)
+    # The IBAN was changed after the voucher was granted: an advisor confirms it again.
+    payee_changed_after_approval = models.BooleanField(default=False)
 
     provider = models.ForeignKey(
         "providers.Provider",
@@ -160,6 +190,13 @@ class Application(models.Model):
     queue_rank = models.BigIntegerField("rang de réception", null=True, blank=True)
     eligibility = models.JSONField("vérification d'éligibilité", default=list, blank=True)
     rules_version = models.PositiveIntegerField(null=True, blank=True)
+
+    # A contest by the company's representative: who, when, and the state the file is held from.
+    contested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    contested_at = models.DateTimeField(null=True, blank=True)
+    held_from = models.CharField(max_length=32, blank=True)
 
     assigned_advisor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -197,6 +234,18 @@ class Application(models.Model):
     def reference(self):
         year = self.created_at.year if self.created_at else ""
         return f"TN-{year}-{self.pk:06d}" if self.pk else "TN-nouveau"
+
+    @property
+    def payee_verified(self):
+        """The account is the company's: the bank's MATCH on a French IBAN, or an advisor's confirmation
+        since the last change."""
+        if self.payee_confirmed_at:
+            return True
+        return (
+            self.payee_outcome == Outcome.MATCH
+            and not is_foreign(self.iban)
+            and not self.payee_changed_after_approval
+        )
 
     @property
     def is_funded(self):

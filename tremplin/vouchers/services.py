@@ -9,8 +9,12 @@ from datetime import timedelta
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _lazy
 
 from tremplin.accounts.models import Role
+from tremplin.authority import payee
+from tremplin.authority import services as authority
+from tremplin.authority.models import Representation
 from tremplin.core import audit
 from tremplin.core.errors import Conflict, PermissionDenied, ServiceError
 from tremplin.core.formatting import euros
@@ -22,8 +26,27 @@ from tremplin.registry import lookup
 from tremplin.schemes import budget, prerequisites
 from tremplin.schemes.eligibility import Facts, all_passed, evaluate
 from tremplin.schemes.models import Envelope, Scheme
-from tremplin.vouchers.models import OPEN_STATES, Application, Claim, Message, RejectionReason, State
+from tremplin.vouchers.access import advisor_covers
+from tremplin.vouchers.models import (
+    GRANTED,
+    OPEN_STATES,
+    Application,
+    Claim,
+    Message,
+    RejectionReason,
+    State,
+    states_tagged,
+)
 from tremplin.vouchers.workflow import WORKFLOW
+
+# A voucher the company was granted counts towards the scheme's limit, unless it expired unused.
+COUNTED_VOUCHERS = tuple(s for s in states_tagged(GRANTED) if s != State.EXPIRED)
+# Mail services whose addresses say nothing of who employs a person.
+WEBMAIL_DOMAINS = {
+    "gmail.com", "yahoo.fr", "yahoo.com", "hotmail.fr", "hotmail.com", "outlook.fr", "outlook.com",
+    "live.fr", "orange.fr", "wanadoo.fr", "free.fr", "sfr.fr", "laposte.net", "icloud.com", "proton.me",
+    "protonmail.com", "bbox.fr", "neuf.fr", "aol.com", "gmx.fr",
+}  # fmt: skip
 
 
 def allowed_actions(user, application):
@@ -44,6 +67,7 @@ DRAFT_FIELDS = {
     "project_description",
     "planned_spend_cents",
     "quote",
+    "bank_document",
     "establishment",
 }
 
@@ -62,6 +86,14 @@ def create_draft(owner, scheme, company, establishment=None):
             "already_open",
             "Une demande est déjà en cours pour cette entreprise : une seule à la fois est possible.",
         )
+    limit = next((r for r in scheme.current_rules() if r.kind == "max_vouchers_per_company"), None)
+    if limit is not None:
+        facts = Facts(
+            company=company, on=timezone.localdate(), vouchers_granted=_vouchers_granted(scheme, company)
+        )
+        (result,) = evaluate([limit], facts)
+        if not result.passed:
+            raise Conflict("voucher_limit", result.message)
     with transaction.atomic():
         application = Application.objects.create(
             scheme=scheme, owner=owner, company=company, establishment=establishment
@@ -108,13 +140,18 @@ def update_draft(owner, application, **fields):
         )
     if fields.get("quote"):
         clean_pdf(fields["quote"], "quote")
+    if fields.get("bank_document"):
+        clean_pdf(fields["bank_document"], "bank_document")
     with transaction.atomic():
         application = WORKFLOW.lock(application)
         # Checked again on the locked row: a submission may have happened since.
         if application.state != State.DRAFT:
             raise Conflict("not_a_draft", "Ce dossier a déjà été déposé : il ne peut plus être modifié.")
+        iban_changed = "iban" in fields and fields["iban"] != application.iban
         for name, value in fields.items():
             setattr(application, name, value)
+        if iban_changed:
+            _check_payee(application)
         application.amount_cents = (
             application.scheme.voucher_amount_cents(application.planned_spend_cents)
             if application.planned_spend_cents
@@ -130,6 +167,35 @@ def _has_other_open_file(application):
         .exclude(pk=application.pk)
         .exists()
     )
+
+
+def _vouchers_granted(scheme, company, exclude=None):
+    granted = Application.objects.filter(scheme=scheme, company=company, state__in=COUNTED_VOUCHERS)
+    if exclude is not None:
+        granted = granted.exclude(pk=exclude)
+    return tuple(
+        Application(pk=pk, created_at=at).reference for pk, at in granted.values_list("pk", "created_at")
+    )
+
+
+def registry_name(company):
+    """The name the account must be held in: the registry's (never a name SIRENE hides)."""
+    if company.is_partially_hidden:
+        return ""
+    if company.denomination:
+        return company.denomination
+    return " ".join(p for p in (company.first_name, company.last_name) if p)
+
+
+def _check_payee(application):
+    """Ask the verification of payee whether the IBAN's account is held in the company's name."""
+    application.payee_confirmed_by, application.payee_confirmed_at = None, None
+    if not application.iban:
+        application.payee_outcome, application.payee_holder_name, application.payee_checked_at = "", "", None
+        return
+    answer = payee.verify(application.iban, registry_name(application.company))
+    application.payee_outcome, application.payee_holder_name = answer.outcome, answer.holder_name
+    application.payee_checked_at = timezone.now()
 
 
 def check_eligibility(application, on=None):
@@ -151,6 +217,13 @@ def check_eligibility(application, on=None):
     )
     rules = list(application.scheme.current_rules())
     kinds = {rule.kind for rule in rules}
+    if "max_vouchers_per_company" in kinds:
+        facts = replace(
+            facts,
+            vouchers_granted=_vouchers_granted(
+                application.scheme, application.company, exclude=application.pk
+            ),
+        )
     if kinds & {"diagnostic_completed", "support_action"}:
         facts = replace(facts, **prerequisites.facts_for(application.company))
     return evaluate(rules, facts)
@@ -188,9 +261,73 @@ def completeness_errors(application):
         )
     if not application.quote:
         errors.append(ServiceError("missing", "Déposez le devis du prestataire (PDF).", "quote"))
-    if scheme.payee == Scheme.Payee.BUSINESS and not application.iban:
-        errors.append(ServiceError("missing", "Indiquez l'IBAN du compte de l'entreprise.", "iban"))
+    if scheme.payee == Scheme.Payee.BUSINESS:
+        if not application.iban:
+            errors.append(ServiceError("missing", "Indiquez l'IBAN du compte de l'entreprise.", "iban"))
+        if not application.bank_document:
+            errors.append(
+                ServiceError(
+                    "missing",
+                    "Déposez le relevé d'identité bancaire (RIB) du compte de l'entreprise (PDF).",
+                    "bank_document",
+                )
+            )
     return errors
+
+
+def authority_refusal(owner, application, rep):
+    """Why this person may not submit for the company now (a ServiceError), or None.
+
+    None with a pending representation means: submitted, held for an advisor, nothing reserved.
+    """
+    if rep is None:
+        return ServiceError(
+            "authority_missing",
+            "Indiquez d'abord à quel titre vous agissez pour l'entreprise (représentant légal ou mandataire).",
+            "capacity",
+        )
+    if rep.status == Representation.Status.REVOKED:
+        return PermissionDenied(
+            "mandate_revoked",
+            "Votre mandat pour cette entreprise a été retiré : vous ne pouvez plus agir pour elle.",
+        )
+    if rep.status == Representation.Status.REFUSED:
+        return PermissionDenied(
+            "authority_refused",
+            "Un conseiller a constaté que les pièces ne montrent pas votre qualité pour agir pour cette entreprise.",
+        )
+    if not rep.is_verified and not rep.has_documents:
+        return ServiceError(
+            "authority_documents_missing",
+            "Nous n'avons pas trouvé votre nom parmi les représentants légaux de l'entreprise au registre : "
+            "déposez un extrait du registre de moins de 3 mois et l'attestation signée. Un conseiller les "
+            "vérifiera avant toute réservation.",
+            "register_extract",
+        )
+    return None
+
+
+def _email_domain(email):
+    return (email or "").rsplit("@", 1)[-1].lower()
+
+
+def _provider_domains(provider):
+    domains = {_email_domain(provider.email)} if provider.email else set()
+    if provider.website:
+        host = provider.website.split("//", 1)[-1].split("/", 1)[0].split(":", 1)[0].lower()
+        domains.add(host.removeprefix("www."))
+    return domains - {""}
+
+
+def provider_for_client(owner, application):
+    """A provider never applies for its own client: the applicant must not be one of the chosen provider's."""
+    provider = application.provider
+    if provider is None:
+        return False
+    if owner.provider_id == provider.pk:
+        return True
+    domain = _email_domain(owner.email)
+    return domain not in WEBMAIL_DOMAINS and domain in _provider_domains(provider)
 
 
 def _envelope_for(application, on):
@@ -216,9 +353,19 @@ def submit(owner, application):
     scheme = application.scheme
     if not scheme.is_open(now):
         raise Conflict("scheme_closed", "La période de dépôt de ce dispositif est close.")
+    # Who applies, checked before anything is reserved (and before the envelope's lock).
+    rep = authority.standing(owner, application.company, today)
+    refusal = authority_refusal(owner, application, rep)
+    if refusal:
+        raise refusal
+    held = not rep.is_verified
+    if provider_for_client(owner, application):
+        raise PermissionDenied("provider_for_client", authority.PROVIDER_REFUSAL)
     errors = completeness_errors(application)
     if errors:
         raise errors[0]
+    if scheme.payee == Scheme.Payee.BUSINESS and application.payee_checked_at is None:
+        _check_payee(application)
     results = check_eligibility(application, today)
     if not all_passed(results):
         failed = [r.message for r in results if r.passed is not True]
@@ -241,10 +388,13 @@ def submit(owner, application):
         application.submitted_at = now
         if scheme.allocation == Scheme.Allocation.FCFS:
             application.queue_rank = budget.take_receipt_number(envelope.pk)
+            if held:
+                # The receipt keeps its place; the amount is reserved once an advisor confirms.
+                return State.AUTHORITY_CHECK
             if not budget.try_reserve(envelope.pk, application, amount):
                 return State.WAITLISTED
             application.reserved_cents = amount
-        return State.SUBMITTED
+        return State.AUTHORITY_CHECK if held else State.SUBMITTED
 
     try:
         with transaction.atomic():
@@ -255,7 +405,15 @@ def submit(owner, application):
                 .values_list("state", flat=True)
                 .get()
             )
-            WORKFLOW.perform(owner, application, "submit", locked=True, apply=reserve, amount_cents=amount)
+            WORKFLOW.perform(
+                owner,
+                application,
+                "submit",
+                locked=True,
+                apply=reserve,
+                amount_cents=amount,
+                authority=rep.basis or rep.status,
+            )
     except IntegrityError:
         raise Conflict(
             "already_open",
@@ -359,6 +517,13 @@ def approve(advisor, application, note=""):
             raise Conflict(
                 "not_funded", "Ce dossier n'a pas de budget réservé : il ne peut pas être accordé."
             )
+        if not authority.may_act(application.owner, application.company):
+            raise Conflict(
+                "authority_not_verified",
+                "La qualité du demandeur pour agir pour l'entreprise n'est pas (ou plus) établie : le chèque ne "
+                "peut pas être accordé.",
+            )
+        _require_payee_verified(application)
         budget.commit(application)
         application.decided_at = timezone.now()
         application.valid_until = timezone.localdate() + timedelta(days=application.scheme.validity_days)
@@ -391,6 +556,202 @@ def withdraw(owner, application, reason=""):
     with transaction.atomic():
         application = WORKFLOW.perform(owner, application, "withdraw", reason=reason)
         _release_all(application)
+    return application
+
+
+# --- who applies, and whose account is paid --------------------------------------------------------
+
+
+PAYEE_CHECKLIST = [
+    ("rib_holder", _lazy("Le RIB déposé est au nom de l'entreprise (ou de l'entrepreneur individuel).")),
+    ("rib_iban", _lazy("L'IBAN du RIB est celui du dossier.")),
+]
+FOREIGN_CHECK = (
+    "foreign_account",
+    _lazy("Le compte est tenu hors de France : la raison en est connue et acceptable."),
+)
+
+
+def payee_checklist(application):
+    return PAYEE_CHECKLIST + ([FOREIGN_CHECK] if payee.is_foreign(application.iban) else [])
+
+
+def _require_payee_verified(application):
+    if application.scheme.payee == Scheme.Payee.BUSINESS and not application.payee_verified:
+        raise Conflict(
+            "payee_not_verified",
+            "Le compte bancaire n'est pas vérifié au nom de l'entreprise : contrôlez le RIB et confirmez-le d'abord.",
+        )
+
+
+@programme_language
+def confirm_authority(advisor, application, checked):
+    """The advisor checked the extract and the statement: the file takes its place in the receipt order."""
+
+    def confirm(application):
+        rep = authority.representation_of(application.owner, application.company)
+        if rep is None:
+            raise Conflict("authority_missing", "Le demandeur n'a pas déclaré sa qualité pour agir.")
+        authority.confirm(advisor, rep, set(checked))
+        if application.scheme.allocation != Scheme.Allocation.FCFS:
+            return State.SUBMITTED
+        if not budget.try_reserve(application.envelope_id, application, application.amount_cents):
+            return State.WAITLISTED
+        application.reserved_cents = application.amount_cents
+        return State.SUBMITTED
+
+    return WORKFLOW.perform(
+        advisor, application, "confirm_authority", apply=confirm, checklist=sorted(checked)
+    )
+
+
+@programme_language
+def refuse_authority(advisor, application, note):
+    note = (note or "").strip()
+    if not note:
+        raise ServiceError(
+            "missing", "Dites au demandeur ce qui manque ou ne va pas dans ses pièces.", "note"
+        )
+
+    def refuse(application):
+        rep = authority.representation_of(application.owner, application.company)
+        if rep is not None:
+            authority.refuse(advisor, rep, note)
+        application.decided_at = timezone.now()
+
+    with transaction.atomic():
+        application = WORKFLOW.perform(advisor, application, "refuse_authority", reason=note, apply=refuse)
+        _release_all(application)
+    return application
+
+
+@programme_language
+def contest(user, company, reason=""):
+    """A verified legal representative says they did not open (nor allow) the company's open file.
+
+    The file is held for an advisor with its reservation frozen; it no longer blocks the company.
+    """
+    reason = (reason or "").strip()
+    if not reason:
+        raise ServiceError(
+            "missing", "Expliquez en une phrase pourquoi vous contestez cette demande.", "reason"
+        )
+    target = (
+        Application.objects.filter(company=company, state__in=OPEN_STATES).exclude(owner_id=user.pk).first()
+    )
+    if target is None:
+        raise Conflict(
+            "nothing_to_contest",
+            "Aucune demande ouverte par une autre personne n'est en cours pour cette entreprise.",
+        )
+
+    def hold(application):
+        application.held_from = application.state
+        application.contested_by = user
+        application.contested_at = timezone.now()
+
+    return WORKFLOW.perform(user, target, "contest", reason=reason, apply=hold)
+
+
+@programme_language
+def uphold_contest(advisor, application, note):
+    note = (note or "").strip()
+    if not note:
+        raise ServiceError("missing", "Indiquez le motif : il sera envoyé au demandeur.", "note")
+
+    def decide(application):
+        rep = authority.representation_of(application.owner, application.company)
+        if rep is not None:
+            authority.refuse(advisor, rep, note)
+        application.decided_at = timezone.now()
+
+    reason = f"Contestation du représentant légal retenue – {note}"
+    with transaction.atomic():
+        application = WORKFLOW.perform(advisor, application, "uphold_contest", reason=reason, apply=decide)
+        _release_all(application)
+    return application
+
+
+@programme_language
+def dismiss_contest(advisor, application, note=""):
+    try:
+        with transaction.atomic():
+            return WORKFLOW.perform(
+                advisor,
+                application,
+                "dismiss_contest",
+                reason=note,
+                apply=lambda application: application.held_from or State.SUBMITTED,
+            )
+    except IntegrityError:
+        raise Conflict(
+            "other_file_open",
+            "Une autre demande a été ouverte depuis pour cette entreprise : le dossier ne peut pas reprendre. "
+            "Refusez l'une des deux demandes.",
+        ) from None
+
+
+@programme_language
+def confirm_payee(advisor, application, checked):
+    """The advisor checked the RIB: the account is the company's. Audited on the file (no state change)."""
+    with transaction.atomic():
+        application = WORKFLOW.lock(application)
+        if not advisor_covers(advisor, application):
+            raise PermissionDenied(
+                "forbidden", "Seuls les conseillers du territoire du dossier peuvent confirmer le compte."
+            )
+        if application.state not in OPEN_STATES:
+            raise Conflict(
+                "invalid_transition",
+                f"Cette action n'est pas possible : le dossier est « {application.get_state_display()} ».",
+            )
+        if not application.bank_document:
+            raise Conflict("bank_document_missing", "Le RIB n'a pas été déposé : demandez-le à l'entreprise.")
+        missing = [str(label) for key, label in payee_checklist(application) if key not in checked]
+        if missing:
+            raise ServiceError(
+                "checklist_incomplete",
+                "Vérifiez chaque point avant de confirmer : " + " ".join(missing),
+                "checklist",
+            )
+        application.payee_confirmed_by, application.payee_confirmed_at = advisor, timezone.now()
+        application.payee_changed_after_approval = False
+        application.save()
+        audit.record(
+            application, actor=advisor, action="confirm_payee", outcome=application.payee_outcome,
+            iban_end=application.iban[-4:], checklist=sorted(checked),
+        )  # fmt: skip
+    return application
+
+
+@programme_language
+def change_bank_account(owner, application, iban, bank_document):
+    """The owner gives another account; after approval an advisor must confirm it again."""
+    iban = clean_iban(iban)
+    clean_pdf(bank_document, "bank_document")
+    with transaction.atomic():
+        application = WORKFLOW.lock(application)
+        if not WORKFLOW.roles["owner"](owner, application):
+            raise PermissionDenied("forbidden", "Seul le demandeur peut changer le compte du dossier.")
+        if application.state not in OPEN_STATES:
+            raise Conflict(
+                "invalid_transition",
+                f"Le compte ne peut plus être changé : le dossier est « {application.get_state_display()} ».",
+            )
+        if hasattr(application, "payment_line"):
+            raise Conflict(
+                "in_payment_batch",
+                "Le virement est déjà dans un lot de paiement : le compte ne peut plus être changé.",
+            )
+        previous = application.iban
+        application.iban, application.bank_document = iban, bank_document
+        _check_payee(application)
+        application.payee_changed_after_approval = application.state in states_tagged(GRANTED)
+        application.save()
+        audit.record(
+            application, actor=owner, action="change_bank_account", iban_end=iban[-4:],
+            previous_iban_end=previous[-4:], outcome=application.payee_outcome,
+        )  # fmt: skip
     return application
 
 
@@ -455,7 +816,7 @@ def start_claim_review(advisor, application):
 
 @programme_language
 def approve_claim(advisor, application, note=""):
-    return WORKFLOW.perform(advisor, application, "approve_claim", reason=note)
+    return WORKFLOW.perform(advisor, application, "approve_claim", reason=note, apply=_require_payee_verified)
 
 
 @programme_language
@@ -587,6 +948,13 @@ def draw_refusal(user, scheme, now=None):
         return Conflict("already_drawn", "Le tirage de ce dispositif a déjà eu lieu.")
     if (now or timezone.now()) < scheme.window_closes_at:
         return Conflict("window_open", "Le tirage a lieu après la clôture des dépôts.")
+    held = Application.objects.filter(scheme=scheme, state=State.AUTHORITY_CHECK).count()
+    if held:
+        return Conflict(
+            "authority_checks_pending",
+            f"{held} dossier(s) attendent la vérification de la qualité du demandeur : le tirage aura lieu "
+            "quand les conseillers les auront confirmés ou refusés.",
+        )
     return None
 
 

@@ -5,17 +5,38 @@ through `WORKFLOW.perform()`; pages, queues and the API read this declaration.""
 from django.utils.translation import gettext_lazy as _
 
 from tremplin.accounts.models import Role
+from tremplin.authority import services as authority
+from tremplin.authority.models import Representation
 from tremplin.core.errors import PermissionDenied
 from tremplin.core.notifications import notify
 from tremplin.core.workflow import Workflow, transition
 from tremplin.vouchers.access import advisor_covers
-from tremplin.vouchers.models import STATE_INFO, Application, State
+from tremplin.vouchers.models import OPEN_STATES, STATE_INFO, Application, State
 
 OWNER, ADVISOR, MANAGER, SYSTEM_ROLE = "owner", "advisor", "manager", "system"
+# A legal representative of the file's company who did not open it (they may contest it).
+REPRESENTATIVE = "representative"
+
+LOST_STANDING = (Representation.Status.REFUSED, Representation.Status.REVOKED)
 
 
 def _is_owner(user, application):
-    return user.role == Role.OWNER and application.owner_id == user.pk
+    """The person who opened the file, while their right to act was not refused or revoked."""
+    if user.role != Role.OWNER or application.owner_id != user.pk:
+        return False
+    cache = application.__dict__.setdefault("_standing", {})
+    if user.pk not in cache:
+        rep = authority.representation_of(user, application.company)
+        cache[user.pk] = rep.status if rep else ""
+    return cache[user.pk] not in LOST_STANDING
+
+
+def _is_other_representative(user, application):
+    return (
+        user.role == Role.OWNER
+        and application.owner_id != user.pk
+        and authority.may_act(user, application.company)
+    )
 
 
 def _is_manager(user, application):
@@ -72,6 +93,7 @@ _ask_owner = _tell_owner(
 BEFORE_CLAIM = {
     State.DRAFT,
     State.SUBMITTED,
+    State.AUTHORITY_CHECK,
     State.WAITLISTED,
     State.UNDER_REVIEW,
     State.INFO_REQUESTED,
@@ -83,7 +105,12 @@ WORKFLOW = Workflow(
     states=State,
     state_info=STATE_INFO,
     noun="le dossier",
-    roles={OWNER: _is_owner, ADVISOR: advisor_covers, MANAGER: _is_manager},
+    roles={
+        OWNER: _is_owner,
+        ADVISOR: advisor_covers,
+        MANAGER: _is_manager,
+        REPRESENTATIVE: _is_other_representative,
+    },
     lock=_lock,
     denied=_denied,
     events={
@@ -92,6 +119,8 @@ WORKFLOW = Workflow(
         "assign": _("Dossier attribué"),
         # Written by the payments when the file joins a SEPA batch.
         "add_to_payment_batch": _("Ajouté à un lot de virements"),
+        "confirm_payee": _("Compte bancaire confirmé par le conseiller"),
+        "change_bank_account": _("Compte bancaire modifié"),
     },
     transitions=[
         transition(
@@ -99,10 +128,80 @@ WORKFLOW = Workflow(
             State.DRAFT,
             State.SUBMITTED,
             OWNER,
-            also=[State.WAITLISTED],
+            also=[State.WAITLISTED, State.AUTHORITY_CHECK],
             label=_("Demande déposée"),
             title=_("Déposer la demande"),
             notify=_tell_owner_of_submission,
+        ),
+        transition(
+            "confirm_authority",
+            State.AUTHORITY_CHECK,
+            State.SUBMITTED,
+            ADVISOR,
+            also=[State.WAITLISTED],
+            label=_("Qualité du demandeur confirmée"),
+            title=_("Confirmer la qualité du demandeur"),
+            button=_("Je confirme, sur pièces"),
+            success=_(
+                "La qualité du demandeur est confirmée : le dossier prend sa place dans l'ordre d'arrivée."
+            ),
+            notify=_tell_owner(
+                "Votre demande {ref} : votre qualité pour agir est confirmée",
+                "vouchers/emails/authority_confirmed.txt",
+            ),
+        ),
+        transition(
+            "refuse_authority",
+            State.AUTHORITY_CHECK,
+            State.REJECTED,
+            ADVISOR,
+            label=_("Qualité du demandeur non établie"),
+            title=_("Les pièces ne montrent pas la qualité pour agir"),
+            button=_("Refuser la demande"),
+            success=_("La demande est refusée : le demandeur est prévenu par courriel."),
+            notify=_tell_owner(
+                "Votre demande {ref} n'a pas été retenue",
+                "vouchers/emails/rejected.txt",
+                legal=True,
+                with_reason="reason",
+            ),
+        ),
+        transition(
+            "contest",
+            OPEN_STATES,
+            State.CONTESTED,
+            REPRESENTATIVE,
+            label=_("Demande contestée par le représentant légal"),
+            notify=_tell_owner(
+                "Votre demande {ref} est suspendue", "vouchers/emails/contested.txt", legal=True
+            ),
+        ),
+        transition(
+            "uphold_contest",
+            State.CONTESTED,
+            State.REJECTED,
+            ADVISOR,
+            label=_("Contestation retenue : demande refusée"),
+            title=_("Retenir la contestation"),
+            button=_("Refuser la demande contestée"),
+            success=_("La contestation est retenue : la demande est refusée et son budget libéré."),
+            notify=_tell_owner(
+                "Votre demande {ref} n'a pas été retenue",
+                "vouchers/emails/rejected.txt",
+                legal=True,
+                with_reason="reason",
+            ),
+        ),
+        transition(
+            "dismiss_contest",
+            State.CONTESTED,
+            State.SUBMITTED,
+            ADVISOR,
+            also=OPEN_STATES,
+            label=_("Contestation écartée : le dossier reprend"),
+            title=_("Écarter la contestation"),
+            button=_("Le dossier reprend"),
+            success=_("La contestation est écartée : le dossier reprend là où il en était."),
         ),
         transition(
             "promote",
@@ -168,7 +267,13 @@ WORKFLOW = Workflow(
         ),
         transition(
             "reject",
-            [State.SUBMITTED, State.UNDER_REVIEW, State.INFO_REQUESTED, State.WAITLISTED],
+            [
+                State.SUBMITTED,
+                State.UNDER_REVIEW,
+                State.INFO_REQUESTED,
+                State.WAITLISTED,
+                State.AUTHORITY_CHECK,
+            ],
             State.REJECTED,
             ADVISOR,
             label=_("Demande refusée"),
