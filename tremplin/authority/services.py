@@ -14,14 +14,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tremplin.accounts.models import Role
+from tremplin.authority.matching import same_person
+from tremplin.authority.models import Capacity, Mandate, Representation
+from tremplin.authority.sources import representatives_of
 from tremplin.core import audit
 from tremplin.core.errors import Conflict, PermissionDenied, ServiceError
 from tremplin.core.language import programme_language
 from tremplin.core.notifications import notify, notify_address
 from tremplin.core.validators import clean_pdf
-from tremplin.authority.matching import same_person
-from tremplin.authority.models import Capacity, Mandate, Representation
-from tremplin.authority.sources import representatives_of
 
 # A register extract is accepted when it is less than 3 months old.
 EXTRACT_MAX_AGE_DAYS = 92
