@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("tremplin.front.urls")),
     path("compte/", include("tremplin.accounts.urls")),
     path("dossiers/", include("tremplin.vouchers.urls")),
+    path("mandats/", include("tremplin.authority.urls")),
     path("paiements/", include("tremplin.payments.urls")),
     path("diagnostic/", include("tremplin.diagnostics.urls")),
     path("prestataires/", include("tremplin.providers.urls")),

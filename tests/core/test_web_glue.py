@@ -91,7 +91,8 @@ def test_a_generated_pdf_is_downloaded_with_its_name():
     assert response.content == b"%PDF-1.4"
 
 
-def test_a_stored_pdf_is_downloaded_and_a_missing_one_is_not_found(tmp_path):
+def test_a_stored_pdf_is_downloaded_and_a_missing_one_is_not_found(tmp_path, db):
+    # Closing the response sends request_finished, which looks at the database connections.
     storage = FileSystemStorage(location=tmp_path)
     name = storage.save("devis.pdf", ContentFile(b"%PDF-1.4"))
     field = SimpleNamespace(storage=storage)

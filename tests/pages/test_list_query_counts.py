@@ -43,7 +43,9 @@ SERIAL = count(1)
 # The pinned counts. A logged-in page starts with its session and its user; most read the DSFR site settings.
 LIST_QUERIES = {"owner": 7, "advisor": 5, "manager": 5, "auditor": 5}
 QUEUE_QUERIES = {"organisation": 5, "mine": 5, "unassigned": 5, "expires_soon": 5}
-TIMELINE_QUERIES = 12
+# The file page also reads who applies: the representation (with its mandate and deciding advisor), the
+# applicant shown to the advisor, and whether the advisor may confirm the account.
+TIMELINE_QUERIES = 14
 ASSIGN_QUERIES = {"advisor": 5, "manager": 5}
 BATCHES_QUERIES = 7
 BATCH_QUERIES = 5

@@ -3,7 +3,16 @@
 import pytest
 from django.urls import reverse
 
-from tests.factories import IBAN_FR, VALID_SIRENS, CompanyFactory, ProviderFactory, UserFactory, pdf_file
+from tests.factories import (
+    IBAN_FR,
+    VALID_SIRENS,
+    CompanyFactory,
+    ProviderFactory,
+    UserFactory,
+    pdf_file,
+    register_account,
+    register_representative,
+)
 from tremplin.core.models import AuditEvent
 from tremplin.payments.models import PaymentBatch
 from tremplin.schemes.models import Envelope
@@ -33,13 +42,25 @@ def test_a_voucher_goes_from_draft_to_payment_and_clawback_through_the_pages(
     client, scheme, advisor, manager
 ):
     owner = UserFactory()
-    CompanyFactory(siren=VALID_SIRENS[4], denomination="Atelier Lumière")
+    company = CompanyFactory(siren=VALID_SIRENS[4], denomination="Atelier Lumière")
     provider = ProviderFactory()
+    # The register lists her as the company's manager; her bank holds the account in the company's name.
+    register_representative(company, "Camille Marie", "Martin", "1980-04", "Gérante")
+    register_account(IBAN_FR, "ATELIER LUMIERE")
 
-    # The owner identifies the company and starts a draft.
+    # The owner identifies the company, says who she is, and starts a draft.
     login(client, owner)
     response = client.post(
-        reverse("vouchers:new"), {"identifier": VALID_SIRENS[4], "scheme": scheme.pk, "confirm": "1"}
+        reverse("vouchers:new"),
+        {
+            "identifier": VALID_SIRENS[4],
+            "scheme": scheme.pk,
+            "confirm": "1",
+            "who-capacity": "representative",
+            "who-given_names": "Camille",
+            "who-family_name": "Martin",
+            "who-birth_date": "1980-04-12",
+        },
     )
     app = Application.objects.get()
     assert response["Location"] == reverse("vouchers:edit", args=[app.pk])
@@ -66,6 +87,7 @@ def test_a_voucher_goes_from_draft_to_payment_and_clawback_through_the_pages(
             "quote": pdf_file(),
             "iban": IBAN_FR,
             "account_holder": "Atelier Lumière",
+            "bank_document": pdf_file("rib.pdf"),
             "_action": "submit",
         },
     )

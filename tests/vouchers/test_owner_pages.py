@@ -115,8 +115,20 @@ def test_owner_finds_their_company_and_starts_a_draft(as_user, scheme):
     assert "Fromagerie Durand" in response.content.decode()
     assert not Application.objects.exists()
 
+    # The page asks who applies, with the account's name already filled in.
+    assert 'name="who-given_names"' in response.content.decode()
+
     response = client.post(
-        reverse("vouchers:new"), {"identifier": "732829320", "scheme": scheme.pk, "confirm": "1"}
+        reverse("vouchers:new"),
+        {
+            "identifier": "732829320",
+            "scheme": scheme.pk,
+            "confirm": "1",
+            "who-capacity": "representative",
+            "who-given_names": owner.first_name,
+            "who-family_name": owner.last_name,
+            "who-birth_date": "12/04/1980",
+        },
     )
     app = Application.objects.get()
     assert response.status_code == 302 and response["Location"] == edit_url(app)

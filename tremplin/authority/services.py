@@ -43,9 +43,14 @@ PROVIDER_REFUSAL = (
 def representation_of(user, company):
     if not getattr(user, "pk", None):
         return None
+    return representation_for(user.pk, company.pk)
+
+
+def representation_for(user_id, company_id):
+    """The representation of a person for a company by their ids (no need to load either)."""
     return (
-        Representation.objects.filter(user_id=user.pk, company_id=company.pk)
-        .select_related("mandate")
+        Representation.objects.filter(user_id=user_id, company_id=company_id)
+        .select_related("mandate__grantor", "decided_by")
         .first()
     )
 

@@ -92,3 +92,13 @@ VALIDATOR_MESSAGES = [
     gettext_noop("Le numéro SIRET doit comporter 14 chiffres."),
     gettext_noop("Ce numéro SIRET n'existe pas : vérifiez les 14 chiffres (clé de contrôle invalide)."),
 ]
+
+
+class PdfField(forms.FileField):
+    """A PDF upload in the DSFR upload style (the content is checked by the service, not the name)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault(
+            "widget", forms.ClearableFileInput(attrs={"class": "fr-upload", "accept": "application/pdf,.pdf"})
+        )
+        super().__init__(**kwargs)

@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from tremplin.core.forms import DsfrForm, EurosField
+from tremplin.core.forms import DsfrForm, EurosField, PdfField
 from tremplin.registry.forms import clean_company_identifier
 from tremplin.schemes.models import Scheme, SpendCategory
 from tremplin.vouchers.models import Application, RejectionReason
@@ -23,14 +23,6 @@ def model_choice_field(model, name, **kwargs):
     field = model._meta.get_field(name).formfield(**kwargs)
     field.queryset = field.queryset.complex_filter(field.get_limit_choices_to())
     return field
-
-
-class PdfField(forms.FileField):
-    def __init__(self, **kwargs):
-        kwargs.setdefault(
-            "widget", forms.ClearableFileInput(attrs={"class": "fr-upload", "accept": "application/pdf,.pdf"})
-        )
-        super().__init__(**kwargs)
 
 
 # --- step 1: who is applying --------------------------------------------------------------------
@@ -148,6 +140,14 @@ class DraftForm(DsfrForm):
         required=False,
         max_length=70,
     )
+    bank_document = PdfField(
+        label=_("Relevé d'identité bancaire (RIB) du compte"),
+        help_text=_(
+            "Le chèque est versé seulement sur un compte au nom de l'entreprise : nous le vérifions auprès "
+            "de la banque. Au format PDF, 10 Mo au plus."
+        ),
+        required=False,
+    )
 
     # form field -> update_draft keyword
     draft_fields = {
@@ -161,11 +161,12 @@ class DraftForm(DsfrForm):
         "quote": "quote",
         "iban": "iban",
         "account_holder": "account_holder",
+        "bank_document": "bank_document",
     }
     fieldsets = [
         (_("Votre entreprise"), ["declared_headcount", "declared_turnover", "declared_de_minimis"]),
         (_("Votre projet"), ["spend_category", "project_description", "provider", "planned_spend", "quote"]),
-        (_("Le compte à créditer"), ["iban", "account_holder"]),
+        (_("Le compte à créditer"), ["iban", "account_holder", "bank_document"]),
     ]
 
     def __init__(self, *args, application, **kwargs):
@@ -191,11 +192,16 @@ class DraftForm(DsfrForm):
             (code, labels.get(code, code)) for code in application.scheme.spend_categories
         ]
         if application.scheme.payee != Scheme.Payee.BUSINESS:
-            del self.fields["iban"], self.fields["account_holder"]
+            del self.fields["iban"], self.fields["account_holder"], self.fields["bank_document"]
         if application.quote:
             self.fields["quote"].help_text = "{} {}".format(
                 self.fields["quote"].help_text,
                 _("Un devis est déjà enregistré : ajoutez un fichier seulement pour le remplacer."),
+            )
+        if application.bank_document and "bank_document" in self.fields:
+            self.fields["bank_document"].help_text = "{} {}".format(
+                self.fields["bank_document"].help_text,
+                _("Un RIB est déjà enregistré : ajoutez un fichier seulement pour le remplacer."),
             )
 
     def get_fieldsets(self):
@@ -209,9 +215,9 @@ class DraftForm(DsfrForm):
         for name, key in self.draft_fields.items():
             if name not in self.fields or name in self.errors:
                 continue
-            if name == "quote":
-                if self.cleaned_data.get("quote"):
-                    values[key] = self.cleaned_data["quote"]
+            if name in ("quote", "bank_document"):
+                if self.cleaned_data.get(name):
+                    values[key] = self.cleaned_data[name]
                 continue
             if self.add_prefix(name) not in self.data:
                 continue
@@ -260,6 +266,30 @@ class NoteForm(DsfrForm):
         help_text=_("Elle reste dans l'historique du dossier."),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class RequiredNoteForm(DsfrForm):
+    note = forms.CharField(
+        label=_("Motif, pour le demandeur"),
+        help_text=_("Il lui est envoyé par courriel et reste dans l'historique du dossier."),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Indiquez le motif : il sera envoyé au demandeur.")},
+    )
+
+
+class BankAccountForm(DsfrForm):
+    iban = forms.CharField(
+        label=_("IBAN du nouveau compte de l'entreprise"),
+        help_text=_("Exemple : FR76 3000 6000 0112 3456 7890 189."),
+        max_length=50,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+        error_messages={"required": _("Indiquez l'IBAN du nouveau compte.")},
+    )
+    bank_document = PdfField(
+        label=_("RIB du nouveau compte"),
+        help_text=_("Au nom de l'entreprise, au format PDF, 10 Mo au plus."),
+        error_messages={"required": _("Déposez le RIB du nouveau compte (PDF).")},
     )
 
 

@@ -1,6 +1,7 @@
 """Pages of the voucher files. Thin: parse input, call the service, show its message on the right field."""
 
 from datetime import timedelta
+from functools import partial
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
@@ -11,9 +12,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from tremplin.accounts.models import Role
+from tremplin.authority import services as authority
+from tremplin.authority.documents import render_statement
+from tremplin.authority.forms import ChecklistForm, ContestForm, DeclarationForm, DocumentsForm
+from tremplin.authority.payee import is_foreign
 from tremplin.core.errors import PermissionDenied, ServiceError
 from tremplin.core.models import AuditEvent
 from tremplin.core.web import pdf_response, require_role, status_for
@@ -21,10 +27,10 @@ from tremplin.registry.models import NafCode
 from tremplin.schemes.eligibility import BRACKET_LABELS
 from tremplin.schemes.models import Scheme, SpendCategory
 from tremplin.vouchers import assignment, forms, services
-from tremplin.vouchers.access import applications_for, get_application_for_user
+from tremplin.vouchers.access import advisor_covers, applications_for, get_application_for_user
 from tremplin.vouchers.letters import render_decision_letter
-from tremplin.vouchers.models import GRANTED, Claim, Message, State, states_tagged
-from tremplin.vouchers.workflow import WORKFLOW
+from tremplin.vouchers.models import GRANTED, OPEN_STATES, Claim, Message, State, states_tagged
+from tremplin.vouchers.workflow import WORKFLOW, remember_standing
 
 PAGE_SIZE = 25
 
@@ -87,6 +93,22 @@ ACTIONS = {
     "claw_back": (
         forms.ClawBackForm,
         lambda user, app, data: services.claw_back(user, app, data["reason"]),
+    ),
+    "confirm_authority": (
+        partial(ChecklistForm, items=authority.CHECKLIST),
+        lambda user, app, data: services.confirm_authority(user, app, data["checklist"]),
+    ),
+    "refuse_authority": (
+        forms.RequiredNoteForm,
+        lambda user, app, data: services.refuse_authority(user, app, data["note"]),
+    ),
+    "uphold_contest": (
+        forms.RequiredNoteForm,
+        lambda user, app, data: services.uphold_contest(user, app, data["note"]),
+    ),
+    "dismiss_contest": (
+        forms.NoteForm,
+        lambda user, app, data: services.dismiss_contest(user, app, data.get("note", "")),
     ),
 }
 
@@ -250,28 +272,146 @@ def new(request):
     schemes = list(Scheme.objects.filter(**_open_filter()).order_by("window_closes_at", "pk"))
     form = forms.CompanyLookupForm(request.POST or None, schemes=schemes)
     company = None
+    declaration = None
+    contest_form = None
     if request.method == "POST":
         valid = form.is_valid()
         company = form.company
-        if valid and request.POST.get("confirm"):
+        if company is not None:
+            declaration = _declaration_form(request, company, bound=bool(request.POST.get("confirm")))
+        if valid and request.POST.get("confirm") and declaration.is_valid():
             try:
+                authority.declare(request.user, company, **declaration.cleaned_data)
                 application = services.create_draft(
                     request.user, form.cleaned_data["scheme"], company, form.establishment
                 )
             except ServiceError as exc:
-                form.add_service_error(exc)
+                (declaration if exc.field in declaration.fields else form).add_service_error(exc)
+                if exc.code == "already_open" and authority.may_act(request.user, company):
+                    contest_form = ContestForm(prefix="contest")
             else:
                 messages.success(
                     request, gettext("Votre brouillon est créé. Il s'enregistre au fur et à mesure.")
                 )
                 return redirect("vouchers:edit", pk=application.pk)
-    context = {"form": form, "company": company, "schemes": schemes}
+    context = {
+        "form": form,
+        "company": company,
+        "schemes": schemes,
+        "declaration": declaration,
+        "contest_form": contest_form,
+    }
     if company is not None:
         company.head_office = form.establishment or company.establishments.filter(is_head_office=True).first()
         naf = NafCode.objects.filter(code=company.naf_code).first()
         context["naf_label"] = naf.label if naf else ""
         context["bracket_label"] = BRACKET_LABELS.get(company.headcount_bracket, "")
     return render(request, "vouchers/new.html", context)
+
+
+def _declaration_form(request, company, bound):
+    """The "who applies" questions, filled with what this person declared before (or their account's name)."""
+    rep = authority.representation_of(request.user, company)
+    initial = (
+        {
+            "capacity": rep.capacity,
+            "given_names": rep.given_names,
+            "family_name": rep.family_name,
+            "birth_date": rep.birth_date,
+        }
+        if rep
+        else {"given_names": request.user.first_name, "family_name": request.user.last_name}
+    )
+    return DeclarationForm(request.POST if bound else None, initial=initial, prefix="who")
+
+
+@require_POST
+def contest(request):
+    """A verified legal representative contests the company's file opened by someone else."""
+    require_role(request.user, Role.OWNER)
+    lookup_form = forms.CompanyLookupForm(request.POST, schemes=list(Scheme.objects.all()))
+    form = ContestForm(request.POST, prefix="contest")
+    if lookup_form.is_valid() and form.is_valid():
+        try:
+            services.contest(request.user, lookup_form.company, form.cleaned_data["reason"])
+        except PermissionDenied as exc:
+            raise DjangoPermissionDenied(exc.message) from None
+        except ServiceError as exc:
+            messages.error(request, gettext(exc.message))
+        else:
+            messages.success(
+                request,
+                gettext(
+                    "La demande ouverte par une autre personne est suspendue et transmise à un conseiller. "
+                    "Vous pouvez maintenant commencer votre propre demande."
+                ),
+            )
+        return redirect("vouchers:new")
+    errors = [e for f in (lookup_form, form) for errs in f.errors.values() for e in errs]
+    messages.error(request, " ".join(errors))
+    return redirect("vouchers:new")
+
+
+@require_http_methods(["GET", "POST"])
+def who_applies(request, pk):
+    """The draft's "who applies" page: the declaration, and the documents when the register cannot tell."""
+    require_role(request.user, Role.OWNER)
+    application = get_application_for_user(request.user, pk)
+    if application.state not in (State.DRAFT, State.AUTHORITY_CHECK):
+        return redirect("vouchers:detail", pk=application.pk)
+    company = application.company
+    rep = authority.representation_of(request.user, company)
+    step = request.POST.get("_step")
+    declaration = _declaration_form(request, company, bound=step == "declare")
+    documents = DocumentsForm(
+        request.POST if step == "documents" else None, request.FILES or None, prefix="docs"
+    )
+    status = 200
+    if step == "declare" and declaration.is_valid() and application.state == State.DRAFT:
+        try:
+            rep = authority.declare(request.user, company, **declaration.cleaned_data)
+        except ServiceError as exc:
+            declaration.add_service_error(exc)
+            status = status_for(exc, invalid=400)
+        else:
+            messages.success(request, gettext("Votre déclaration est enregistrée."))
+            return redirect("vouchers:who_applies", pk=application.pk)
+    if step == "documents" and documents.is_valid():
+        try:
+            if rep is None:
+                raise ServiceError("authority_missing", "Indiquez d'abord à quel titre vous agissez.", None)
+            authority.add_documents(request.user, rep, **documents.cleaned_data)
+        except ServiceError as exc:
+            documents.add_service_error(exc)
+            status = status_for(exc, invalid=400)
+        else:
+            messages.success(request, gettext("Vos pièces sont enregistrées."))
+            return redirect(
+                "vouchers:edit" if application.state == State.DRAFT else "vouchers:detail", pk=application.pk
+            )
+    elif step in ("declare", "documents"):
+        status = 400
+    return render(
+        request,
+        "vouchers/who_applies.html",
+        {
+            "application": application,
+            "representation": rep,
+            "declaration": declaration,
+            "documents": documents,
+            "extract_deadline": authority.extract_deadline(),
+        },
+        status=status,
+    )
+
+
+def statement(request, pk):
+    """The statement to print and sign, filled with what the applicant declared."""
+    application = get_application_for_user(request.user, pk)
+    rep = authority.representation_of(application.owner, application.company)
+    if rep is None or request.user.pk != application.owner_id:
+        raise Http404(gettext("Indiquez d'abord à quel titre vous agissez pour l'entreprise."))
+    return pdf_response(render_statement(rep), f"attestation-{application.company.siren}.pdf")
 
 
 @require_http_methods(["GET", "POST"])
@@ -313,9 +453,21 @@ def edit(request, pk):
             "application": application,
             "form": form,
             "eligibility": services.check_eligibility(application),
-            "missing": services.completeness_errors(application),
+            "missing": _missing(request.user, application),
+            "representation": authority.representation_of(request.user, application.company),
+            "foreign_account": is_foreign(application.iban),
+            "payee_registry_name": services.registry_name(application.company),
         },
     )
+
+
+def _missing(owner, application):
+    """What stops the submission: the file's gaps, then who applies."""
+    missing = services.completeness_errors(application)
+    refusal = services.authority_refusal(
+        owner, application, authority.representation_of(owner, application.company)
+    )
+    return missing + ([refusal] if refusal else [])
 
 
 def _save_valid_fields(owner, application, form):
@@ -342,6 +494,8 @@ def detail(request, pk):
 
 def _render_detail(request, application, bound=None, status=200):
     """The file page; `bound` = (action, form) re-shown with its errors."""
+    rep = authority.representation_for(application.owner_id, application.company_id)
+    remember_standing(application, rep)
     action_forms = []
     for action in services.allowed_actions(request.user, application):
         if action not in ACTIONS:
@@ -353,9 +507,10 @@ def _render_detail(request, application, bound=None, status=200):
         else:
             form = form_class(prefix=action)
         action_forms.append({"action": action, "form": form, "title": t.title, "button": t.button})
+    payee_forms = _payee_forms(request.user, application, bound)
     # A refused action whose form is no longer offered (the file moved on): say why at the top.
     refused = []
-    if bound and bound[0] not in {item["action"] for item in action_forms}:
+    if bound and bound[0] not in {item["action"] for item in action_forms + payee_forms}:
         refused = [error for errors in bound[1].errors.values() for error in errors]
     claim = Claim.objects.filter(application=application).first()
     events = AuditEvent.objects.for_object(application).select_related("actor")
@@ -376,6 +531,12 @@ def _render_detail(request, application, bound=None, status=200):
             "messages_exchanged": Message.objects.filter(application=application).select_related("author"),
             "events": events,
             "action_forms": action_forms,
+            "payee_forms": payee_forms,
+            "representation": rep,
+            "foreign_account": is_foreign(application.iban),
+            "payee_registry_name": services.registry_name(application.company),
+            "bracket_label": BRACKET_LABELS.get(application.company.headcount_bracket, "–"),
+            "held_from_label": labels.get(application.held_from, ""),
             "refused": refused,
             "has_letter": application.state in LETTER_STATES,
             "is_owner": application.owner_id == request.user.pk,
@@ -385,6 +546,66 @@ def _render_detail(request, application, bound=None, status=200):
         },
         status=status,
     )
+
+
+# What is not a state change: the advisor confirms the account, the owner gives another one.
+PAYEE_ACTIONS = {
+    "confirm_payee": (
+        lambda app: partial(ChecklistForm, items=services.payee_checklist(app)),
+        lambda user, app, data: services.confirm_payee(user, app, data["checklist"]),
+        _("Confirmer le compte bancaire"),
+        _("Je confirme, RIB vérifié"),
+        _("Le compte bancaire est confirmé."),
+    ),
+    "change_bank_account": (
+        lambda app: forms.BankAccountForm,
+        lambda user, app, data: services.change_bank_account(user, app, data["iban"], data["bank_document"]),
+        _("Changer de compte bancaire"),
+        _("Enregistrer le nouveau compte"),
+        _("Le nouveau compte est enregistré. Un conseiller le vérifiera avant le paiement."),
+    ),
+}
+
+
+def _payee_forms(user, application, bound):
+    """The account actions this person may take now."""
+    offered = []
+    if application.state in OPEN_STATES and application.bank_document:
+        if user.role == Role.ADVISOR and not application.payee_verified and advisor_covers(user, application):
+            offered.append("confirm_payee")
+    if (
+        application.state in OPEN_STATES
+        and application.scheme.payee == Scheme.Payee.BUSINESS
+        and WORKFLOW.roles["owner"](user, application)
+        and not hasattr(application, "payment_line")
+    ):
+        offered.append("change_bank_account")
+    items = []
+    for action in offered:
+        make_form, _call, title, button, _success = PAYEE_ACTIONS[action]
+        form = bound[1] if bound and bound[0] == action else make_form(application)(prefix=action)
+        items.append({"action": action, "form": form, "title": title, "button": button})
+    return items
+
+
+@require_POST
+def payee_action(request, pk, action):
+    if action not in PAYEE_ACTIONS:
+        raise Http404(gettext("Action inconnue."))
+    application = get_application_for_user(request.user, pk)
+    make_form, call, _title, _button, success = PAYEE_ACTIONS[action]
+    form = make_form(application)(request.POST, request.FILES, prefix=action)
+    if not form.is_valid():
+        return _render_detail(request, application, bound=(action, form), status=400)
+    try:
+        call(request.user, application, form.cleaned_data)
+    except PermissionDenied as exc:
+        raise DjangoPermissionDenied(exc.message) from None
+    except ServiceError as exc:
+        form.add_service_error(exc)
+        return _render_detail(request, application, bound=(action, form), status=status_for(exc))
+    messages.success(request, success)
+    return redirect("vouchers:detail", pk=application.pk)
 
 
 @require_POST
@@ -411,8 +632,11 @@ def act(request, pk, action):
 
 DOCUMENTS = {
     "devis": ("quote", "devis"),
+    "rib": ("bank_document", "rib"),
     "facture": ("invoice", "facture"),
     "justificatif": ("proof_of_payment", "justificatif-de-paiement"),
+    "extrait": ("register_extract", "extrait-registre"),
+    "attestation": ("statement", "attestation-signee"),
 }
 
 
@@ -422,7 +646,14 @@ def document(request, pk, kind):
         raise Http404(gettext("Document inconnu."))
     application = get_application_for_user(request.user, pk)
     field, name = DOCUMENTS[kind]
-    owner = application if field == "quote" else Claim.objects.filter(application=application).first()
+    if field in ("quote", "bank_document"):
+        owner = application
+    elif field in ("register_extract", "statement"):
+        if request.user.role == Role.PROVIDER:
+            raise Http404(gettext("Ce document n'a pas été déposé."))
+        owner = authority.representation_of(application.owner, application.company)
+    else:
+        owner = Claim.objects.filter(application=application).first()
     upload = getattr(owner, field, None) if owner is not None else None
     if not upload:
         raise Http404(gettext("Ce document n'a pas été déposé."))

@@ -20,6 +20,11 @@ REPRESENTATIVE = "representative"
 LOST_STANDING = (Representation.Status.REFUSED, Representation.Status.REVOKED)
 
 
+def remember_standing(application, rep):
+    """Tell the file the owner's representation already read, so role checks need not read it again."""
+    application.__dict__.setdefault("_standing", {})[application.owner_id] = rep.status if rep else ""
+
+
 def _is_owner(user, application):
     """The person who opened the file, while their right to act was not refused or revoked."""
     if user.role != Role.OWNER or application.owner_id != user.pk:
@@ -44,6 +49,18 @@ def _is_manager(user, application):
 
 
 def _denied(user, application, t):
+    if OWNER in t.who and getattr(user, "pk", None) == application.owner_id:
+        rep = authority.representation_of(user, application.company)
+        if rep and rep.status == Representation.Status.REVOKED:
+            return PermissionDenied(
+                "mandate_revoked",
+                "Votre mandat pour cette entreprise a été retiré : vous ne pouvez plus agir pour elle.",
+            )
+        if rep and rep.status == Representation.Status.REFUSED:
+            return PermissionDenied(
+                "authority_refused",
+                "Un conseiller a constaté que les pièces ne montrent pas votre qualité pour agir pour cette entreprise.",
+            )
     if ADVISOR in t.who and user and getattr(user, "role", None) == Role.ADVISOR:
         return PermissionDenied(
             "other_territory",
