@@ -175,7 +175,9 @@ def test_an_impostor_is_held_before_any_reservation_until_an_advisor_confirms_th
     assert (rep.status, rep.basis, rep.decided_by) == ("verified", "advisor", advisor)
     event = AuditEvent.objects.for_object(app).get(action="confirm_authority")
     assert event.actor == advisor and event.data["checklist"] == sorted(ALL_CHECKS)
-    assert [m.subject for m in mail.outbox] == [f"Votre demande {app.reference} : votre qualité pour agir est confirmée"]
+    assert [m.subject for m in mail.outbox] == [
+        f"Votre demande {app.reference} : votre qualité pour agir est confirmée"
+    ]
 
 
 def test_an_advisor_refuses_documents_that_do_not_show_the_right_to_act(client_for, scheme, company, advisor):

@@ -74,6 +74,8 @@ DRAFT_FIELDS = {
 
 @programme_language
 def create_draft(owner, scheme, company, establishment=None):
+    if owner.role == Role.PROVIDER:
+        raise PermissionDenied("provider_for_client", authority.PROVIDER_REFUSAL)
     if owner.role != Role.OWNER:
         raise PermissionDenied(
             "forbidden", "Seul le chef d'entreprise peut déposer une demande pour son entreprise."

@@ -268,6 +268,8 @@ def _open_filter():
 
 @require_http_methods(["GET", "POST"])
 def new(request):
+    if request.user.is_authenticated and request.user.role == Role.PROVIDER:
+        raise DjangoPermissionDenied(gettext(authority.PROVIDER_REFUSAL))
     require_role(request.user, Role.OWNER)
     schemes = list(Scheme.objects.filter(**_open_filter()).order_by("window_closes_at", "pk"))
     form = forms.CompanyLookupForm(request.POST or None, schemes=schemes)

@@ -61,6 +61,12 @@ def _denied(user, application, t):
                 "authority_refused",
                 "Un conseiller a constaté que les pièces ne montrent pas votre qualité pour agir pour cette entreprise.",
             )
+    if REPRESENTATIVE in t.who:
+        return PermissionDenied(
+            "not_a_representative",
+            "Seul un représentant légal de l'entreprise, dont la qualité est vérifiée au registre ou par un "
+            "conseiller, peut contester une demande.",
+        )
     if ADVISOR in t.who and user and getattr(user, "role", None) == Role.ADVISOR:
         return PermissionDenied(
             "other_territory",
