@@ -597,7 +597,13 @@ def confirm_authority(advisor, application, checked):
         authority.confirm(advisor, rep, set(checked))
         if application.scheme.allocation != Scheme.Allocation.FCFS:
             return State.SUBMITTED
-        if not budget.try_reserve(application.envelope_id, application, application.amount_cents):
+        # Strict receipt order: a file that arrived earlier and waits for budget is not overtaken.
+        earlier_waiting = Application.objects.filter(
+            envelope_id=application.envelope_id, state=State.WAITLISTED, queue_rank__lt=application.queue_rank
+        ).exists()
+        if earlier_waiting or not budget.try_reserve(
+            application.envelope_id, application, application.amount_cents
+        ):
             return State.WAITLISTED
         application.reserved_cents = application.amount_cents
         return State.SUBMITTED
