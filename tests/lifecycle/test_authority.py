@@ -63,7 +63,8 @@ def test_a_confirmed_file_does_not_overtake_an_earlier_file_waiting_for_budget(a
     small.refresh_from_db()
     assert (small.state, small.reserved_cents) == (State.WAITLISTED, 0)
     envelope.refresh_from_db()
-    assert envelope.committed_cents == first.amount_cents == ledger_totals(envelope.pk)["committed_cents"]
+    first.refresh_from_db()
+    assert envelope.committed_cents == first.reserved_cents == ledger_totals(envelope.pk)["committed_cents"]
 
 
 def test_a_held_file_keeps_its_receipt_number_and_is_funded_when_confirmed(advisor):
