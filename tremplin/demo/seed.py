@@ -2,19 +2,26 @@
 providers, people for every role and voucher files in every state.
 
 Files are moved through the real service functions, so budget, ledger and
-audit trail are exactly what production would hold.
+audit trail are exactly what production would hold. Every owner is a person of
+the company's entry in the demo register (data/demo/rne_representatives.csv)
+who declared it, and every file is paid to the company's account in the demo
+bank file (data/demo/bank_accounts.csv); a few files show the other cases of
+the authority check and of the payee check (AUTHORITY_CASES).
 """
 
 import random
-from datetime import timedelta
+from datetime import date, timedelta
 from functools import cache
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
-from stdnum import iban as std_iban
 
 from tremplin.accounts.models import Role, User
+from tremplin.authority import services as authority
+from tremplin.authority.models import Capacity, Mandate
+from tremplin.authority.sources import representatives_of
+from tremplin.demo.bank import company_iban, french_iban, personal_iban
 from tremplin.demo.documents import demo_pdf
 from tremplin.network.models import Organisation
 from tremplin.providers.models import Provider, Status
@@ -83,12 +90,13 @@ SCENARIO = {
     ],
 }
 
-
-def french_iban(bank, branch, account):
-    """A valid French IBAN: RIB key, then the IBAN check digits."""
-    key = 97 - (89 * int(bank) + 15 * int(branch) + 3 * int(account)) % 97
-    bban = f"{bank}{branch}{account}{key:02d}"
-    return f"FR{std_iban.calc_check_digits('FR00' + bban)}{bban}"
+# The demo owner's companies, where the demo register lists her as director (scripts/make_demo_authority.py).
+DEMO_OWNER_BIRTH_DATE = date(1979, 5, 14)
+DEMO_OWNER_COMPANIES = {State.DRAFT: "999900012", State.APPROVED: "999900020", State.PAID: "999900038"}
+# Fixed companies of the other cases: the gérant gives his own account; an employee applies.
+PAYEE_NO_MATCH_SIREN = "999900046"
+PENDING_SIREN = "999900053"
+AUTHORITY_CASES = ("confirmed_by_advisor", "pending", "contested", "payee_no_match")
 
 
 @cache
@@ -226,7 +234,47 @@ def make_providers(rng):
     return providers
 
 
-def new_draft(scheme, company, owner, provider, rng):
+def birth_date_in(month, rng):
+    """A birth date in the register's month of birth ("YYYY-MM"), or a plausible one when it has none."""
+    if month:
+        year, number = month.split("-")
+        return date(int(year), int(number), rng.randint(1, 28))
+    return date(rng.randint(1960, 1998), rng.randint(1, 12), rng.randint(1, 28))
+
+
+def declare(user, company, birth_date, capacity=Capacity.REPRESENTATIVE):
+    return authority.declare(
+        user,
+        company,
+        capacity=capacity,
+        given_names=user.first_name,
+        family_name=user.last_name,
+        birth_date=birth_date,
+    )
+
+
+def director(company, email, rng):
+    """The company's first person in the register (or the SIRENE person of a sole trader), with an
+    account, who declared that they represent it: verified by the registry."""
+    listed = representatives_of(company)[0]
+    user = person(email, Role.OWNER, listed.given_names.split()[0].title(), listed.family_name.title())
+    declare(user, company, birth_date_in(listed.birth_month, rng))
+    return user
+
+
+def add_authority_documents(user, company, signed_by):
+    """The fallback of a person the register does not list: an extract and a statement, for an advisor."""
+    rep = authority.representation_of(user, company)
+    return authority.add_documents(
+        user,
+        rep,
+        register_extract=demo_pdf("extrait-registre.pdf", "Extrait du registre national des entreprises"),
+        extract_issued_on=timezone.localdate() - timedelta(days=12),
+        statement=demo_pdf("attestation.pdf", f"Attestation signée par {signed_by}"),
+    )
+
+
+def new_draft(scheme, company, owner, provider, rng, iban=None):
     spend = rng.choice([120_000, 180_000, 240_000, 300_000, 400_000, 520_000, 650_000])
     category = rng.choice(SpendCategory.values)
     app = services.create_draft(owner, scheme, company)
@@ -236,8 +284,10 @@ def new_draft(scheme, company, owner, provider, rng):
         declared_headcount=rng.randint(0, 9),
         declared_turnover_cents=rng.randrange(5_000_000, 150_000_000, 100_000),
         declared_de_minimis_cents=rng.choice([0, 0, 0, 800_000, 2_500_000]),
-        iban=french_iban("30002", f"{rng.randrange(100000):05d}", f"{rng.randrange(10**10):011d}"),
+        # The company's account at the demo bank, with its RIB.
+        iban=iban or company_iban(company.siren),
         account_holder=company.display_name[:70],
+        bank_document=demo_pdf("rib.pdf", "Relevé d'identité bancaire (RIB)"),
         provider=provider,
         spend_category=category,
         project_description=f"{SpendCategory(category).label} pour {company.display_name}.",
@@ -270,6 +320,10 @@ def advance(app, target, advisor, rng, paid_batch):
         return
     services.request_info(advisor, app, "Merci de confirmer le nombre de salariés au 31 décembre.")
     services.answer_info(owner, app, "Nous étions 4 salariés au 31 décembre.")
+    app.refresh_from_db()
+    if not app.payee_verified:
+        # The bank's answer was a close match (a name written otherwise): the advisor checks the RIB.
+        services.confirm_payee(advisor, app, [key for key, _label in services.payee_checklist(app)])
     services.approve(advisor, app, "Projet cohérent avec le diagnostic.")
     if target == State.APPROVED:
         return
@@ -317,8 +371,13 @@ def seed(seed_value=2026):
         person("auditeur", Role.AUDITOR, "Paul", "Auditeur")
         person("prestataire", Role.PROVIDER, "Nadia", "Prestataire", provider=providers[0])
         demo_owner = person("dirigeante", Role.OWNER, "Camille", "Martin")
-        # The demo owner holds one file in each of these states, so logging in shows a real history.
-        demo_owner_states = {State.DRAFT, State.APPROVED, State.PAID}
+        # The demo owner directs three companies and holds one file on each, in these states, so
+        # logging in shows a real history.
+        demo_owner_companies = {
+            target: Company.objects.get(siren=siren) for target, siren in DEMO_OWNER_COMPANIES.items()
+        }
+        for company in demo_owner_companies.values():
+            declare(demo_owner, company, DEMO_OWNER_BIRTH_DATE)
         reviewers = {ARA: advisors["CMA Auvergne-Rhône-Alpes"], BRETAGNE: advisors["CMA Bretagne"]}
         counts = {}
         to_pay, claw_back, awaiting_payment = [], [], []
@@ -327,14 +386,12 @@ def seed(seed_value=2026):
             region_providers = providers[:6] if region_code == ARA else providers[6:]
             for target, how_many in plan:
                 for _ in range(how_many):
-                    company = next(companies)
                     counts[target] = counts.get(target, 0) + 1
-                    if region_code == ARA and target in demo_owner_states:
-                        demo_owner_states.discard(target)
-                        owner = demo_owner
+                    if region_code == ARA and target in demo_owner_companies:
+                        company, owner = demo_owner_companies.pop(target), demo_owner
                     else:
-                        n = sum(counts.values())
-                        owner = person(f"dirigeant{n}", Role.OWNER, "Dominique", f"Dirigeant {n}")
+                        company = next(companies)
+                        owner = director(company, f"dirigeant{sum(counts.values())}", rng)
                     app = new_draft(scheme, company, owner, rng.choice(region_providers), rng)
                     if target == State.DRAFT:
                         continue
@@ -357,6 +414,8 @@ def seed(seed_value=2026):
             )
         for app in awaiting_payment:
             advance(app, State.CLAIM_APPROVED, reviewers[ARA], rng, [])
+        for state in seed_authority_cases(scheme, reviewers[ARA], providers[:6], demo_owner, rng):
+            counts[state] = counts.get(state, 0) + 1
         # Requests routed to advisors, awareness and coaching sessions.
         from tremplin.network.demo import seed_network
 
@@ -368,6 +427,87 @@ def seed(seed_value=2026):
         seed_diagnostics(rng, count=400, owner=demo_owner)
         require_diagnostic(scheme)
     return ", ".join(f"{State(s).label} : {n}" for s, n in counts.items())
+
+
+def seed_authority_cases(scheme, advisor, providers, demo_owner, rng):
+    """One file of each case of the authority and payee checks, in Auvergne-Rhône-Alpes (the CMA's
+    advisor sees them), and the demo owner's mandates. Yields the state each file reaches."""
+    companies = iter(eligible_companies(ARA))
+
+    def submitted_draft(company, owner, iban=None):
+        app = new_draft(scheme, company, owner, rng.choice(providers), rng, iban=iban)
+        return services.submit(owner, app)
+
+    # Confirmed by an advisor: the director's daughter applies; the register does not list her, so
+    # she gave an extract and a statement her parent signed, and the advisor checked them.
+    company = next(companies)
+    listed = representatives_of(company)[0]
+    relative = person("proche", Role.OWNER, "Léa", listed.family_name.title())
+    declare(relative, company, date(1998, 3, 9), Capacity.MANDATE_HOLDER)
+    add_authority_documents(relative, company, f"{listed.given_names} {listed.family_name.title()}")
+    app = submitted_draft(company, relative)
+    checked = [key for key, _label in authority.CHECKLIST]
+    yield services.confirm_authority(advisor, app, checked).state
+
+    # Pending: an employee of the bookshop applies with her documents; an advisor has yet to check them.
+    company = Company.objects.get(siren=PENDING_SIREN)
+    employee = person("salariee", Role.OWNER, "Julie", "Roux")
+    declare(employee, company, date(1991, 6, 21), Capacity.MANDATE_HOLDER)
+    add_authority_documents(employee, company, "Anne Sophie Leroy")
+    yield submitted_draft(company, employee).state
+
+    # Contested: someone the register does not list says they run the company, with documents; the
+    # real director contests the file, which goes on hold for an advisor.
+    company = next(companies)
+    stranger = person("inconnu", Role.OWNER, "Marc", "Lemoine")
+    declare(stranger, company, date(1985, 11, 2))
+    add_authority_documents(stranger, company, "Marc Lemoine")
+    submitted_draft(company, stranger)
+    real_director = director(company, "representant", rng)
+    yield services.contest(
+        real_director,
+        company,
+        "Je dirige l'entreprise : je n'ai pas fait cette demande et je n'ai donné de mandat à personne.",
+    ).state
+
+    # Payee NO MATCH: the gérant gave his own account, not the company's; the advisor must check it
+    # before approving.
+    company = Company.objects.get(siren=PAYEE_NO_MATCH_SIREN)
+    owner = director(company, "plombier", rng)
+    app = submitted_draft(company, owner, iban=personal_iban(company.siren))
+    yield services.start_review(advisor, app).state
+
+    # The demo owner's mandates: her accountant acts for the bakery; her brother's mandate is revoked.
+    mandate_holder(
+        demo_owner,
+        DEMO_OWNER_COMPANIES[State.DRAFT],
+        "comptable",
+        "Sophie",
+        "Bernard",
+        Mandate.Kind.ACCOUNTANT,
+        date(1976, 1, 30),
+    )
+    mandate = mandate_holder(
+        demo_owner,
+        DEMO_OWNER_COMPANIES[State.APPROVED],
+        "frere",
+        "Lucas",
+        "Martin",
+        Mandate.Kind.FAMILY,
+        date(1983, 8, 17),
+    )
+    authority.revoke_mandate(demo_owner, mandate)
+
+
+def mandate_holder(grantor, siren, email, first, last, kind, birth_date):
+    """A person `grantor` gives a mandate for the company, who then declares acting under it."""
+    company = Company.objects.get(siren=siren)
+    holder = person(email, Role.OWNER, first, last)
+    mandate = authority.give_mandate(
+        grantor, company, holder_email=holder.email, holder_name=holder.get_full_name(), kind=kind
+    )
+    declare(holder, company, birth_date, Capacity.MANDATE_HOLDER)
+    return mandate
 
 
 def _pay(manager, applications):
