@@ -5,7 +5,7 @@ import xmlschema
 from django.db import IntegrityError, transaction
 from lxml import etree
 
-from tests.factories import UserFactory
+from tests.factories import UserFactory, register_account
 from tests.payments.flows import claim_approved_application, envelope_of, scheme_with_budget
 from tremplin.core.errors import Conflict, PermissionDenied, ServiceError
 from tremplin.core.models import AuditEvent
@@ -86,6 +86,7 @@ def test_the_file_paying_businesses_validates_against_pain_001_001_03(manager, a
 def test_the_file_paying_providers_validates_and_credits_the_provider_iban(manager, advisor, provider_scheme):
     application = claim_approved_application(provider_scheme, advisor)
     provider = application.provider
+    register_account(PROVIDER_IBAN, provider.name)
 
     batch = services.create_batch(manager, provider_scheme)
 
@@ -107,6 +108,8 @@ def test_claims_of_a_scheme_paying_providers_go_to_each_providers_iban(manager, 
     second = claim_approved_application(provider_scheme, advisor)
     second.provider.iban = "DE89370400440532013000"
     second.provider.save()
+    register_account(PROVIDER_IBAN, first.provider.name)
+    register_account("DE89370400440532013000", second.provider.name)
 
     batch = services.create_batch(manager, provider_scheme)
 
@@ -135,6 +138,7 @@ def test_accents_and_symbols_are_transliterated_in_the_file(manager, advisor, sc
 
 def test_a_name_longer_than_70_characters_is_left_out_and_named_not_cut(manager, advisor, provider_scheme):
     kept = claim_approved_application(provider_scheme, advisor)
+    register_account(PROVIDER_IBAN, kept.provider.name)
     left_out = claim_approved_application(provider_scheme, advisor)
     left_out.provider.name = (
         "Société coopérative de conseil en transformation numérique des artisans du Rhône"
@@ -152,6 +156,7 @@ def test_a_name_longer_than_70_characters_is_left_out_and_named_not_cut(manager,
 
 def test_a_file_without_iban_is_left_out_and_its_reference_listed(manager, advisor, provider_scheme):
     kept = claim_approved_application(provider_scheme, advisor)
+    register_account(PROVIDER_IBAN, kept.provider.name)
     no_iban = claim_approved_application(provider_scheme, advisor)
     no_iban.provider.iban = ""
     no_iban.provider.save()
@@ -343,6 +348,7 @@ def test_regenerating_picks_up_a_corrected_iban_without_changing_amounts(manager
 
 def test_regenerating_is_refused_and_changes_nothing_when_an_iban_went_missing(manager, advisor, scheme):
     application = claim_approved_application(scheme, advisor)
+    iban = application.iban
     batch = services.create_batch(manager, scheme)
     xml = bytes(batch.xml)
     Application.objects.filter(pk=application.pk).update(iban="")
@@ -355,7 +361,7 @@ def test_regenerating_is_refused_and_changes_nothing_when_an_iban_went_missing(m
     assert application.reference in refused.value.message
     batch.refresh_from_db()
     assert bytes(batch.xml) == xml
-    assert batch.lines.get().creditor_iban == "FR7630006000011234567890189"
+    assert batch.lines.get().creditor_iban == iban
 
 
 def test_each_batch_change_is_traced_in_the_audit_log(manager, advisor, scheme):

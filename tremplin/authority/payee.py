@@ -78,8 +78,10 @@ def _backend(dotted, options):
 
 
 def verify(iban: str, name: str) -> Answer:
+    """Ask the configured backend, with the IBAN in its compact form (as a bank file or API knows it)."""
     config = settings.PAYEE_VERIFICATION
-    return _backend(config["BACKEND"], tuple(sorted(config.get("OPTIONS", {}).items()))).verify(iban, name)
+    backend = _backend(config["BACKEND"], tuple(sorted(config.get("OPTIONS", {}).items())))
+    return backend.verify("".join((iban or "").split()).upper(), name)
 
 
 def is_foreign(iban: str) -> bool:

@@ -6,9 +6,10 @@ it) and a batch is marked paid once, so a claim is never paid twice.
 
 Names and texts in a SEPA file: sepaxml transliterates to ASCII and silently cuts names to 70 and the
 remittance text to 140 characters. We never let it cut a name: we transliterate ourselves (to the EPC
-basic Latin set), and a creditor name still longer than 70 characters, or a missing or invalid IBAN,
-leaves that file out of the batch with a French sentence naming it (`PaymentBatch.warnings`); it stays
-in the pool for the next batch once corrected. The remittance text is ours ("<reference> <scheme>"),
+basic Latin set), and a creditor name still longer than 70 characters, a missing or invalid IBAN, or
+an account not verified as the payee's (the company's: `Application.payee_verified`; the provider's:
+the verification of payee must answer MATCH) leaves that file out of the batch with a French sentence
+naming it (`PaymentBatch.warnings`); it stays in the pool for the next batch once corrected. The remittance text is ours ("<reference> <scheme>"),
 so when it is too long we shorten the scheme name and keep the reference whole.
 """
 
@@ -25,6 +26,7 @@ from lxml import etree
 from sepaxml import SepaTransfer
 from text_unidecode import unidecode
 
+from tremplin.authority import payee
 from tremplin.core import audit
 from tremplin.core.errors import Conflict, ServiceError
 from tremplin.core.language import programme_language
@@ -156,7 +158,41 @@ def creditor_for(application) -> Creditor:
             f"Dossier {ref} : le nom du bénéficiaire « {name} » dépasse {NAME_MAX} caractères, la limite "
             "d'un virement SEPA. Raccourcissez le nom du titulaire du compte, puis créez un nouveau lot."
         )
+    if application.scheme.payee == Scheme.Payee.PROVIDER:
+        _require_provider_account(application, iban)
+    elif not application.payee_verified:
+        raise Excluded(
+            f"Dossier {ref} : le compte à créditer n'est pas confirmé au nom de l'entreprise "
+            f"({_why_unverified(application)}). Le conseiller du dossier doit contrôler le RIB et confirmer "
+            "le compte ; le dossier reste en attente et partira dans le lot suivant."
+        )
     return Creditor(name=name, iban=iban)
+
+
+def _why_unverified(application):
+    reasons = []
+    if not application.payee_outcome:
+        reasons.append("le compte n'a pas été vérifié auprès de la banque")
+    elif application.payee_outcome != payee.Outcome.MATCH:
+        reasons.append(f"la banque répond « {payee.Outcome(application.payee_outcome).label} »")
+    if payee.is_foreign(application.iban):
+        reasons.append("le compte est tenu hors de France")
+    if application.payee_changed_after_approval:
+        reasons.append("le compte a été changé après l'accord du chèque")
+    return " ; ".join(reasons)
+
+
+def _require_provider_account(application, iban):
+    """A scheme paying providers pays only an account the bank confirms is held in the provider's name."""
+    provider = application.provider
+    answer = payee.verify(iban, provider.name)
+    if answer.outcome != payee.Outcome.MATCH:
+        raise Excluded(
+            f"Dossier {application.reference} : la banque ne confirme pas que le compte du prestataire "
+            f"« {provider.name} » est à son nom (réponse : « {payee.Outcome(answer.outcome).label} »). "
+            "Le prestataire doit donner le RIB d'un compte à son nom ; le dossier reste en attente et "
+            "partira dans le lot suivant."
+        )
 
 
 def end_to_end_id(application) -> str:
