@@ -47,17 +47,22 @@ def register_account(iban, holder):
     _append(settings.PAYEE_VERIFICATION["OPTIONS"]["path"], ["iban", "titulaire"], [iban, holder])
 
 
-def verified_by_registry(user, company, role="Gérant"):
-    """`user` is a director of `company` in the register and has declared it: their right to act is verified."""
-    register_representative(company, user.first_name, user.last_name, BIRTH_DATE.strftime("%Y-%m"), role)
+def declared(user, company, capacity=Capacity.REPRESENTATIVE):
+    """`user` says, under their own name and born on BIRTH_DATE, in what capacity they act for `company`."""
     return authority.declare(
         user,
         company,
-        capacity=Capacity.REPRESENTATIVE,
+        capacity=capacity,
         given_names=user.first_name,
         family_name=user.last_name,
         birth_date=BIRTH_DATE,
     )
+
+
+def verified_by_registry(user, company, role="Gérant"):
+    """`user` is a director of `company` in the register and has declared it: their right to act is verified."""
+    register_representative(company, user.first_name, user.last_name, BIRTH_DATE.strftime("%Y-%m"), role)
+    return declared(user, company)
 
 
 class RegionFactory(factory.django.DjangoModelFactory):

@@ -17,7 +17,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from tests.factories import ApplicationFactory, CompanyFactory, EnvelopeFactory, SchemeFactory
+from tests.factories import IBAN_FR, ApplicationFactory, CompanyFactory, EnvelopeFactory, SchemeFactory
 from tremplin.vouchers.models import Application
 
 HTML_ENTITY = re.compile(r"&(#x?[0-9a-fA-F]+|amp|lt|gt|quot);")
@@ -45,7 +45,10 @@ def company(rhone):
 
 @pytest.fixture
 def draft(scheme, owner, company, provider_member):
-    return ApplicationFactory(scheme=scheme, owner=owner, company=company, provider=provider_member.provider)
+    # An IBAN of its own (the factory numbers them in creation order, which depends on the tests run).
+    return ApplicationFactory(
+        scheme=scheme, owner=owner, company=company, provider=provider_member.provider, iban=IBAN_FR
+    )
 
 
 @pytest.fixture

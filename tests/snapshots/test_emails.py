@@ -21,13 +21,18 @@ from tests.factories import (
     OrganisationFactory,
     ProviderFactory,
     UserFactory,
+    declared,
     pdf_file,
+    register_account,
+    verified_by_registry,
 )
 from tests.network.conftest import make_advisor
 from tests.providers.conftest import add_valid_documents, make_offer
 from tests.snapshots.conftest import as_text
 from tremplin.accounts import services as accounts
 from tremplin.accounts.models import NotificationFrequency, User
+from tremplin.authority import services as authority
+from tremplin.authority.models import Mandate
 from tremplin.core.notifications import send_digests, set_frequency
 from tremplin.network import services as network
 from tremplin.network.models import Theme
@@ -177,6 +182,71 @@ def test_assigned_to_a_colleague(sent, submitted, advisor, snapshot):
     )
     email = only(sent(assignment.assign, advisor, submitted, colleague))
     assert as_text(email, submitted) == snapshot
+
+
+# --- who acts for the company ---------------------------------------------------------------------
+
+
+def held_for_authority_check(scheme, applicant, company, provider):
+    """A file opened by someone the register does not list, who gave an extract and a signed statement."""
+    application = ApplicationFactory(
+        scheme=scheme, owner=applicant, company=company, provider=provider, standing=False
+    )
+    register_account(application.iban, company.denomination)
+    rep = declared(applicant, company)
+    authority.add_documents(
+        applicant,
+        rep,
+        register_extract=pdf_file("extrait.pdf"),
+        extract_issued_on=timezone.localdate() - timedelta(days=10),
+        statement=pdf_file("attestation.pdf"),
+    )
+    return vouchers.submit(applicant, application)
+
+
+def test_authority_confirmed_by_an_advisor(
+    sent, scheme, other_owner, advisor, provider_member, rhone, snapshot
+):
+    company = CompanyFactory(siren="542051180", denomination="Fleurs Bernard", departement=rhone)
+    held = held_for_authority_check(scheme, other_owner, company, provider_member.provider)
+    assert held.state == "authority_check"
+    checked = [key for key, _label in authority.CHECKLIST]
+    email = only(sent(vouchers.confirm_authority, advisor, held, checked))
+    assert as_text(email, held) == snapshot
+
+
+def test_contested_by_the_legal_representative(
+    sent, scheme, owner, other_owner, company, provider_member, snapshot
+):
+    held = held_for_authority_check(scheme, other_owner, company, provider_member.provider)
+    verified_by_registry(owner, company)
+    email = only(sent(vouchers.contest, owner, company, "Je n'ai jamais fait cette demande."))
+    assert email.to == [other_owner.email]
+    assert as_text(email, held) == snapshot
+
+
+def give_accountant_mandate(owner, company):
+    return authority.give_mandate(
+        owner,
+        company,
+        holder_email="paul.lefevre@cabinet-lefevre.example.fr",
+        holder_name="Paul Lefèvre",
+        kind=Mandate.Kind.ACCOUNTANT,
+        valid_until=timezone.localdate() + timedelta(days=365),
+    )
+
+
+def test_a_mandate_given(sent, owner, company, snapshot):
+    verified_by_registry(owner, company)
+    email = only(sent(give_accountant_mandate, owner, company))
+    assert as_text(email) == snapshot
+
+
+def test_a_mandate_revoked(sent, owner, company, snapshot):
+    verified_by_registry(owner, company)
+    mandate = give_accountant_mandate(owner, company)
+    email = only(sent(authority.revoke_mandate, owner, mandate))
+    assert as_text(email) == snapshot
 
 
 # --- the advisors' network -------------------------------------------------------------------------
@@ -442,6 +512,8 @@ COVERED_TEMPLATES = {
     "accounts/emails/password_reset.txt",
     "accounts/emails/password_reset_subject.txt",
     "accounts/emails/verify_email.txt",
+    "authority/emails/mandate_given.txt",
+    "authority/emails/mandate_revoked.txt",
     "core/emails/digest.txt",
     "network/emails/new_match.txt",
     "network/emails/reminder.txt",
@@ -449,8 +521,10 @@ COVERED_TEMPLATES = {
     "providers/emails/message.txt",
     "vouchers/emails/approved.txt",
     "vouchers/emails/assigned.txt",
+    "vouchers/emails/authority_confirmed.txt",
     "vouchers/emails/claim_approved.txt",
     "vouchers/emails/clawed_back.txt",
+    "vouchers/emails/contested.txt",
     "vouchers/emails/expired.txt",
     "vouchers/emails/info_requested.txt",
     "vouchers/emails/paid.txt",
