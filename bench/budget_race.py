@@ -1,10 +1,16 @@
 #!/usr/bin/env python
 """Budget race: many clients submit eligible files at once against one envelope.
 
-Measures the real submission path (tremplin.vouchers.services.submit: eligibility,
-receipt number, conditional reservation, ledger, audit) from separate processes,
-and a baseline in the same run: the same processes doing only the bare writes
+Measures the real submission path (tremplin.vouchers.services.submit: the applicant's
+authority checked again against the register, the account's holder against the bank,
+eligibility, receipt number, conditional reservation, ledger, audit) from separate
+processes, and a baseline in the same run: the same processes doing only the bare writes
 (conditional UPDATE + ledger INSERT) so a noisy machine shows in both figures.
+
+Each file's owner is a director of its company in an extract of the business register, and
+has declared it; its account is the company's in an extract of the banks' accounts. Both
+extracts are written in a temp folder, and the adapters pointed at them (RNE_FILE,
+BANK_ACCOUNTS_FILE), before Django starts.
 
 Runs on a throw-away database: SQLite in a temp folder by default, or a fresh
 `tremplin_bench` database on the PostgreSQL server of DATABASE_URL.
@@ -14,10 +20,12 @@ Prints one JSON line last.
 """
 
 import argparse
+import csv
 import json
 import multiprocessing
 import os
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -26,6 +34,31 @@ sys.path.insert(0, str(ROOT))
 
 from bench.common import luhn, prepare_database  # noqa: E402
 
+BIRTH_MONTH = "1975-06"
+
+
+def write_extracts(folder, files):
+    """The register's directors and the banks' account holders of the bench's companies."""
+    from tremplin.demo.bank import company_iban
+
+    rne, bank = Path(folder, "rne.csv"), Path(folder, "bank.csv")
+    with rne.open("w", newline="", encoding="utf-8") as r, bank.open("w", newline="", encoding="utf-8") as b:
+        directors, accounts = csv.writer(r), csv.writer(b)
+        directors.writerow(["siren", "nom", "prenoms", "qualite", "date_naissance"])
+        accounts.writerow(["iban", "titulaire"])
+        for i in range(files):
+            directors.writerow([company_siren(i), f"Dirigeant {i}", "Camille", "Président", BIRTH_MONTH])
+            accounts.writerow([company_iban(company_siren(i)), company_name(i)])
+    return rne, bank
+
+
+def company_siren(i):
+    return luhn(f"{20000000 + i:08d}")
+
+
+def company_name(i):
+    return f"Entreprise {i}"
+
 
 def build_data(files, capacity, voucher_cents):
     from datetime import date, timedelta
@@ -33,6 +66,9 @@ def build_data(files, capacity, voucher_cents):
     from django.utils import timezone
 
     from tremplin.accounts.models import User
+    from tremplin.authority import services as authority
+    from tremplin.authority.models import Capacity
+    from tremplin.demo.bank import company_iban
     from tremplin.providers.models import Provider, Status
     from tremplin.registry.models import Company, Departement, Region
     from tremplin.schemes.models import EligibilityRule, Envelope, Scheme, SpendCategory
@@ -69,14 +105,21 @@ def build_data(files, capacity, voucher_cents):
     provider = Provider.objects.create(
         siret=luhn("8000000000001"), name="Agence du banc", status=Status.ACCREDITED
     )
-    users = User.objects.bulk_create(
-        User(email=f"bench{i}@example.fr", password="!", role="owner", email_verified=True)
+    User.objects.bulk_create(
+        User(
+            email=f"bench{i}@example.fr",
+            password="!",
+            role="owner",
+            email_verified=True,
+            first_name="Camille",
+            last_name=f"Dirigeant {i}",
+        )
         for i in range(files)
     )
-    companies = Company.objects.bulk_create(
+    Company.objects.bulk_create(
         Company(
-            siren=luhn(f"{20000000 + i:08d}"),
-            denomination=f"Entreprise {i}",
+            siren=company_siren(i),
+            denomination=company_name(i),
             created_on=date(2015, 1, 1),
             headcount_bracket="02",
             legal_form="5710",
@@ -87,6 +130,17 @@ def build_data(files, capacity, voucher_cents):
     )
     users = list(User.objects.filter(email__startswith="bench").order_by("id"))
     companies = list(Company.objects.order_by("id"))
+    birth_date = date.fromisoformat(BIRTH_MONTH + "-15")
+    for user, company in zip(users, companies, strict=True):
+        # Each owner says they direct the company; the register says so too: verified by registry.
+        authority.declare(
+            user,
+            company,
+            capacity=Capacity.REPRESENTATIVE,
+            given_names=user.first_name,
+            family_name=user.last_name,
+            birth_date=birth_date,
+        )
     Application.objects.bulk_create(
         Application(
             scheme=scheme,
@@ -95,8 +149,10 @@ def build_data(files, capacity, voucher_cents):
             declared_headcount=3,
             declared_turnover_cents=20_000_000,
             declared_de_minimis_cents=0,
-            iban="FR7630006000011234567890189",
+            # The company's account; the bank is asked whose it is when the file is submitted.
+            iban=company_iban(c.siren),
             account_holder=c.denomination,
+            bank_document="bank/bench.pdf",
             provider=provider,
             spend_category="website",
             planned_spend_cents=voucher_cents * 2,
@@ -180,6 +236,8 @@ def main():
     args = parser.parse_args()
 
     db = prepare_database("race")
+    extracts = tempfile.mkdtemp(prefix="tn-bench-race-extracts-")
+    os.environ["RNE_FILE"], os.environ["BANK_ACCOUNTS_FILE"] = map(str, write_extracts(extracts, args.files))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     os.environ["TASKS_BACKEND"] = "django_tasks.backends.dummy.DummyBackend"
     os.environ["EMAIL_BACKEND"] = "django.core.mail.backends.locmem.EmailBackend"
@@ -207,6 +265,9 @@ def main():
     env = Envelope.objects.get(pk=envelope_id)
     funded = Application.objects.filter(envelope_id=envelope_id, reserved_cents__gt=0).count()
     waitlisted = Application.objects.filter(envelope_id=envelope_id, state="waitlisted").count()
+    # Every owner was verified by registry and every account matched: nothing held, nothing refused.
+    held = Application.objects.filter(state="authority_check").count()
+    payee_matched = Application.objects.filter(payee_outcome="match").count()
     double_reserved = (
         LedgerEntry.objects.filter(kind="reserve")
         .values("application")
@@ -232,6 +293,8 @@ def main():
                 "overspend_cents": max(0, env.committed_cents - env.total_cents),
                 "duplicates": double_reserved,
                 "waitlisted": waitlisted,
+                "held_for_authority": held,
+                "payee_matched": payee_matched,
                 "ledger_matches": ledger_ok,
                 "seconds": round(seconds, 3),
                 "submissions_per_s": round(args.files / seconds, 1),
