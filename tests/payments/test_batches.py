@@ -12,6 +12,7 @@ from tremplin.core.models import AuditEvent
 from tremplin.payments import services
 from tremplin.payments.models import PaymentBatch, PaymentLine
 from tremplin.schemes.models import LedgerEntry, Scheme
+from tremplin.vouchers import services as voucher_services
 from tremplin.vouchers.models import Application, State
 
 pytestmark = pytest.mark.django_db
@@ -187,9 +188,11 @@ def test_when_no_file_can_be_paid_no_batch_is_created_and_the_references_are_lis
 def test_a_file_left_out_joins_the_next_batch_once_corrected(manager, advisor, scheme):
     claim_approved_application(scheme, advisor)
     corrected = claim_approved_application(scheme, advisor)
+    checked_iban = corrected.iban
     Application.objects.filter(pk=corrected.pk).update(iban="")
     services.create_batch(manager, scheme)
-    Application.objects.filter(pk=corrected.pk).update(iban="FR7630006000011234567890189")
+    # Put back the account that was verified (another IBAN would need the advisor's confirmation).
+    Application.objects.filter(pk=corrected.pk).update(iban=checked_iban)
 
     batch = services.create_batch(manager, scheme)
 
@@ -337,6 +340,8 @@ def test_regenerating_picks_up_a_corrected_iban_without_changing_amounts(manager
     application = claim_approved_application(scheme, advisor)
     batch = services.create_batch(manager, scheme)
     Application.objects.filter(pk=application.pk).update(iban="FR7630004000031234567890143")
+    # A corrected account is paid only once an advisor has checked its RIB.
+    voucher_services.confirm_payee(advisor, application, {"rib_holder", "rib_iban"})
 
     batch = services.regenerate_xml(manager, batch)
 

@@ -168,6 +168,7 @@ def make_scheme():
         ("territories", {"regions": [ARA, BRETAGNE]}),
         ("de_minimis", {"ceiling_cents": 30_000_000}),
         ("one_open_voucher", {}),
+        ("max_vouchers_per_company", {"max": 1}),
     ]
     EligibilityRule.objects.bulk_create(
         EligibilityRule(scheme=scheme, kind=kind, params=params, position=i)

@@ -158,6 +158,8 @@ class Application(models.Model):
     bank_document = models.FileField("RIB (PDF)", upload_to="bank/%Y/%m/", blank=True)
     # Verification of payee of the IBAN against the registry's name (tremplin.authority.payee).
     payee_outcome = models.CharField("vérification du bénéficiaire", max_length=16, blank=True)
+    # The IBAN the outcome and the advisor's confirmation are about: another IBAN is not verified.
+    payee_checked_iban = models.CharField(max_length=34, blank=True)
     payee_holder_name = models.CharField("nom connu de la banque", max_length=140, blank=True)
     payee_checked_at = models.DateTimeField(null=True, blank=True)
     payee_confirmed_by = models.ForeignKey(
@@ -239,6 +241,8 @@ class Application(models.Model):
     def payee_verified(self):
         """The account is the company's: the bank's MATCH on a French IBAN, or an advisor's confirmation
         since the last change."""
+        if not self.iban or self.payee_checked_iban != self.iban:
+            return False
         if self.payee_confirmed_at:
             return True
         return (

@@ -192,6 +192,7 @@ def registry_name(company):
 def _check_payee(application):
     """Ask the verification of payee whether the IBAN's account is held in the company's name."""
     application.payee_confirmed_by, application.payee_confirmed_at = None, None
+    application.payee_checked_iban = application.iban
     if not application.iban:
         application.payee_outcome, application.payee_holder_name, application.payee_checked_at = "", "", None
         return
@@ -366,7 +367,9 @@ def submit(owner, application):
     errors = completeness_errors(application)
     if errors:
         raise errors[0]
-    if scheme.payee == Scheme.Payee.BUSINESS and application.payee_checked_at is None:
+    if scheme.payee == Scheme.Payee.BUSINESS and (
+        application.payee_checked_at is None or application.payee_checked_iban != application.iban
+    ):
         _check_payee(application)
     results = check_eligibility(application, today)
     if not all_passed(results):
@@ -723,6 +726,7 @@ def confirm_payee(advisor, application, checked):
                 "checklist",
             )
         application.payee_confirmed_by, application.payee_confirmed_at = advisor, timezone.now()
+        application.payee_checked_iban = application.iban
         application.payee_changed_after_approval = False
         application.save()
         audit.record(
