@@ -4,16 +4,19 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 
-.PHONY: run test setup deps system-deps demo lint lock bench clean
+.PHONY: run test test-browser setup deps system-deps browser-deps demo lint lock bench clean
 
 $(VENV)/.installed: requirements-dev.txt
-	$(PYTHON) -m venv $(VENV)
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	touch $@
 
 system-deps:
 	@bash scripts/system-deps.sh
+
+browser-deps:
+	@bash scripts/browser-deps.sh
 
 deps: system-deps $(VENV)/.installed
 
@@ -28,9 +31,13 @@ run: setup
 	  trap 'kill %1 2>/dev/null' EXIT INT TERM; \
 	  $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
-## Set everything up and run the whole test suite (SQLite, or PostgreSQL when DATABASE_URL is set).
+## Set everything up and run the test suite but the browser tests (SQLite, or PostgreSQL when DATABASE_URL is set).
 test: deps
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q -m "not browser"
+
+## The browser tests: Playwright drives Debian's Chromium (installed when missing) against a live server.
+test-browser: deps browser-deps
+	$(PY) -m pytest -q -m browser tests/browser
 
 lint: deps
 	$(VENV)/bin/ruff check .

@@ -20,6 +20,8 @@ from tremplin.vouchers.models import Application
 # Valid identifiers (Luhn) used across tests.
 VALID_SIRENS = ["732829320", "552032534", "542051180", "443061841", "383474814"]
 IBAN_FR = "FR7630006000011234567890189"
+# Every UserFactory account's password (the browser tests type it in the login form).
+PASSWORD = "motdepasse-solide-42"
 BIRTH_DATE = date(1980, 4, 12)
 
 
@@ -125,7 +127,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     last_name = "Martin"
     role = Role.OWNER
     email_verified = True
-    password = factory.django.Password("motdepasse-solide-42")
+    password = factory.django.Password(PASSWORD)
 
     class Params:
         advisor = factory.Trait(role=Role.ADVISOR, organisation=factory.SubFactory(OrganisationFactory))

@@ -1,0 +1,31 @@
+"""The business owner in a real browser: from the login form to her new draft."""
+
+import pytest
+from django.urls import reverse
+from playwright.sync_api import expect
+
+from tests.factories import VALID_SIRENS, CompanyFactory
+from tremplin.vouchers.models import Application, State
+
+pytestmark = pytest.mark.browser
+
+
+def test_owner_logs_in_and_starts_a_draft_from_her_siren(page, log_in, screenshot, owner, scheme):
+    company = CompanyFactory(siren=VALID_SIRENS[0], denomination="Fromagerie Durand")
+
+    log_in(owner)
+    menu = page.get_by_role("navigation", name="Menu principal")
+    menu.get_by_role("link", name="Nouvelle demande").click()
+    page.get_by_label("Numéro SIREN ou SIRET").fill("732 829 320")
+    page.get_by_role("button", name="Rechercher mon entreprise").click()
+    expect(page.get_by_role("heading", name="Fromagerie Durand")).to_be_visible()
+    screenshot("entreprise-trouvee")
+
+    page.get_by_role("button", name="C'est mon entreprise").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Ma demande de chèque numérique")
+    expect(page.get_by_text("Votre brouillon est créé.")).to_be_visible()
+    screenshot("brouillon")
+
+    application = Application.objects.get()
+    assert (application.owner, application.company, application.state) == (owner, company, State.DRAFT)
+    assert page.url.endswith(reverse("vouchers:edit", args=[application.pk]))
