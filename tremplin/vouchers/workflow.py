@@ -290,13 +290,8 @@ WORKFLOW = Workflow(
         ),
         transition(
             "reject",
-            [
-                State.SUBMITTED,
-                State.UNDER_REVIEW,
-                State.INFO_REQUESTED,
-                State.WAITLISTED,
-                State.AUTHORITY_CHECK,
-            ],
+            # A file waiting for the check of who applies is refused through refuse_authority.
+            [State.SUBMITTED, State.UNDER_REVIEW, State.INFO_REQUESTED, State.WAITLISTED],
             State.REJECTED,
             ADVISOR,
             label=_("Demande refusée"),
