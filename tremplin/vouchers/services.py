@@ -9,7 +9,7 @@ from datetime import timedelta
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy as _
 
 from tremplin.accounts.models import Role
 from tremplin.authority import payee
@@ -568,12 +568,12 @@ def withdraw(owner, application, reason=""):
 
 
 PAYEE_CHECKLIST = [
-    ("rib_holder", _lazy("Le RIB déposé est au nom de l'entreprise (ou de l'entrepreneur individuel).")),
-    ("rib_iban", _lazy("L'IBAN du RIB est celui du dossier.")),
+    ("rib_holder", _("Le RIB déposé est au nom de l'entreprise (ou de l'entrepreneur individuel).")),
+    ("rib_iban", _("L'IBAN du RIB est celui du dossier.")),
 ]
 FOREIGN_CHECK = (
     "foreign_account",
-    _lazy("Le compte est tenu hors de France : la raison en est connue et acceptable."),
+    _("Le compte est tenu hors de France : la raison en est connue et acceptable."),
 )
 
 
