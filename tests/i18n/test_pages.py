@@ -1,5 +1,7 @@
 """The voucher and payment pages are served in English when the visitor chose English, French otherwise."""
 
+from datetime import date, timedelta
+from html import unescape
 from io import BytesIO
 
 import pytest
@@ -10,8 +12,17 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format
 from pypdf import PdfReader
 
-from tests.factories import CompanyFactory
+from tests.factories import (
+    ApplicationFactory,
+    CompanyFactory,
+    UserFactory,
+    pdf_file,
+    register_account,
+    register_representative,
+    verified_by_registry,
+)
 from tests.payments.flows import claim_approved_application
+from tremplin.authority import services as authority
 from tremplin.core.models import AuditEvent
 from tremplin.payments import services as payments
 from tremplin.registry.models import Company
@@ -24,6 +35,11 @@ pytestmark = pytest.mark.django_db
 def page(response):
     assert response.status_code == 200
     return response.content.decode()
+
+
+def text(response):
+    """The page with its entities decoded: form labels escape apostrophes, template texts do not."""
+    return unescape(page(response))
 
 
 # --- the owner's list of files --------------------------------------------------------------------
@@ -235,3 +251,116 @@ def test_the_registry_s_refusals_read_in_english(english, scheme):
     assert "This business is recorded as closed in the SIRENE register" in html
     html = page(english.get(reverse("core:check"), {"siren": "732829320"}))
     assert "This number is not in the business register (SIRENE)." in html
+
+
+# --- who applies, the mandates, a file held for the applicant's authority ---------------------------
+
+
+@pytest.fixture
+def held(scheme, company):
+    """A file whose applicant the register does not know: documents uploaded, held for an advisor."""
+    register_representative(company, "Camille", "Martin")  # the real director
+    stranger = UserFactory(email="alex.dupuis@example.fr", first_name="Alex", last_name="Dupuis")
+    application = ApplicationFactory(scheme=scheme, owner=stranger, company=company, standing=False)
+    register_account(application.iban, company.denomination)
+    rep = authority.declare(
+        stranger, company, capacity="representative", given_names="Alex", family_name="Dupuis",
+        birth_date=date(1985, 6, 1),
+    )  # fmt: skip
+    authority.add_documents(
+        stranger, rep, register_extract=pdf_file("kbis.pdf"),
+        extract_issued_on=timezone.localdate() - timedelta(days=3), statement=pdf_file("attestation.pdf"),
+    )  # fmt: skip
+    return services.submit(stranger, application)
+
+
+def test_who_applies_page_in_english(english, scheme, company):
+    register_representative(company, "Camille", "Martin")
+    stranger = UserFactory(first_name="Alex", last_name="Dupuis")
+    draft = ApplicationFactory(scheme=scheme, owner=stranger, company=company, standing=False)
+    authority.declare(
+        stranger, company, capacity="representative", given_names="Alex", family_name="Dupuis",
+        birth_date=date(1985, 6, 1),
+    )  # fmt: skip
+    english.force_login(stranger)
+    html = text(english.get(reverse("vouchers:who_applies", args=[draft.pk])))
+    assert "Who is applying" in html
+    assert "We did not find your name among the business's legal representatives" in html
+    assert "Upload the documents" in html and "Download the statement to sign (PDF)" in html
+    assert "Business register extract less than 3 months old" in html and "Signed statement" in html
+    assert "In what capacity do you act for this business?" in html
+    assert "I am its legal representative (managing director, president…) or the sole trader" in html
+    assert "Your date of birth" in html and "Check again" in html and "Back to my application" in html
+    assert (
+        "Qui fait la demande" not in html and "Déposer les pièces" not in html and "Vos prénoms" not in html
+    )
+
+
+def test_who_applies_page_in_french_by_default(client, draft):
+    client.force_login(draft.owner)
+    html = text(client.get(reverse("vouchers:who_applies", args=[draft.pk])))
+    assert "Qui fait la demande" in html and "votre qualité pour agir est vérifiée" in html
+    assert "Corriger ma déclaration" in html and "Vérifier à nouveau" in html
+
+
+def test_mandates_page_in_english(english, scheme, company, owner):
+    verified_by_registry(owner, company)
+    authority.give_mandate(
+        owner, company, holder_name="Sam Lefort", holder_email="sam.lefort@cabinet.example.fr",
+        kind="accountant", valid_until=None,
+    )  # fmt: skip
+    english.force_login(owner)
+    html = text(english.get(reverse("authority:mandates")))
+    assert "My mandates" in html  # the title, and the main menu's link
+    assert f"Mandates given for {company.display_name}" in html
+    assert "Mandate holder" in html and "Chartered accountant" in html and "Active" in html
+    assert "Withdraw the mandate of Sam Lefort" in html
+    assert "Give a mandate" in html and "Their connection with the business" in html
+    assert "I authorise this person to apply for and follow the digital voucher" in html
+    assert "Mandates given to you" in html and "No mandate has been given to you." in html
+    assert "Mes mandats" not in html and "Donner un mandat" not in html and "Expert-comptable" not in html
+
+
+def test_mandates_page_in_french_by_default(client, company, owner):
+    verified_by_registry(owner, company)
+    client.force_login(owner)
+    html = text(client.get(reverse("authority:mandates")))
+    assert (
+        "Mes mandats" in html
+        and "Donner un mandat" in html
+        and "Aucun mandat donné pour cette entreprise." in html
+    )
+
+
+def test_file_held_for_the_applicant_s_authority_in_english_for_its_owner(english, held):
+    assert held.state == State.AUTHORITY_CHECK
+    english.force_login(held.owner)
+    html = text(english.get(reverse("vouchers:detail", args=[held.pk])))
+    assert "Applicant's authority to be checked" in html  # the alert and the state badge
+    assert "keeps its place in the order of arrival" in html
+    assert "Applicant and bank account" in html and "Authority to act" in html
+    assert "Your documents are uploaded." in html and "View or complete my documents" in html
+    assert "Account verified with the bank" in html
+    assert "Qualité du demandeur" not in html and "Vos pièces" not in html and "Compte vérifié" not in html
+
+
+def test_file_held_for_the_applicant_s_authority_in_english_for_the_advisor(english, held, advisor):
+    english.force_login(advisor)
+    html = text(english.get(reverse("vouchers:detail", args=[held.pk])))
+    assert "No amount is reserved: check the applicant's documents (below), then confirm or refuse." in html
+    assert "Awaiting verification" in html and "Register extract (PDF)" in html
+    assert "declares: “I am its legal representative" in html
+    # The two decisions, with the checklist the advisor ticks.
+    assert "Confirm the applicant's authority" in html and "I confirm, from the documents" in html
+    assert "The statement is signed, dated and names this business." in html
+    assert "The documents do not show the authority to act" in html and "Reason, for the applicant" in html
+    assert (
+        "En attente de vérification" not in html and "Je confirme" not in html and "L'attestation" not in html
+    )
+
+
+def test_file_held_for_the_applicant_s_authority_in_french_by_default(client, held, advisor):
+    client.force_login(advisor)
+    html = text(client.get(reverse("vouchers:detail", args=[held.pk])))
+    assert "Qualité du demandeur à vérifier" in html and "En attente de vérification" in html
+    assert "Je confirme, sur pièces" in html
