@@ -26,6 +26,7 @@ from tremplin.authority import services as authority
 from tremplin.core.models import AuditEvent
 from tremplin.payments import services as payments
 from tremplin.registry.models import Company
+from tremplin.schemes.models import EligibilityRule
 from tremplin.vouchers import services
 from tremplin.vouchers.models import State
 
@@ -364,3 +365,17 @@ def test_file_held_for_the_applicant_s_authority_in_french_by_default(client, he
     html = text(client.get(reverse("vouchers:detail", args=[held.pk])))
     assert "Qualité du demandeur à vérifier" in html and "En attente de vérification" in html
     assert "Je confirme, sur pièces" in html
+
+
+def test_the_limit_of_vouchers_per_business_is_stated_in_english(english, scheme):
+    EligibilityRule.objects.create(
+        scheme=scheme, kind="max_vouchers_per_company", params={"max": 2}, position=99
+    )
+    html = text(english.get(reverse("core:home")))
+    assert (
+        "Receive at most 2 voucher(s) from this scheme per business, over the scheme's whole duration."
+        in html
+    )
+    assert "Recevoir au plus" not in html
+    with translation.override("en"):
+        assert EligibilityRule.Kind.MAX_VOUCHERS_PER_COMPANY.label == "Number of vouchers per business"
