@@ -340,7 +340,10 @@ def test_file_held_for_the_applicant_s_authority_in_english_for_its_owner(englis
     assert "Applicant's authority to be checked" in html  # the alert and the state badge
     assert "keeps its place in the order of arrival" in html
     assert "Applicant and bank account" in html and "Authority to act" in html
-    assert "Your documents are uploaded." in html and "View or complete my documents" in html
+    assert (
+        "Your documents are uploaded: an advisor is checking them." in html
+        and "View or complete my documents" in html
+    )
     assert "Account verified with the bank" in html
     assert "Qualité du demandeur" not in html and "Vos pièces" not in html and "Compte vérifié" not in html
 
