@@ -9,6 +9,7 @@ from ninja import NinjaAPI
 from tremplin.api import errors
 from tremplin.api.auth import TokenAuth
 from tremplin.api.docs import LocalSwagger
+from tremplin.authority import api as authority
 from tremplin.diagnostics import api as diagnostics
 from tremplin.network import api as network
 from tremplin.payments import api as payments
@@ -34,6 +35,7 @@ api = NinjaAPI(
 errors.install(api)
 
 api.add_router("/registry", registry.router)
+api.add_router("/authority", authority.router)
 api.add_router("/schemes", schemes.router)
 api.add_router("/schemes", vouchers.scheme_router)
 api.add_router("/applications", vouchers.router)
