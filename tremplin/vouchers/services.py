@@ -647,13 +647,17 @@ def contest(user, company, reason=""):
         raise ServiceError(
             "missing", "Expliquez en une phrase pourquoi vous contestez cette demande.", "reason"
         )
-    target = (
-        Application.objects.filter(company=company, state__in=OPEN_STATES).exclude(owner_id=user.pk).first()
-    )
+    target = Application.objects.filter(company=company, state__in=OPEN_STATES).first()
     if target is None:
         raise Conflict(
             "nothing_to_contest",
             "Aucune demande ouverte par une autre personne n'est en cours pour cette entreprise.",
+        )
+    if target.owner_id == user.pk:
+        raise PermissionDenied(
+            "own_file",
+            "Cette demande est la vôtre : vous ne pouvez pas la contester. Retirez-la si vous ne souhaitez "
+            "plus la poursuivre.",
         )
 
     def hold(application):
