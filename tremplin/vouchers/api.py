@@ -4,17 +4,18 @@ Mounted at /api/v1/applications and /api/v1/schemes. Each operation calls its se
 else.
 """
 
-import os
 from typing import Annotated
 
 from django.http import Http404
 from django.utils import timezone
 from ninja import Body, File, Form, Path, Query, Router, UploadedFile
+from ninja.errors import ValidationError
 from ninja.responses import Status
 
 from tremplin.accounts.models import Role
 from tremplin.api.errors import responses
-from tremplin.api.schemas import MAX_ID, FormCents
+from tremplin.api.schemas import MAX_ID, FormCents, Text
+from tremplin.api.uploads import safe_name
 from tremplin.core.errors import PermissionDenied, ServiceError
 from tremplin.core.language import in_programme_language
 from tremplin.core.validators import clean_siren_or_siret
@@ -28,17 +29,22 @@ from tremplin.vouchers.api_schemas import (
     ApplicationDetail,
     ApplicationPage,
     ApplicationUpdate,
+    AuthorityChecklistIn,
+    ContestIn,
+    ContestOut,
     DrawIn,
     DrawOut,
     EligibilityOut,
     MessageIn,
     NoteIn,
+    PayeeChecklistIn,
     ReasonIn,
     RejectIn,
+    RequiredNoteIn,
     RequiredReasonIn,
 )
 from tremplin.vouchers.models import Application, State
-from tremplin.vouchers.workflow import ADVISOR, MANAGER, OWNER, WORKFLOW
+from tremplin.vouchers.workflow import ADVISOR, MANAGER, OWNER, REPRESENTATIVE, WORKFLOW
 
 router = Router(tags=["Dossiers"])
 # The lottery is the vouchers' own (it ranks files), mounted under /schemes next to the scheme routes.
@@ -79,12 +85,28 @@ def _detail(user, pk):
     return serialize.detail(_fetch(user, pk), user)
 
 
-def _safe_name(upload, default):
-    """Keep the client's file name readable but short; storage adds its own suffix on collisions."""
-    base = os.path.basename(upload.name or "").replace("\x00", "") or default
-    stem, ext = os.path.splitext(base)
-    upload.name = (stem[:60] or "document") + (ext.lower()[:5] if ext else ".pdf")
-    return upload
+ROLE_NAMES = {
+    OWNER: "chef d'entreprise",
+    ADVISOR: "conseiller",
+    MANAGER: "gestionnaire",
+    REPRESENTATIVE: "représentant légal de l'entreprise",
+}
+
+
+def _described(name, title=None):
+    """The summary (title and who may take it) and the description (from which states, to which) of the
+    declared transition `name`, read from the workflow's declaration."""
+    t = WORKFLOW[name]
+    who = ", ".join(ROLE_NAMES[role] for role in sorted(t.who) if role in ROLE_NAMES)
+    with in_programme_language():
+        sources = ", ".join(f"« {WORKFLOW.label(s)} »" for s in State if s in t.sources)
+        targets = " ou ".join(f"« {WORKFLOW.label(s)} »" for s in State if s in t.targets)
+        summary = f"{title or t.title} ({who})"
+    return {
+        "operation_id": name,
+        "summary": summary,
+        "description": f"Possible quand le dossier est {sources}. Le dossier passe à {targets}.",
+    }
 
 
 # --- lottery ------------------------------------------------------------------------------------
@@ -137,6 +159,25 @@ def list_applications(
         "page": page,
         "page_size": page_size,
         "items": [serialize.summary(a) for a in items],
+    }
+
+
+# Before the routes of one file, whose path would take « contest » for a file's id.
+@router.post(
+    "/contest",
+    response=responses(200, ContestOut),
+    **_described("contest", title="Contester la demande ouverte par une autre personne"),
+)
+def contest(request, payload: ContestIn):
+    """The company's legal representative (their right to act verified) contests the open file someone
+    else opened for it: named by the company, since they cannot read it. Only its reference and state
+    are answered."""
+    company, _establishment = lookup.company_for(payload.siren, "siren")
+    application = services.contest(request.auth, company, payload.reason)
+    return {
+        "reference": application.reference,
+        "state": application.state,
+        "state_label": str(application.get_state_display()),
     }
 
 
@@ -199,40 +240,80 @@ def update_application(request, payload: ApplicationUpdate, application_id: Appl
 @router.post(
     "/{application_id}/quote", response=responses(200, ApplicationDetail), operation_id="upload_quote"
 )
-def upload_quote(request, application_id: ApplicationId, quote: File[UploadedFile]):
-    """Upload the provider's quote (PDF, 10 MB at most)."""
+def upload_quote(
+    request,
+    application_id: ApplicationId,
+    quote: File[UploadedFile] = None,
+    bank_document: File[UploadedFile] = None,
+):
+    """Upload the draft's documents: the provider's quote, the bank document (RIB) of the account to be
+    paid, or both (PDF, 10 MB at most each). After submission the account is changed through
+    `POST /applications/{id}/bank-account`."""
+    if not (quote or bank_document):
+        raise ValidationError(
+            [{"loc": ("body", "quote"), "msg": "Envoyez le devis, le RIB ou les deux.", "type": "missing"}]
+        )
+    files = {}
+    if quote:
+        files["quote"] = safe_name(quote, "devis.pdf")
+    if bank_document:
+        files["bank_document"] = safe_name(bank_document, "rib.pdf")
     application = _fetch(request.auth, application_id)
-    services.update_draft(request.auth, application, quote=_safe_name(quote, "devis.pdf"))
+    services.update_draft(request.auth, application, **files)
     return _detail(request.auth, application_id)
 
 
 # --- transitions --------------------------------------------------------------------------------
 
 
-ROLE_NAMES = {OWNER: "chef d'entreprise", ADVISOR: "conseiller", MANAGER: "gestionnaire"}
-
-
 def _transition(name, path=None, operation_id=None):
-    """The endpoint of the declared transition `name`: its summary (title and who may take it) and its
-    description (from which states, to which) are read from the workflow's declaration."""
-    t = WORKFLOW[name]
-    who = ", ".join(ROLE_NAMES[role] for role in sorted(t.who) if role in ROLE_NAMES)
-    with in_programme_language():
-        sources = ", ".join(f"« {WORKFLOW.label(s)} »" for s in State if s in t.sources)
-        targets = " ou ".join(f"« {WORKFLOW.label(s)} »" for s in State if s in t.targets)
-        summary = f"{t.title} ({who})"
+    """The endpoint of the declared transition `name`, described from its declaration."""
     return router.post(
         f"/{{application_id}}/{path or name.replace('_', '-')}",
         response=responses(200, ApplicationDetail),
-        operation_id=operation_id or name,
-        summary=summary,
-        description=f"Possible quand le dossier est {sources}. Le dossier passe à {targets}.",
+        **{**_described(name), "operation_id": operation_id or name},
     )
 
 
 @_transition("submit", operation_id="submit_application")
 def submit(request, application_id: ApplicationId):
     services.submit(request.auth, _fetch_to_act(request.auth, application_id, "submit"))
+    return _detail(request.auth, application_id)
+
+
+@_transition("confirm_authority")
+def confirm_authority(request, payload: AuthorityChecklistIn, application_id: ApplicationId):
+    services.confirm_authority(
+        request.auth,
+        _fetch_to_act(request.auth, application_id, "confirm_authority"),
+        payload.checklist,
+    )
+    return _detail(request.auth, application_id)
+
+
+@_transition("refuse_authority")
+def refuse_authority(request, payload: RequiredNoteIn, application_id: ApplicationId):
+    services.refuse_authority(
+        request.auth, _fetch_to_act(request.auth, application_id, "refuse_authority"), payload.note
+    )
+    return _detail(request.auth, application_id)
+
+
+@_transition("uphold_contest")
+def uphold_contest(request, payload: RequiredNoteIn, application_id: ApplicationId):
+    services.uphold_contest(
+        request.auth, _fetch_to_act(request.auth, application_id, "uphold_contest"), payload.note
+    )
+    return _detail(request.auth, application_id)
+
+
+@_transition("dismiss_contest")
+def dismiss_contest(request, application_id: ApplicationId, payload: Body[NoteIn | None] = None):
+    services.dismiss_contest(
+        request.auth,
+        _fetch_to_act(request.auth, application_id, "dismiss_contest"),
+        payload.note if payload else "",
+    )
     return _detail(request.auth, application_id)
 
 
@@ -298,8 +379,8 @@ def submit_claim(
     services.submit_claim(
         request.auth,
         _fetch_to_act(request.auth, application_id, "submit_claim"),
-        _safe_name(invoice, "facture.pdf"),
-        _safe_name(proof_of_payment, "justificatif.pdf"),
+        safe_name(invoice, "facture.pdf"),
+        safe_name(proof_of_payment, "justificatif.pdf"),
         invoiced_spend_cents,
     )
     return _detail(request.auth, application_id)
@@ -348,4 +429,40 @@ def expire(request, application_id: ApplicationId):
 @_transition("claw_back")
 def claw_back(request, payload: RequiredReasonIn, application_id: ApplicationId):
     services.claw_back(request.auth, _fetch_to_act(request.auth, application_id, "claw_back"), payload.reason)
+    return _detail(request.auth, application_id)
+
+
+# --- the account paid -----------------------------------------------------------------------------
+
+
+@router.post(
+    "/{application_id}/confirm-payee",
+    response=responses(200, ApplicationDetail),
+    operation_id="confirm_payee",
+    summary="Confirmer le compte bancaire sur le RIB (conseiller)",
+)
+def confirm_payee(request, payload: PayeeChecklistIn, application_id: ApplicationId):
+    """The advisor checked the bank document (RIB): the account is the company's. Needed when the bank's
+    answer is not a match, for an account outside France and after a change of account once granted."""
+    services.confirm_payee(request.auth, _fetch(request.auth, application_id), payload.checklist)
+    return _detail(request.auth, application_id)
+
+
+@router.post(
+    "/{application_id}/bank-account",
+    response=responses(200, ApplicationDetail),
+    operation_id="change_bank_account",
+    summary="Changer le compte bancaire du dossier (chef d'entreprise)",
+)
+def change_bank_account(
+    request,
+    application_id: ApplicationId,
+    iban: Form[Text(64, 1)],
+    bank_document: File[UploadedFile],
+):
+    """Give another account, with its bank document (RIB, PDF) in the company's name. Its holder is checked
+    with the bank; once the voucher is granted, an advisor confirms the new account before any payment."""
+    services.change_bank_account(
+        request.auth, _fetch(request.auth, application_id), iban, safe_name(bank_document, "rib.pdf")
+    )
     return _detail(request.auth, application_id)

@@ -1,14 +1,26 @@
 """Request and response shapes of the voucher files and of the lottery. Amounts are integer cents."""
 
 from datetime import date, datetime
-from typing import Annotated
+from typing import Annotated, Literal
 
 from ninja import Schema
 from pydantic import Field, StrictInt
 
 from tremplin.api.schemas import MAX_ID, Cents, PositiveCents, Text
+from tremplin.authority.api_schemas import RepresentationOut
+from tremplin.authority.services import CHECKLIST
+from tremplin.core.language import in_programme_language
 from tremplin.registry.api import CompanyOut
 from tremplin.vouchers.models import RejectionReason
+from tremplin.vouchers.services import FOREIGN_CHECK, PAYEE_CHECKLIST
+
+
+def _keys(points):
+    """The keys of a checklist, and their meaning for the OpenAPI description."""
+    with in_programme_language():
+        described = " ".join(f"{key} : {label}" for key, label in points)
+    return Literal[tuple(key for key, _label in points)], described
+
 
 # --- lottery ------------------------------------------------------------------------------------
 
@@ -74,6 +86,57 @@ class ReasonIn(Schema):
 
 class RequiredReasonIn(Schema):
     reason: Text(5000, 1)
+
+
+class RequiredNoteIn(Schema):
+    note: Text(5000, 1) = Field(description="Le motif, envoyé au demandeur.")
+
+
+AuthorityCheck, AUTHORITY_POINTS = _keys(CHECKLIST)
+PayeeCheck, PAYEE_POINTS = _keys([*PAYEE_CHECKLIST, FOREIGN_CHECK])
+
+
+class AuthorityChecklistIn(Schema):
+    checklist: list[AuthorityCheck] = Field(
+        description=f"Les points vérifiés sur les pièces, tous nécessaires. {AUTHORITY_POINTS}"
+    )
+
+
+class PayeeChecklistIn(Schema):
+    checklist: list[PayeeCheck] = Field(
+        description="Les points vérifiés sur le RIB, tous nécessaires (foreign_account pour un compte tenu "
+        f"hors de France). {PAYEE_POINTS}"
+    )
+
+
+class ContestIn(Schema):
+    siren: Text(20) = Field(description="SIREN (9 chiffres) ou SIRET (14 chiffres) de l'entreprise.")
+    reason: Text(5000, 1) = Field(description="Pourquoi vous contestez la demande, en une phrase ou deux.")
+
+
+class ContestOut(Schema):
+    reference: str
+    state: str
+    state_label: str
+
+
+class PayeeOut(Schema):
+    outcome: str = Field(
+        description="Vérification du bénéficiaire : match, close_match, no_match, not_possible ; vide sans IBAN."
+    )
+    outcome_label: str
+    bank_holder_name: str = Field(
+        description="Le nom connu de la banque (donné sur un nom proche seulement)."
+    )
+    verified: bool = Field(
+        description="Le compte est celui de l'entreprise : nom identique sur un IBAN français, ou "
+        "confirmation du conseiller sur le RIB depuis le dernier changement."
+    )
+    foreign: bool = Field(description="Compte tenu hors de France.")
+    changed_after_approval: bool = Field(description="IBAN changé après l'accord : à confirmer à nouveau.")
+    has_bank_document: bool
+    checked_at: datetime | None
+    confirmed_at: datetime | None
 
 
 class ProviderOut(Schema):
@@ -144,6 +207,12 @@ class ApplicationDetail(ApplicationSummary):
     spend_category: str
     project_description: str
     has_quote: bool
+    authority: RepresentationOut | None = Field(
+        description="Qui demande et à quel titre, et comment c'est établi ; masqué pour les prestataires."
+    )
+    payee: PayeeOut | None = Field(
+        description="Vérification du compte bancaire ; masquée pour les prestataires."
+    )
     queue_rank: int | None
     waitlist_position: int | None
     eligibility: list[RuleOut] = Field(description="Vérification enregistrée au dépôt.")

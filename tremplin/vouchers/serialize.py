@@ -1,5 +1,8 @@
 """Voucher files → JSON-ready dicts for the API. Kept explicit so what leaves the platform is visible."""
 
+from tremplin.authority import payee
+from tremplin.authority.serialize import representation
+from tremplin.authority.services import representation_of
 from tremplin.core.models import AuditEvent
 from tremplin.registry.api import company_name, company_out
 from tremplin.schemes.eligibility import all_passed
@@ -58,6 +61,28 @@ def _timeline(a):
     ]
 
 
+def _authority(a):
+    rep = representation_of(a.owner, a.company)
+    if rep is None:
+        return None
+    rep.company = a.company
+    return representation(rep)
+
+
+def _payee(a):
+    return {
+        "outcome": a.payee_outcome,
+        "outcome_label": str(payee.Outcome(a.payee_outcome).label) if a.payee_outcome else "",
+        "bank_holder_name": a.payee_holder_name,
+        "verified": a.payee_verified,
+        "foreign": payee.is_foreign(a.iban),
+        "changed_after_approval": a.payee_changed_after_approval,
+        "has_bank_document": bool(a.bank_document),
+        "checked_at": a.payee_checked_at,
+        "confirmed_at": a.payee_confirmed_at,
+    }
+
+
 def detail(a, user):
     provider = a.provider
     return {
@@ -74,6 +99,9 @@ def detail(a, user):
         "spend_category": a.spend_category,
         "project_description": a.project_description,
         "has_quote": bool(a.quote),
+        # Nor who applies nor how the account was checked.
+        "authority": None if user.is_provider else _authority(a),
+        "payee": None if user.is_provider else _payee(a),
         "queue_rank": a.queue_rank,
         "waitlist_position": a.waitlist_position(),
         "eligibility": a.eligibility or [],
