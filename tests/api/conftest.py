@@ -1,13 +1,22 @@
 """API test fixtures: the root's named users, each with a token, and files driven by the real services."""
 
+from datetime import timedelta
+
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from tests.factories import (
+    BIRTH_DATE,
     ApplicationFactory,
+    declared,
     pdf_file,
+    register_account,
+    register_representative,
 )
 from tremplin.accounts.models import ApiToken
+from tremplin.authority import services as authority
+from tremplin.demo.seed import french_iban
 from tremplin.payments import services as payments
 from tremplin.vouchers import services
 from tremplin.vouchers.models import Application
@@ -40,6 +49,34 @@ class ApiClient:
 def api_for(user):
     _token, raw = ApiToken.issue(user, "tests")
     return ApiClient(user, raw)
+
+
+def ok(response, status=200):
+    assert response.status_code == status, response.json()
+    return response.json()
+
+
+def declare(api, company, capacity="representative", birth_date=BIRTH_DATE):
+    """The API client's user says, through the API, who they are and in what capacity they act."""
+    user = api.user
+    return api.post(
+        "/authority/representations",
+        json={
+            "siren": company.siren,
+            "capacity": capacity,
+            "given_names": user.first_name,
+            "family_name": user.last_name,
+            "birth_date": birth_date.isoformat(),
+        },
+    )
+
+
+def declare_as_director(api, company):
+    """The register lists the API client's user as the company's director, and they declare it."""
+    register_representative(company, api.user.first_name, api.user.last_name, BIRTH_DATE.strftime("%Y-%m"))
+    data = ok(declare(api, company))
+    assert (data["status"], data["basis"]) == ("verified", "registry")
+    return data
 
 
 @pytest.fixture
@@ -126,4 +163,68 @@ def bring_to(application, state, people):
         )
     application.refresh_from_db()
     assert application.state == state
+    return application
+
+
+def iban_of(company):
+    """An account of the company's own at the (test) bank."""
+    return french_iban("30006", "00001", company.siren.rjust(11, "0"))
+
+
+def new_file(owner_api, scheme, company, provider, spend=400_000, *, director=True, bank_holder=None):
+    """Create and fill a draft the way a partner's form would, then return its id.
+
+    By default the owner is the company's director in the register and says so (`director=False`: the
+    test sets up who applies); the account is held in the company's name at its bank, or in
+    `bank_holder`'s, and its RIB is sent with the quote.
+    """
+    if director:
+        declare_as_director(owner_api, company)
+    iban = iban_of(company)
+    register_account(iban, bank_holder or company.denomination)
+    data = ok(owner_api.post("/applications", json={"scheme_id": scheme.pk, "siren": company.siren}), 201)
+    ok(
+        owner_api.patch(
+            f"/applications/{data['id']}",
+            {
+                "declared_headcount": 4,
+                "declared_turnover_cents": 35_000_000,
+                "declared_de_minimis_cents": 0,
+                "iban": " ".join(iban[i : i + 4] for i in range(0, len(iban), 4)),
+                "account_holder": company.denomination,
+                "provider_id": provider.pk,
+                "spend_category": "website",
+                "project_description": "Site vitrine avec commande en ligne",
+                "planned_spend_cents": spend,
+            },
+        )
+    )
+    ok(
+        owner_api.post(
+            f"/applications/{data['id']}/quote",
+            files={"quote": pdf_file("devis.pdf"), "bank_document": pdf_file("rib.pdf")},
+        )
+    )
+    return data["id"]
+
+
+def documents_sent(owner, company):
+    """The owner, not in the register, declares herself and sends a recent extract and the signed statement."""
+    rep = declared(owner, company)
+    return authority.add_documents(
+        owner,
+        rep,
+        register_extract=pdf_file("extrait.pdf"),
+        extract_issued_on=timezone.localdate() - timedelta(days=10),
+        statement=pdf_file("attestation.pdf"),
+    )
+
+
+def held_for_authority(draft):
+    """Submit a draft made with `standing=False` whose owner is not in the register but sent the documents:
+    the file waits for an advisor, nothing reserved. The account is the company's."""
+    register_account(draft.iban, draft.company.denomination)
+    documents_sent(draft.owner, draft.company)
+    application = services.submit(draft.owner, draft)
+    assert application.state == "authority_check"
     return application

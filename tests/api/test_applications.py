@@ -345,7 +345,7 @@ def test_a_provider_sees_assigned_files_without_the_bank_details(apis, draft, pe
     data = apis["provider"].get(f"/applications/{application.pk}").json()
 
     assert data["iban"] is None
-    assert apis["owner"].get(f"/applications/{application.pk}").json()["iban"] == IBAN_FR
+    assert apis["owner"].get(f"/applications/{application.pk}").json()["iban"] == draft.iban
 
 
 def test_an_advisor_does_not_see_drafts_nor_other_territories(apis, draft, people):

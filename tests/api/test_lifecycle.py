@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from tests.api.conftest import api_for
+from tests.api.conftest import api_for, new_file, ok
 from tests.factories import (
     CompanyFactory,
     EnvelopeFactory,
@@ -19,11 +19,6 @@ from tremplin.schemes.models import Envelope
 from tremplin.vouchers.models import Application
 
 
-def ok(response, status=200):
-    assert response.status_code == status, response.json()
-    return response.json()
-
-
 @pytest.fixture
 def company(db):
     return CompanyFactory()
@@ -32,29 +27,6 @@ def company(db):
 @pytest.fixture
 def provider(db):
     return ProviderFactory()
-
-
-def new_file(owner_api, scheme, company, provider, spend=400_000):
-    """Create and fill a draft the way a partner's form would, then return its id."""
-    data = ok(owner_api.post("/applications", json={"scheme_id": scheme.pk, "siren": company.siren}), 201)
-    ok(
-        owner_api.patch(
-            f"/applications/{data['id']}",
-            {
-                "declared_headcount": 4,
-                "declared_turnover_cents": 35_000_000,
-                "declared_de_minimis_cents": 0,
-                "iban": "FR76 3000 6000 0112 3456 7890 189",
-                "account_holder": "Boulangerie Martin",
-                "provider_id": provider.pk,
-                "spend_category": "website",
-                "project_description": "Site vitrine avec commande en ligne",
-                "planned_spend_cents": spend,
-            },
-        )
-    )
-    ok(owner_api.post(f"/applications/{data['id']}/quote", files={"quote": pdf_file("devis.pdf")}))
-    return data["id"]
 
 
 def test_a_voucher_goes_from_draft_to_payment_and_clawback(people, apis, scheme, company, provider):

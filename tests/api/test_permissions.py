@@ -5,8 +5,10 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from tests.api.conftest import bring_to, row, state_of
-from tests.factories import pdf_file
+from tests.api.conftest import bring_to, held_for_authority, row, state_of
+from tests.factories import ApplicationFactory, CompanyFactory, UserFactory, pdf_file, verified_by_registry
+from tremplin.authority.services import CHECKLIST
+from tremplin.vouchers import services
 from tremplin.vouchers.models import Application
 
 ROLES = ["owner", "other_owner", "advisor", "other_advisor", "provider", "auditor", "manager"]
@@ -23,6 +25,22 @@ def claim_files():
 # endpoint, state it starts from, role allowed, advisor's action?, body, state reached
 TRANSITIONS = [
     ("submit", "draft", "owner", None, "submitted"),
+    (
+        "confirm-authority",
+        "authority_check",
+        "advisor",
+        {"checklist": [key for key, _label in CHECKLIST]},
+        "submitted",
+    ),
+    (
+        "refuse-authority",
+        "authority_check",
+        "advisor",
+        {"note": "L'extrait ne le mentionne pas."},
+        "rejected",
+    ),
+    ("uphold-contest", "contested", "advisor", {"note": "Demande faite sans mandat."}, "rejected"),
+    ("dismiss-contest", "contested", "advisor", None, "submitted"),
     ("start-review", "submitted", "advisor", None, "under_review"),
     ("request-info", "under_review", "advisor", {"message": "Le devis n'est pas signé."}, "info_requested"),
     ("answer-info", "info_requested", "owner", {"message": "Voici le devis signé."}, "under_review"),
@@ -66,6 +84,21 @@ def call(api, endpoint, application, body):
 @pytest.fixture
 def prepared(draft, people):
     def prepare(from_state, endpoint):
+        if from_state == "authority_check":
+            # The owner is not in the register for this other company of hers: she sent documents.
+            other = ApplicationFactory(
+                scheme=draft.scheme,
+                owner=draft.owner,
+                company=CompanyFactory(departement=draft.company.departement),
+                provider=draft.provider,
+                standing=False,
+            )
+            return held_for_authority(other)
+        if from_state == "contested":
+            application = bring_to(draft, "submitted", people)
+            director = UserFactory(first_name="Jeanne", last_name="Lefèvre")
+            verified_by_registry(director, application.company)
+            return services.contest(director, application.company, "Je n'ai jamais fait cette demande.")
         application = bring_to(draft, from_state, people)
         if endpoint == "expire":
             Application.objects.filter(pk=application.pk).update(
