@@ -101,14 +101,22 @@ def test_an_unknown_scheme_is_refused(owner_api):
     assert response.json()["code"] == "unknown_scheme"
 
 
-@pytest.mark.parametrize("role", ["advisor", "provider", "auditor", "manager"])
-def test_only_a_business_owner_starts_a_draft(apis, scheme, role):
+@pytest.mark.parametrize(
+    ("role", "code"),
+    [
+        ("advisor", "forbidden"),
+        ("provider", "provider_for_client"),  # a provider never applies for its client
+        ("auditor", "forbidden"),
+        ("manager", "forbidden"),
+    ],
+)
+def test_only_a_business_owner_starts_a_draft(apis, scheme, role, code):
     response = apis[role].post(
         "/applications", json={"scheme_id": scheme.pk, "siren": CompanyFactory().siren}
     )
 
     assert response.status_code == 403
-    assert response.json()["code"] == "forbidden"
+    assert response.json()["code"] == code
     assert Application.objects.count() == 0
 
 
