@@ -12,6 +12,7 @@ from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from tremplin.accounts.models import Role
 from tremplin.authority.matching import same_person
@@ -34,7 +35,7 @@ CHECKLIST = [
     ("identity", _("Le nom et la date de naissance déclarés correspondent aux pièces.")),
 ]  # fmt: skip
 
-PROVIDER_REFUSAL = (
+PROVIDER_REFUSAL = gettext_noop(
     "Un prestataire ne peut pas demander un chèque pour une entreprise cliente : c'est l'entreprise qui "
     "dépose sa demande, elle-même ou par une personne qu'elle mandate."
 )

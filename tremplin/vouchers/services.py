@@ -10,6 +10,7 @@ from datetime import timedelta
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from tremplin.accounts.models import Role
 from tremplin.authority import payee
@@ -238,7 +239,11 @@ def completeness_errors(application):
     errors = []
     if not application.planned_spend_cents:
         errors.append(
-            ServiceError("missing", "Indiquez le montant de la dépense prévue (HT).", "planned_spend_cents")
+            ServiceError(
+                "missing",
+                gettext_noop("Indiquez le montant de la dépense prévue (HT)."),
+                "planned_spend_cents",
+            )
         )
     elif application.planned_spend_cents < scheme.min_spend_cents:
         errors.append(
@@ -249,29 +254,39 @@ def completeness_errors(application):
             )
         )
     if not application.spend_category:
-        errors.append(ServiceError("missing", "Choisissez la catégorie de dépense.", "spend_category"))
+        errors.append(
+            ServiceError("missing", gettext_noop("Choisissez la catégorie de dépense."), "spend_category")
+        )
     if application.provider_id is None:
         errors.append(
-            ServiceError("missing", "Choisissez le prestataire qui réalisera la prestation.", "provider")
+            ServiceError(
+                "missing", gettext_noop("Choisissez le prestataire qui réalisera la prestation."), "provider"
+            )
         )
     elif not application.provider.accredited:
         errors.append(
             ServiceError(
                 "provider_not_accredited",
-                "Ce prestataire n'est plus habilité : choisissez-en un autre.",
+                gettext_noop("Ce prestataire n'est plus habilité : choisissez-en un autre."),
                 "provider",
             )
         )
     if not application.quote:
-        errors.append(ServiceError("missing", "Déposez le devis du prestataire (PDF).", "quote"))
+        errors.append(
+            ServiceError("missing", gettext_noop("Déposez le devis du prestataire (PDF)."), "quote")
+        )
     if scheme.payee == Scheme.Payee.BUSINESS:
         if not application.iban:
-            errors.append(ServiceError("missing", "Indiquez l'IBAN du compte de l'entreprise.", "iban"))
+            errors.append(
+                ServiceError("missing", gettext_noop("Indiquez l'IBAN du compte de l'entreprise."), "iban")
+            )
         if not application.bank_document:
             errors.append(
                 ServiceError(
                     "missing",
-                    "Déposez le relevé d'identité bancaire (RIB) du compte de l'entreprise (PDF).",
+                    gettext_noop(
+                        "Déposez le relevé d'identité bancaire (RIB) du compte de l'entreprise (PDF)."
+                    ),
                     "bank_document",
                 )
             )
@@ -286,25 +301,33 @@ def authority_refusal(owner, application, rep):
     if rep is None:
         return ServiceError(
             "authority_missing",
-            "Indiquez d'abord à quel titre vous agissez pour l'entreprise (représentant légal ou mandataire).",
+            gettext_noop(
+                "Indiquez d'abord à quel titre vous agissez pour l'entreprise (représentant légal ou mandataire)."
+            ),
             "capacity",
         )
     if rep.status == Representation.Status.REVOKED:
         return PermissionDenied(
             "mandate_revoked",
-            "Votre mandat pour cette entreprise a été retiré : vous ne pouvez plus agir pour elle.",
+            gettext_noop(
+                "Votre mandat pour cette entreprise a été retiré : vous ne pouvez plus agir pour elle."
+            ),
         )
     if rep.status == Representation.Status.REFUSED:
         return PermissionDenied(
             "authority_refused",
-            "Un conseiller a constaté que les pièces ne montrent pas votre qualité pour agir pour cette entreprise.",
+            gettext_noop(
+                "Un conseiller a constaté que les pièces ne montrent pas votre qualité pour agir pour cette entreprise."
+            ),
         )
     if not rep.is_verified and not rep.has_documents:
         return ServiceError(
             "authority_documents_missing",
-            "Nous n'avons pas trouvé votre nom parmi les représentants légaux de l'entreprise au registre : "
-            "déposez un extrait du registre de moins de 3 mois et l'attestation signée. Un conseiller les "
-            "vérifiera avant toute réservation.",
+            gettext_noop(
+                "Nous n'avons pas trouvé votre nom parmi les représentants légaux de l'entreprise au registre : "
+                "déposez un extrait du registre de moins de 3 mois et l'attestation signée. Un conseiller les "
+                "vérifiera avant toute réservation."
+            ),
             "register_extract",
         )
     return None
