@@ -103,6 +103,7 @@ def test_a_mandate_to_staff_to_oneself_twice_or_ending_in_the_past_is_refused(ow
         ({"holder_email": owner.email}, "self_mandate"),
         ({"valid_until": timezone.localdate() - timedelta(days=1)}, "invalid_date"),
         ({"kind": "boss"}, "invalid_kind"),
+        ({"holder_email": "compta-at-cabinet"}, "invalid_email"),
     ]
     for extra, code in cases:
         data = {"holder_email": "compta@cabinet.fr", "holder_name": "Sam", "kind": "accountant", **extra}

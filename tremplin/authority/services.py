@@ -9,6 +9,8 @@ advisor covers the company and calls `confirm()` here in its transaction.
 from datetime import date, timedelta
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -308,6 +310,14 @@ def give_mandate(grantor, company, *, holder_email, holder_name, kind, valid_unt
         raise ServiceError(
             "missing", "Indiquez l'adresse électronique de la personne mandatée.", "holder_email"
         )
+    try:
+        validate_email(holder_email)
+    except ValidationError:
+        raise ServiceError(
+            "invalid_email",
+            "Indiquez une adresse électronique valide, par exemple nom@cabinet.fr.",
+            "holder_email",
+        ) from None
     if not holder_name:
         raise ServiceError("missing", "Indiquez le nom de la personne mandatée.", "holder_name")
     if kind not in Mandate.Kind.values:
