@@ -20,6 +20,8 @@ def render_decision_letter(application) -> bytes:
         {
             "application": application,
             "company": application.company,
+            # The registered address: the head office establishment (its street only when public).
+            "head_office": application.company.establishments.filter(is_head_office=True).first(),
             "scheme": application.scheme,
             "advisor": advisor,
             "organisation": getattr(advisor, "organisation", None),
