@@ -237,6 +237,42 @@ def _new_message_id(now):
     return f"TN-{now:%Y%m%d%H%M%S}-{secrets.token_hex(5)}"
 
 
+def _candidates(scheme):
+    return list(
+        Application.objects.filter(scheme=scheme, state=State.CLAIM_APPROVED, payment_line__isnull=True)
+        .select_related("scheme", "company", "provider", "claim")
+        .order_by("pk")
+    )
+
+
+def _split(candidates):
+    """The lines of the files that can be paid as they stand, and a sentence for each one left out."""
+    values, warnings = [], []
+    for application in candidates:
+        try:
+            values.append(_line_values(application))
+        except Excluded as excluded:
+            warnings.append(str(excluded))
+    return values, warnings
+
+
+@dataclass
+class Preview:
+    lines: list
+    warnings: list
+
+    @property
+    def total_cents(self):
+        return sum(line["amount_cents"] for line in self.lines)
+
+
+@programme_language
+def preview_batch(scheme) -> Preview:
+    """What a batch created now would hold, and what it would leave out. Reads only."""
+    values, warnings = _split(_candidates(scheme))
+    return Preview(values, warnings)
+
+
 @programme_language
 def create_batch(manager, scheme) -> PaymentBatch:
     """Put every approved claim of the scheme not yet in a batch into one new SEPA file.
@@ -248,22 +284,13 @@ def create_batch(manager, scheme) -> PaymentBatch:
     with transaction.atomic():
         # One batch at a time per scheme: a second manager waits, then finds the claims taken.
         scheme = Scheme.objects.select_for_update().get(pk=scheme.pk)
-        candidates = list(
-            Application.objects.filter(scheme=scheme, state=State.CLAIM_APPROVED, payment_line__isnull=True)
-            .select_related("scheme", "company", "provider", "claim")
-            .order_by("pk")
-        )
+        candidates = _candidates(scheme)
         if not candidates:
             raise Conflict(
                 "nothing_to_pay",
                 f"Aucune demande de paiement validée n'attend de mise en paiement pour « {scheme.name} ».",
             )
-        values, warnings = [], []
-        for application in candidates:
-            try:
-                values.append(_line_values(application))
-            except Excluded as excluded:
-                warnings.append(str(excluded))
+        values, warnings = _split(candidates)
         if not values:
             raise ServiceError(
                 "nothing_payable",

@@ -6,6 +6,7 @@ app_name = "payments"
 urlpatterns = [
     path("", views.batches, name="batches"),
     path("lots/nouveau/", views.create, name="create"),
+    path("dispositifs/<int:scheme_pk>/apercu/", views.preview, name="preview"),
     path("lots/<int:pk>/", views.batch_detail, name="batch"),
     path("lots/<int:pk>/virements.xml", views.sepa, name="sepa"),
     path("lots/<int:pk>/regenerer/", views.regenerate, name="regenerate"),

@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Sum
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
@@ -50,6 +50,21 @@ def batches(request):
             "pending": pending,
             "page_obj": page,
             "lotteries": lotteries,
+            "can_act": request.user.role == Role.MANAGER,
+        },
+    )
+
+
+def preview(request, scheme_pk):
+    """What the batch would hold before the manager creates it (auditors may look, not act)."""
+    _require(request.user, Role.MANAGER, Role.AUDITOR)
+    scheme = get_object_or_404(Scheme, pk=scheme_pk)
+    return render(
+        request,
+        "payments/preview.html",
+        {
+            "scheme": scheme,
+            "preview": services.preview_batch(scheme),
             "can_act": request.user.role == Role.MANAGER,
         },
     )
