@@ -20,6 +20,7 @@ import socket
 
 import pytest
 from django.conf import settings
+from django.core import mail
 from django.test import Client
 from django.utils import translation
 
@@ -211,3 +212,16 @@ def logged_in(client):
         return client
 
     return login
+
+
+@pytest.fixture
+def sent(django_capture_on_commit_callbacks):
+    """`sent(action, *args)`: run the action, commit, and return the emails it sent (on commit or at once)."""
+
+    def run(action, *args, **kwargs):
+        mail.outbox.clear()
+        with django_capture_on_commit_callbacks(execute=True):
+            action(*args, **kwargs)
+        return list(mail.outbox)
+
+    return run

@@ -15,6 +15,7 @@ from tremplin.providers.models import Provider, Status
 from tremplin.registry.identifiers import with_check_digit as luhn_complete
 from tremplin.registry.models import Company, Departement, Region
 from tremplin.schemes.models import EligibilityRule, Envelope, Scheme, SpendCategory
+from tremplin.vouchers import services as vouchers
 from tremplin.vouchers.models import Application
 
 # Valid identifiers (Luhn) used across tests.
@@ -229,3 +230,22 @@ class ApplicationFactory(factory.django.DjangoModelFactory):
             register_account(self.iban, self.company.denomination or self.company.display_name)
         if self.owner.role == Role.OWNER:
             verified_by_registry(self.owner, self.company)
+
+
+def held_for_authority_check(scheme, applicant, company, provider=None):
+    """A file opened by someone the register does not list, who gave an extract and a signed statement:
+    submitted, it waits for an advisor's check of who applies."""
+    chosen = {"provider": provider} if provider else {}
+    application = ApplicationFactory(
+        scheme=scheme, owner=applicant, company=company, standing=False, **chosen
+    )
+    register_account(application.iban, company.denomination)
+    rep = declared(applicant, company)
+    authority.add_documents(
+        applicant,
+        rep,
+        register_extract=pdf_file("extrait.pdf"),
+        extract_issued_on=timezone.localdate() - timedelta(days=10),
+        statement=pdf_file("attestation.pdf"),
+    )
+    return vouchers.submit(applicant, application)

@@ -14,7 +14,6 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.core import mail
 from django.urls import reverse
 
 from tests.factories import IBAN_FR, ApplicationFactory, CompanyFactory, EnvelopeFactory, SchemeFactory
@@ -49,19 +48,6 @@ def draft(scheme, owner, company, provider_member):
     return ApplicationFactory(
         scheme=scheme, owner=owner, company=company, provider=provider_member.provider, iban=IBAN_FR
     )
-
-
-@pytest.fixture
-def sent(django_capture_on_commit_callbacks):
-    """`sent(action, *args)`: run the action, commit, and return the emails it sent (on commit or at once)."""
-
-    def run(action, *args, **kwargs):
-        mail.outbox.clear()
-        with django_capture_on_commit_callbacks(execute=True):
-            action(*args, **kwargs)
-        return list(mail.outbox)
-
-    return run
 
 
 def application_ids(application, name="dossier"):

@@ -21,9 +21,8 @@ from tests.factories import (
     OrganisationFactory,
     ProviderFactory,
     UserFactory,
-    declared,
+    held_for_authority_check,
     pdf_file,
-    register_account,
     verified_by_registry,
 )
 from tests.network.conftest import make_advisor
@@ -184,24 +183,62 @@ def test_assigned_to_a_colleague(sent, submitted, advisor, snapshot):
     assert as_text(email, submitted) == snapshot
 
 
+# --- what the advisors are told ------------------------------------------------------------------
+
+
+def to(emails, user):
+    return only([m for m in emails if m.to == [user.email]])
+
+
+def test_a_new_file_for_the_advisors(sent, draft, advisor, snapshot):
+    email = to(sent(vouchers.submit, draft.owner, draft), advisor)
+    assert as_text(email, draft) == snapshot
+
+
+def test_a_new_file_on_the_waiting_list_for_the_advisors(sent, draft, scheme, advisor, snapshot):
+    scheme.envelopes.update(total_cents=100_000)
+    email = to(sent(vouchers.submit, draft.owner, draft), advisor)
+    assert as_text(email, draft) == snapshot
+
+
+def test_a_new_file_to_check_for_the_advisors(
+    sent, scheme, other_owner, advisor, provider_member, rhone, snapshot
+):
+    company = CompanyFactory(siren="542051180", denomination="Fleurs Bernard", departement=rhone)
+    emails = sent(held_for_authority_check, scheme, other_owner, company, provider_member.provider)
+    held = Application.objects.get(company=company)
+    assert as_text(to(emails, advisor), held) == snapshot
+
+
+def test_the_owners_answer_for_the_advisor(sent, under_review, owner, advisor, snapshot):
+    asked = vouchers.request_info(advisor, under_review, "Merci de joindre un devis signé.")
+    email = to(sent(vouchers.answer_info, owner, asked, "Voici le devis signé par l'agence."), advisor)
+    assert as_text(email, asked) == snapshot
+
+
+def test_the_owners_answer_on_the_claim_for_the_advisor(sent, claim_under_review, owner, advisor, snapshot):
+    asked = vouchers.request_claim_info(advisor, claim_under_review, "Merci de joindre le relevé bancaire.")
+    email = to(sent(vouchers.answer_claim_info, owner, asked, "Le relevé est joint."), advisor)
+    assert as_text(email, asked) == snapshot
+
+
+def test_a_claim_for_the_advisor(sent, approved, owner, advisor, snapshot):
+    email = to(
+        sent(
+            vouchers.submit_claim, owner, approved, pdf_file("facture.pdf"), pdf_file("preuve.pdf"), 400_000
+        ),
+        advisor,
+    )
+    assert as_text(email, approved) == snapshot
+
+
+def test_a_review_reminder_for_the_advisor(sent, submitted, scheme, advisor, snapshot):
+    on = timezone.localdate() + timedelta(days=scheme.review_sla_days - vouchers.REVIEW_REMINDER_DAYS)
+    email = to(sent(vouchers.send_review_reminders, on=on), advisor)
+    assert as_text(email, submitted) == snapshot
+
+
 # --- who acts for the company ---------------------------------------------------------------------
-
-
-def held_for_authority_check(scheme, applicant, company, provider):
-    """A file opened by someone the register does not list, who gave an extract and a signed statement."""
-    application = ApplicationFactory(
-        scheme=scheme, owner=applicant, company=company, provider=provider, standing=False
-    )
-    register_account(application.iban, company.denomination)
-    rep = declared(applicant, company)
-    authority.add_documents(
-        applicant,
-        rep,
-        register_extract=pdf_file("extrait.pdf"),
-        extract_issued_on=timezone.localdate() - timedelta(days=10),
-        statement=pdf_file("attestation.pdf"),
-    )
-    return vouchers.submit(applicant, application)
 
 
 def test_authority_confirmed_by_an_advisor(
@@ -222,6 +259,15 @@ def test_contested_by_the_legal_representative(
     verified_by_registry(owner, company)
     email = only(sent(vouchers.contest, owner, company, "Je n'ai jamais fait cette demande."))
     assert email.to == [other_owner.email]
+    assert as_text(email, held) == snapshot
+
+
+def test_a_contest_for_the_advisors(
+    sent, scheme, owner, other_owner, company, advisor, provider_member, snapshot
+):
+    held = held_for_authority_check(scheme, other_owner, company, provider_member.provider)
+    verified_by_registry(owner, company)
+    email = to(sent(vouchers.contest, owner, company, "Je n'ai jamais fait cette demande."), advisor)
     assert as_text(email, held) == snapshot
 
 
@@ -519,6 +565,11 @@ COVERED_TEMPLATES = {
     "network/emails/reminder.txt",
     "providers/emails/invitation.txt",
     "providers/emails/message.txt",
+    "vouchers/emails/advisor_answer.txt",
+    "vouchers/emails/advisor_claim.txt",
+    "vouchers/emails/advisor_contested.txt",
+    "vouchers/emails/advisor_new_file.txt",
+    "vouchers/emails/advisor_review_reminder.txt",
     "vouchers/emails/approved.txt",
     "vouchers/emails/assigned.txt",
     "vouchers/emails/authority_confirmed.txt",

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from django.db.models import Q
 from django.http import Http404
 
-from tremplin.accounts.models import Role
+from tremplin.accounts.models import Role, User
 
 SEES_EVERYTHING = (Role.MANAGER, Role.AUDITOR)
 
@@ -29,6 +29,13 @@ def covers(user, departement) -> bool:
         and user.role == Role.ADVISOR
         and user.organisation_id
         and user.organisation.departements.filter(pk=code).exists()
+    )
+
+
+def advisors_covering(departement):
+    """The active advisors whose organisation covers this département (object or code): its territory's."""
+    return User.objects.filter(
+        role=Role.ADVISOR, is_active=True, organisation__departements=getattr(departement, "pk", departement)
     )
 
 

@@ -1,6 +1,6 @@
 """The one way to fetch voucher files for a user (built on the one access rule)."""
 
-from tremplin.accounts.access import covers, get_for_user, scope
+from tremplin.accounts.access import advisors_covering, covers, get_for_user, scope
 from tremplin.accounts.models import Role
 from tremplin.vouchers.models import Application, State
 
@@ -27,3 +27,11 @@ def get_application_for_user(user, pk):
 def advisor_covers(user, application) -> bool:
     """Whether this advisor's organisation covers the file's company."""
     return covers(user, application.company.departement_id)
+
+
+def advisors_of(application):
+    """Whom to tell about the file: the advisor it is assigned to, else every advisor of its territory."""
+    assigned = application.assigned_advisor
+    if assigned and assigned.is_active:
+        return [assigned]
+    return list(advisors_covering(application.company.departement_id).order_by("id"))

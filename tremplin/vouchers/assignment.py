@@ -9,7 +9,8 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from tremplin.accounts.models import Role, User
+from tremplin.accounts.access import advisors_covering
+from tremplin.accounts.models import Role
 from tremplin.core import audit
 from tremplin.core.errors import Conflict, PermissionDenied
 from tremplin.core.language import programme_language
@@ -44,10 +45,19 @@ def age_days(application, today):
     return (today - timezone.localdate(application.submitted_at)).days
 
 
+def review_deadline(application):
+    """The last day of the scheme's review time target, counted from submission (None before it)."""
+    if not application.submitted_at:
+        return None
+    return timezone.localdate(application.submitted_at) + timedelta(days=application.scheme.review_sla_days)
+
+
 def is_overdue(application, today):
-    """Still before a decision and older than the scheme's review time target."""
+    """Still before a decision and past the scheme's review time target."""
     return (
-        application.state in SLA_STATES and age_days(application, today) > application.scheme.review_sla_days
+        application.state in SLA_STATES
+        and bool(application.submitted_at)
+        and today > review_deadline(application)
     )
 
 
@@ -63,11 +73,7 @@ def may_reassign(advisor, application):
 def assignable_advisors(actor, application):
     """The advisors `actor` may give this file to: active, covering its département, and of the actor's
     organisation unless the actor is a programme manager."""
-    qs = User.objects.filter(
-        role=Role.ADVISOR,
-        is_active=True,
-        organisation__departements=application.company.departement_id,
-    )
+    qs = advisors_covering(application.company.departement_id)
     if actor.role != Role.MANAGER:
         qs = qs.filter(organisation_id=actor.organisation_id)
     return qs.select_related("organisation").order_by("last_name", "first_name", "id")

@@ -5,9 +5,12 @@ Views and the API call these functions and nothing else to change a file.
 
 import hashlib
 from dataclasses import replace
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
+from django.db.models import CharField, Exists, OuterRef
+from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
@@ -20,6 +23,7 @@ from tremplin.core import audit
 from tremplin.core.errors import Conflict, PermissionDenied, ServiceError
 from tremplin.core.formatting import euros
 from tremplin.core.language import programme_language
+from tremplin.core.models import AuditEvent
 from tremplin.core.notifications import notify
 from tremplin.core.validators import clean_iban, clean_pdf
 from tremplin.core.workflow import SYSTEM
@@ -27,7 +31,8 @@ from tremplin.registry import lookup
 from tremplin.schemes import budget, prerequisites
 from tremplin.schemes.eligibility import Facts, all_passed, evaluate
 from tremplin.schemes.models import Envelope, Scheme
-from tremplin.vouchers.access import advisor_covers
+from tremplin.vouchers import assignment
+from tremplin.vouchers.access import advisor_covers, advisors_of
 from tremplin.vouchers.models import (
     GRANTED,
     OPEN_STATES,
@@ -973,6 +978,74 @@ def send_expiry_reminders(on=None, days_before=(30, 7)):
                 )
             sent += 1
     return sent
+
+
+# Advisors are reminded of a file this many days before its review time target ends.
+REVIEW_REMINDER_DAYS = 3
+
+
+def _day_start(day):
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+@programme_language
+def send_review_reminders(on=None):
+    """Remind the advisors of a file awaiting a decision (`advisors_of`) when the scheme's review time
+    target ends within REVIEW_REMINDER_DAYS days: once per file, audited. Returns the files reminded."""
+    on = on or timezone.localdate()
+    reminded = AuditEvent.objects.filter(
+        content_type=ContentType.objects.get_for_model(Application),
+        object_id=Cast(OuterRef("pk"), CharField()),
+        action="review_reminder",
+    )
+    sent = 0
+    for scheme in Scheme.objects.only("pk", "review_sla_days").order_by("pk"):
+        # The target ends `review_sla_days` after the day of submission: from today to the reminder's horizon.
+        first_day = on - timedelta(days=scheme.review_sla_days)
+        due, order = assignment.queue_filter(
+            Application.objects.filter(
+                scheme=scheme,
+                state__in=assignment.SLA_STATES,
+                submitted_at__gte=_day_start(first_day),
+                submitted_at__lt=_day_start(first_day + timedelta(days=REVIEW_REMINDER_DAYS + 1)),
+            ),
+            expires_soon=False,
+            today=on,
+        )
+        due = due.exclude(Exists(reminded)).order_by(*order).values_list("pk", flat=True)
+        for pk in list(due):
+            sent += _remind_advisors(pk)
+    return sent
+
+
+def _remind_advisors(pk):
+    with transaction.atomic():
+        application = (
+            Application.objects.select_for_update(of=("self",))
+            .select_related("company__departement", "scheme", "assigned_advisor")
+            .get(pk=pk)
+        )
+        # Another run may have reminded it since the list was read.
+        if AuditEvent.objects.for_object(application).filter(action="review_reminder").exists():
+            return 0
+        deadline = assignment.review_deadline(application)
+        advisors = advisors_of(application)
+        audit.record(
+            application,
+            actor=None,
+            action="review_reminder",
+            reason=f"Rappel aux conseillers : le délai cible d'instruction prend fin le {deadline:%d/%m/%Y}.",
+            advisors=[advisor.pk for advisor in advisors],
+        )
+        for advisor in advisors:
+            notify(
+                advisor,
+                f"Dossier {application.reference} : délai d'instruction bientôt dépassé",
+                "vouchers/emails/advisor_review_reminder.txt",
+                application=application,
+                deadline=deadline,
+            )
+    return 1
 
 
 def draw_refusal(user, scheme, now=None):

@@ -10,7 +10,8 @@ from tremplin.authority.models import Representation
 from tremplin.core.errors import PermissionDenied
 from tremplin.core.notifications import notify
 from tremplin.core.workflow import Workflow, transition
-from tremplin.vouchers.access import advisor_covers
+from tremplin.vouchers.access import advisor_covers, advisors_of
+from tremplin.vouchers.assignment import review_deadline
 from tremplin.vouchers.models import OPEN_STATES, STATE_INFO, Application, State
 
 OWNER, ADVISOR, MANAGER, SYSTEM_ROLE = "owner", "advisor", "manager", "system"
@@ -106,6 +107,53 @@ def _tell_owner_of_submission(application, actor, reason, data):
     )
 
 
+def _tell_advisors(subject, template, *, with_reason=None):
+    """A notification to the file's advisors (`advisors_of`), each as their preference says."""
+
+    def send(application, actor, reason, data):
+        context = {"application": application, **data}
+        if with_reason:
+            context[with_reason] = reason
+        for advisor in advisors_of(application):
+            notify(advisor, subject.format(ref=application.reference), template, **context)
+
+    return send
+
+
+NEW_FILE_SUBJECTS = {
+    State.SUBMITTED: "Nouvelle demande {ref} à instruire",
+    State.WAITLISTED: "Nouvelle demande {ref} en liste d'attente",
+    State.AUTHORITY_CHECK: "Nouvelle demande {ref} : pièces à vérifier",
+}
+
+
+def _tell_advisors_of_submission(application, actor, reason, data):
+    """The territory's advisors hear of a new file, unless it waits for a draw (nothing to do before it)."""
+    if application.state == State.SUBMITTED and not application.is_funded:
+        return
+    _tell_advisors(NEW_FILE_SUBJECTS[application.state], "vouchers/emails/advisor_new_file.txt")(
+        application,
+        actor,
+        reason,
+        {"position": application.waitlist_position(), "deadline": review_deadline(application)},
+    )
+
+
+def _both(*senders):
+    """Several notifications for one transition (the owner's and the advisors')."""
+
+    def send(application, actor, reason, data):
+        for sender in senders:
+            sender(application, actor, reason, data)
+
+    return send
+
+
+# The owner answers an advisor's question, on the application or on the claim.
+_tell_advisors_of_answer = _tell_advisors(
+    "Dossier {ref} : l'entreprise a répondu", "vouchers/emails/advisor_answer.txt", with_reason="message"
+)
+
 # An advisor's question, on the application or on the claim: the owner is told what to send.
 _ask_owner = _tell_owner(
     "Votre dossier {ref} : des informations sont demandées",
@@ -139,6 +187,7 @@ WORKFLOW = Workflow(
     events={
         "create": _("Brouillon créé"),
         "expiry_reminder": _("Rappel avant expiration envoyé"),
+        "review_reminder": _("Rappel du délai d'instruction envoyé aux conseillers"),
         "assign": _("Dossier attribué"),
         # Written by the payments when the file joins a SEPA batch.
         "add_to_payment_batch": _("Ajouté à un lot de virements"),
@@ -154,7 +203,7 @@ WORKFLOW = Workflow(
             also=[State.WAITLISTED, State.AUTHORITY_CHECK],
             label=_("Demande déposée"),
             title=_("Déposer la demande"),
-            notify=_tell_owner_of_submission,
+            notify=_both(_tell_owner_of_submission, _tell_advisors_of_submission),
         ),
         transition(
             "confirm_authority",
@@ -195,8 +244,13 @@ WORKFLOW = Workflow(
             State.CONTESTED,
             REPRESENTATIVE,
             label=_("Demande contestée par le représentant légal"),
-            notify=_tell_owner(
-                "Votre demande {ref} est suspendue", "vouchers/emails/contested.txt", legal=True
+            notify=_both(
+                _tell_owner("Votre demande {ref} est suspendue", "vouchers/emails/contested.txt", legal=True),
+                _tell_advisors(
+                    "Dossier {ref} contesté par le représentant légal",
+                    "vouchers/emails/advisor_contested.txt",
+                    with_reason="reason",
+                ),
             ),
         ),
         transition(
@@ -274,6 +328,7 @@ WORKFLOW = Workflow(
             title=_("Répondre au conseiller"),
             button=_("Envoyer ma réponse"),
             success=_("Votre réponse est envoyée au conseiller."),
+            notify=_tell_advisors_of_answer,
         ),
         transition(
             "approve",
@@ -324,6 +379,9 @@ WORKFLOW = Workflow(
             title=_("Demander le paiement du chèque"),
             button=_("Envoyer ma demande de paiement"),
             success=_("Votre demande de paiement est envoyée. Un conseiller va vérifier votre facture."),
+            notify=_tell_advisors(
+                "Dossier {ref} : demande de paiement à vérifier", "vouchers/emails/advisor_claim.txt"
+            ),
         ),
         transition(
             "start_claim_review",
@@ -355,6 +413,7 @@ WORKFLOW = Workflow(
             title=_("Répondre au conseiller"),
             button=_("Envoyer ma réponse"),
             success=_("Votre réponse est envoyée au conseiller."),
+            notify=_tell_advisors_of_answer,
         ),
         transition(
             "approve_claim",
