@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
+# The address the links of emails point at: where `make run` serves, unless given.
+SITE_ROOT ?= http://127.0.0.1:$(PORT)
 
 .PHONY: run test test-browser setup deps system-deps browser-deps demo lint lock bench clean
 
@@ -24,12 +26,12 @@ setup: deps
 	$(PY) manage.py migrate --no-input -v0
 	$(PY) manage.py seed_demo
 
-## Set everything up with demo data and serve http://127.0.0.1:8000 (task worker included).
+## Set everything up with demo data and serve http://127.0.0.1:$(PORT) (task worker included; emails link there).
 run: setup
 	@echo "Tremplin Numérique sur http://127.0.0.1:$(PORT)/ – comptes de démonstration : voir README.md"
-	$(PY) manage.py db_worker --queue-name '*' >var/worker.log 2>&1 & \
+	SITE_ROOT=$(SITE_ROOT) $(PY) manage.py db_worker --queue-name '*' >var/worker.log 2>&1 & \
 	  trap 'kill %1 2>/dev/null' EXIT INT TERM; \
-	  $(PY) manage.py runserver 127.0.0.1:$(PORT)
+	  SITE_ROOT=$(SITE_ROOT) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 ## Set everything up and run the test suite but the browser tests (SQLite, or PostgreSQL when DATABASE_URL is set).
 test: deps
