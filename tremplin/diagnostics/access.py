@@ -6,6 +6,13 @@ from tremplin.accounts.access import covers, get_for_user, scope
 from tremplin.accounts.models import Role
 from tremplin.diagnostics.models import Diagnostic
 
+# Who may start a diagnostic: an owner for her company, an advisor with an owner. The others read them.
+STARTERS = (Role.OWNER, Role.ADVISOR)
+
+
+def may_start(user) -> bool:
+    return getattr(user, "role", None) in STARTERS
+
 
 def diagnostics_for(user):
     """Owners see theirs; advisors those of their organisation's départements; managers and auditors all."""
@@ -37,7 +44,7 @@ def may_answer(user, diagnostic, covered=None) -> bool:
 
 def resumable(user):
     """The unfinished diagnostic this person answered last, for a "Reprendre mon diagnostic" link."""
-    if user.role not in (Role.OWNER, Role.ADVISOR):
+    if not may_start(user):
         return None
     qs = diagnostics_for(user).filter(state="in_progress")
     if user.role == Role.ADVISOR:

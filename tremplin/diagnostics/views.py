@@ -10,11 +10,16 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from tremplin.accounts.access import covered_departements
-from tremplin.accounts.models import Role
 from tremplin.core.errors import PermissionDenied, ServiceError
 from tremplin.core.web import pdf_response, require_role
 from tremplin.diagnostics import forms, results, services
-from tremplin.diagnostics.access import diagnostics_for, get_diagnostic_for_user, may_answer
+from tremplin.diagnostics.access import (
+    STARTERS,
+    diagnostics_for,
+    get_diagnostic_for_user,
+    may_answer,
+    may_start,
+)
 from tremplin.diagnostics.models import State
 from tremplin.diagnostics.questionnaire import RATING_LABELS, TRISTATE_LABELS
 from tremplin.diagnostics.report import render_report
@@ -36,13 +41,13 @@ def diagnostic_list(request):
     return render(
         request,
         "diagnostics/list.html",
-        {"page_obj": page, "can_start": user.role in (Role.OWNER, Role.ADVISOR)},
+        {"page_obj": page, "can_start": may_start(user)},
     )
 
 
 @require_http_methods(["GET", "POST"])
 def start(request):
-    require_role(request.user, Role.OWNER, Role.ADVISOR)
+    require_role(request.user, *STARTERS)
     form = forms.StartForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid() and request.POST.get("confirm"):
         try:
@@ -186,8 +191,7 @@ def results_page(request, pk):
             "level_label": results.level_label(diagnostic.level),
             "level_text": results.LEVEL_TEXT.get(diagnostic.level, ""),
             "min_group": results.peers.MIN_GROUP,
-            "can_start": request.user.role in (Role.OWNER, Role.ADVISOR)
-            and may_answer(request.user, diagnostic),
+            "can_start": may_start(request.user) and may_answer(request.user, diagnostic),
         },
     )
 

@@ -9,6 +9,7 @@ from django.views.i18n import set_language as django_set_language
 
 from tremplin.accounts.models import Role
 from tremplin.core.formatting import euros
+from tremplin.diagnostics.access import may_start
 from tremplin.registry.forms import CompanyLookupForm
 from tremplin.registry.models import Commune
 from tremplin.schemes.eligibility import Facts, answered_by_registry, condition, evaluate
@@ -60,7 +61,13 @@ def home(request):
     return render(
         request,
         "front/home.html",
-        {"scheme": scheme, "terms": scheme_terms(scheme), "form": CompanyLookupForm()},
+        {
+            "scheme": scheme,
+            "terms": scheme_terms(scheme),
+            "form": CompanyLookupForm(),
+            # A visitor is asked to log in first; among the roles, owners and advisors run diagnostics.
+            "offer_diagnostic": not request.user.is_authenticated or may_start(request.user),
+        },
     )
 
 
