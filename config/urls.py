@@ -19,6 +19,13 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
 ]
 
+# The error pages (tremplin/front/errors.py; the CSRF failure's is settings.CSRF_FAILURE_VIEW). With
+# DEBUG on, Django shows its technical pages for 400, 404 and 500: see /apercu-erreur/<code>/.
+handler400 = "tremplin.front.errors.bad_request"
+handler403 = "tremplin.front.errors.permission_denied"
+handler404 = "tremplin.front.errors.page_not_found"
+handler500 = "tremplin.front.errors.server_error"
+
 if settings.DEBUG:
     from django.conf.urls.static import static
 
