@@ -41,3 +41,16 @@ def test_a_manager_refused_a_page_reads_why_and_goes_to_her_payments(page, log_i
 
     page.get_by_role("main").get_by_role("link", name="Paiements").click()
     expect(page).to_have_url(re.compile(re.escape(reverse("payments:batches")) + "$"))
+
+
+def test_a_failing_page_answers_the_500_page_without_account_tools(page, screenshot, monkeypatch):
+    monkeypatch.setattr("tremplin.front.views.open_scheme", lambda: 1 / 0)
+
+    response = page.goto("/")
+
+    assert response.status == 500
+    expect(page.get_by_role("heading", level=1)).to_have_text("Le service rencontre un problème")
+    expect(page.get_by_role("link", name="Se connecter")).to_have_count(0)
+    screenshot("500-1280")
+    page.set_viewport_size(PHONE)
+    screenshot("500-375")
