@@ -287,6 +287,14 @@ class Claim(models.Model):
     def __str__(self):
         return f"Demande de paiement {self.application.reference}"
 
+    @property
+    def invoice_reading(self):
+        """What reading the invoice found: "read" (Factur-X read, `flags` empty or not), "unreadable"
+        (Factur-X data there but not read) or "plain" (a plain PDF: nothing was read)."""
+        if not self.facturx.get("facturx"):
+            return "plain"
+        return "read" if self.facturx.get("readable") else "unreadable"
+
 
 class Message(models.Model):
     """Exchange on a file: an advisor's request for information and the owner's answer."""
