@@ -3,11 +3,11 @@
 import pytest
 from django.urls import reverse
 
-from tests.factories import ApplicationFactory, pdf_file
+from tests.factories import ApplicationFactory, ProviderFactory, pdf_file
 from tests.providers.conftest import login, make_offer, paid_application
 from tremplin.core.errors import Conflict, ServiceError
 from tremplin.providers import quality, quotes, reviews
-from tremplin.providers.models import Provider, QualityThreshold, Quote, QuoteRequest, Review, Status
+from tremplin.providers.models import Provider, QualityThreshold, Quote, QuoteRequest, Review
 from tremplin.vouchers import services as vouchers
 from tremplin.vouchers.models import Application
 
@@ -64,12 +64,7 @@ def test_an_owner_gets_quotes_and_the_chosen_one_joins_the_draft(owner, draft, m
 def test_quotes_are_asked_from_three_providers_at_most(owner, draft, member, other_member):
     extra = [
         make_offer(p).provider
-        for p in (
-            Provider.objects.create(
-                siret=f"7328293200{i}{i}{i}{i}"[:14], name=f"P{i}", status=Status.ACCREDITED
-            )
-            for i in range(2)
-        )
+        for p in (ProviderFactory(siret=f"7328293200{i}{i}{i}{i}"[:14], name=f"P{i}") for i in range(2))
     ]
     response = ask(owner, draft, member.provider, other_member.provider, *extra)
     assert "3 prestataires au plus" in response.content.decode()

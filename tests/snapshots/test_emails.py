@@ -427,6 +427,7 @@ def test_an_accreditation_decision(sent, manager, steps, snapshot):
 
 def test_an_accreditation_that_expires(sent, provider_member, snapshot):
     provider = provider_member.provider
+    provider.documents.all().delete()  # only the documents uploaded here
     add_valid_documents(provider, provider_member, days=20)
     email = only(sent(accreditation.expire_accreditations, on=timezone.localdate() + timedelta(days=21)))
     assert as_text(email) == snapshot
@@ -434,6 +435,7 @@ def test_an_accreditation_that_expires(sent, provider_member, snapshot):
 
 def test_a_document_to_renew(sent, provider_member, snapshot):
     provider = provider_member.provider
+    provider.documents.all().delete()  # only the documents uploaded here
     add_valid_documents(provider, provider_member, days=20)
     Document.objects.filter(kind=Document.Kind.INSURANCE).update(reminded_on=timezone.localdate())
     email = only(sent(accreditation.send_renewal_reminders))

@@ -115,7 +115,7 @@ def detail(request, pk):
     user = request.user
     staff = user.is_authenticated and user.role in (Role.MANAGER, Role.AUDITOR, Role.ADVISOR)
     member = is_member(user, provider)
-    if provider.status != Status.ACCREDITED and not (staff or member):
+    if not provider.accredited and not (staff or member):
         raise Http404(gettext("Ce prestataire n'est pas dans l'annuaire."))
     offers = provider.offers.prefetch_related(
         Prefetch("departements", queryset=Departement.objects.order_by("code"))
@@ -132,7 +132,7 @@ def detail(request, pk):
         "reviews": shown,
         "is_member": member,
         "is_staff_view": staff,
-        "badge_class": ACCREDITATION_WORKFLOW.badge(provider.status),
+        "badge_class": ACCREDITATION_WORKFLOW.badge(provider.shown_status),
         "answer_form": forms.AnswerForm(),
         "moderate_form": forms.ReasonForm(),
     }
@@ -208,7 +208,7 @@ def dashboard(request):
         "providers/dashboard.html",
         {
             "provider": provider,
-            "badge_class": ACCREDITATION_WORKFLOW.badge(provider.status),
+            "badge_class": ACCREDITATION_WORKFLOW.badge(provider.shown_status),
             "checks": accreditation.evaluate(provider, today),
             "documents": provider.documents.all(),
             "to_answer": quotes_for(request.user).filter(
@@ -325,7 +325,7 @@ def accreditations(request):
         qs = qs.filter(status__in=TO_DECIDE_STATES)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     for provider in page.object_list:
-        provider.badge_class = ACCREDITATION_WORKFLOW.badge(provider.status)
+        provider.badge_class = ACCREDITATION_WORKFLOW.badge(provider.shown_status)
     return render(
         request,
         "providers/accreditations.html",

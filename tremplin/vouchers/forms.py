@@ -1,6 +1,7 @@
 """Forms of the voucher pages: they parse what people type; the services decide."""
 
 from django import forms
+from django.forms.models import apply_limit_choices_to_to_formfield
 from django.utils.translation import gettext_lazy as _
 
 from tremplin.core.forms import DsfrForm, EurosField, PdfField
@@ -19,10 +20,9 @@ def euros_input(cents):
 
 
 def model_choice_field(model, name, **kwargs):
-    """The form field of a model's foreign key, its choices limited as the model field declares."""
-    field = model._meta.get_field(name).formfield(**kwargs)
-    field.queryset = field.queryset.complex_filter(field.get_limit_choices_to())
-    return field
+    """The form field of a model's foreign key; the form limits its choices as the model field
+    declares, when it is built (`apply_limit_choices_to_to_formfield`: the limit may depend on the day)."""
+    return model._meta.get_field(name).formfield(**kwargs)
 
 
 # --- step 1: who is applying --------------------------------------------------------------------
@@ -187,6 +187,7 @@ class DraftForm(DsfrForm):
             },
         )
         super().__init__(*args, **kwargs)
+        apply_limit_choices_to_to_formfield(self.fields["provider"])
         labels = dict(SpendCategory.choices)
         self.fields["spend_category"].choices = [("", _("Choisissez le type de dépense"))] + [
             (code, labels.get(code, code)) for code in application.scheme.spend_categories
