@@ -195,15 +195,18 @@ class DraftForm(DsfrForm):
         if application.scheme.payee != Scheme.Payee.BUSINESS:
             del self.fields["iban"], self.fields["account_holder"], self.fields["bank_document"]
         if application.quote:
-            self.fields["quote"].help_text = "{} {}".format(
-                self.fields["quote"].help_text,
-                _("Un devis est déjà enregistré : ajoutez un fichier seulement pour le remplacer."),
+            self._add_hint(
+                "quote", _("Un devis est déjà enregistré : ajoutez un fichier seulement pour le remplacer.")
             )
         if application.bank_document and "bank_document" in self.fields:
-            self.fields["bank_document"].help_text = "{} {}".format(
-                self.fields["bank_document"].help_text,
+            self._add_hint(
+                "bank_document",
                 _("Un RIB est déjà enregistré : ajoutez un fichier seulement pour le remplacer."),
             )
+
+    def _add_hint(self, name, hint):
+        # DsfrBaseForm.__init__ has already built the bound fields, which copied the field's help text.
+        self.fields[name].help_text = self[name].help_text = f"{self.fields[name].help_text} {hint}"
 
     def get_fieldsets(self):
         return [
