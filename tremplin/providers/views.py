@@ -211,10 +211,12 @@ def dashboard(request):
             "badge_class": ACCREDITATION_WORKFLOW.badge(provider.shown_status),
             "checks": accreditation.evaluate(provider, today),
             "documents": provider.documents.all(),
-            "to_answer": quotes_for(request.user).filter(
+            "to_answer": quotes_for(request.user)
+            .filter(
                 state__in=QUOTE_WORKFLOW["answer_quote"].sources,
                 request__state__in=OPEN_REQUEST_STATES,
-            ),
+            )
+            .select_related("request__application__company"),
             "files": files,
             "paid": paid,
             "payments": payments,
@@ -511,6 +513,8 @@ def quote_answer(request, pk):
         "providers/quote_answer.html",
         {
             "quote": quote,
+            "client": quote.request.application.company.display_name,
+            "place": quotes.client_place(quote.request.application),
             "form": form,
             "provider": provider,
             # The form's two buttons, each when the workflow allows it.
