@@ -11,7 +11,7 @@ from tremplin.authority import services as authority
 from tremplin.authority.models import Capacity
 from tremplin.demo.seed import french_iban
 from tremplin.network.models import Organisation
-from tremplin.providers.models import Provider, Status
+from tremplin.providers.models import REQUIRED_DOCUMENT_KINDS, Document, Provider, Status
 from tremplin.registry.identifiers import with_check_digit as luhn_complete
 from tremplin.registry.models import Company, Departement, Region
 from tremplin.schemes.models import EligibilityRule, Envelope, Scheme, SpendCategory
@@ -142,11 +142,27 @@ class UserFactory(factory.django.DjangoModelFactory):
 class ProviderFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Provider
+        skip_postgeneration_save = True
 
     siret = factory.Sequence(lambda n: luhn_complete(f"{80000000000000 + n * 100:014d}"[:13]))
     name = factory.Sequence(lambda n: f"Agence Web {n}")
     status = Status.ACCREDITED
     iban = "FR7630004000031234567890143"
+
+    @factory.post_generation
+    def documents(self, create, extracted, **kwargs):
+        """An accredited provider holds its URSSAF certificate and insurance, valid for a year;
+        `documents=False` leaves it without any."""
+        if not create or extracted is False or self.status != Status.ACCREDITED:
+            return
+        for kind in REQUIRED_DOCUMENT_KINDS:
+            Document.objects.create(
+                provider=self,
+                kind=kind,
+                file=f"providers/documents/{kind}.pdf",
+                expires_on=timezone.localdate() + timedelta(days=365),
+            )
+        self.refresh_documents_valid_until()
 
 
 DEFAULT_RULES = [

@@ -1,5 +1,6 @@
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 import config.settings as project_settings
 from tremplin.accounts.models import Role, User
@@ -49,6 +50,11 @@ def test_demo_data_shows_every_state_in_two_regions_and_loads_only_once(capsys):
     from tremplin.providers.models import Offer, Provider, Review
 
     assert Provider.objects.accredited().count() >= 100
+    # Every provider the demo shows as accredited holds a valid URSSAF certificate and insurance.
+    for provider in Provider.objects.filter(status="accredited"):
+        valid = provider.documents.filter(expires_on__gte=timezone.localdate())
+        assert set(valid.values_list("kind", flat=True)) == {"urssaf", "insurance"}, provider.name
+        assert provider.accredited
     assert Offer.objects.exists()
     assert Review.objects.exists()
 

@@ -15,11 +15,12 @@ from tests.factories import (
     luhn_complete,
     pdf_file,
 )
-from tests.providers.conftest import add_valid_documents, login
+from tests.providers.conftest import add_valid_documents, login, make_offer
 from tremplin.accounts.models import Role, User
 from tremplin.core.errors import Conflict, PermissionDenied, ServiceError
 from tremplin.core.models import AuditEvent
 from tremplin.providers import accreditation, signup
+from tremplin.providers.accreditation import upload_document
 from tremplin.providers.models import AccreditationCriterion, Document, Provider, Status
 from tremplin.registry.models import Establishment
 from tremplin.vouchers import services as vouchers
@@ -104,7 +105,7 @@ def test_an_expired_document_is_refused_and_nothing_is_stored(member, provider):
         follow=True,
     )
     assert "n&#x27;est plus valable depuis le" in response.content.decode()
-    assert not Document.objects.exists()
+    assert not Document.objects.filter(uploaded_by=member).exists()
 
 
 def test_a_document_that_is_not_a_pdf_is_refused(member, provider):
@@ -117,7 +118,7 @@ def test_a_document_that_is_not_a_pdf_is_refused(member, provider):
             timezone.localdate() + timedelta(days=30),
         )
     assert error.value.code == "not_a_pdf"
-    assert not Document.objects.exists()
+    assert not Document.objects.filter(uploaded_by=member).exists()
 
 
 def test_the_accreditation_goes_from_request_to_accredited_through_the_pages(
@@ -212,8 +213,9 @@ def test_suspending_without_a_reason_is_refused(manager, provider):
 
 
 def test_accreditations_expire_when_the_urssaf_certificate_expires(member, provider):
+    provider.documents.all().delete()  # only the documents uploaded here
     add_valid_documents(provider, member, days=10)
-    other = ProviderFactory()  # no documents at all
+    other = ProviderFactory(documents=False)
     today = timezone.localdate()
     assert accreditation.expire_accreditations(today) == 1
     other.refresh_from_db()
@@ -235,6 +237,7 @@ def test_accreditations_expire_when_the_urssaf_certificate_expires(member, provi
 def test_renewal_reminders_are_sent_once_before_a_document_expires(
     member, provider, django_capture_on_commit_callbacks
 ):
+    provider.documents.all().delete()  # only the documents uploaded here
     add_valid_documents(provider, member, days=20)
     today = timezone.localdate()
     with django_capture_on_commit_callbacks(execute=True):
@@ -246,6 +249,7 @@ def test_renewal_reminders_are_sent_once_before_a_document_expires(
 def test_the_expiry_command_expires_and_reminds(member, provider):
     from django.core.management import call_command
 
+    provider.documents.all().delete()  # only the documents uploaded here
     add_valid_documents(provider, member, days=5)
     call_command("provider_accreditations", verbosity=0)
     provider.refresh_from_db()
@@ -284,14 +288,21 @@ def test_the_accreditation_queue_is_for_managers(manager, member, provider):
     assert login(member).get(reverse("providers:accreditations")).status_code == 403
 
 
-def test_accredited_is_read_from_the_status_alone():
+def test_accredited_is_read_from_the_status_and_the_documents_validity():
     provider = Provider.objects.create(siret=luhn_complete("8000000000010"), name="X")
     assert provider.status == Status.REQUESTED and provider.accredited is False
-    assert not Provider.objects.accredited().exists()
+    assert not Provider.objects.filter(pk=provider.pk).accredited().exists()
     Provider.objects.filter(pk=provider.pk).update(status=Status.ACCREDITED)
     provider.refresh_from_db()
-    assert provider.accredited is True
-    assert list(Provider.objects.accredited()) == [provider]
+    assert provider.accredited is False and provider.shown_status == Status.EXPIRED
+
+    add_valid_documents(
+        provider, UserFactory(provider_member=True, provider=provider), days=0
+    )  # until tonight
+    provider.refresh_from_db()
+    assert provider.documents_valid_until == timezone.localdate()
+    assert provider.accredited is True and provider.status_label == "Habilité"
+    assert list(Provider.objects.filter(pk=provider.pk).accredited()) == [provider]
     assert UserFactory(provider_member=True).provider.accredited is True
 
 
@@ -314,3 +325,84 @@ def test_a_document_is_downloaded_by_the_providers_members_managers_and_auditors
     for user in (other_member, owner, advisor):
         assert client_for(user).get(url).status_code == 404, user
     assert client.get(url).status_code in (302, 404)
+
+
+# --- "habilité" only while every document holds ---------------------------------------------------
+
+HABILITE_BADGE = ">Habilité</p>"
+
+
+def provider_with_insurance_only(rhone):
+    """Accredited in the record, as the demo seed made them, but without any URSSAF certificate."""
+    provider = Provider.objects.create(
+        siret=luhn_complete("8000000000020"), name="Agence Sans Urssaf", status=Status.ACCREDITED
+    )
+    member = UserFactory(provider_member=True, provider=provider)
+    upload_document(
+        member,
+        provider,
+        Document.Kind.INSURANCE,
+        pdf_file("assurance.pdf"),
+        timezone.localdate() + timedelta(days=200),
+    )
+    make_offer(provider, "website", departements=[rhone])
+    return provider, member
+
+
+def test_a_provider_without_its_urssaf_certificate_is_neither_shown_accredited_nor_offered(
+    rhone, manager, draft, client
+):
+    provider, member = provider_with_insurance_only(rhone)
+
+    provider.refresh_from_db()
+    assert provider.accredited is False
+    assert provider not in Provider.objects.accredited()
+    assert client.get(reverse("providers:detail", args=[provider.pk])).status_code == 404
+    assert provider.name not in client.get(reverse("providers:directory")).content.decode()
+    staff_page = login(manager).get(reverse("providers:detail", args=[provider.pk])).content.decode()
+    assert HABILITE_BADGE not in staff_page and ">Habilitation expirée</p>" in staff_page
+    assert HABILITE_BADGE not in login(member).get(reverse("providers:dashboard")).content.decode()
+    draft_page = login(draft.owner).get(reverse("vouchers:edit", args=[draft.pk])).content.decode()
+    assert provider.name not in draft_page
+    with pytest.raises(ServiceError) as error:
+        vouchers.update_draft(draft.owner, draft, provider=provider)
+    assert error.value.code == "provider_not_accredited"
+
+
+def test_a_provider_whose_insurance_lapsed_is_no_longer_offered_even_before_the_daily_job(
+    rhone, member, provider, draft, time_machine
+):
+    provider.documents.all().delete()  # only the documents uploaded here
+    add_valid_documents(provider, member, days=10)
+    make_offer(provider, "website", departements=[rhone])
+    assert provider.name in login(draft.owner).get(reverse("vouchers:edit", args=[draft.pk])).content.decode()
+    assert HABILITE_BADGE in login(member).get(reverse("providers:dashboard")).content.decode()
+
+    time_machine.move_to(timezone.now() + timedelta(days=11))
+
+    provider.refresh_from_db()
+    assert provider.status == Status.ACCREDITED  # the daily job has not run yet
+    assert provider.accredited is False
+    assert provider not in Provider.objects.accredited()
+    assert (
+        provider.name
+        not in login(draft.owner).get(reverse("vouchers:edit", args=[draft.pk])).content.decode()
+    )
+    assert HABILITE_BADGE not in login(member).get(reverse("providers:dashboard")).content.decode()
+
+
+def test_a_provider_whose_documents_are_valid_is_shown_accredited_and_offered(
+    rhone, member, provider, draft, client
+):
+    add_valid_documents(provider, member)
+    make_offer(provider, "website", departements=[rhone])
+
+    assert provider.name in client.get(reverse("providers:directory")).content.decode()
+    assert HABILITE_BADGE in client.get(reverse("providers:detail", args=[provider.pk])).content.decode()
+    assert provider.name in login(draft.owner).get(reverse("vouchers:edit", args=[draft.pk])).content.decode()
+
+
+def test_the_directory_says_what_accredited_means(client):
+    page = client.get(reverse("providers:directory")).content.decode()
+    assert "vérifiés par le programme" not in page
+    assert "attestation URSSAF et leur assurance professionnelle sont à jour" in page

@@ -1,13 +1,16 @@
 """Quotes in the platform and reviews after payment, end to end through the pages; the permission matrix."""
 
 import pytest
+from django.core import mail
 from django.urls import reverse
+from django.utils.html import escape
 
-from tests.factories import ApplicationFactory, pdf_file
+from tests.factories import ApplicationFactory, ProviderFactory, pdf_file
 from tests.providers.conftest import login, make_offer, paid_application
 from tremplin.core.errors import Conflict, ServiceError
 from tremplin.providers import quality, quotes, reviews
-from tremplin.providers.models import Provider, QualityThreshold, Quote, QuoteRequest, Review, Status
+from tremplin.providers.models import Provider, QualityThreshold, Quote, QuoteRequest, Review
+from tremplin.registry.models import Commune
 from tremplin.vouchers import services as vouchers
 from tremplin.vouchers.models import Application
 
@@ -64,12 +67,7 @@ def test_an_owner_gets_quotes_and_the_chosen_one_joins_the_draft(owner, draft, m
 def test_quotes_are_asked_from_three_providers_at_most(owner, draft, member, other_member):
     extra = [
         make_offer(p).provider
-        for p in (
-            Provider.objects.create(
-                siret=f"7328293200{i}{i}{i}{i}"[:14], name=f"P{i}", status=Status.ACCREDITED
-            )
-            for i in range(2)
-        )
+        for p in (ProviderFactory(siret=f"7328293200{i}{i}{i}{i}"[:14], name=f"P{i}") for i in range(2))
     ]
     response = ask(owner, draft, member.provider, other_member.provider, *extra)
     assert "3 prestataires au plus" in response.content.decode()
@@ -103,7 +101,7 @@ def test_a_quote_far_above_the_catalogue_is_flagged_to_the_advisor(owner, draft,
 
 
 def test_a_provider_never_sees_another_providers_quotes_or_clients(owner, draft, member, other_member):
-    ask(owner, draft, member.provider, other_member.provider)
+    ask(owner, draft, other_member.provider)
     theirs = Quote.objects.get(provider=other_member.provider)
     answer(other_member, theirs)
     client = login(member)
@@ -301,3 +299,90 @@ def test_choosing_again_through_the_page_says_why_it_is_refused(owner, draft, me
     assert response.redirect_chain[-1][0] == request_page(draft)
     assert "Un devis a déjà été choisi pour cette demande." in response.content.decode()
     assert Quote.objects.get(pk=theirs.pk).state == Quote.State.NOT_CHOSEN
+
+
+# --- reaching the quotes from the draft, and the answers reaching the owner ------------------------
+
+
+def test_the_owner_asks_for_quotes_from_her_draft(owner, draft):
+    page = login(owner).get(reverse("vouchers:edit", args=[draft.pk])).content.decode()
+    assert f'href="{request_page(draft)}"' in page
+    assert "Demander un devis" in page
+
+
+def test_the_quote_form_points_to_the_directory_for_the_drafts_departement(owner, draft):
+    page = login(owner).get(request_page(draft)).content.decode()
+    directory = reverse("providers:directory")
+    assert f'href="{directory}?departement={draft.company.departement_id}' in page
+
+
+def test_the_provider_sees_whom_the_quote_is_for(owner, draft, member):
+    Commune.objects.create(
+        code="69381", name="Lyon 1er Arrondissement", departement=draft.company.departement
+    )
+    ask(owner, draft, member.provider)
+    quote = QuoteRequest.objects.get().quotes.get()
+
+    page = login(member).get(reverse("providers:quote_answer", args=[quote.pk])).content.decode()
+    assert draft.company.display_name in page
+    assert "Lyon 1er Arrondissement" in page
+    dashboard = login(member).get(reverse("providers:dashboard")).content.decode()
+    assert draft.company.display_name in dashboard
+
+
+@pytest.mark.parametrize(
+    "data, message",
+    [
+        (
+            {"_action": "answer", "category": "website", "amount": "2 500", "message": "Début mars."},
+            "Début mars.",
+        ),
+        ({"_action": "decline", "message": "Notre carnet est plein jusqu'en juin."}, None),
+    ],
+    ids=["answered", "declined"],
+)
+def test_the_providers_answer_and_message_reach_the_owner(
+    owner, draft, member, data, message, django_capture_on_commit_callbacks
+):
+    message = message or data["message"]
+    ask(owner, draft, member.provider)
+    quote = QuoteRequest.objects.get().quotes.get()
+    mail.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = login(member).post(
+            reverse("providers:quote_answer", args=[quote.pk]), {**data, "file": pdf_file("devis.pdf")}
+        )
+    assert response.status_code == 302
+
+    (email,) = [m for m in mail.outbox if m.to == [owner.email]]
+    assert message in email.body
+    assert request_page(draft) in email.body
+    page = login(owner).get(request_page(draft)).content.decode()
+    assert escape(message) in page
+
+
+def test_the_owner_replaces_a_chosen_quote_on_her_draft(owner, draft, member):
+    ask(owner, draft, member.provider)
+    quote = QuoteRequest.objects.get().quotes.get()
+    answer(member, quote)
+    login(owner).post(reverse("providers:quote_choose", args=[quote.pk]))
+    draft.refresh_from_db()
+    chosen = draft.quote.name
+
+    page = login(owner).get(reverse("vouchers:edit", args=[draft.pk])).content.decode()
+    assert "ajoutez un fichier seulement pour le remplacer" in page
+    response = login(owner).post(
+        reverse("vouchers:edit", args=[draft.pk]),
+        {
+            "spend_category": "website",
+            "provider": str(member.provider.pk),
+            "planned_spend": "2 300",
+            "quote": pdf_file("devis-revu.pdf"),
+            "_action": "save",
+        },
+    )
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    assert draft.quote.name != chosen and "devis-revu" in draft.quote.name
+    assert draft.planned_spend_cents == 230_000

@@ -55,6 +55,9 @@ def application_ids(application, name="dossier"):
     return {
         application.reference: f"TN-{application.created_at:%Y}-<{name}>",
         reverse("vouchers:detail", args=[application.pk]): f"/dossiers/<{name}>/",
+        reverse(
+            "providers:application_quotes", args=[application.pk]
+        ): f"/prestataires/dossiers/<{name}>/devis/",
     }
 
 

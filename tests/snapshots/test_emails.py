@@ -427,6 +427,7 @@ def test_an_accreditation_decision(sent, manager, steps, snapshot):
 
 def test_an_accreditation_that_expires(sent, provider_member, snapshot):
     provider = provider_member.provider
+    provider.documents.all().delete()  # only the documents uploaded here
     add_valid_documents(provider, provider_member, days=20)
     email = only(sent(accreditation.expire_accreditations, on=timezone.localdate() + timedelta(days=21)))
     assert as_text(email) == snapshot
@@ -434,6 +435,7 @@ def test_an_accreditation_that_expires(sent, provider_member, snapshot):
 
 def test_a_document_to_renew(sent, provider_member, snapshot):
     provider = provider_member.provider
+    provider.documents.all().delete()  # only the documents uploaded here
     add_valid_documents(provider, provider_member, days=20)
     Document.objects.filter(kind=Document.Kind.INSURANCE).update(reminded_on=timezone.localdate())
     email = only(sent(accreditation.send_renewal_reminders))
@@ -470,7 +472,12 @@ def ask_for_a_quote(owner, application, provider):
 
 def answer(quote, member):
     return quotes.answer_quote(
-        member, quote, amount_cents=350_000, category="website", file=pdf_file("devis.pdf")
+        member,
+        quote,
+        amount_cents=350_000,
+        category="website",
+        file=pdf_file("devis.pdf"),
+        message="Nous pouvons commencer début mars.",
     )
 
 
@@ -482,7 +489,20 @@ def test_a_quote_requested(sent, owner, quote_draft, provider_member, snapshot):
 def test_a_quote_received(sent, owner, quote_draft, provider_member, snapshot):
     request = ask_for_a_quote(owner, quote_draft, provider_member.provider)
     email = only(sent(answer, request.quotes.get(), provider_member))
-    assert as_text(email) == snapshot
+    assert as_text(email, quote_draft) == snapshot
+
+
+def test_a_quote_declined(sent, owner, quote_draft, provider_member, snapshot):
+    request = ask_for_a_quote(owner, quote_draft, provider_member.provider)
+    email = only(
+        sent(
+            quotes.decline_quote,
+            provider_member,
+            request.quotes.get(),
+            "Notre carnet est plein jusqu'en juin.",
+        )
+    )
+    assert as_text(email, quote_draft) == snapshot
 
 
 def test_a_quote_chosen(sent, owner, quote_draft, provider_member, snapshot):
@@ -565,6 +585,7 @@ COVERED_TEMPLATES = {
     "network/emails/reminder.txt",
     "providers/emails/invitation.txt",
     "providers/emails/message.txt",
+    "providers/emails/quote_answer.txt",
     "vouchers/emails/advisor_answer.txt",
     "vouchers/emails/advisor_claim.txt",
     "vouchers/emails/advisor_contested.txt",

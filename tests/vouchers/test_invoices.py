@@ -2,6 +2,7 @@ from datetime import date, timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 from django.utils import timezone
 
 from tests.factories import ApplicationFactory, pdf_file
@@ -304,3 +305,64 @@ def test_a_plain_pdf_claim_is_submitted_for_a_manual_check(approved):
         "",
         None,
     )
+
+
+# --- what the advisor is told ---------------------------------------------------------------------
+
+READ_AND_FINE = "La facture électronique (Factur-X) a été lue et ne présente pas d'anomalie."
+PLAIN_PDF = "Cette facture est un PDF sans données électroniques (Factur-X)"
+
+
+def advisor_page(client_for, application):
+    response = client_for(advisor_of_default_territory()).get(
+        reverse("vouchers:detail", args=[application.pk])
+    )
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_a_plain_pdf_claim_tells_the_advisor_to_check_it_by_hand(approved, client_for):
+    submit_claim(approved, plain_pdf())
+
+    body = advisor_page(client_for, approved)
+
+    assert READ_AND_FINE not in body
+    assert PLAIN_PDF in body
+    assert "vérifiez à la main le prestataire" in body
+
+
+def test_a_matching_facturx_claim_tells_the_advisor_it_was_read_without_discrepancy(approved, client_for):
+    submit_claim(approved, facturx_pdf(seller_id=approved.provider.siret, issue_date=timezone.localdate()))
+
+    body = advisor_page(client_for, approved)
+
+    assert READ_AND_FINE in body
+    assert PLAIN_PDF not in body
+
+
+def test_a_mismatching_facturx_claim_tells_the_advisor_what_differs(approved, client_for):
+    submit_claim(approved, facturx_pdf(seller_id="55203253400646", issue_date=timezone.localdate()))
+
+    body = advisor_page(client_for, approved)
+
+    assert "La facture électronique (Factur-X) a été lue : points à vérifier" in body
+    assert "autre entreprise (SIRET 55203253400646)" in body
+    assert READ_AND_FINE not in body and PLAIN_PDF not in body
+
+
+def test_a_damaged_facturx_claim_is_not_called_read(approved, client_for):
+    submit_claim(approved, pdf_with_attachment("factur-x.xml", b"<rsm:CrossIndustryInvoice"))
+
+    body = advisor_page(client_for, approved)
+
+    assert "Points à vérifier sur la facture" in body
+    assert "données Factur-X illisibles" in body
+    assert READ_AND_FINE not in body and "a été lue : points" not in body
+
+
+def test_the_owner_is_not_shown_the_reading_of_the_invoice(approved, client_for):
+    submit_claim(approved, plain_pdf())
+
+    body = client_for(approved.owner).get(reverse("vouchers:detail", args=[approved.pk])).content.decode()
+
+    assert PLAIN_PDF not in body and READ_AND_FINE not in body

@@ -216,10 +216,12 @@ def make_network():
 
 
 def make_providers(rng):
+    from tremplin.providers.demo import add_documents
+
     providers = []
     for i, name in enumerate(PROVIDERS):
         siret = luhn(f"{81234560 + i * 7:08d}00001"[:13])
-        provider, _ = Provider.objects.get_or_create(
+        provider, created = Provider.objects.get_or_create(
             siret=siret,
             defaults=dict(
                 name=name,
@@ -228,6 +230,8 @@ def make_providers(rng):
                 bic="BNPAFRPPXXX",
             ),
         )
+        if created:
+            add_documents(provider, timezone.localdate() + timedelta(days=365))
         providers.append(provider)
     Provider.objects.get_or_create(
         siret=luhn("8123456999999"), defaults=dict(name="Agence Sans Habilitation", status=Status.REQUESTED)

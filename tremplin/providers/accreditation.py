@@ -19,11 +19,16 @@ from tremplin.core.validators import clean_pdf
 from tremplin.core.workflow import SYSTEM
 from tremplin.providers.access import require_member
 from tremplin.providers.emails import notify_members
-from tremplin.providers.models import AccreditationCriterion, Document, Provider, Status
+from tremplin.providers.models import (
+    REQUIRED_DOCUMENT_KINDS,
+    AccreditationCriterion,
+    Document,
+    Provider,
+    Status,
+)
 from tremplin.providers.workflow import ACCREDITATION_WORKFLOW, REASON_REQUIRED
 from tremplin.vouchers.models import FINISHED_STATES
 
-REQUIRED_DOCUMENTS = (Document.Kind.URSSAF, Document.Kind.INSURANCE)
 RENEWAL_NOTICE_DAYS = 30
 
 
@@ -58,7 +63,7 @@ def upload_document(member, provider, kind, file, expires_on=None, label="", on=
     on = on or timezone.localdate()
     if kind not in Document.Kind.values:
         raise ServiceError("invalid_kind", "Choisissez le type de document dans la liste.", "kind")
-    if kind in REQUIRED_DOCUMENTS and expires_on is None:
+    if kind in REQUIRED_DOCUMENT_KINDS and expires_on is None:
         raise ServiceError(
             "missing_expiry", "Indiquez la date de fin de validité écrite sur le document.", "expires_on"
         )
@@ -78,6 +83,7 @@ def upload_document(member, provider, kind, file, expires_on=None, label="", on=
             label=(label or "").strip()[:200],
             uploaded_by=member,
         )
+        provider.refresh_documents_valid_until()
         audit.record(provider, actor=member, action="upload_document", kind=kind, document=document.pk)
     return document
 
@@ -108,7 +114,7 @@ def evaluate(provider, on=None):
     references = valid_documents(provider, on).filter(kind=Document.Kind.REFERENCE).count()
     labels = dict(Document.Kind.choices)
     checks = []
-    for kind in REQUIRED_DOCUMENTS:
+    for kind in REQUIRED_DOCUMENT_KINDS:
         ok = kind in kinds
         checks.append(
             Check(
@@ -157,13 +163,9 @@ def _years_between(start: date, end: date):
 def expire_accreditations(on=None):
     """Daily job: an accredited provider without a valid URSSAF certificate and insurance expires."""
     on = on or timezone.localdate()
-    due = Provider.objects.filter(status__in=ACCREDITATION_WORKFLOW["expire"].sources)
-    for kind in REQUIRED_DOCUMENTS:
-        due = due.exclude(
-            documents__in=Document.objects.filter(kind=kind).filter(
-                Q(expires_on__isnull=True) | Q(expires_on__gte=on)
-            )
-        )
+    due = Provider.objects.filter(status__in=ACCREDITATION_WORKFLOW["expire"].sources).filter(
+        Q(documents_valid_until__isnull=True) | Q(documents_valid_until__lt=on)
+    )
     count = 0
     for provider in list(due):
         act(SYSTEM, provider, "expire", reason="Attestation URSSAF ou d'assurance expirée.", on=on)
@@ -178,7 +180,7 @@ def send_renewal_reminders(on=None, days_before=RENEWAL_NOTICE_DAYS):
     sent = 0
     candidates = (
         Document.objects.filter(
-            kind__in=REQUIRED_DOCUMENTS,
+            kind__in=REQUIRED_DOCUMENT_KINDS,
             provider__status=Status.ACCREDITED,
             expires_on__gte=on,
             expires_on__lte=on + timedelta(days=days_before),

@@ -51,6 +51,10 @@ class ProviderAdmin(HttpsUrlsMixin, admin.ModelAdmin):
     inlines = [DocumentInline]
     actions = [_transition(a) for a in ("start_review", "accredit", "suspend", "reinstate")]
 
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        form.instance.refresh_documents_valid_until()
+
 
 @admin.register(Offer)
 class OfferAdmin(admin.ModelAdmin):

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from tremplin.demo.documents import demo_pdf
 from tremplin.demo.seed import french_iban, luhn
-from tremplin.providers.models import Document, Offer, Provider, Status
+from tremplin.providers.models import REQUIRED_DOCUMENT_KINDS, Document, Offer, Provider, Status
 from tremplin.providers.reviews import post_review
 from tremplin.providers.search import refresh_directory
 from tremplin.registry.models import Departement
@@ -42,6 +42,18 @@ REVERSIBILITY = (
     "À la fin du contrat, nous vous remettons toutes vos données dans des formats ouverts (CSV, HTML, images) "
     "sous 15 jours, transférons le nom de domaine et les accès à votre nom, sans frais."
 )
+
+
+def add_documents(provider, expires_on):
+    """The URSSAF certificate and the insurance an accredited provider holds, valid until `expires_on`."""
+    for kind in REQUIRED_DOCUMENT_KINDS:
+        Document.objects.create(
+            provider=provider,
+            kind=kind,
+            file=demo_pdf(f"{kind}.pdf", str(Document.Kind(kind).label)),
+            expires_on=expires_on,
+        )
+    provider.refresh_documents_valid_until()
 
 
 def seed_providers(rng, count=100):
@@ -81,13 +93,7 @@ def seed_providers(rng, count=100):
             providers.append(provider)
             if not created:
                 continue
-            for kind in (Document.Kind.URSSAF, Document.Kind.INSURANCE):
-                Document.objects.create(
-                    provider=provider,
-                    kind=kind,
-                    file=demo_pdf(f"{kind}.pdf", str(Document.Kind(kind).label)),
-                    expires_on=today + timedelta(days=rng.randint(20, 360)),
-                )
+            add_documents(provider, today + timedelta(days=rng.randint(20, 360)))
             # Every category is offered by someone: provider i offers category i mod 8, plus two more.
             chosen = {categories[i % len(categories)], *rng.sample(categories, 2)}
             region = "84" if home in DEMO_DEPARTEMENTS["84"] else "53"

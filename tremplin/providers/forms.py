@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from dsfr.forms import DsfrDjangoTemplates
 
 from tremplin.core.forms import DsfrForm, EurosField
-from tremplin.providers.models import Document, Provider, Status
+from tremplin.providers.models import Document, Provider
 from tremplin.registry.models import Departement
 from tremplin.schemes.models import SpendCategory
 
@@ -205,7 +205,7 @@ class QuoteRequestForm(DsfrForm):
         super().__init__(*args, **kwargs)
         labels = dict(SpendCategory.choices)
         self.fields["category"].choices = [(c, labels[c]) for c in scheme.spend_categories if c in labels]
-        self.fields["providers"].queryset = Provider.objects.filter(status=Status.ACCREDITED).order_by("name")
+        self.fields["providers"].queryset = Provider.objects.accredited().order_by("name")
 
 
 class QuoteAnswerForm(DsfrForm):

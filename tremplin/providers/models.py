@@ -1,5 +1,8 @@
+from datetime import date
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tremplin.schemes.models import SpendCategory
@@ -16,10 +19,17 @@ class Status(models.TextChoices):
     REFUSED = "refused", _("Habilitation refusée")
 
 
+def accredited_today():
+    """The lookup of the providers accredited today: the decision (status) and documents still valid.
+
+    Also `vouchers.Application.provider`'s `limit_choices_to`, by name (vouchers sit below providers)."""
+    return {"status": Status.ACCREDITED, "documents_valid_until__gte": timezone.localdate()}
+
+
 class ProviderQuerySet(models.QuerySet):
     def accredited(self):
         """The providers a business may choose today (directory, recommendations, new applications)."""
-        return self.filter(status=Status.ACCREDITED)
+        return self.filter(**accredited_today())
 
 
 class Provider(models.Model):
@@ -34,6 +44,12 @@ class Provider(models.Model):
         "habilitation", max_length=16, choices=Status.choices, default=Status.REQUESTED, db_index=True
     )
     status_changed_at = models.DateTimeField("habilitation modifiée le", null=True, blank=True)
+    # The last day on which the URSSAF certificate and the insurance are both valid (empty when one is
+    # missing): an accredited provider stops being offered the day after, whether or not the daily job
+    # that records the expiry has run. Kept by refresh_documents_valid_until().
+    documents_valid_until = models.DateField(
+        "pièces d'habilitation valables jusqu'au", null=True, blank=True, editable=False
+    )
     iban = models.CharField("IBAN", max_length=34, blank=True)
     bic = models.CharField("BIC", max_length=11, blank=True)
     description = models.TextField("présentation", blank=True)
@@ -68,7 +84,35 @@ class Provider(models.Model):
 
     @property
     def accredited(self):
-        return self.status == Status.ACCREDITED
+        """Accredited by decision and, today, with a valid URSSAF certificate and insurance."""
+        return (
+            self.status == Status.ACCREDITED
+            and self.documents_valid_until is not None
+            and self.documents_valid_until >= timezone.localdate()
+        )
+
+    @property
+    def shown_status(self):
+        """The status pages show: an accreditation whose documents lapsed is shown as expired."""
+        if self.status == Status.ACCREDITED and not self.accredited:
+            return Status.EXPIRED
+        return self.status
+
+    @property
+    def status_label(self):
+        return Status(self.shown_status).label
+
+    def refresh_documents_valid_until(self):
+        """Recompute `documents_valid_until` from the documents (after one is added, changed or removed)."""
+        latest = {}
+        for kind, expires_on in self.documents.filter(kind__in=REQUIRED_DOCUMENT_KINDS).values_list(
+            "kind", "expires_on"
+        ):
+            expires_on = expires_on or date.max  # a document without end date stays valid
+            latest[kind] = max(latest.get(kind, expires_on), expires_on)
+        valid_until = min(latest.values()) if len(latest) == len(REQUIRED_DOCUMENT_KINDS) else None
+        Provider.objects.filter(pk=self.pk).update(documents_valid_until=valid_until)
+        self.documents_valid_until = valid_until
 
     @property
     def siren(self):
@@ -133,6 +177,10 @@ class Document(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} – {self.provider}"
+
+
+# The documents an accreditation needs, valid, for as long as it lasts.
+REQUIRED_DOCUMENT_KINDS = (Document.Kind.URSSAF, Document.Kind.INSURANCE)
 
 
 class Offer(models.Model):

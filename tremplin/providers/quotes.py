@@ -19,6 +19,7 @@ from tremplin.providers.models import Quote, QuoteRequest
 from tremplin.providers.offers import offered_categories
 from tremplin.providers.quality import above_catalogue
 from tremplin.providers.workflow import QUOTE_REQUEST_WORKFLOW, QUOTE_WORKFLOW
+from tremplin.registry.models import Commune
 from tremplin.schemes.models import SpendCategory
 from tremplin.vouchers import services as vouchers
 from tremplin.vouchers.models import State as FileState
@@ -74,14 +75,29 @@ def request_quotes(owner, application, providers, category, description):
             "request_open",
             "Une demande de devis est déjà en cours pour ce dossier : choisissez un devis ou annulez-la.",
         ) from None
+    client = application.company.display_name
+    place = client_place(application)
     for provider in providers:
         notify_members(
             provider,
             "Tremplin Numérique : une entreprise vous demande un devis",
-            f"Une entreprise vous demande un devis ({SpendCategory(category).label}). "
-            "Répondez depuis votre espace prestataire.",
+            f"Une entreprise vous demande un devis ({SpendCategory(category).label}) : "
+            f"{', '.join(filter(None, (client, place)))}. Répondez depuis votre espace prestataire.",
         )
     return request
+
+
+def client_place(application):
+    """Where the business asking for a quote is: its establishment's commune, else its head office's,
+    else its département ("Lyon 1er Arrondissement (69001)", "Rhône (69)")."""
+    establishment = application.establishment
+    if establishment is not None and establishment.commune_name:
+        return f"{establishment.commune_name} ({establishment.postal_code})".replace(" ()", "")
+    company = application.company
+    commune = Commune.objects.filter(code=company.head_office_commune_code).only("name").first()
+    if commune is not None:
+        return f"{commune.name} ({company.head_office_postal_code})".replace(" ()", "")
+    return str(company.departement) if company.departement_id else ""
 
 
 def _set_aside_others(owner, request, chosen=None):

@@ -115,7 +115,7 @@ def detail(request, pk):
     user = request.user
     staff = user.is_authenticated and user.role in (Role.MANAGER, Role.AUDITOR, Role.ADVISOR)
     member = is_member(user, provider)
-    if provider.status != Status.ACCREDITED and not (staff or member):
+    if not provider.accredited and not (staff or member):
         raise Http404(gettext("Ce prestataire n'est pas dans l'annuaire."))
     offers = provider.offers.prefetch_related(
         Prefetch("departements", queryset=Departement.objects.order_by("code"))
@@ -132,7 +132,7 @@ def detail(request, pk):
         "reviews": shown,
         "is_member": member,
         "is_staff_view": staff,
-        "badge_class": ACCREDITATION_WORKFLOW.badge(provider.status),
+        "badge_class": ACCREDITATION_WORKFLOW.badge(provider.shown_status),
         "answer_form": forms.AnswerForm(),
         "moderate_form": forms.ReasonForm(),
     }
@@ -208,13 +208,15 @@ def dashboard(request):
         "providers/dashboard.html",
         {
             "provider": provider,
-            "badge_class": ACCREDITATION_WORKFLOW.badge(provider.status),
+            "badge_class": ACCREDITATION_WORKFLOW.badge(provider.shown_status),
             "checks": accreditation.evaluate(provider, today),
             "documents": provider.documents.all(),
-            "to_answer": quotes_for(request.user).filter(
+            "to_answer": quotes_for(request.user)
+            .filter(
                 state__in=QUOTE_WORKFLOW["answer_quote"].sources,
                 request__state__in=OPEN_REQUEST_STATES,
-            ),
+            )
+            .select_related("request__application__company"),
             "files": files,
             "paid": paid,
             "payments": payments,
@@ -325,7 +327,7 @@ def accreditations(request):
         qs = qs.filter(status__in=TO_DECIDE_STATES)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     for provider in page.object_list:
-        provider.badge_class = ACCREDITATION_WORKFLOW.badge(provider.status)
+        provider.badge_class = ACCREDITATION_WORKFLOW.badge(provider.shown_status)
     return render(
         request,
         "providers/accreditations.html",
@@ -511,6 +513,8 @@ def quote_answer(request, pk):
         "providers/quote_answer.html",
         {
             "quote": quote,
+            "client": quote.request.application.company.display_name,
+            "place": quotes.client_place(quote.request.application),
             "form": form,
             "provider": provider,
             # The form's two buttons, each when the workflow allows it.

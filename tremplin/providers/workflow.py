@@ -226,15 +226,35 @@ def _lock_quote(quote):
     return Quote.objects.select_for_update().select_related("request", "provider").get(pk=quote.pk)
 
 
-def _tell_owner(quote, actor, reason, data):
-    notify(
-        quote.request.owner,
-        "Tremplin Numérique : vous avez reçu un devis",
-        "providers/emails/message.txt",
-        provider=quote.provider,
-        body=f"{quote.provider.name} vous a envoyé un devis de {euros(quote.amount_cents)} HT. "
-        "Comparez les devis reçus dans votre dossier et choisissez-en un.",
-    )
+def _tell_owner_of_answer(subject, body):
+    """The owner's email when a provider answers their request: `body(quote)`, the provider's message."""
+
+    def tell(quote, actor, reason, data):
+        notify(
+            quote.request.owner,
+            subject,
+            "providers/emails/quote_answer.txt",
+            quote=quote,
+            body=body(quote),
+        )
+
+    return tell
+
+
+_tell_owner = _tell_owner_of_answer(
+    "Tremplin Numérique : vous avez reçu un devis",
+    lambda quote: (
+        f"{quote.provider.name} vous a envoyé un devis de {euros(quote.amount_cents)} HT. "
+        "Comparez les devis reçus et choisissez-en un : il sera joint à votre demande de chèque."
+    ),
+)
+_tell_owner_declined = _tell_owner_of_answer(
+    "Tremplin Numérique : un prestataire ne peut pas vous faire de devis",
+    lambda quote: (
+        f"{quote.provider.name} a décliné votre demande de devis. Vous pouvez demander un devis "
+        "à un autre prestataire habilité depuis votre dossier."
+    ),
+)
 
 
 def _tell_chosen(quote, actor, reason, data):
@@ -283,6 +303,7 @@ QUOTE_WORKFLOW = WorkflowWithConflicts(
             label=_("Demande de devis déclinée"),
             button=_("Décliner la demande"),
             success=_("Vous avez décliné cette demande de devis."),
+            notify=_tell_owner_declined,
         ),
         transition(
             "choose_quote",

@@ -1,6 +1,7 @@
 """Forms of the voucher pages: they parse what people type; the services decide."""
 
 from django import forms
+from django.forms.models import apply_limit_choices_to_to_formfield
 from django.utils.translation import gettext_lazy as _
 
 from tremplin.core.forms import DsfrForm, EurosField, PdfField
@@ -19,10 +20,9 @@ def euros_input(cents):
 
 
 def model_choice_field(model, name, **kwargs):
-    """The form field of a model's foreign key, its choices limited as the model field declares."""
-    field = model._meta.get_field(name).formfield(**kwargs)
-    field.queryset = field.queryset.complex_filter(field.get_limit_choices_to())
-    return field
+    """The form field of a model's foreign key; the form limits its choices as the model field
+    declares, when it is built (`apply_limit_choices_to_to_formfield`: the limit may depend on the day)."""
+    return model._meta.get_field(name).formfield(**kwargs)
 
 
 # --- step 1: who is applying --------------------------------------------------------------------
@@ -187,6 +187,7 @@ class DraftForm(DsfrForm):
             },
         )
         super().__init__(*args, **kwargs)
+        apply_limit_choices_to_to_formfield(self.fields["provider"])
         labels = dict(SpendCategory.choices)
         self.fields["spend_category"].choices = [("", _("Choisissez le type de dépense"))] + [
             (code, labels.get(code, code)) for code in application.scheme.spend_categories
@@ -194,15 +195,18 @@ class DraftForm(DsfrForm):
         if application.scheme.payee != Scheme.Payee.BUSINESS:
             del self.fields["iban"], self.fields["account_holder"], self.fields["bank_document"]
         if application.quote:
-            self.fields["quote"].help_text = "{} {}".format(
-                self.fields["quote"].help_text,
-                _("Un devis est déjà enregistré : ajoutez un fichier seulement pour le remplacer."),
+            self._add_hint(
+                "quote", _("Un devis est déjà enregistré : ajoutez un fichier seulement pour le remplacer.")
             )
         if application.bank_document and "bank_document" in self.fields:
-            self.fields["bank_document"].help_text = "{} {}".format(
-                self.fields["bank_document"].help_text,
+            self._add_hint(
+                "bank_document",
                 _("Un RIB est déjà enregistré : ajoutez un fichier seulement pour le remplacer."),
             )
+
+    def _add_hint(self, name, hint):
+        # DsfrBaseForm.__init__ has already built the bound fields, which copied the field's help text.
+        self.fields[name].help_text = self[name].help_text = f"{self.fields[name].help_text} {hint}"
 
     def get_fieldsets(self):
         return [

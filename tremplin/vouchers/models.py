@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tremplin.authority.payee import Outcome, is_foreign
@@ -118,6 +119,12 @@ STATE_INFO = {
 }
 
 
+def accredited_provider_today():
+    """The providers a draft may name: providers.models.accredited_today, by name (vouchers sit below
+    providers and do not import them)."""
+    return {"status": "accredited", "documents_valid_until__gte": timezone.localdate()}
+
+
 def states_tagged(tag):
     """The states carrying `tag`, in the order of `State`."""
     return tuple(s for s in State if tag in STATE_INFO[s].tags)
@@ -175,9 +182,7 @@ class Application(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="applications",
-        # Only accredited providers may be chosen (providers.models.Status.ACCREDITED; vouchers sit
-        # below providers and do not import them).
-        limit_choices_to={"status": "accredited"},
+        limit_choices_to=accredited_provider_today,
     )
     spend_category = models.CharField("catégorie de dépense", max_length=32, blank=True)
     project_description = models.TextField("description du projet", blank=True)
@@ -286,6 +291,14 @@ class Claim(models.Model):
 
     def __str__(self):
         return f"Demande de paiement {self.application.reference}"
+
+    @property
+    def invoice_reading(self):
+        """What reading the invoice found: "read" (Factur-X read, `flags` empty or not), "unreadable"
+        (Factur-X data there but not read) or "plain" (a plain PDF: nothing was read)."""
+        if not self.facturx.get("facturx"):
+            return "plain"
+        return "read" if self.facturx.get("readable") else "unreadable"
 
 
 class Message(models.Model):
