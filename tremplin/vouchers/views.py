@@ -284,7 +284,7 @@ def new(request):
         if valid and request.POST.get("confirm") and declaration.is_valid():
             try:
                 authority.declare(request.user, company, **declaration.cleaned_data)
-                application = services.create_draft(
+                application, created = services.create_draft(
                     request.user, form.cleaned_data["scheme"], company, form.establishment
                 )
             except ServiceError as exc:
@@ -292,9 +292,18 @@ def new(request):
                 if exc.code == "already_open" and authority.may_act(request.user, company):
                     contest_form = ContestForm(prefix="contest")
             else:
-                messages.success(
-                    request, gettext("Votre brouillon est créé. Il s'enregistre au fur et à mesure.")
-                )
+                if created:
+                    messages.success(
+                        request, gettext("Votre brouillon est créé. Il s'enregistre au fur et à mesure.")
+                    )
+                else:
+                    messages.info(
+                        request,
+                        gettext(
+                            "Vous aviez déjà commencé cette demande : la voici, avec ce que vous aviez "
+                            "enregistré."
+                        ),
+                    )
                 return redirect("vouchers:edit", pk=application.pk)
     context = {
         "form": form,
@@ -461,6 +470,21 @@ def edit(request, pk):
             "payee_registry_name": services.registry_name(application.company),
         },
     )
+
+
+@require_POST
+def delete(request, pk):
+    require_role(request.user, Role.OWNER)
+    application = get_application_for_user(request.user, pk)
+    try:
+        services.delete_draft(request.user, application)
+    except PermissionDenied as exc:
+        raise DjangoPermissionDenied(gettext(exc.message)) from None
+    except ServiceError as exc:
+        messages.error(request, gettext(exc.message))
+        return redirect("vouchers:detail", pk=application.pk)
+    messages.success(request, gettext("Votre brouillon est supprimé."))
+    return redirect("vouchers:list")
 
 
 def _missing(owner, application):
