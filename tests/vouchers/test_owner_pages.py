@@ -57,6 +57,15 @@ def test_owner_sees_their_files_with_state_and_next_step(as_user, submitted):
     assert "Un conseiller va examiner votre demande" in body
 
 
+def test_owner_sees_which_company_each_file_is_for(as_user, submitted):
+    """An owner may act for several companies: each row says which, by name and SIREN."""
+    other = ApplicationFactory(owner=submitted.owner, company=CompanyFactory(denomination="Fromagerie Durand"))
+    body = as_user(submitted.owner).get(reverse("vouchers:list")).content.decode()
+    assert '<th scope="col">Entreprise</th>' in body
+    for app in (submitted, other):
+        assert app.company.display_name in body and f"SIREN {app.company.siren}" in body
+
+
 def test_owner_does_not_see_other_owners_files(as_user, submitted, stranger):
     response = as_user(stranger).get(reverse("vouchers:list"))
     assert submitted.reference not in response.content.decode()
