@@ -59,7 +59,9 @@ def test_owner_sees_their_files_with_state_and_next_step(as_user, submitted):
 
 def test_owner_sees_which_company_each_file_is_for(as_user, submitted):
     """An owner may act for several companies: each row says which, by name and SIREN."""
-    other = ApplicationFactory(owner=submitted.owner, company=CompanyFactory(denomination="Fromagerie Durand"))
+    other = ApplicationFactory(
+        owner=submitted.owner, company=CompanyFactory(denomination="Fromagerie Durand")
+    )
     body = as_user(submitted.owner).get(reverse("vouchers:list")).content.decode()
     assert '<th scope="col">Entreprise</th>' in body
     for app in (submitted, other):
