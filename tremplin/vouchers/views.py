@@ -532,11 +532,21 @@ def _render_detail(request, application, bound=None, status=200):
             form = bound[1]
         else:
             form = form_class(prefix=action)
-        action_forms.append({"action": action, "form": form, "title": t.title, "button": t.button})
-    payee_forms = _payee_forms(request.user, application, bound)
+        action_forms.append(
+            {
+                "action": action,
+                "form": form,
+                "title": t.title,
+                "button": t.button,
+                "url": reverse("vouchers:act", args=[application.pk, action]),
+            }
+        )
+    # The file's next step first (the claim, a reply), then the account; withdrawing, which ends it, last.
+    action_forms += _payee_forms(request.user, application, bound)
+    action_forms.sort(key=lambda item: item["action"] == "withdraw")
     # A refused action whose form is no longer offered (the file moved on): say why at the top.
     refused = []
-    if bound and bound[0] not in {item["action"] for item in action_forms + payee_forms}:
+    if bound and bound[0] not in {item["action"] for item in action_forms}:
         refused = [error for errors in bound[1].errors.values() for error in errors]
     claim = Claim.objects.filter(application=application).first()
     events = AuditEvent.objects.for_object(application).select_related("actor")
@@ -557,7 +567,6 @@ def _render_detail(request, application, bound=None, status=200):
             "messages_exchanged": Message.objects.filter(application=application).select_related("author"),
             "events": events,
             "action_forms": action_forms,
-            "payee_forms": payee_forms,
             "representation": rep,
             "foreign_account": is_foreign(application.iban),
             "payee_registry_name": services.registry_name(application.company),
@@ -610,7 +619,8 @@ def _payee_forms(user, application, bound):
     for action in offered:
         make_form, _call, title, button, _success = PAYEE_ACTIONS[action]
         form = bound[1] if bound and bound[0] == action else make_form(application)(prefix=action)
-        items.append({"action": action, "form": form, "title": title, "button": button})
+        url = reverse("vouchers:payee_action", args=[application.pk, action])
+        items.append({"action": action, "form": form, "title": title, "button": button, "url": url})
     return items
 
 
