@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from tests.api.conftest import api_for
 from tests.factories import ApplicationFactory, SchemeFactory, UserFactory
+from tests.vouchers.conftest import ask_for_the_voucher
 from tremplin.core.errors import Conflict, PermissionDenied
 from tremplin.core.models import AuditEvent
 from tremplin.vouchers import services
@@ -14,32 +15,16 @@ from tremplin.vouchers.models import Application, State
 pytestmark = pytest.mark.django_db
 
 
-def ask_for_the_voucher(client, owner, company, scheme):
-    """The last step of "Demander le chèque": the company found, who applies answered."""
-    return client.post(
-        reverse("vouchers:new"),
-        {
-            "identifier": company.siren,
-            "scheme": scheme.pk,
-            "confirm": "1",
-            "who-capacity": "representative",
-            "who-given_names": owner.first_name,
-            "who-family_name": owner.last_name,
-            "who-birth_date": "12/04/1980",
-        },
-    )
-
-
 # --- resume ---------------------------------------------------------------------------------------
 
 
 def test_asking_twice_resumes_the_open_draft(logged_in, owner, company, scheme):
     client = logged_in(owner)
-    first = ask_for_the_voucher(client, owner, company, scheme)
+    first = ask_for_the_voucher(client, owner, company.siren, scheme)
     draft = Application.objects.get()
     assert first.status_code == 302 and first["Location"] == reverse("vouchers:edit", args=[draft.pk])
 
-    second = ask_for_the_voucher(client, owner, company, scheme)
+    second = ask_for_the_voucher(client, owner, company.siren, scheme)
     assert Application.objects.count() == 1
     assert second.status_code == 302 and second["Location"] == reverse("vouchers:edit", args=[draft.pk])
     page = client.get(second["Location"]).content.decode()

@@ -15,6 +15,7 @@ from tests.factories import (
     UserFactory,
     pdf_file,
 )
+from tests.vouchers.conftest import ask_for_the_voucher
 from tremplin.providers.models import Status as ProviderStatus
 from tremplin.registry.models import Company, Establishment
 from tremplin.schemes.models import Scheme
@@ -129,18 +130,7 @@ def test_owner_finds_their_company_and_starts_a_draft(as_user, scheme):
     # The page asks who applies, with the account's name already filled in.
     assert 'name="who-given_names"' in response.content.decode()
 
-    response = client.post(
-        reverse("vouchers:new"),
-        {
-            "identifier": "732829320",
-            "scheme": scheme.pk,
-            "confirm": "1",
-            "who-capacity": "representative",
-            "who-given_names": owner.first_name,
-            "who-family_name": owner.last_name,
-            "who-birth_date": "12/04/1980",
-        },
-    )
+    response = ask_for_the_voucher(client, owner, "732829320", scheme)
     app = Application.objects.get()
     assert response.status_code == 302 and response["Location"] == edit_url(app)
     assert (app.owner, app.company, app.state) == (owner, company, State.DRAFT)
