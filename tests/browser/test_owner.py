@@ -37,3 +37,14 @@ def test_owner_logs_in_and_starts_a_draft_from_her_siren(page, log_in, screensho
     application = Application.objects.get()
     assert (application.owner, application.company, application.state) == (owner, company, State.DRAFT)
     assert page.url.endswith(reverse("vouchers:edit", args=[application.pk]))
+
+
+def test_owner_deletes_her_draft(page, log_in, screenshot, draft):
+    log_in(draft.owner)
+    page.goto(reverse("vouchers:edit", args=[draft.pk]))
+    page.get_by_role("button", name="Supprimer ce brouillon").click()
+    screenshot("suppression")
+    page.get_by_role("button", name="Supprimer définitivement ce brouillon").click()
+    expect(page.get_by_text("Votre brouillon est supprimé.")).to_be_visible()
+    expect(page.get_by_text("Vous n'avez pas encore de demande.")).to_be_visible()
+    assert not Application.objects.filter(pk=draft.pk).exists()

@@ -1,6 +1,7 @@
 """The voucher tests use the root's people and draft; here the states a file reaches through the services."""
 
 import pytest
+from django.urls import reverse
 
 from tremplin.vouchers import services
 
@@ -30,3 +31,19 @@ def approved(under_review, advisor):
 def as_user(logged_in):
     """Log the test client in as this user and return it (the root's `logged_in`)."""
     return logged_in
+
+
+def ask_for_the_voucher(client, owner, identifier, scheme):
+    """The last step of "Demander le chèque": the company found by `identifier`, who applies answered."""
+    return client.post(
+        reverse("vouchers:new"),
+        {
+            "identifier": identifier,
+            "scheme": scheme.pk,
+            "confirm": "1",
+            "who-capacity": "representative",
+            "who-given_names": owner.first_name,
+            "who-family_name": owner.last_name,
+            "who-birth_date": "12/04/1980",
+        },
+    )

@@ -15,6 +15,7 @@ from tests.factories import (
     UserFactory,
     pdf_file,
 )
+from tests.vouchers.conftest import ask_for_the_voucher
 from tremplin.providers.models import Status as ProviderStatus
 from tremplin.registry.models import Company, Establishment
 from tremplin.schemes.models import Scheme
@@ -55,6 +56,17 @@ def test_owner_sees_their_files_with_state_and_next_step(as_user, submitted):
     assert submitted.reference in body
     assert "fr-badge" in body and "Déposée" in body
     assert "Un conseiller va examiner votre demande" in body
+
+
+def test_owner_sees_which_company_each_file_is_for(as_user, submitted):
+    """An owner may act for several companies: each row says which, by name and SIREN."""
+    other = ApplicationFactory(
+        owner=submitted.owner, company=CompanyFactory(denomination="Fromagerie Durand")
+    )
+    body = as_user(submitted.owner).get(reverse("vouchers:list")).content.decode()
+    assert '<th scope="col">Entreprise</th>' in body
+    for app in (submitted, other):
+        assert app.company.display_name in body and f"SIREN {app.company.siren}" in body
 
 
 def test_owner_does_not_see_other_owners_files(as_user, submitted, stranger):
@@ -118,18 +130,7 @@ def test_owner_finds_their_company_and_starts_a_draft(as_user, scheme):
     # The page asks who applies, with the account's name already filled in.
     assert 'name="who-given_names"' in response.content.decode()
 
-    response = client.post(
-        reverse("vouchers:new"),
-        {
-            "identifier": "732829320",
-            "scheme": scheme.pk,
-            "confirm": "1",
-            "who-capacity": "representative",
-            "who-given_names": owner.first_name,
-            "who-family_name": owner.last_name,
-            "who-birth_date": "12/04/1980",
-        },
-    )
+    response = ask_for_the_voucher(client, owner, "732829320", scheme)
     app = Application.objects.get()
     assert response.status_code == 302 and response["Location"] == edit_url(app)
     assert (app.owner, app.company, app.state) == (owner, company, State.DRAFT)

@@ -326,3 +326,11 @@ def test_manager_draws_the_lottery_once_the_window_is_closed(as_user, manager, a
     response = client.post(url, {"draw-seed": "autre"})
     assert response.status_code == 409
     assert "Le tirage de ce dispositif a déjà eu lieu." in response.content.decode()
+
+
+def test_the_owner_sees_the_payment_claim_first_and_withdrawing_last(as_user, approved):
+    """The next step of an approved voucher comes first; withdrawing, which ends the file, comes last."""
+    page = as_user(approved.owner).get(reverse("vouchers:detail", args=[approved.pk])).content.decode()
+    titles = ["Demander le paiement du chèque", "Changer de compte bancaire", "Retirer ma demande"]
+    positions = [page.index(f">{title}</h3>") for title in titles]
+    assert positions == sorted(positions), dict(zip(titles, positions, strict=True))

@@ -282,7 +282,7 @@ def add_authority_documents(user, company, signed_by):
 def new_draft(scheme, company, owner, provider, rng, iban=None):
     spend = rng.choice([120_000, 180_000, 240_000, 300_000, 400_000, 520_000, 650_000])
     category = rng.choice(SpendCategory.values)
-    app = services.create_draft(owner, scheme, company)
+    app, _created = services.create_draft(owner, scheme, company)
     return services.update_draft(
         owner,
         app,

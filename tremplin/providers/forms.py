@@ -1,3 +1,5 @@
+import unicodedata
+
 from django import forms
 from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
@@ -8,11 +10,6 @@ from tremplin.core.forms import DsfrForm, EurosField
 from tremplin.providers.models import Document, Provider
 from tremplin.registry.models import Departement
 from tremplin.schemes.models import SpendCategory
-
-
-def departement_choices():
-    return [(d.code, str(d)) for d in Departement.objects.order_by("code")]
-
 
 # django-dsfr's default renderer is a class, so every form instance builds (and parses its templates
 # into) a new template engine. The directory form is rendered on every search: it shares one.
@@ -149,6 +146,55 @@ class DocumentForm(DsfrForm):
     )
 
 
+def regions_with_departements():
+    """[(région, [(code, "Nom (code)"), ...]), ...] in one query, régions by name, départements by code."""
+    regions = {}
+    for departement in Departement.objects.select_related("region").order_by("code"):
+        regions.setdefault(departement.region, []).append((departement.code, str(departement)))
+    # Île-de-France between Hauts-de-France and La Réunion, whatever the database's collation.
+    return sorted(regions.items(), key=lambda item: unaccented(item[0].name))
+
+
+def unaccented(text):
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().casefold()
+
+
+class DepartementsByRegion(forms.CheckboxSelectMultiple):
+    """Départements as checkboxes, one group per région, each with a "Toute la région" box.
+
+    The form receives the ticked départements under the field's name, as a multiple select sends them;
+    a région ticked as a whole (`<name>_regions`) adds all its départements."""
+
+    template_name = "providers/includes/departements_widget.html"
+    regions = ()
+
+    def value_from_datadict(self, data, files, name):
+        codes = list(super().value_from_datadict(data, files, name))
+        whole = set(data.getlist(f"{name}_regions")) if hasattr(data, "getlist") else set()
+        for region, choices in self.regions:
+            if region.code in whole:
+                codes += [code for code, _label in choices if code not in codes]
+        return codes
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        widget = context["widget"]
+        groups = {group: options for group, options, _index in widget["optgroups"]}
+        widget["regions"] = [
+            {
+                "code": region.code,
+                "name": region.name,
+                "id": f"{widget['attrs'].get('id', name)}-region-{region.code}",
+                "options": groups.get(region.name, []),
+                "whole": all(option["selected"] for option in groups.get(region.name, [])),
+                # A région of one département (overseas) needs no "Toute la région" box.
+                "several": len(groups.get(region.name, [])) > 1,
+            }
+            for region, _choices in self.regions
+        ]
+        return context
+
+
 class OfferForm(DsfrForm):
     category = forms.ChoiceField(label=_("Catégorie"), choices=SpendCategory.choices)
     title = forms.CharField(label=_("Intitulé de l'offre"), max_length=200)
@@ -169,15 +215,20 @@ class OfferForm(DsfrForm):
     )
     departements = forms.MultipleChoiceField(
         label=_("Départements desservis"),
-        help_text=_("Maintenez Ctrl (ou Cmd) pour en choisir plusieurs."),
-        widget=forms.SelectMultiple(attrs={"size": 8}),
+        help_text=_(
+            "Cochez les départements où vous intervenez, ou « Toute la région » pour tous ceux d'une région."
+        ),
+        widget=DepartementsByRegion,
+        template_name="providers/includes/departements_field.html",
     )
 
     service_fields = {"price_min_cents": "price_min", "price_max_cents": "price_max"}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["departements"].choices = departement_choices()
+        field = self.fields["departements"]
+        field.widget.regions = regions_with_departements()
+        field.choices = [(region.name, choices) for region, choices in field.widget.regions]
 
     def values(self):
         data = dict(self.cleaned_data)

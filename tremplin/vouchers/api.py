@@ -199,9 +199,10 @@ def get_eligibility(request, application_id: ApplicationId):
 # --- drafts -------------------------------------------------------------------------------------
 
 
-@router.post("", response=responses(201, ApplicationDetail), operation_id="create_application")
+@router.post("", response=responses((200, 201), ApplicationDetail), operation_id="create_application")
 def create_application(request, payload: ApplicationCreate):
-    """Start a draft for a company of the registry (business owner)."""
+    """Start a draft for a company of the registry (business owner); 200 with the draft this person already
+    has for this company and scheme instead of a second one."""
     typed = payload.siret or payload.siren
     if not typed:
         raise ServiceError("missing", "Indiquez le numéro SIREN ou SIRET de l'entreprise.", "siren")
@@ -211,8 +212,8 @@ def create_application(request, payload: ApplicationCreate):
     if scheme is None:
         raise ServiceError("unknown_scheme", "Ce dispositif n'existe pas.", "scheme_id")
     company, establishment = lookup.company_for(typed, field, establishment=True)
-    application = services.create_draft(request.auth, scheme, company, establishment)
-    return Status(201, _detail(request.auth, application.pk))
+    application, created = services.create_draft(request.auth, scheme, company, establishment)
+    return Status(201 if created else 200, _detail(request.auth, application.pk))
 
 
 @router.patch(

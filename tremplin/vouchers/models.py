@@ -227,7 +227,13 @@ class Application(models.Model):
                 fields=["company"],
                 condition=models.Q(state__in=[s.value for s in OPEN_STATES]),
                 name="one_open_file_per_company",
-            )
+            ),
+            # Two clicks on "Demander le chèque" give one draft (services.create_draft resumes it).
+            models.UniqueConstraint(
+                fields=["owner", "company", "scheme"],
+                condition=models.Q(state="draft"),
+                name="one_draft_per_owner_company_scheme",
+            ),
         ]
         indexes = [
             models.Index(fields=["envelope", "state", "queue_rank"]),

@@ -80,6 +80,9 @@ DRAFT_FIELDS = {
 
 @programme_language
 def create_draft(owner, scheme, company, establishment=None):
+    """Start a draft, or give back the one this person already has for this company and scheme.
+
+    Returns (application, created)."""
     if owner.role == Role.PROVIDER:
         raise PermissionDenied("provider_for_client", authority.PROVIDER_REFUSAL)
     if owner.role != Role.OWNER:
@@ -102,12 +105,55 @@ def create_draft(owner, scheme, company, establishment=None):
         (result,) = evaluate([limit], facts)
         if not result.passed:
             raise Conflict("voucher_limit", result.message)
+    existing = _open_draft(owner, scheme, company)
+    if existing is not None:
+        return existing, False
+    try:
+        with transaction.atomic():
+            application = Application.objects.create(
+                scheme=scheme, owner=owner, company=company, establishment=establishment
+            )
+            audit.record(application, actor=owner, action="create", to_state=State.DRAFT)
+    except IntegrityError:
+        # A second click at the same instant: the database kept the other request's draft.
+        existing = _open_draft(owner, scheme, company)
+        if existing is None:
+            raise
+        return existing, False
+    return application, True
+
+
+def _open_draft(owner, scheme, company):
+    """This person's draft for this company and scheme (one_draft_per_owner_company_scheme), or None."""
+    return Application.objects.filter(owner=owner, scheme=scheme, company=company, state=State.DRAFT).first()
+
+
+@programme_language
+def delete_draft(owner, application):
+    """The owner deletes a draft nobody else has seen; the audit trail keeps that it existed."""
     with transaction.atomic():
-        application = Application.objects.create(
-            scheme=scheme, owner=owner, company=company, establishment=establishment
+        application = WORKFLOW.lock(application)
+        if application.owner_id != owner.pk:
+            raise PermissionDenied(
+                "forbidden", "Seule la personne qui a commencé ce brouillon peut le supprimer."
+            )
+        if application.state != State.DRAFT:
+            raise Conflict(
+                "not_a_draft",
+                "Cette demande est déposée : elle ne peut plus être supprimée, seulement retirée.",
+            )
+        audit.record(
+            application,
+            actor=owner,
+            action="delete",
+            from_state=State.DRAFT,
+            reference=application.reference,
+            siren=application.company.siren,
+            scheme=application.scheme.slug,
         )
-        audit.record(application, actor=owner, action="create", to_state=State.DRAFT)
-    return application
+        files = [f for f in (application.quote, application.bank_document) if f]
+        application.delete()
+        transaction.on_commit(lambda: [f.storage.delete(f.name) for f in files])
 
 
 @programme_language
@@ -775,7 +821,7 @@ def change_bank_account(owner, application, iban, bank_document):
     clean_pdf(bank_document, "bank_document")
     with transaction.atomic():
         application = WORKFLOW.lock(application)
-        if not WORKFLOW.roles["owner"](owner, application):
+        if application.owner_id != owner.pk:
             raise PermissionDenied("forbidden", "Seul le demandeur peut changer le compte du dossier.")
         if application.state not in OPEN_STATES:
             raise Conflict(

@@ -12,6 +12,7 @@ urlpatterns = [
     path("dispositifs/<slug:slug>/", views.scheme, name="scheme"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/brouillon/", views.edit, name="edit"),
+    path("<int:pk>/brouillon/supprimer/", views.delete, name="delete"),
     path("<int:pk>/attribuer/", views.assign, name="assign"),
     path("<int:pk>/qui-demande/", views.who_applies, name="who_applies"),
     path("<int:pk>/attestation-a-signer.pdf", views.statement, name="statement"),

@@ -284,7 +284,7 @@ def new(request):
         if valid and request.POST.get("confirm") and declaration.is_valid():
             try:
                 authority.declare(request.user, company, **declaration.cleaned_data)
-                application = services.create_draft(
+                application, created = services.create_draft(
                     request.user, form.cleaned_data["scheme"], company, form.establishment
                 )
             except ServiceError as exc:
@@ -292,9 +292,18 @@ def new(request):
                 if exc.code == "already_open" and authority.may_act(request.user, company):
                     contest_form = ContestForm(prefix="contest")
             else:
-                messages.success(
-                    request, gettext("Votre brouillon est créé. Il s'enregistre au fur et à mesure.")
-                )
+                if created:
+                    messages.success(
+                        request, gettext("Votre brouillon est créé. Il s'enregistre au fur et à mesure.")
+                    )
+                else:
+                    messages.info(
+                        request,
+                        gettext(
+                            "Vous aviez déjà commencé cette demande : la voici, avec ce que vous aviez "
+                            "enregistré."
+                        ),
+                    )
                 return redirect("vouchers:edit", pk=application.pk)
     context = {
         "form": form,
@@ -463,6 +472,21 @@ def edit(request, pk):
     )
 
 
+@require_POST
+def delete(request, pk):
+    require_role(request.user, Role.OWNER)
+    application = get_application_for_user(request.user, pk)
+    try:
+        services.delete_draft(request.user, application)
+    except PermissionDenied as exc:
+        raise DjangoPermissionDenied(gettext(exc.message)) from None
+    except ServiceError as exc:
+        messages.error(request, gettext(exc.message))
+        return redirect("vouchers:detail", pk=application.pk)
+    messages.success(request, gettext("Votre brouillon est supprimé."))
+    return redirect("vouchers:list")
+
+
 def _missing(owner, application):
     """What stops the submission: the file's gaps, then who applies."""
     missing = services.completeness_errors(application)
@@ -508,11 +532,21 @@ def _render_detail(request, application, bound=None, status=200):
             form = bound[1]
         else:
             form = form_class(prefix=action)
-        action_forms.append({"action": action, "form": form, "title": t.title, "button": t.button})
-    payee_forms = _payee_forms(request.user, application, bound)
+        action_forms.append(
+            {
+                "action": action,
+                "form": form,
+                "title": t.title,
+                "button": t.button,
+                "url": reverse("vouchers:act", args=[application.pk, action]),
+            }
+        )
+    # The file's next step first (the claim, a reply), then the account; withdrawing, which ends it, last.
+    action_forms += _payee_forms(request.user, application, bound)
+    action_forms.sort(key=lambda item: item["action"] == "withdraw")
     # A refused action whose form is no longer offered (the file moved on): say why at the top.
     refused = []
-    if bound and bound[0] not in {item["action"] for item in action_forms + payee_forms}:
+    if bound and bound[0] not in {item["action"] for item in action_forms}:
         refused = [error for errors in bound[1].errors.values() for error in errors]
     claim = Claim.objects.filter(application=application).first()
     events = AuditEvent.objects.for_object(application).select_related("actor")
@@ -533,7 +567,6 @@ def _render_detail(request, application, bound=None, status=200):
             "messages_exchanged": Message.objects.filter(application=application).select_related("author"),
             "events": events,
             "action_forms": action_forms,
-            "payee_forms": payee_forms,
             "representation": rep,
             "foreign_account": is_foreign(application.iban),
             "payee_registry_name": services.registry_name(application.company),
@@ -586,7 +619,8 @@ def _payee_forms(user, application, bound):
     for action in offered:
         make_form, _call, title, button, _success = PAYEE_ACTIONS[action]
         form = bound[1] if bound and bound[0] == action else make_form(application)(prefix=action)
-        items.append({"action": action, "form": form, "title": title, "button": button})
+        url = reverse("vouchers:payee_action", args=[application.pk, action])
+        items.append({"action": action, "form": form, "title": title, "button": button, "url": url})
     return items
 
 

@@ -186,6 +186,7 @@ WORKFLOW = Workflow(
     denied=_denied,
     events={
         "create": _("Brouillon créé"),
+        "delete": _("Brouillon supprimé"),
         "expiry_reminder": _("Rappel avant expiration envoyé"),
         "review_reminder": _("Rappel du délai d'instruction envoyé aux conseillers"),
         "assign": _("Dossier attribué"),
