@@ -106,3 +106,10 @@ def test_a_visitor_can_switch_language_without_an_account(client):
     assert response.status_code == 302
     assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "en"
     assert '<html lang="en"' in page(client.get("/"))
+
+
+def test_home_page_links_to_the_network_request_form(client):
+    html = page(client.get(reverse("core:home")))
+
+    assert f'href="{reverse("network:new_request")}"' in html
+    assert "Demander l'aide d'un conseiller" in html

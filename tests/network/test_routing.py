@@ -191,5 +191,6 @@ def test_the_advisors_email_is_rendered_and_sent_after_the_commit(
     with django_capture_on_commit_callbacks(execute=True):
         ask(company, website)
         assert mailoutbox == []
-    assert [m.to for m in mailoutbox] == [[advisor.email]]
-    assert "site internet" in mailoutbox[0].body.lower()
+    # The company's confirmation, then the advisor's email (rendered in the queued task).
+    assert [m.to for m in mailoutbox] == [["dirigeante@example.fr"], [advisor.email]]
+    assert "site internet" in mailoutbox[1].body.lower()

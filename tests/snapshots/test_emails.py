@@ -34,7 +34,7 @@ from tremplin.authority import services as authority
 from tremplin.authority.models import Mandate
 from tremplin.core.notifications import send_digests, set_frequency
 from tremplin.network import services as network
-from tremplin.network.models import Theme
+from tremplin.network.models import MatchState, Theme
 from tremplin.payments import services as payments
 from tremplin.providers import accreditation, quotes, reviews, signup
 from tremplin.providers.models import Document, Quote, Status
@@ -316,23 +316,47 @@ def network_advisor(rhone, theme):
     )
 
 
-def new_request(company, theme):
+def new_request(company, theme, **kwargs):
     return network.create_request(
         siret=with_check_digit(company.siren + "0001"),
         email="contact@boulangerie-martin.example.fr",
         theme_code=theme.code,
         description="Nous voulons vendre en ligne.",
+        **kwargs,
     ).request
 
 
 def request_ids(request):
-    return {reverse("network:request", args=[request.pk]): "/reseau/demandes/<demande>/"}
+    return {
+        reverse("network:request", args=[request.pk]): "/reseau/demandes/<demande>/",
+        request.reference: f"DA-{request.created_at:%Y}-<demande>",
+    }
 
 
 def test_a_new_request_for_an_advisor(sent, company, theme, network_advisor, snapshot):
     created = []
+    emails = sent(lambda: created.append(new_request(company, theme)))
+    assert as_text(to(emails, network_advisor), request_ids(created[0])) == snapshot
+
+
+def test_a_new_request_confirmed_to_the_company(sent, company, theme, network_advisor, snapshot):
+    created = []
+    emails = sent(lambda: created.append(new_request(company, theme, phone="06 12 34 56 78")))
+    (email,) = [email for email in emails if email.to == ["contact@boulangerie-martin.example.fr"]]
+    assert as_text(email, request_ids(created[0])) == snapshot
+
+
+def test_a_new_request_no_advisor_covers_confirmed_to_the_company(sent, company, theme, snapshot):
+    created = []
     email = only(sent(lambda: created.append(new_request(company, theme))))
     assert as_text(email, request_ids(created[0])) == snapshot
+
+
+def test_a_request_taken_by_an_advisor(sent, company, theme, network_advisor, snapshot):
+    request = new_request(company, theme)
+    match = request.matches.get()
+    email = only(sent(network.change_match_state, network_advisor, match, MatchState.TAKING_CARE))
+    assert as_text(email, request_ids(request)) == snapshot
 
 
 def test_a_request_reassigned_by_a_manager(sent, company, theme, network_advisor, manager, rhone, snapshot):
@@ -583,6 +607,8 @@ COVERED_TEMPLATES = {
     "core/emails/digest.txt",
     "network/emails/new_match.txt",
     "network/emails/reminder.txt",
+    "network/emails/request_received.txt",
+    "network/emails/taken.txt",
     "providers/emails/invitation.txt",
     "providers/emails/message.txt",
     "providers/emails/quote_answer.txt",

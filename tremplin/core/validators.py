@@ -1,5 +1,8 @@
 """Checks of identifiers and uploaded files, with messages in plain French."""
 
+import re
+
+from django.utils.translation import gettext_noop
 from stdnum import iban as std_iban
 from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.fr import siren as std_siren
@@ -45,6 +48,35 @@ def clean_siren_or_siret(value: str, field="siren") -> tuple[str, str | None]:
         siret = clean_siret(raw, field)
         return siret[:9], siret
     return clean_siren(raw, field), None
+
+
+# Country codes of France and its overseas départements (Réunion and Mayotte, Guadeloupe, Guyane,
+# Martinique): "+262 692 12 34 56" is dialled "0692 12 34 56" from France, like "+33 6 12 34 56 78".
+FRENCH_CALLING_CODES = ("33", "262", "269", "590", "594", "596")
+PHONE_SEPARATORS = re.compile(r"[\s.\-/\u00a0\u202f]")
+NATIONAL_PHONE = re.compile(r"0[1-9]\d{8}")
+PHONE_MESSAGE = gettext_noop(
+    "Indiquez un numéro de téléphone français à 10 chiffres, par exemple 06 12 34 56 78 ou +33 6 12 34 56 78."
+)
+
+
+def clean_phone(value: str, field="phone") -> str:
+    """A French phone number as its 10 digits ("0612345678"), or "" when none was given.
+
+    Takes "06 12 34 56 78", "06.12.34.56.78", "+33 6 12 34 56 78", "+33 (0)6 12 34 56 78", "0033 6…"
+    and the overseas départements' own codes (+262, +269, +590, +594, +596).
+    """
+    raw = PHONE_SEPARATORS.sub("", value or "").replace("(0)", "")
+    if not raw:
+        return ""
+    if raw.startswith("00"):
+        raw = "+" + raw[2:]
+    if raw.startswith("+"):
+        code = next((c for c in FRENCH_CALLING_CODES if raw.startswith(c, 1)), None)
+        raw = "0" + raw[1 + len(code) :] if code else ""
+    if not NATIONAL_PHONE.fullmatch(raw):
+        raise ServiceError("invalid_phone", PHONE_MESSAGE, field)
+    return raw
 
 
 def clean_iban(value: str, field="iban") -> str:

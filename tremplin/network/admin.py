@@ -55,6 +55,8 @@ class AdvisorProfileAdmin(admin.ModelAdmin):
 # Requests, matches and the action log only change through the network services.
 @admin.register(Request)
 class RequestAdmin(ReadOnlyAdmin):
+    # The phone is for the advisors the request was sent to only (see the request page).
+    exclude = ["phone"]
     list_display = ["siret", "theme", "departement", "created_at", "archived_at"]
     list_filter = ["theme"]
     search_fields = ["siret"]

@@ -42,7 +42,7 @@ def seed_network(rng):
             profile.specialties.set(rng.sample(themes, 3))
             advisors.append(user)
     companies = list(
-        Company.objects.filter(departement__organisations__isnull=False)
+        Company.objects.filter(state=Company.State.ACTIVE, departement__organisations__isnull=False)
         .distinct()
         .order_by("pk")[: 6 * len(PATHS)]
     )
@@ -50,8 +50,10 @@ def seed_network(rng):
     for i, company in enumerate(companies):
         target = list(PATHS)[i % len(PATHS)]
         created = services.create_request(
-            siret=_luhn(company.siren + "0001"),
+            # Half the demo businesses give their SIREN and a phone, half a SIRET and no phone.
+            siret=company.siren if i % 2 else _luhn(company.siren + "0001"),
             email=f"dirigeant{i}@demo.tremplin-numerique.fr",
+            phone=f"06 12 34 56 {i:02d}" if i % 2 else "",
             theme_code=themes[i % len(themes)].code,
             description="Nous voulons être trouvés sur internet et prendre des commandes en ligne.",
         )

@@ -9,11 +9,16 @@ from tremplin.network.models import MatchState, Theme
 
 
 class RequestForm(DsfrForm):
+    # Checked by the service (`services.create_request`), which knows what the registry says of it.
     siret = forms.CharField(
-        label=_("Numéro SIRET de votre entreprise"),
-        help_text=_("14 chiffres, sur vos factures ou votre extrait Kbis."),
+        label=_("Numéro SIREN ou SIRET de votre entreprise"),
+        help_text=_(
+            "9 chiffres (SIREN) ou 14 chiffres (SIRET), sur vos factures ou votre extrait Kbis. "
+            "Exemple : 732 829 320"
+        ),
         max_length=20,
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+        error_messages={"required": _("Indiquez le numéro SIREN ou SIRET de votre entreprise.")},
     )
     postal_code = forms.CharField(
         label=_("Code postal de l'entreprise"),
@@ -26,6 +31,16 @@ class RequestForm(DsfrForm):
         label=_("Votre adresse électronique"),
         help_text=_("Le conseiller vous écrira à cette adresse. Format : nom@domaine.fr"),
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    phone = forms.CharField(
+        label=_("Votre numéro de téléphone (facultatif)"),
+        help_text=_(
+            "Seuls les conseillers qui reçoivent votre demande le voient, pour vous appeler. "
+            "Format : 06 12 34 56 78"
+        ),
+        max_length=25,
+        required=False,
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
     )
     theme = forms.ChoiceField(label=_("Votre sujet"), choices=())
     description = forms.CharField(

@@ -146,6 +146,9 @@ class Request(models.Model):
         "registry.Company", null=True, blank=True, on_delete=models.PROTECT, related_name="network_requests"
     )
     email = models.EmailField("adresse électronique")
+    # Optional, as `core.validators.clean_phone` returns it (10 digits); shown only to the advisors the
+    # request was sent to (never in the API, the emails or the admin).
+    phone = models.CharField("téléphone", max_length=10, blank=True)
     theme = models.ForeignKey(Theme, verbose_name="thème", on_delete=models.PROTECT, related_name="requests")
     description = models.TextField("besoin")
     postal_code = models.CharField("code postal", max_length=5, blank=True)
@@ -172,6 +175,16 @@ class Request(models.Model):
 
     def __str__(self):
         return f"Demande {self.pk} ({self.siret})"
+
+    @property
+    def reference(self):
+        """What the company quotes when it calls: "DA-2026-000042" (demande d'accompagnement)."""
+        return f"DA-{self.created_at:%Y}-{self.pk:06d}"
+
+    @property
+    def phone_display(self):
+        """ "0612345678" -> "06 12 34 56 78"."""
+        return " ".join(self.phone[i : i + 2] for i in range(0, len(self.phone), 2))
 
     @property
     def status(self):

@@ -14,8 +14,8 @@ from tremplin.core import audit
 from tremplin.core.errors import Conflict, PermissionDenied, ServiceError
 from tremplin.core.language import programme_language
 from tremplin.core.models import AuditEvent
-from tremplin.core.notifications import notify
-from tremplin.core.validators import clean_siret
+from tremplin.core.notifications import notify, notify_address
+from tremplin.core.validators import clean_phone, clean_siren_or_siret
 from tremplin.network import routing, tasks, workflow
 from tremplin.network.models import (
     DECLINED_MATCH_STATES,
@@ -30,8 +30,9 @@ from tremplin.network.models import (
     Theme,
 )
 from tremplin.network.workflow import WORKFLOW
+from tremplin.registry import lookup
 from tremplin.registry.lookup import find_company, find_establishment, normalise
-from tremplin.registry.models import Commune, Departement
+from tremplin.registry.models import Commune, Departement, Establishment
 
 REMINDER_DAYS = (9, 21, 45)
 ARCHIVE_AFTER_MONTHS = 6
@@ -73,10 +74,38 @@ class Created:
     warnings: list[str] = field(default_factory=list)
 
 
-def create_request(*, siret, email, theme_code, description, postal_code="", user=None, on=None):
-    """A business describes a need; routing sends it to up to three advisors in the same transaction."""
+def _locate(identifier):
+    """What the registry says of the company a person names: (SIRET, company, establishment or None).
+
+    A SIREN stands for its head office (its SIRET, its commune). A SIRET of a known company missing
+    from the registry (an establishment just opened) is routed by the head office; a SIRET of an unknown
+    company (a brand-new one) returns no company, and the postal code then locates it.
+    """
+    siren, siret = clean_siren_or_siret(identifier, "siret")
+    try:
+        company, _ = lookup.company_for(siren, "siret")
+    except ServiceError as error:
+        if siret and error.code == lookup.UNKNOWN_SIREN:
+            return siret, None, None
+        raise
+    if siret is None:
+        siret = siren + company.head_office_nic if len(company.head_office_nic) == 5 else siren
+    establishment = find_establishment(siret)
+    if establishment is not None and establishment.state == Establishment.State.CLOSED:
+        raise lookup.refusal(lookup.ESTABLISHMENT_CLOSED, "siret")
+    return siret, company, establishment
+
+
+@programme_language
+def create_request(*, siret, email, theme_code, description, postal_code="", phone="", user=None, on=None):
+    """A business describes a need; routing sends it to up to three advisors in the same transaction.
+
+    `siret` is what the person typed: a SIRET, or a SIREN (the head office is then used). The company
+    gets a confirmation email at `email` once the transaction commits.
+    """
     on = on or timezone.localdate()
-    siret = clean_siret(siret)
+    siret, company, establishment = _locate(siret)
+    phone = clean_phone(phone)
     theme = Theme.objects.filter(code=theme_code).first()
     if theme is None:
         raise ServiceError("unknown_theme", gettext_noop("Choisissez un thème dans la liste."), "theme")
@@ -87,8 +116,6 @@ def create_request(*, siret, email, theme_code, description, postal_code="", use
         )
     postal_code = normalise(postal_code)
     warnings = []
-    establishment = find_establishment(siret)
-    company = establishment.company if establishment else find_company(siret[:9])
     if establishment is not None:
         commune_code, departement_id = establishment.commune_code, company.departement_id
         postal_code = establishment.postal_code or postal_code
@@ -120,6 +147,7 @@ def create_request(*, siret, email, theme_code, description, postal_code="", use
             siret=siret,
             company=company,
             email=email,
+            phone=phone,
             theme=theme,
             description=description,
             postal_code=postal_code[:5],
@@ -132,6 +160,13 @@ def create_request(*, siret, email, theme_code, description, postal_code="", use
         audit.record(request, actor=user, action="create_request", to_state=RequestStatus.NATIONAL_QUEUE)
         advisors = routing.route(request, on=on)
         _send_to(request, advisors, actor=user)
+        notify_address(
+            request.email,
+            f"Votre demande d'accompagnement est bien reçue ({request.reference})",
+            "network/emails/request_received.txt",
+            request=request,
+            advisors=len(advisors),
+        )
     return Created(request, warnings)
 
 

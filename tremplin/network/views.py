@@ -40,11 +40,20 @@ def new_request(request):
                 theme_code=data["theme"],
                 description=data["description"],
                 postal_code=data["postal_code"],
+                phone=data["phone"],
                 user=request.user,
             )
         except ServiceError as error:
             form.add_service_error(error)
         else:
+            messages.success(
+                request,
+                gettext(
+                    "Votre demande %(reference)s est enregistrée. Nous vous avons envoyé une confirmation "
+                    "à %(email)s."
+                )
+                % {"reference": created.request.reference, "email": created.request.email},
+            )
             for warning in created.warnings:
                 messages.warning(request, gettext(warning))
             return redirect("network:request_sent")
@@ -98,6 +107,8 @@ def request_detail(request, pk):
         match.moves = workflow.advisor_moves(request.user, match)
     context = {
         "item": network_request,
+        # The phone is for the advisors the request was sent to, not their colleagues nor the programme.
+        "show_phone": any(match.advisor_id == request.user.pk for match in matches),
         "matches": matches,
         "status_label": _status_label(network_request, matches),
         "reassign": WORKFLOW[workflow.REASSIGN],

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_noop
 
 from tremplin.accounts.models import Role
 from tremplin.core.errors import PermissionDenied
-from tremplin.core.notifications import notify
+from tremplin.core.notifications import notify, notify_address
 from tremplin.core.workflow import Workflow, transition
 from tremplin.network.models import MATCH_STATE_INFO, OPEN_MATCH_STATES, Match, MatchState
 
@@ -62,6 +62,18 @@ def tell_advisor(match, *args, **kwargs):
     )
 
 
+def tell_company(match, *args, **kwargs):
+    """Email the company that an advisor takes its request, naming the advisor's organisation."""
+    request = match.request
+    notify_address(
+        request.email,
+        f"Un conseiller prend en charge votre demande ({request.reference})",
+        "network/emails/taken.txt",
+        request=request,
+        advisor=match.advisor,
+    )
+
+
 WORKFLOW = Workflow(
     model=Match,
     states=MatchState,
@@ -85,6 +97,7 @@ WORKFLOW = Workflow(
             ADVISOR,
             label=_("Prise en charge"),
             button=MatchState.TAKING_CARE.label,
+            notify=tell_company,
         ),
         transition(
             CLOSE_WITH_HELP,
