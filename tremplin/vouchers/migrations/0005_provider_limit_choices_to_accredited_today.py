@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('providers', '0005_documents_valid_until'),
-        ('vouchers', '0003_authority_and_payee'),
+        ('vouchers', '0004_one_draft_per_owner_company_scheme'),
     ]
 
     operations = [
