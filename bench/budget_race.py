@@ -102,8 +102,13 @@ def build_data(files, capacity, voucher_cents):
     envelope = Envelope.objects.create(
         scheme=scheme, region=region, year=timezone.localdate().year, total_cents=capacity * voucher_cents
     )
+    # Accredited with its URSSAF certificate and insurance valid for a year (the documents themselves are
+    # not what the race measures).
     provider = Provider.objects.create(
-        siret=luhn("8000000000001"), name="Agence du banc", status=Status.ACCREDITED
+        siret=luhn("8000000000001"),
+        name="Agence du banc",
+        status=Status.ACCREDITED,
+        documents_valid_until=timezone.localdate() + timedelta(days=365),
     )
     User.objects.bulk_create(
         User(
@@ -281,6 +286,9 @@ def main():
         f"{failures} refused; ledger matches envelope: {ledger_ok}",
         file=sys.stderr,
     )
+    if failures:
+        # A refused submission means the set-up no longer builds eligible files: the figures would lie.
+        print(f"# {failures} submissions were refused: the bench's files are not eligible.", file=sys.stderr)
     print(
         json.dumps(
             {
@@ -293,6 +301,7 @@ def main():
                 "overspend_cents": max(0, env.committed_cents - env.total_cents),
                 "duplicates": double_reserved,
                 "waitlisted": waitlisted,
+                "refused": failures,
                 "held_for_authority": held,
                 "payee_matched": payee_matched,
                 "ledger_matches": ledger_ok,
@@ -303,6 +312,8 @@ def main():
             }
         )
     )
+    if failures:
+        sys.exit(1)
 
 
 if __name__ == "__main__":
