@@ -8,17 +8,15 @@ in by naming its class. An IBAN the file does not know answers NOT POSSIBLE, as 
 scheme would.
 """
 
-import csv
-import threading
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 
 from django.conf import settings
 from django.db import models
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
+from tremplin.authority.files import WatchedCsv
 from tremplin.authority.matching import compare_names
 
 
@@ -40,32 +38,14 @@ class BankFile:
     COLUMNS = ("iban", "titulaire")
 
     def __init__(self, path):
-        self.path = Path(path)
-        self._lock = threading.Lock()
-        self._stamp = None
-        self._accounts = {}
-
-    def _load(self):
-        try:
-            stat = self.path.stat()
-        except FileNotFoundError:
-            return {}
-        stamp = (stat.st_mtime_ns, stat.st_size)
-        with self._lock:
-            if stamp != self._stamp:
-                with self.path.open(newline="", encoding="utf-8") as stream:
-                    reader = csv.DictReader(stream)
-                    missing = set(self.COLUMNS) - {name.strip() for name in reader.fieldnames or ()}
-                    if missing:
-                        raise ValueError(f"{self.path}: missing columns {sorted(missing)}")
-                    self._accounts = {
-                        "".join(row["iban"].split()).upper(): row["titulaire"].strip() for row in reader
-                    }
-                self._stamp = stamp
-            return self._accounts
+        self.file = WatchedCsv(
+            path,
+            self.COLUMNS,
+            lambda rows: {"".join(r["iban"].split()).upper(): r["titulaire"] for r in rows},
+        )
 
     def verify(self, iban, name):
-        holder = self._load().get(iban)
+        holder = self.file.get().get(iban)
         if holder is None or not name:
             return Answer(Outcome.NOT_POSSIBLE)
         outcome = compare_names(name, holder)

@@ -9,14 +9,13 @@ A sole trader needs no register: the registry's person is the representative (SI
 unless they asked for their name to be hidden).
 """
 
-import csv
-import threading
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 
 from django.conf import settings
 from django.utils.module_loading import import_string
+
+from tremplin.authority.files import WatchedCsv
 
 SOLE_TRADER_FORM = "1000"
 
@@ -40,40 +39,24 @@ class RneFile:
     COLUMNS = ("siren", "nom", "prenoms", "qualite", "date_naissance")
 
     def __init__(self, path):
-        self.path = Path(path)
-        self._lock = threading.Lock()
-        self._stamp = None
-        self._index = {}
+        self.file = WatchedCsv(path, self.COLUMNS, self._index)
 
-    def _load(self):
-        try:
-            stat = self.path.stat()
-        except FileNotFoundError:
-            return {}
-        stamp = (stat.st_mtime_ns, stat.st_size)
-        with self._lock:
-            if stamp != self._stamp:
-                index = {}
-                with self.path.open(newline="", encoding="utf-8") as stream:
-                    reader = csv.DictReader(stream)
-                    missing = set(self.COLUMNS) - {name.strip() for name in reader.fieldnames or ()}
-                    if missing:
-                        raise ValueError(f"{self.path}: missing columns {sorted(missing)}")
-                    for row in reader:
-                        row = {k.strip(): (v or "").strip() for k, v in row.items() if k}
-                        index.setdefault(row["siren"], []).append(
-                            Representative(
-                                family_name=row["nom"],
-                                given_names=row["prenoms"],
-                                role=row["qualite"],
-                                birth_month=row["date_naissance"][:7],
-                            )
-                        )
-                self._index, self._stamp = index, stamp
-            return self._index
+    @staticmethod
+    def _index(rows):
+        index = {}
+        for row in rows:
+            index.setdefault(row["siren"], []).append(
+                Representative(
+                    family_name=row["nom"],
+                    given_names=row["prenoms"],
+                    role=row["qualite"],
+                    birth_month=row["date_naissance"][:7],
+                )
+            )
+        return index
 
     def representatives(self, siren):
-        return list(self._load().get(siren, ()))
+        return list(self.file.get().get(siren, ()))
 
 
 @lru_cache(maxsize=4)

@@ -161,6 +161,14 @@ _ask_owner = _tell_owner(
     with_reason="message",
 )
 
+# A refusal, whichever way it is taken (a decision, documents that fall short, an upheld contest).
+_tell_not_retained = _tell_owner(
+    "Votre demande {ref} n'a pas été retenue",
+    "vouchers/emails/rejected.txt",
+    legal=True,
+    with_reason="reason",
+)
+
 BEFORE_CLAIM = {
     State.DRAFT,
     State.SUBMITTED,
@@ -232,12 +240,7 @@ WORKFLOW = Workflow(
             title=_("Les pièces ne montrent pas la qualité pour agir"),
             button=_("Refuser la demande"),
             success=_("La demande est refusée : le demandeur est prévenu par courriel."),
-            notify=_tell_owner(
-                "Votre demande {ref} n'a pas été retenue",
-                "vouchers/emails/rejected.txt",
-                legal=True,
-                with_reason="reason",
-            ),
+            notify=_tell_not_retained,
         ),
         transition(
             "contest",
@@ -263,12 +266,7 @@ WORKFLOW = Workflow(
             title=_("Retenir la contestation"),
             button=_("Refuser la demande contestée"),
             success=_("La contestation est retenue : la demande est refusée et son budget libéré."),
-            notify=_tell_owner(
-                "Votre demande {ref} n'a pas été retenue",
-                "vouchers/emails/rejected.txt",
-                legal=True,
-                with_reason="reason",
-            ),
+            notify=_tell_not_retained,
         ),
         transition(
             "dismiss_contest",
@@ -354,12 +352,7 @@ WORKFLOW = Workflow(
             title=_("Refuser la demande"),
             button=_("Refuser la demande"),
             success=_("La demande est refusée. L'entreprise est prévenue par courriel."),
-            notify=_tell_owner(
-                "Votre demande {ref} n'a pas été retenue",
-                "vouchers/emails/rejected.txt",
-                legal=True,
-                with_reason="reason",
-            ),
+            notify=_tell_not_retained,
         ),
         transition(
             "withdraw",
