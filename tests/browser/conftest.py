@@ -7,13 +7,20 @@ What a test gets:
   serves the static files (DSFR styles, scripts, fonts) like `runserver` does.
 - `log_in(user)`: logs in through the real login form.
 - `screenshot(label)`: saves the whole page as var/screenshots/<test>--<label>.png, for people to look at.
+- `audit()`: runs axe-core (the npm package pinned in tests/browser/axe, injected into the page) on the page
+  as it is now and fails on any violation of impact serious or critical. Every page a test reaches must be
+  audited: the `page` fixture notes each document the browser loads, audits the last one itself, and fails
+  the test when a page it left was never audited (so a test calls `audit()` or `screenshot()` before moving on; `log_in`
+  does it for the login form and the page it lands on). Each audit is written to var/axe/audits.jsonl; the run ends with a summary.
 
 A test fails when the page raises a JavaScript error or a static file does not load, and leaves
 var/screenshots/<test>--echec.png when it fails. Every module here is marked `browser`: `make test`
 leaves them out, `make test-browser` runs them (see docs/testing.md).
 """
 
+import json
 import os
+from collections import Counter
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -30,6 +37,17 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-background-networking"
 TIMEOUT_MS = 10_000
 expect.set_options(timeout=TIMEOUT_MS)
 CALL_FAILED = pytest.StashKey[bool]()
+AXE_JS = Path(__file__).parent / "axe" / "node_modules" / "axe-core" / "axe.min.js"
+BLOCKING_IMPACTS = {"serious", "critical"}
+# axe's result, cut to what a person needs to find the element: rule, impact, help text, first selectors.
+AXE_RUN = """async () => {
+  const result = await axe.run(document, {resultTypes: ["violations"]});
+  return result.violations.map(v => ({
+    id: v.id, impact: v.impact, help: v.help,
+    targets: v.nodes.slice(0, 5).map(n => n.target.join(" ")), count: v.nodes.length,
+  }));
+}"""
+AUDITS = []  # one dict per audit of this run, for the summary
 
 
 @pytest.hookimpl(trylast=True)
@@ -52,6 +70,10 @@ def pytest_runtest_makereport(item, call):
 def browser():
     if not CHROMIUM.exists():
         pytest.fail(f"{CHROMIUM} is missing: `apt-get install chromium` (`make test-browser` does it).")
+    if not AXE_JS.exists():
+        pytest.fail(
+            f"{AXE_JS} is missing: `npm ci --prefix tests/browser/axe` (`make test-browser` does it)."
+        )
     previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     try:
@@ -82,6 +104,9 @@ def page(browser, live_server, request):
     )
     context.set_default_timeout(TIMEOUT_MS)
     page = context.new_page()
+    page.reached = []  # paths of the documents loaded in the main frame, in order
+    page.audited = set()
+    page.on("load", lambda loaded: page.reached.append(urlsplit(loaded.url).path))
     problems = []
     page.on("pageerror", lambda error: problems.append(f"JavaScript error: {error}"))
     page.on(
@@ -93,33 +118,93 @@ def page(browser, live_server, request):
         ),
     )
     yield page
-    if request.node.stash.get(CALL_FAILED, False):
+    failed = request.node.stash.get(CALL_FAILED, False)
+    if failed:
         page.screenshot(path=screenshot_path(request, "echec"), full_page=True)
+    elif page.reached and page.reached[-1] not in page.audited:
+        problems.extend(run_audit(page, request))
     context.close()
+    unaudited = [path for path in dict.fromkeys(page.reached) if path not in page.audited]
+    if unaudited and not failed:
+        problems.append("Pages reached but never audited (call audit() on each): " + ", ".join(unaudited))
     if problems:
         pytest.fail("The page had problems:\n" + "\n".join(problems))
 
 
+def run_audit(page, request):
+    """axe-core on the page as it is now; records the audit and returns the blocking violations as text."""
+    if not page.evaluate("() => typeof window.axe === 'object'"):
+        page.add_script_tag(path=str(AXE_JS))
+    violations = page.evaluate(AXE_RUN)
+    path = urlsplit(page.url).path
+    page.audited.add(path)
+    record = {
+        "test": request.node.nodeid,
+        "path": path,
+        "width": page.viewport_size["width"],
+        "lang": page.evaluate("() => document.documentElement.lang"),
+        "violations": violations,
+    }
+    AUDITS.append(record)
+    folder = Path(settings.VAR_DIR) / "axe"
+    folder.mkdir(parents=True, exist_ok=True)
+    with open(folder / "audits.jsonl", "a", encoding="utf-8") as out:
+        out.write(json.dumps(record, ensure_ascii=False) + "\n")
+    return [
+        f"axe {v['impact']} {v['id']} on {path}: {v['help']} ({v['count']}×: {'; '.join(v['targets'])})"
+        for v in violations
+        if v["impact"] in BLOCKING_IMPACTS
+    ]
+
+
 @pytest.fixture
-def log_in(page):
+def audit(page, request):
+    """`audit()`: axe-core on the current page; fails the test at once on a serious or critical violation."""
+
+    def audit():
+        blocking = run_audit(page, request)
+        if blocking:
+            pytest.fail("Accessibility violations:\n" + "\n".join(blocking))
+
+    return audit
+
+
+def pytest_terminal_summary(terminalreporter):
+    if not AUDITS:
+        return
+    impacts = Counter(v["impact"] for record in AUDITS for v in record["violations"])
+    pages = {(record["path"], record["width"], record["lang"]) for record in AUDITS}
+    terminalreporter.write_line(
+        f"axe-core: {len(AUDITS)} audits of {len(pages)} pages (path, width, language); violations by impact: "
+        + (", ".join(f"{impact} {n}" for impact, n in sorted(impacts.items())) or "none")
+        + " (details: var/axe/audits.jsonl)"
+    )
+
+
+@pytest.fixture
+def log_in(page, audit):
     """`log_in(user)`: type the user's email and password in the login form and land on their dashboard."""
 
     def log_in(user, password=PASSWORD):
         page.goto(reverse("accounts:login"))
+        audit()
         form = page.locator("main form")
         form.locator("[name=username]").fill(user.email)
         form.locator("[name=password]").fill(password)
         form.locator("button[type=submit]").click()
         expect(page.get_by_role("button", name="Se déconnecter")).to_be_visible()
+        audit()
 
     return log_in
 
 
 @pytest.fixture
-def screenshot(page, request):
-    """`screenshot(label)`: the whole page, saved as var/screenshots/<test>--<label>.png; returns the path."""
+def screenshot(page, request, audit):
+    """`screenshot(label)`: audits the page, then saves it whole as var/screenshots/<test>--<label>.png;
+    returns the path."""
 
     def take(label):
+        audit()
         path = screenshot_path(request, label)
         page.screenshot(path=path, full_page=True)
         return path

@@ -29,7 +29,7 @@ def pdf(name):
 
 
 def test_an_applicant_not_in_the_register_is_held_until_the_advisor_confirms(
-    page, log_in, screenshot, scheme, advisor
+    page, log_in, audit, screenshot, scheme, advisor
 ):
     company = CompanyFactory(siren=VALID_SIRENS[0], denomination="Fromagerie Durand")
     register_representative(company, "Jeanne", "Durand", "1962-05", "Gérante")  # the register's director
@@ -40,8 +40,10 @@ def test_an_applicant_not_in_the_register_is_held_until_the_advisor_confirms(
     # The employee starts the file: the register does not list him.
     log_in(employee)
     page.get_by_role("navigation", name="Menu principal").get_by_role("link", name="Nouvelle demande").click()
+    audit()
     page.get_by_label("Numéro SIREN ou SIRET").fill(VALID_SIRENS[0])
     page.get_by_role("button", name="Rechercher mon entreprise").click()
+    audit()
     page.get_by_text("Je suis son représentant légal").click()
     page.get_by_label("Votre date de naissance").fill("1990-02-03")
     page.get_by_role("button", name="C'est mon entreprise").click()

@@ -45,7 +45,9 @@ def test_a_visitor_asks_an_advisor_for_help_from_the_home_page(page, screenshot,
     assert len(confirmations) == 1 and request.reference in confirmations[0].subject
 
 
-def test_the_advisor_calls_the_business_and_takes_its_request(page, log_in, screenshot, rhone, advisor):
+def test_the_advisor_calls_the_business_and_takes_its_request(
+    page, log_in, audit, screenshot, rhone, advisor
+):
     company = CompanyFactory(siren=VALID_SIRENS[0], denomination="Fromagerie Durand", departement=rhone)
     website = Theme.objects.create(code="site-internet", label="Site internet")
     lyon = make_advisor(
@@ -64,6 +66,7 @@ def test_the_advisor_calls_the_business_and_takes_its_request(page, log_in, scre
     page.get_by_role("navigation", name="Menu principal").get_by_role(
         "link", name="Demandes d'accompagnement"
     ).click()
+    audit()
     page.get_by_role("link", name="Fromagerie Durand").click()
     expect(page.get_by_role("link", name="06 12 34 56 78")).to_have_attribute("href", "tel:0612345678")
     expect(page.get_by_text(request.reference)).to_be_visible()
