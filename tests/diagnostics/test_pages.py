@@ -214,3 +214,10 @@ def test_a_visitor_finds_the_diagnostic_from_the_home_page_and_gets_the_pdf(clie
     report_url = re.search(r'href="([^"]+)"[^>]*>[^<]*PDF', results).group(1)
     assert client.get(report_url).content.startswith(b"%PDF")
     assert started.status_code == 302
+
+
+def test_the_results_ask_for_the_voucher_for_the_diagnosed_company(owner, done):
+    html = client_for(owner).get(reverse("diagnostics:results", args=[done.pk])).content.decode()
+
+    link = f'href="{reverse("vouchers:new")}?siren={done.company.siren}">Demander le chèque numérique</a>'
+    assert link in html

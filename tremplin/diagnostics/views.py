@@ -23,6 +23,7 @@ from tremplin.diagnostics.access import (
 from tremplin.diagnostics.models import State
 from tremplin.diagnostics.questionnaire import RATING_LABELS, TRISTATE_LABELS
 from tremplin.diagnostics.report import render_report
+from tremplin.registry.carried import carried_company
 
 PAGE_SIZE = 25
 
@@ -48,7 +49,11 @@ def diagnostic_list(request):
 @require_http_methods(["GET", "POST"])
 def start(request):
     require_role(request.user, *STARTERS)
-    form = forms.StartForm(request.POST or None, user=request.user)
+    carried = None if request.method == "POST" else carried_company(request)
+    if carried is not None:
+        form = forms.StartForm(initial={"identifier": carried.siren}, user=request.user)
+    else:
+        form = forms.StartForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid() and request.POST.get("confirm"):
         try:
             diagnostic, created = services.start(request.user, form.company, owner=form.owner)
@@ -63,7 +68,7 @@ def start(request):
             return redirect(
                 "diagnostics:step", pk=diagnostic.pk, number=diagnostic.first_unanswered_step() or 1
             )
-    return render(request, "diagnostics/start.html", {"form": form, "company": form.company})
+    return render(request, "diagnostics/start.html", {"form": form, "company": carried or form.company})
 
 
 def _screen(diagnostic, number, errors=None, posted=None):

@@ -10,6 +10,7 @@ from django.views.i18n import set_language as django_set_language
 from tremplin.accounts.models import Role
 from tremplin.core.formatting import euros
 from tremplin.diagnostics.access import may_start
+from tremplin.registry.carried import remember
 from tremplin.registry.forms import CompanyLookupForm
 from tremplin.registry.models import Commune
 from tremplin.schemes.eligibility import Facts, answered_by_registry, condition, evaluate
@@ -82,6 +83,7 @@ def check(request):
         return render(request, "front/check.html", context)
 
     company = form.company
+    remember(request, company)
     commune = (
         Commune.objects.filter(code=company.head_office_commune_code).values_list("name", flat=True).first()
     )

@@ -23,6 +23,7 @@ from tremplin.authority.payee import is_foreign
 from tremplin.core.errors import PermissionDenied, ServiceError
 from tremplin.core.models import AuditEvent
 from tremplin.core.web import pdf_response, require_role, status_for
+from tremplin.registry.carried import carried_company
 from tremplin.registry.models import NafCode
 from tremplin.schemes.eligibility import BRACKET_LABELS
 from tremplin.schemes.models import Scheme, SpendCategory
@@ -276,6 +277,11 @@ def new(request):
     company = None
     declaration = None
     contest_form = None
+    if request.method == "GET" and (carried := carried_company(request)) is not None:
+        # Named in the quick check or a link: shown for confirmation, looked up again when posted.
+        form = forms.CompanyLookupForm(initial={"identifier": carried.siren}, schemes=schemes)
+        company = carried
+        declaration = _declaration_form(request, company, bound=False)
     if request.method == "POST":
         valid = form.is_valid()
         company = form.company
