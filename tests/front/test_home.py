@@ -1,3 +1,4 @@
+import re
 from datetime import timedelta
 
 import pytest
@@ -7,6 +8,7 @@ from django.utils import timezone
 
 from tests.core.helpers import page
 from tests.factories import SchemeFactory
+from tremplin.schemes.models import EligibilityRule
 
 pytestmark = pytest.mark.django_db
 
@@ -113,3 +115,68 @@ def test_home_page_links_to_the_network_request_form(client):
 
     assert f'href="{reverse("network:new_request")}"' in html
     assert "Demander l'aide d'un conseiller" in html
+
+
+def steps(html):
+    """The steps of "Comment ça marche ?", as plain text, in order."""
+    listing = html.split("Comment ça marche ?", 1)[1].split("<ol", 1)[1].split("</ol>", 1)[0]
+    items = listing.split("<li")[1:]
+    return [" ".join(re.sub(r"<[^>]+>", " ", item.split(">", 1)[1]).split()) for item in items]
+
+
+def test_the_steps_start_with_the_diagnostic_then_the_voucher(client):
+    SchemeFactory()
+
+    listed = steps(page(client.get(reverse("core:home"))))
+
+    assert listed[0].startswith("Faites le diagnostic numérique.")
+    assert "conseillé" in listed[0]
+    assert listed[1].startswith("Demandez le chèque")
+    assert listed[-1].startswith("Demandez le paiement du chèque.")
+
+
+def test_the_steps_say_the_diagnostic_is_required_when_the_scheme_requires_it(client):
+    scheme = SchemeFactory()
+    EligibilityRule.objects.create(
+        scheme=scheme, kind="diagnostic_completed", params={"months": 9}, position=20
+    )
+
+    first = steps(page(client.get(reverse("core:home"))))[0]
+
+    assert "obligatoire" in first
+    assert "moins de 9 mois" in first
+    assert "conseillé" not in first
+
+
+def test_an_owner_is_shown_the_diagnostic_first_too(client, owner):
+    SchemeFactory()
+    client.force_login(owner)
+
+    html = page(client.get(reverse("core:home")))
+
+    assert steps(html)[0].startswith("Faites le diagnostic numérique.")
+    assert f'href="{reverse("diagnostics:start")}"' in html
+
+
+def test_without_an_open_scheme_the_steps_still_start_with_the_diagnostic(client):
+    listed = steps(page(client.get(reverse("core:home"))))
+
+    assert listed[0].startswith("Faites le diagnostic numérique.")
+    assert "obligatoire" not in listed[0]
+
+
+def test_the_steps_are_served_in_english(client):
+    scheme = SchemeFactory()
+    EligibilityRule.objects.create(
+        scheme=scheme, kind="diagnostic_completed", params={"months": 9}, position=20
+    )
+
+    listed = steps(
+        page(client.get(reverse("core:home"), HTTP_ACCEPT_LANGUAGE="en")).replace(
+            "How does it work?", "Comment ça marche ?"
+        )
+    )
+
+    assert listed[0].startswith("Take the digital diagnostic. In a quarter of an hour")
+    assert "less than 9 months old" in listed[0]
+    assert listed[1].startswith("Apply for the voucher with a quote.")

@@ -13,7 +13,7 @@ from tremplin.diagnostics.access import may_start
 from tremplin.registry.carried import remember
 from tremplin.registry.forms import CompanyLookupForm
 from tremplin.registry.models import Commune
-from tremplin.schemes.eligibility import Facts, answered_by_registry, condition, evaluate
+from tremplin.schemes.eligibility import Facts, answered_by_registry, condition, evaluate, parameters
 from tremplin.schemes.models import Scheme, SpendCategory
 
 # Where each role starts after logging in; these pages belong to other apps.
@@ -52,7 +52,17 @@ def scheme_terms(scheme):
         "min_voucher": euros(scheme.voucher_amount_cents(scheme.min_spend_cents)),
         "conditions": conditions,
         "closes_on": timezone.localtime(scheme.window_closes_at).date(),
+        # The prerequisites the scheme sets before an application (None: not required).
+        "diagnostic_months": _months_required(scheme, "diagnostic_completed"),
+        "support_months": _months_required(scheme, "support_action"),
     }
+
+
+def _months_required(scheme, kind):
+    for rule in scheme.rule_list:
+        if rule.kind == kind:
+            return parameters(kind, rule.params)["months"]
+    return None
 
 
 @login_not_required
