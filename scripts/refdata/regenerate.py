@@ -155,11 +155,19 @@ def build(modules):
         naf_rows.append((code, " ".join(item["label"].split()), level, section_of(code)))
     write_csv("naf_rev2.csv", ["code", "label", "level", "section"], sorted(naf_rows))
 
-    sources = {}
+    # Files written by hand (INSEE's legal categories) keep their entry: they name their source.
+    previous = OUT / "sources.json"
+    sources = {
+        name: entry
+        for name, entry in (json.loads(previous.read_text()) if previous.exists() else {}).items()
+        if "source" in entry
+    }
     for package, (_version, licence) in PACKAGES.items():
         meta = json.loads((modules / package / "package.json").read_text())
         sources[package] = {"version": meta["version"], "license": meta.get("license", licence)}
-    (OUT / "sources.json").write_text(json.dumps(sources, indent=2, sort_keys=True) + "\n")
+    (OUT / "sources.json").write_text(
+        json.dumps(sources, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    )
 
 
 def main():

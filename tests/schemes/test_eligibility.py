@@ -1,3 +1,4 @@
+import re
 from datetime import date
 
 import pytest
@@ -60,8 +61,12 @@ def test_an_eligible_company_passes_every_rule_with_an_explanation():
         ({"declared_headcount": 11}, "max_declared_headcount", "11 salariés"),
         ({"declared_turnover_cents": 200_000_000}, "max_turnover", "2\u202f000\u202f000 €"),
         ({"company": company(created_on=date(2026, 6, 1))}, "min_company_age", "moins de 6 mois"),
-        ({"company": company(legal_form="9220")}, "excluded_legal_forms", "9220"),
-        ({"company": company(legal_form="7210")}, "excluded_legal_forms", "7210"),
+        (
+            {"company": company(legal_form="9220")},
+            "excluded_legal_forms",
+            "(Association loi 1901 ou assimilé)",
+        ),
+        ({"company": company(legal_form="7210")}, "excluded_legal_forms", "(Collectivité territoriale)"),
         ({"declared_de_minimis_cents": 29_900_000}, "de_minimis", "300\u202f000 €"),
         ({"has_other_open_file": True}, "one_open_voucher", "déjà en cours"),
     ],
@@ -172,12 +177,12 @@ def test_every_kind_of_rule_is_evaluated_and_stated_in_one_place():
         ("min_company_age", {"months": 12}, "Avoir été créée il y a au moins 12 mois."),
         (
             "excluded_legal_forms",
-            {},
-            "Certaines formes juridiques sont exclues : personnes publiques et associations.",
+            {"prefixes": ["71", "72"]},
+            "Certaines formes juridiques sont exclues : administration de l'état, collectivité territoriale.",
         ),
         (
             "excluded_legal_forms",
-            {"label": "sociétés civiles"},
+            {"prefixes": ["65"], "label": "sociétés civiles"},
             "Certaines formes juridiques sont exclues : sociétés civiles.",
         ),
         ("diagnostic_completed", {}, "Diagnostic numérique réalisé récemment"),
@@ -199,7 +204,7 @@ def test_the_headcount_bracket_is_not_stated_when_the_declared_headcount_is():
     declared = EligibilityRule(kind="max_declared_headcount", params={})
     assert (
         condition(bracket, [bracket])
-        == "Être au plus dans la tranche « 10 à 19 salariés » du répertoire SIRENE."
+        == "Avoir moins de 20 salariés d'après le répertoire SIRENE (tranche d'effectifs « 10 à 19 salariés » au plus)."
     )
     assert condition(bracket, [bracket, declared]) is None
 
@@ -216,14 +221,79 @@ def test_the_quick_check_answers_only_what_the_registry_knows():
     }
 
 
-def test_in_english_a_scheme_s_own_label_is_shown_as_written_and_the_default_one_translated():
-    default = EligibilityRule(kind="excluded_legal_forms", params={})
+def test_in_english_a_scheme_s_own_label_and_insee_s_labels_are_shown_as_written():
+    named = EligibilityRule(kind="excluded_legal_forms", params={"prefixes": ["92"]})
     own = EligibilityRule(
-        kind="excluded_legal_forms", params={"label": "personnes publiques et associations"}
+        kind="excluded_legal_forms",
+        params={"prefixes": ["92"], "label": "personnes publiques et associations"},
     )
     with translation.override("en"):
-        assert (
-            condition(default, [])
-            == "Some legal forms are excluded: public bodies and non-profit associations."
-        )
+        assert condition(named, []) == "Some legal forms are excluded: association loi 1901 ou assimilé."
         assert condition(own, []) == "Some legal forms are excluded: personnes publiques et associations."
+
+
+@pytest.mark.parametrize("code", ["9220", "7210", "4110"])
+def test_a_refused_legal_form_is_named_not_coded(code):
+    message = verdict(
+        evaluate(rules(), facts(company=company(legal_form=code))), "excluded_legal_forms"
+    ).message
+    assert code not in message
+
+
+def test_without_a_label_of_its_own_the_excluded_forms_are_named_from_the_prefixes():
+    rule = EligibilityRule(kind="excluded_legal_forms", params={"prefixes": ["65", "92"]})
+    assert condition(rule, [rule]) == (
+        "Certaines formes juridiques sont exclues : société civile, association loi 1901 ou assimilé."
+    )
+    assert (
+        "(société civile, association loi 1901 ou assimilé)"
+        in verdict(evaluate([rule], facts(company=company(legal_form="6540"))), rule.kind).message
+    )
+
+
+def test_a_rule_excluding_no_legal_form_is_not_stated():
+    rule = EligibilityRule(kind="excluded_legal_forms", params={"prefixes": []})
+    assert condition(rule, [rule]) is None
+
+
+# The upper bound of each SIRENE bracket, in staff (53, "10 000 or more", has none).
+BRACKET_TOPS = {"NN": 0, "00": 0, "01": 2, "02": 5, "03": 9, "11": 19, "12": 49, "21": 99, "22": 199}
+
+
+@pytest.mark.parametrize("limit", ["00", "01", "02", "03", "11", "12", "21"])
+def test_the_stated_headcount_bracket_is_the_evaluated_one(limit):
+    rule = EligibilityRule(kind="max_headcount_bracket", params={"max": limit})
+    stated = condition(rule, [rule])
+    match = re.search(r"moins de (\d+) salariés", stated) or re.search(r"(aucun) salarié", stated)
+    assert match, stated
+    fewer_than = 1 if match.group(1) == "aucun" else int(match.group(1))
+    for bracket, top in BRACKET_TOPS.items():
+        result = verdict(evaluate([rule], facts(company=company(headcount_bracket=bracket))), rule.kind)
+        assert result.passed is (top < fewer_than), (limit, bracket, stated, result.message)
+        assert "dispositif" in result.message
+
+
+def test_the_bracket_messages_say_the_limit_in_staff():
+    rule = EligibilityRule(kind="max_headcount_bracket", params={"max": "11"})
+    assert condition(rule, [rule]) == (
+        "Avoir moins de 20 salariés d'après le répertoire SIRENE (tranche d'effectifs « 10 à 19 salariés » au plus)."
+    )
+    passed = verdict(evaluate([rule], facts(company=company(headcount_bracket="11"))), rule.kind)
+    assert passed.message == (
+        "Le répertoire SIRENE indique « 10 à 19 salariés » : moins de 20 salariés, "
+        "c'est dans la limite du dispositif."
+    )
+    failed = verdict(evaluate([rule], facts(company=company(headcount_bracket="12"))), rule.kind)
+    assert failed.message == (
+        "Le répertoire SIRENE indique « 20 à 49 salariés » : le dispositif est réservé aux entreprises de "
+        "moins de 20 salariés d'après le répertoire."
+    )
+
+
+@pytest.mark.parametrize("limit", [1, 5, 10, 49])
+def test_the_stated_declared_headcount_is_the_evaluated_one(limit):
+    rule = EligibilityRule(kind="max_declared_headcount", params={"max": limit})
+    stated = int(re.search(r"au plus (\d+) salariés", condition(rule, [rule])).group(1))
+    for declared in (0, limit - 1, limit, limit + 1, 2 * limit + 5):
+        result = verdict(evaluate([rule], facts(declared_headcount=declared)), rule.kind)
+        assert result.passed is (declared <= stated)

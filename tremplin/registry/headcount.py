@@ -37,3 +37,29 @@ BRACKET_LABELS = {
     "52": "5 000 à 9 999 salariés",
     "53": "10 000 salariés ou plus",
 }
+
+# The most staff each bracket counts (53, "10 000 or more", has no top).
+BRACKET_TOPS = {
+    "NN": 0,
+    "00": 0,
+    "01": 2,
+    "02": 5,
+    "03": 9,
+    "11": 19,
+    "12": 49,
+    "21": 99,
+    "22": 199,
+    "31": 249,
+    "32": 499,
+    "41": 999,
+    "42": 1999,
+    "51": 4999,
+    "52": 9999,
+    "53": None,
+}
+
+
+def fewer_than(limit):
+    """A bracket limit said in staff: brackets up to `limit` all have fewer than this (None: no bound)."""
+    top = BRACKET_TOPS.get(limit)
+    return None if top is None else top + 1

@@ -11,10 +11,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
-from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext
 
 from tremplin.core.formatting import euros
-from tremplin.registry.headcount import BRACKET_LABELS, HEADCOUNT_BRACKETS
+from tremplin.registry import legal_forms
+from tremplin.registry.headcount import BRACKET_LABELS, HEADCOUNT_BRACKETS, fewer_than
 
 # What a rule's parameters are when the scheme leaves them out.
 DEFAULTS = {
@@ -30,10 +31,6 @@ DEFAULTS = {
     "support_action": {"months": 6},
     "max_vouchers_per_company": {"max": 1},
 }
-
-
-# Who the excluded legal forms are, when the scheme does not name them (stored French, shown translated).
-EXCLUDED_LEGAL_FORMS_LABEL = gettext_noop("personnes publiques et associations")
 
 
 def parameters(kind, params):
@@ -80,6 +77,16 @@ def _active(params, f):
     )
 
 
+def _staff_limit(limit):
+    """The highest bracket allowed, said in staff ("moins de 20 salariés"), for every message of the rule."""
+    below = fewer_than(limit)
+    if below is None:
+        return "sans limite de salariés"
+    if below == 1:
+        return "sans salarié"
+    return f"de moins de {below} salariés"
+
+
 def _max_bracket(params, f):
     limit = params["max"]
     bracket = f.company.headcount_bracket or "NN"
@@ -87,10 +94,14 @@ def _max_bracket(params, f):
         return None, "La tranche d'effectifs de l'entreprise n'est pas connue du répertoire."
     label = BRACKET_LABELS[bracket]
     if HEADCOUNT_BRACKETS.index(bracket) <= HEADCOUNT_BRACKETS.index(limit):
-        return True, f"Le répertoire SIRENE indique « {label} », ce qui est dans la limite du dispositif."
+        staff = _staff_limit(limit).removeprefix("de ")
+        return (
+            True,
+            f"Le répertoire SIRENE indique « {label} » : {staff}, c'est dans la limite du dispositif.",
+        )
     return False, (
         f"Le répertoire SIRENE indique « {label} » : le dispositif est réservé aux entreprises "
-        f"jusqu'à « {BRACKET_LABELS[limit]} »."
+        f"{_staff_limit(limit)} d'après le répertoire."
     )
 
 
@@ -135,10 +146,11 @@ def _excluded_legal_forms(params, f):
     prefixes = params["prefixes"]
     form = f.company.legal_form or ""
     if any(form.startswith(p) for p in prefixes):
-        label = params.get("label", EXCLUDED_LEGAL_FORMS_LABEL)
+        excluded = params.get("label") or legal_forms.summary(prefixes)
+        named = legal_forms.label(form) or "non répertoriée"
         return (
             False,
-            f"La forme juridique de l'entreprise ({form}) fait partie des exclusions du dispositif ({label}).",
+            f"La forme juridique de l'entreprise ({named}) fait partie des exclusions du dispositif ({excluded}).",
         )
     return True, "La forme juridique de l'entreprise est admise."
 
@@ -250,8 +262,16 @@ def _max_declared_headcount_condition(params, rules):
 def _max_bracket_condition(params, rules):
     if any(rule.kind == "max_declared_headcount" for rule in rules):
         return None  # the declared headcount says it better
-    label = BRACKET_LABELS.get(params["max"], params["max"])
-    return gettext("Être au plus dans la tranche « %(label)s » du répertoire SIRENE.") % {"label": label}
+    limit = params["max"]
+    label = BRACKET_LABELS.get(limit, limit)
+    below = fewer_than(limit)
+    if below is None:
+        return None  # every bracket passes
+    if below == 1:
+        return gettext("N'avoir aucun salarié d'après le répertoire SIRENE.")
+    return gettext(
+        "Avoir moins de %(count)s salariés d'après le répertoire SIRENE (tranche d'effectifs « %(label)s » au plus)."
+    ) % {"count": below, "label": label}
 
 
 def _max_turnover_condition(params, rules):
@@ -265,8 +285,10 @@ def _min_age_condition(params, rules):
 
 
 def _excluded_legal_forms_condition(params, rules):
-    # A scheme's own label is shown as written.
-    label = params["label"] if "label" in params else gettext(EXCLUDED_LEGAL_FORMS_LABEL)
+    if not params["prefixes"]:
+        return None
+    # A scheme's own label is shown as written; otherwise INSEE's labels of the excluded categories.
+    label = params.get("label") or legal_forms.summary(params["prefixes"])
     return gettext("Certaines formes juridiques sont exclues : %(label)s.") % {"label": label}
 
 
