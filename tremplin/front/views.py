@@ -42,7 +42,11 @@ def open_scheme():
 def scheme_terms(scheme):
     if scheme is None:
         return None
-    conditions = [text for rule in scheme.rule_list if (text := condition(rule, scheme.rule_list))]
+    conditions = [
+        {"kind": rule.kind, "text": text}
+        for rule in scheme.rule_list
+        if (text := condition(rule, scheme.rule_list))
+    ]
     categories = dict(SpendCategory.choices)
     return {
         "spend_labels": [categories[value] for value in scheme.spend_categories if value in categories],
@@ -102,10 +106,19 @@ def check(request):
         facts = Facts(company=company, on=timezone.localdate())
         for rule, result in zip(scheme.rule_list, evaluate(scheme.rule_list, facts), strict=True):
             if answered_by_registry(rule):
-                rows.append({"label": result.label, "passed": result.passed, "message": result.message})
+                rows.append(
+                    {
+                        "kind": rule.kind,
+                        "label": result.label,
+                        "passed": result.passed,
+                        "message": result.message,
+                    }
+                )
             else:
                 text = condition(rule, scheme.rule_list)
-                rows.append({"label": result.label, "passed": None, "message": text, "later": True})
+                rows.append(
+                    {"kind": rule.kind, "label": result.label, "passed": None, "message": text, "later": True}
+                )
     registry_rows = [row for row in rows if not row.get("later")]
     context.update(
         form=CompanyLookupForm(),

@@ -5,6 +5,7 @@ from django.forms.models import apply_limit_choices_to_to_formfield
 from django.utils.translation import gettext_lazy as _
 
 from tremplin.core.forms import DsfrForm, EurosField, PdfField
+from tremplin.core.glossary import TERMS
 from tremplin.registry.forms import clean_company_identifier
 from tremplin.schemes.models import Scheme, SpendCategory
 from tremplin.vouchers.models import Application, RejectionReason
@@ -40,6 +41,7 @@ class CompanyLookupForm(DsfrForm):
     )
     scheme = forms.ModelChoiceField(
         label=_("Dispositif"),
+        help_text=TERMS["dispositif"][1],
         queryset=Scheme.objects.none(),
         empty_label=None,
         widget=forms.RadioSelect,
