@@ -3,16 +3,17 @@ import secrets
 
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from tremplin.core.models import NotificationFrequency
 
 
 class Role(models.TextChoices):
-    OWNER = "owner", "Chef d'entreprise"
-    ADVISOR = "advisor", "Conseiller"
-    PROVIDER = "provider", "Prestataire"
-    MANAGER = "manager", "Gestionnaire du programme"
-    AUDITOR = "auditor", "Auditeur"
+    OWNER = "owner", _("Chef d'entreprise")
+    ADVISOR = "advisor", _("Conseiller")
+    PROVIDER = "provider", _("Prestataire")
+    MANAGER = "manager", _("Gestionnaire du programme")
+    AUDITOR = "auditor", _("Auditeur")
 
 
 class UserManager(BaseUserManager):
