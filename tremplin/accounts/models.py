@@ -69,6 +69,9 @@ class User(AbstractUser):
         choices=NotificationFrequency.choices,
         default=NotificationFrequency.IMMEDIATE,
     )
+    # How many of the person's notifications (core.Notification) are unread, kept by the services that
+    # write and read them, so the bell of every page costs no query.
+    unread_notifications = models.PositiveIntegerField("notifications non lues", default=0)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS = []
