@@ -217,11 +217,10 @@ def test_the_page_refuses_an_unknown_choice(client):
     assert user.notification_frequency == NotificationFrequency.IMMEDIATE
 
 
-def test_the_page_is_linked_from_the_header(client):
+def test_the_page_is_linked_from_the_list_behind_the_header_s_bell(client):
     client.force_login(UserFactory())
-    assert f'href="{reverse("accounts:notifications")}"' in page(
-        client.get(reverse("core:dashboard"), follow=True)
-    )
+    assert f'href="{reverse("accounts:inbox")}"' in page(client.get(reverse("core:dashboard"), follow=True))
+    assert f'href="{reverse("accounts:notifications")}"' in page(client.get(reverse("accounts:inbox")))
 
 
 def test_the_page_asks_anonymous_visitors_to_log_in(client):

@@ -24,6 +24,7 @@ from tests.factories import (
 from tests.payments.flows import claim_approved_application
 from tremplin.authority import services as authority
 from tremplin.core.models import AuditEvent
+from tremplin.diagnostics import services as diagnostics
 from tremplin.payments import services as payments
 from tremplin.registry.models import Company
 from tremplin.schemes.models import EligibilityRule
@@ -86,6 +87,20 @@ def test_draft_form_in_english(english, draft):
     assert "Save the draft" in html and "Submit my application" in html
     assert "Are you eligible?" in html
     assert "Nombre de salariés" not in html and "Enregistrer le brouillon" not in html
+
+
+def test_autosave_status_sentences_are_in_english(english, draft):
+    """The autosave script shows the sentences the page gives it: each one is in the page's language."""
+    english.force_login(draft.owner)
+    html = text(english.get(reverse("vouchers:edit", args=[draft.pk])))
+    assert 'data-saving="Saving…"' in html
+    assert 'data-saved="Draft saved at {time}."' in html
+    assert 'data-failed="Automatic saving is not possible right now.' in html
+    diagnostic, _created = diagnostics.start(draft.owner, draft.company)
+    html = text(english.get(reverse("diagnostics:step", args=[diagnostic.pk, 1])))
+    assert 'data-saving="Saving…"' in html
+    assert 'data-saved="Answers saved at {time}."' in html
+    assert "Enregistrement" not in html
 
 
 def test_draft_form_in_french_by_default(client, draft):

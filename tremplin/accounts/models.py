@@ -3,16 +3,17 @@ import secrets
 
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from tremplin.core.models import NotificationFrequency
 
 
 class Role(models.TextChoices):
-    OWNER = "owner", "Chef d'entreprise"
-    ADVISOR = "advisor", "Conseiller"
-    PROVIDER = "provider", "Prestataire"
-    MANAGER = "manager", "Gestionnaire du programme"
-    AUDITOR = "auditor", "Auditeur"
+    OWNER = "owner", _("Chef d'entreprise")
+    ADVISOR = "advisor", _("Conseiller")
+    PROVIDER = "provider", _("Prestataire")
+    MANAGER = "manager", _("Gestionnaire du programme")
+    AUDITOR = "auditor", _("Auditeur")
 
 
 class UserManager(BaseUserManager):
@@ -68,6 +69,9 @@ class User(AbstractUser):
         choices=NotificationFrequency.choices,
         default=NotificationFrequency.IMMEDIATE,
     )
+    # How many of the person's notifications (core.Notification) are unread, kept by the services that
+    # write and read them, so the bell of every page costs no query.
+    unread_notifications = models.PositiveIntegerField("notifications non lues", default=0)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS = []

@@ -18,5 +18,8 @@ urlpatterns = [
         name="password_reset_confirm",
     ),
     path("notifications/", views.notifications, name="notifications"),
+    path("notifications/recues/", views.inbox, name="inbox"),
+    path("notifications/recues/<int:pk>/", views.open_notification, name="open_notification"),
+    path("notifications/recues/tout-lu/", views.mark_all_read, name="mark_all_read"),
     path("mot-de-passe/modifie/", views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
 ]

@@ -2,10 +2,13 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
+from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tremplin.accounts import services
 from tremplin.accounts.forms import (
@@ -16,7 +19,9 @@ from tremplin.accounts.forms import (
     ResetRequestForm,
     SignupForm,
 )
+from tremplin.core import notifications as notices
 from tremplin.core.errors import Conflict, ServiceError
+from tremplin.core.models import Notification
 from tremplin.core.notifications import set_frequency
 
 SESSION_SIGNUP_EMAIL = "signup_email"
@@ -133,3 +138,31 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 
 class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
     template_name = "accounts/password_reset_complete.html"
+
+
+INBOX_PAGE_SIZE = 20
+
+
+def inbox(request):
+    """The list behind the bell: the person's notifications, newest first."""
+    page_obj = Paginator(
+        Notification.objects.filter(user=request.user).order_by("-created_at", "-id"), INBOX_PAGE_SIZE
+    ).get_page(request.GET.get("page"))
+    return render(request, "accounts/inbox.html", {"page_obj": page_obj})
+
+
+def open_notification(request, pk):
+    try:
+        notification = notices.open_notification(request.user, pk)
+    except Notification.DoesNotExist:
+        raise Http404(_("Cette notification n'existe pas.")) from None
+    if notification.link and url_has_allowed_host_and_scheme(notification.link, allowed_hosts=None):
+        return redirect(notification.link)  # a path of the site, never another host
+    return redirect("accounts:inbox")
+
+
+@require_POST
+def mark_all_read(request):
+    notices.mark_all_read(request.user)
+    messages.success(request, _("Toutes vos notifications sont marquées comme lues."))
+    return redirect("accounts:inbox")

@@ -73,3 +73,23 @@ class PendingNotification(models.Model):
 
     def __str__(self):
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.subject}"
+
+
+class Notification(models.Model):
+    """What the platform told a person (emailed, held for a digest, or not emailed at their choice), as
+    listed behind the header's bell. Written by `core.notifications.notify`, in the caller's transaction."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    subject = models.CharField("objet", max_length=255)
+    # The page of the object it is about, a path of the site ("/dossiers/12/").
+    link = models.CharField("lien", max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField("lue le", null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "-created_at"])]
+        verbose_name = "notification"
+        verbose_name_plural = "notifications"
+
+    def __str__(self):
+        return self.subject

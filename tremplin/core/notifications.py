@@ -4,16 +4,20 @@ Legal notices (a decision on a file, a payment, a clawback, an expiry, the email
 account) always leave at once; the others are sent at once, held for a daily or weekly digest, or dropped.
 """
 
+import re
+
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import F
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django_tasks import task
 
 from tremplin.core import audit
 from tremplin.core.errors import ServiceError
-from tremplin.core.models import NotificationFrequency, PendingNotification
+from tremplin.core.models import Notification, NotificationFrequency, PendingNotification
 
 DIGEST_SUBJECTS = {
     NotificationFrequency.DAILY: "Tremplin Numérique : votre résumé du jour",
@@ -30,17 +34,27 @@ def _send_after_commit(to, subject, body):
     transaction.on_commit(lambda: send_email.enqueue(to=to, subject=subject, body=body))
 
 
-def notify(user, subject: str, template: str, *, legal: bool = False, **context):
-    """Email `user` once the current transaction commits (never for a rolled-back change).
+def link_in(body):
+    """The first page of the site an email points to: the object it is about (every email names it)."""
+    found = re.search(re.escape(settings.SITE_ROOT.rstrip("/")) + r"(/[^\s]*)", body)
+    return found.group(1).rstrip(".,;)»") if found else ""
+
+
+def notify(user, subject: str, template: str, *, legal: bool = False, link: str = "", **context):
+    """Record a notification for `user` (listed behind the bell) and email it once the current
+    transaction commits (never for a rolled-back change), as their preference says.
 
     `legal=True` for notices with a legal effect or needed to use the account: they ignore the preference.
+    `link` is the page of the object; by default, the first page of the site the email points to.
     """
     if not user or not user.email:
         return
+    body = render_to_string(template, {"user": user, "site_root": settings.SITE_ROOT, **context})
+    Notification.objects.create(user=user, subject=subject[:255], link=(link or link_in(body))[:500])
+    get_user_model().objects.filter(pk=user.pk).update(unread_notifications=F("unread_notifications") + 1)
     frequency = user.notification_frequency
     if not legal and frequency == NotificationFrequency.NONE:
         return
-    body = render_to_string(template, {"user": user, "site_root": settings.SITE_ROOT, **context})
     if legal or frequency == NotificationFrequency.IMMEDIATE:
         _send_after_commit(user.email, subject, body)
     else:
@@ -111,3 +125,29 @@ def _send_digest(user, subject, now):
     _send_after_commit(user.email, f"{subject} ({count} notification{'s' if count > 1 else ''})", body)
     PendingNotification.objects.filter(pk__in=[item.pk for item in items]).delete()
     return True
+
+
+def open_notification(user, pk):
+    """`user`'s notification `pk`, marked read (a Notification.DoesNotExist for anyone else's)."""
+    with transaction.atomic():
+        notification = Notification.objects.select_for_update().get(pk=pk, user=user)
+        if notification.read_at is None:
+            notification.read_at = timezone.now()
+            notification.save(update_fields=["read_at"])
+            get_user_model().objects.filter(pk=user.pk, unread_notifications__gt=0).update(
+                unread_notifications=F("unread_notifications") - 1
+            )
+    return notification
+
+
+def mark_all_read(user):
+    """Mark every notification of `user` read; returns how many were unread."""
+    with transaction.atomic():
+        count = Notification.objects.filter(user=user, read_at__isnull=True).update(read_at=timezone.now())
+        # Less what was just marked, not zero: a notification written meanwhile stays counted.
+        people = get_user_model().objects.filter(pk=user.pk)
+        if not people.filter(unread_notifications__gte=count).update(
+            unread_notifications=F("unread_notifications") - count
+        ):
+            people.update(unread_notifications=0)
+    return count

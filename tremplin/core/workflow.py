@@ -45,14 +45,33 @@ class StateInfo:
     tags: frozenset = frozenset()
 
 
+# Who reads an event on the timeline, or its reason: everyone who may see the object, or its staff only
+# (advisors, managers, auditors): an internal note, the assignment of a file.
+EVERYONE, STAFF = "everyone", "staff"
+
+
+@dataclass(frozen=True)
+class Event:
+    """An audit action that is not a transition (a reminder, an assignment), as the timeline tells it.
+
+    `label` may name values of the event's data in braces ("Dossier attribué à {to_advisor}")."""
+
+    label: str
+    shown_to: str = EVERYONE
+    reason_shown_to: str = EVERYONE
+
+
 @dataclass(frozen=True)
 class Transition:
     name: str
     sources: frozenset
     target: str
     who: frozenset
-    # Past tense, for the audit timeline ("Chèque accordé").
+    # Past tense, for the audit timeline ("Chèque accordé"); may name values of the event's data in braces.
     label: str = ""
+    # Who reads the event on the timeline, and its reason (EVERYONE or STAFF).
+    shown_to: str = EVERYONE
+    reason_shown_to: str = EVERYONE
     # The action as offered on a page: the form's title and its button.
     title: str = ""
     button: str = ""
@@ -75,13 +94,22 @@ def transition(name, sources, target, who, **options):
     return Transition(name, as_set(sources), target, as_set(who), also=also, **options)
 
 
+class _Blanks(dict):
+    """An event's data for its label: a value an older event lacks reads as an ellipsis."""
+
+    def __missing__(self, key):
+        return "…"
+
+
 @dataclass
 class Workflow:
     """A model's states and transitions, and the one path that moves it.
 
     `roles` maps each role name used in `who` to a predicate `(user, obj) -> bool`.
     `denied` may return a more specific PermissionDenied for a user refused a transition.
-    `events` labels audit actions that are not transitions (a reminder, an assignment).
+    `events` labels audit actions that are not transitions (a reminder, an assignment): an `Event`, or its
+    label alone. With `declares_every_event`, an audit event of an action it does not name is refused on
+    the model: every line of its timeline then has a sentence.
     """
 
     model: type
@@ -94,9 +122,15 @@ class Workflow:
     field: str = "state"
     lock: Callable | None = None
     denied: Callable | None = None
+    declares_every_event: bool = False
 
     def __post_init__(self):
         self.transitions = {t.name: t for t in self.transitions}
+        self.events = {
+            name: event if isinstance(event, Event) else Event(event) for name, event in self.events.items()
+        }
+        if self.declares_every_event:
+            audit.declare(self.model, {*self.transitions, *self.events})
         values = set(self.states.values)
         for t in self.transitions.values():
             unknown = (t.sources | t.targets) - values
@@ -133,10 +167,25 @@ class Workflow:
     def sources(self, *names) -> frozenset:
         return frozenset().union(*(self.transitions[n].sources for n in names))
 
-    def event_label(self, action):
+    def _event(self, action):
         if action in self.transitions and self.transitions[action].label:
-            return self.transitions[action].label
-        return self.events.get(action, action)
+            return self.transitions[action]
+        return self.events.get(action)
+
+    def event_label(self, action, data=None):
+        """The timeline's sentence for `action`, its braces filled from the event's `data`."""
+        event = self._event(action)
+        if event is None:
+            return action
+        if data is None:
+            return event.label
+        return str(event.label).format_map(_Blanks(data))
+
+    def event_shown_to(self, action, staff):
+        """Whether the event, and its reason, are shown to a reader (`staff`: advisor, manager, auditor)."""
+        event = self._event(action)
+        shown, reason = (event.shown_to, event.reason_shown_to) if event else (EVERYONE, EVERYONE)
+        return (staff or shown == EVERYONE), (staff or reason == EVERYONE)
 
     def may(self, user, obj, name) -> bool:
         """Whether `user` holds a role allowed to take this transition on `obj` (state not considered)."""

@@ -170,6 +170,7 @@ class ClaimOut(Schema):
 class EventOut(Schema):
     at: datetime
     action: str
+    label: str = Field(description="The event in plain words, in the language asked for.")
     from_state: str
     to_state: str
     reason: str

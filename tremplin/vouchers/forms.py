@@ -269,7 +269,9 @@ class AnswerForm(DsfrForm):
 class NoteForm(DsfrForm):
     note = forms.CharField(
         label=_("Note (facultatif)"),
-        help_text=_("Elle reste dans l'historique du dossier."),
+        help_text=_(
+            "Elle reste dans l'historique du dossier, que lisent les conseillers et les auditeurs, pas l'entreprise."
+        ),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )

@@ -3,11 +3,11 @@
 from tremplin.authority import payee
 from tremplin.authority.serialize import representation
 from tremplin.authority.services import representation_of
-from tremplin.core.models import AuditEvent
 from tremplin.registry.api import company_name, company_out
 from tremplin.schemes.eligibility import all_passed
 from tremplin.vouchers import services
 from tremplin.vouchers.models import Claim
+from tremplin.vouchers.timeline import timeline
 
 
 def summary(a):
@@ -45,19 +45,20 @@ def _claim(a):
     }
 
 
-def _timeline(a):
-    events = AuditEvent.objects.for_object(a).select_related("actor")
+def _timeline(a, user):
+    """The file's timeline as its reader may read it (`vouchers.timeline`), with each event's sentence."""
     return [
         {
-            "at": e.at,
-            "action": e.action,
-            "from_state": e.from_state,
-            "to_state": e.to_state,
-            "reason": e.reason,
-            "actor_role": e.actor.role if e.actor else None,
-            "actor_name": (e.actor.get_full_name() or None) if e.actor else None,
+            "at": entry.at,
+            "action": entry.event.action,
+            "label": entry.label,
+            "from_state": entry.event.from_state,
+            "to_state": entry.event.to_state,
+            "reason": entry.reason,
+            "actor_role": entry.actor.role if entry.actor else None,
+            "actor_name": (entry.actor.get_full_name() or None) if entry.actor else None,
         }
-        for e in events
+        for entry in timeline(a, user)
     ]
 
 
@@ -109,7 +110,7 @@ def detail(a, user):
         "decided_at": a.decided_at,
         "claim": _claim(a),
         "allowed_actions": services.allowed_actions(user, a),
-        "timeline": _timeline(a),
+        "timeline": _timeline(a, user),
     }
 
 

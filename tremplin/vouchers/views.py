@@ -21,7 +21,6 @@ from tremplin.authority.documents import render_statement
 from tremplin.authority.forms import ChecklistForm, ContestForm, DeclarationForm, DocumentsForm
 from tremplin.authority.payee import is_foreign
 from tremplin.core.errors import PermissionDenied, ServiceError
-from tremplin.core.models import AuditEvent
 from tremplin.core.web import pdf_response, require_role, status_for
 from tremplin.registry.carried import carried_company
 from tremplin.registry.models import NafCode
@@ -31,6 +30,7 @@ from tremplin.vouchers import assignment, forms, services
 from tremplin.vouchers.access import advisor_covers, applications_for, get_application_for_user
 from tremplin.vouchers.letters import render_decision_letter
 from tremplin.vouchers.models import GRANTED, OPEN_STATES, Claim, Message, State, states_tagged
+from tremplin.vouchers.timeline import STAFF_ROLES, timeline
 from tremplin.vouchers.workflow import WORKFLOW, remember_standing
 
 PAGE_SIZE = 25
@@ -555,12 +555,7 @@ def _render_detail(request, application, bound=None, status=200):
     if bound and bound[0] not in {item["action"] for item in action_forms}:
         refused = [error for errors in bound[1].errors.values() for error in errors]
     claim = Claim.objects.filter(application=application).first()
-    events = AuditEvent.objects.for_object(application).select_related("actor")
     labels = dict(State.choices)
-    for event in events:
-        event.label = WORKFLOW.event_label(event.action)
-        event.from_label = labels.get(event.from_state, "")
-        event.to_label = labels.get(event.to_state, "")
     return render(
         request,
         "vouchers/detail.html",
@@ -571,7 +566,8 @@ def _render_detail(request, application, bound=None, status=200):
             "position": application.waitlist_position(),
             "claim": claim,
             "messages_exchanged": Message.objects.filter(application=application).select_related("author"),
-            "events": events,
+            "events": timeline(application, request.user),
+            "staff_reader": request.user.role in STAFF_ROLES,
             "action_forms": action_forms,
             "representation": rep,
             "foreign_account": is_foreign(application.iban),

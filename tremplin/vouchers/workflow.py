@@ -9,7 +9,7 @@ from tremplin.authority import services as authority
 from tremplin.authority.models import Representation
 from tremplin.core.errors import PermissionDenied
 from tremplin.core.notifications import notify
-from tremplin.core.workflow import Workflow, transition
+from tremplin.core.workflow import STAFF, Event, Workflow, transition
 from tremplin.vouchers.access import advisor_covers, advisors_of
 from tremplin.vouchers.assignment import review_deadline
 from tremplin.vouchers.models import OPEN_STATES, STATE_INFO, Application, State
@@ -192,16 +192,20 @@ WORKFLOW = Workflow(
     },
     lock=_lock,
     denied=_denied,
+    # Every action written on a file is named here, so that its timeline has a sentence for each.
+    declares_every_event=True,
     events={
         "create": _("Brouillon créé"),
         "delete": _("Brouillon supprimé"),
-        "expiry_reminder": _("Rappel avant expiration envoyé"),
-        "review_reminder": _("Rappel du délai d'instruction envoyé aux conseillers"),
-        "assign": _("Dossier attribué"),
-        # Written by the payments when the file joins a SEPA batch.
-        "add_to_payment_batch": _("Ajouté à un lot de virements"),
-        "confirm_payee": _("Compte bancaire confirmé par le conseiller"),
-        "change_bank_account": _("Compte bancaire modifié"),
+        "expiry_reminder": _("Rappel envoyé : le chèque expire bientôt"),
+        "review_reminder": Event(_("Rappel du délai d'instruction envoyé aux conseillers"), shown_to=STAFF),
+        "assign": Event(_("Dossier attribué à {to_advisor}"), shown_to=STAFF),
+        # Written by the payments when the file joins a SEPA batch; its reason repeats the batch.
+        "add_to_payment_batch": Event(
+            _("Dossier ajouté au lot de paiement n° {batch}"), reason_shown_to=STAFF
+        ),
+        "confirm_payee": _("Compte bancaire vérifié par le conseiller"),
+        "change_bank_account": _("Compte bancaire changé (IBAN finissant par {iban_end})"),
     },
     transitions=[
         transition(
@@ -220,7 +224,7 @@ WORKFLOW = Workflow(
             State.SUBMITTED,
             ADVISOR,
             also=[State.WAITLISTED],
-            label=_("Qualité du demandeur confirmée"),
+            label=_("Droit d'agir confirmé par le conseiller, sur pièces"),
             title=_("Confirmer la qualité du demandeur"),
             button=_("Je confirme, sur pièces"),
             success=_(
@@ -236,7 +240,7 @@ WORKFLOW = Workflow(
             State.AUTHORITY_CHECK,
             State.REJECTED,
             ADVISOR,
-            label=_("Qualité du demandeur non établie"),
+            label=_("Droit d'agir non établi par les pièces : demande refusée"),
             title=_("Les pièces ne montrent pas la qualité pour agir"),
             button=_("Refuser la demande"),
             success=_("La demande est refusée : le demandeur est prévenu par courriel."),
@@ -248,6 +252,8 @@ WORKFLOW = Workflow(
             State.CONTESTED,
             REPRESENTATIVE,
             label=_("Demande contestée par le représentant légal"),
+            # The representative's words are for the advisors who decide, not for the person contested.
+            reason_shown_to=STAFF,
             notify=_both(
                 _tell_owner("Votre demande {ref} est suspendue", "vouchers/emails/contested.txt", legal=True),
                 _tell_advisors(
@@ -275,6 +281,7 @@ WORKFLOW = Workflow(
             ADVISOR,
             also=OPEN_STATES,
             label=_("Contestation écartée : le dossier reprend"),
+            reason_shown_to=STAFF,  # the advisor's note (NoteForm)
             title=_("Écarter la contestation"),
             button=_("Le dossier reprend"),
             success=_("La contestation est écartée : le dossier reprend là où il en était."),
@@ -295,7 +302,7 @@ WORKFLOW = Workflow(
             State.WAITLISTED,
             SYSTEM_ROLE,
             also=[State.SUBMITTED],
-            label=_("Tirage au sort"),
+            label=_("Tirage au sort effectué"),
         ),
         transition(
             "start_review",
@@ -335,6 +342,7 @@ WORKFLOW = Workflow(
             State.APPROVED,
             ADVISOR,
             label=_("Chèque accordé"),
+            reason_shown_to=STAFF,  # the advisor's note (NoteForm)
             title=_("Accorder le chèque"),
             button=_("Accorder le chèque"),
             success=_("Le chèque est accordé. L'entreprise est prévenue par courriel."),
@@ -415,6 +423,7 @@ WORKFLOW = Workflow(
             State.CLAIM_APPROVED,
             ADVISOR,
             label=_("Paiement validé"),
+            reason_shown_to=STAFF,  # the advisor's note (NoteForm)
             title=_("Valider le paiement"),
             button=_("Valider le paiement"),
             success=_("Le paiement est validé : il partira dans le prochain lot de virements."),
@@ -428,6 +437,7 @@ WORKFLOW = Workflow(
             State.PAID,
             MANAGER,
             label=_("Paiement effectué"),
+            reason_shown_to=STAFF,  # the batch's reference, told by add_to_payment_batch
             title=_("Enregistrer le paiement"),
             notify=_tell_owner(
                 "Le paiement de votre chèque {ref} est effectué", "vouchers/emails/paid.txt", legal=True

@@ -1,8 +1,11 @@
 // Saves a form in the background so that nothing typed is lost: on each change, and every 20 seconds
 // when something was typed. Any form with data-autosave="URL" uses it; the server answers JSON
 // {"saved_at": "HH:MM", "errors": {...}}. Files are left out: they go with the form's own button.
-// The sentences shown come from the page (data-saved, data-partial, data-failed; "{time}" is
-// replaced), so they are translated with the rest of the page.
+// The whole form is sent each time. What is typed while a save is on its way is not lost: each edit
+// bumps a revision number, a save remembers the revision it sent, and when its answer comes back
+// with edits made since, the form is saved again at once.
+// The sentences shown come from the page (data-saving, data-saved, data-partial, data-failed; "{time}"
+// is replaced), so they are translated with the rest of the page.
 // Boxes with data-group="NAME" and an exclusive one with data-exclusive="NAME" never stay ticked
 // together (an answer like "data is not kept digitally").
 (function () {
@@ -26,7 +29,8 @@
 
   function watch(form) {
     var status = document.getElementById(form.dataset.autosaveStatus || "autosave-status");
-    var dirty = false;
+    var revision = 0; // edits made on the page
+    var savedRevision = 0; // the last revision the server saved
     var saving = false;
 
     function say(text, time) {
@@ -36,11 +40,13 @@
     }
 
     function save() {
-      if (!dirty || saving) {
+      if (saving || revision === savedRevision) {
         return;
       }
-      dirty = false;
+      var sent = revision;
+      var failed = false;
       saving = true;
+      say(form.dataset.saving);
       var data = new FormData(form);
       Array.prototype.forEach.call(form.querySelectorAll("input[type=file]"), function (input) {
         data.delete(input.name);
@@ -59,27 +65,32 @@
           return response.json();
         })
         .then(function (result) {
+          savedRevision = Math.max(savedRevision, sent);
           var partial = Object.keys(result.errors || {}).length > 0;
           say(partial ? form.dataset.partial : form.dataset.saved, result.saved_at);
         })
         .catch(function () {
-          dirty = true;
+          // Left unsaved: the next change or the next tick of the timer tries again.
+          failed = true;
           say(form.dataset.failed);
         })
         .finally(function () {
           saving = false;
+          if (!failed && revision !== savedRevision) {
+            save(); // typed during the save: send the form as it is now
+          }
         });
     }
 
     form.addEventListener("input", function () {
-      dirty = true;
+      revision += 1;
     });
     form.addEventListener("change", function (event) {
       if (event.target.type === "file") {
         return;
       }
       keepExclusive(form, event.target);
-      dirty = true;
+      revision += 1;
       save();
     });
     window.setInterval(save, 20000);

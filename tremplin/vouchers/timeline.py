@@ -1,0 +1,51 @@
+"""A file's timeline as people read it: one sentence per audit event, from the workflow's declaration.
+
+The owner (and anyone else the file is shown to outside the programme's staff) reads the events meant
+for her; advisors, managers and auditors read every event, with who acted, in which role, and every
+reason (`WORKFLOW.event_shown_to`)."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from tremplin.accounts.models import Role
+from tremplin.core.models import AuditEvent
+from tremplin.vouchers.models import State
+from tremplin.vouchers.workflow import WORKFLOW
+
+STAFF_ROLES = {Role.ADVISOR, Role.MANAGER, Role.AUDITOR}
+
+
+@dataclass
+class Entry:
+    event: AuditEvent
+    label: str
+    at: datetime
+    actor: object  # the user, or None for the platform itself
+    actor_role: str
+    from_label: str
+    to_label: str
+    reason: str
+
+
+def timeline(application, user) -> list[Entry]:
+    staff = getattr(user, "role", None) in STAFF_ROLES
+    states = dict(State.choices)
+    roles = dict(Role.choices)
+    entries = []
+    for event in AuditEvent.objects.for_object(application).select_related("actor"):
+        shown, reason_shown = WORKFLOW.event_shown_to(event.action, staff)
+        if not shown:
+            continue
+        entries.append(
+            Entry(
+                event=event,
+                label=WORKFLOW.event_label(event.action, event.data),
+                at=event.at,
+                actor=event.actor,
+                actor_role=str(roles.get(event.actor.role, "")) if event.actor else "",
+                from_label=str(states.get(event.from_state, "")),
+                to_label=str(states.get(event.to_state, "")),
+                reason=event.reason if reason_shown else "",
+            )
+        )
+    return entries
