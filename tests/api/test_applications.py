@@ -38,7 +38,7 @@ def test_an_owner_starts_a_draft_from_a_siren(owner_api, scheme, people):
     data = response.json()
     assert data["state"] == "draft"
     assert data["company"]["siren"] == company.siren
-    assert data["allowed_actions"] == ["submit", "withdraw"]
+    assert data["allowed_actions"] == ["submit"]  # a draft is deleted, not withdrawn
     assert data["timeline"][0]["action"] == "create"
     assert data["timeline"][0]["actor_role"] == "owner"
     application = Application.objects.get(pk=data["id"])

@@ -128,9 +128,22 @@ def _open_draft(owner, scheme, company):
     return Application.objects.filter(owner=owner, scheme=scheme, company=company, state=State.DRAFT).first()
 
 
+# Functions `(owner, application)` run in the deletion's transaction, before the draft goes: apps above
+# vouchers that hang records on a draft (providers: its quote requests) register here from their
+# AppConfig.ready() and close them (audited, people told) rather than let them vanish in the cascade.
+_draft_deletion_hooks = []
+
+
+def before_draft_deleted(fn):
+    """Register `fn(owner, application)`, run by delete_draft under the draft's lock."""
+    if fn not in _draft_deletion_hooks:
+        _draft_deletion_hooks.append(fn)
+    return fn
+
+
 @programme_language
 def delete_draft(owner, application):
-    """The owner deletes a draft nobody else has seen; the audit trail keeps that it existed."""
+    """The owner deletes a draft; the audit trail keeps that it existed, what hangs on it is closed first."""
     with transaction.atomic():
         application = WORKFLOW.lock(application)
         if application.owner_id != owner.pk:
@@ -151,6 +164,8 @@ def delete_draft(owner, application):
             siren=application.company.siren,
             scheme=application.scheme.slug,
         )
+        for hook in _draft_deletion_hooks:
+            hook(owner, application)
         files = [f for f in (application.quote, application.bank_document) if f]
         application.delete()
         transaction.on_commit(lambda: [f.storage.delete(f.name) for f in files])
@@ -633,7 +648,13 @@ def reject(advisor, application, reason_code, text=""):
 @programme_language
 def withdraw(owner, application, reason=""):
     with transaction.atomic():
-        application = WORKFLOW.perform(owner, application, "withdraw", reason=reason)
+        application = WORKFLOW.lock(application)
+        if application.state == State.DRAFT and application.owner_id == owner.pk:
+            raise Conflict(
+                "draft_not_withdrawn",
+                "Un brouillon ne se retire pas : supprimez-le depuis sa page si vous n'en voulez plus.",
+            )
+        application = WORKFLOW.perform(owner, application, "withdraw", reason=reason, locked=True)
         _release_all(application)
     return application
 

@@ -169,8 +169,8 @@ _tell_not_retained = _tell_owner(
     with_reason="reason",
 )
 
+# A draft is deleted (services.delete_draft), never withdrawn: nobody else has seen it.
 BEFORE_CLAIM = {
-    State.DRAFT,
     State.SUBMITTED,
     State.AUTHORITY_CHECK,
     State.WAITLISTED,
