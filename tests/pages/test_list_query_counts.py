@@ -59,6 +59,7 @@ PROVIDER_PAGE_QUERIES = {"anonymous": 5, "owner": 7, "manager": 20}
 ADVISOR_DASHBOARD_QUERIES = 8
 NATIONAL_QUEUE_QUERIES = 6
 REQUEST_QUERIES = 6
+SCHEMES_QUERIES = 4
 DIAGNOSTIC_LIST_QUERIES = {"owner": 5, "advisor": 7, "manager": 5}
 
 
@@ -393,3 +394,15 @@ def test_the_diagnostic_list(role, request, client_for, owner, queries_do_not_gr
 
     user = request.getfixturevalue(role)
     queries_do_not_grow(client_for(user), reverse("diagnostics:list"), add_row, DIAGNOSTIC_LIST_QUERIES[role])
+
+
+def test_the_schemes_and_their_budget(client_for, manager, queries_do_not_grow):
+    from tests.factories import EnvelopeFactory, SchemeFactory
+
+    def add_row():
+        scheme = SchemeFactory(name=f"Dispositif {serial()}")
+        EnvelopeFactory(scheme=scheme)
+        EnvelopeFactory(scheme=scheme, year=2030)
+        return scheme.name
+
+    queries_do_not_grow(client_for(manager), reverse("vouchers:schemes"), add_row, SCHEMES_QUERIES)

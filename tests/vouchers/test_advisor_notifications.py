@@ -114,7 +114,9 @@ def test_a_file_funded_by_the_draw_is_announced_to_the_advisors(
     assert "tirage au sort" in body_to(advisor.email)
 
 
-def test_a_file_left_on_the_waiting_list_by_the_draw_is_not_announced(sent_to, draft, scheme, advisor, manager):
+def test_a_file_left_on_the_waiting_list_by_the_draw_is_not_announced(
+    sent_to, draft, scheme, advisor, manager
+):
     app = lottery_file(scheme, draft)
     scheme.envelopes.update(total_cents=100_000)
     received = sent_to(services.draw_lottery, manager, scheme, "graine-publiee")

@@ -307,7 +307,9 @@ WORKFLOW = Workflow(
             SYSTEM_ROLE,
             label=_("Financé après la liste d'attente"),
             notify=_both(
-                _tell_owner("Bonne nouvelle : votre demande {ref} est financée", "vouchers/emails/promoted.txt"),
+                _tell_owner(
+                    "Bonne nouvelle : votre demande {ref} est financée", "vouchers/emails/promoted.txt"
+                ),
                 _tell_advisors_of_funding("promoted"),
             ),
         ),
