@@ -453,6 +453,9 @@ def edit(request, pk):
                     "errors": {name: [str(e) for e in errs] for name, errs in form.errors.items()},
                 }
             )
+        if request.POST.get("_action") == "pick_provider":
+            # What was typed is saved (the valid fields); the provider is chosen on its own page.
+            return redirect("providers:pick_provider", application_pk=application.pk)
         if not form.errors and submitting:
             try:
                 application = services.submit(request.user, application)
