@@ -38,7 +38,7 @@ def test_an_owner_starts_a_draft_from_a_siren(owner_api, scheme, people):
     data = response.json()
     assert data["state"] == "draft"
     assert data["company"]["siren"] == company.siren
-    assert data["allowed_actions"] == ["submit", "withdraw"]
+    assert data["allowed_actions"] == ["submit"]  # a draft is deleted, not withdrawn
     assert data["timeline"][0]["action"] == "create"
     assert data["timeline"][0]["actor_role"] == "owner"
     application = Application.objects.get(pk=data["id"])
@@ -548,3 +548,25 @@ def test_a_scheme_without_envelope_for_the_region_refuses_submission(owner_api, 
 
     assert response.status_code == 409
     assert response.json()["code"] == "no_envelope"
+
+
+def test_the_claim_says_whether_the_invoice_was_read(owner_api, draft, people, anonymous):
+    from tests.helpers_facturx import facturx_pdf
+
+    application = bring_to(draft, "approved", people)
+    invoice = SimpleUploadedFile(
+        "facture.pdf",
+        facturx_pdf(
+            seller_id=application.provider.siret, issue_date=timezone.localdate(), total_ht_cents=400_000
+        ),
+        content_type="application/pdf",
+    )
+    data = claim(owner_api, application, invoice=invoice).json()
+    assert data["claim"]["invoice_reading"] == "read"
+    assert owner_api.get(f"/applications/{application.pk}").json()["claim"]["invoice_reading"] == "read"
+    Claim.objects.filter(application=application).update(facturx={"facturx": False})
+    assert owner_api.get(f"/applications/{application.pk}").json()["claim"]["invoice_reading"] == "plain"
+
+    schema = anonymous.get("/openapi.json").json()["components"]["schemas"]["ClaimOut"]
+    assert "invoice_reading" in schema["required"]
+    assert schema["properties"]["invoice_reading"]["enum"] == ["read", "unreadable", "plain"]

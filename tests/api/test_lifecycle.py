@@ -165,8 +165,16 @@ def test_an_owner_withdraws_and_the_first_waitlisted_file_is_funded(db, company,
 
 def test_a_withdrawal_needs_no_body(apis, scheme, company, provider):
     pk = new_file(apis["owner"], scheme, company, provider)
+    ok(apis["owner"].post(f"/applications/{pk}/submit"))
 
     assert ok(apis["owner"].post(f"/applications/{pk}/withdraw"))["state"] == "withdrawn"
+
+
+def test_a_draft_is_not_withdrawn_through_the_api(apis, scheme, company, provider):
+    pk = new_file(apis["owner"], scheme, company, provider)
+
+    response = apis["owner"].post(f"/applications/{pk}/withdraw")
+    assert response.status_code == 409 and response.json()["code"] == "draft_not_withdrawn"
 
 
 def test_a_manager_expires_an_unclaimed_voucher_after_its_deadline(apis, scheme, company, provider):

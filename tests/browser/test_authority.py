@@ -15,6 +15,7 @@ from tests.factories import (
     register_account,
     register_representative,
 )
+from tests.providers.conftest import make_offer
 from tremplin.schemes.models import Envelope
 from tremplin.vouchers.models import Application, State
 
@@ -35,6 +36,7 @@ def test_an_applicant_not_in_the_register_is_held_until_the_advisor_confirms(
     register_representative(company, "Jeanne", "Durand", "1962-05", "Gérante")  # the register's director
     register_account(IBAN, "Fromagerie Durand")
     provider = ProviderFactory(name="Agence Web Lumière")
+    make_offer(provider, "website", departements=[company.departement])
     employee = UserFactory(email="alex.roux@example.fr", first_name="Alex", last_name="Roux")
 
     # The employee starts the file: the register does not list him.
@@ -71,7 +73,13 @@ def test_an_applicant_not_in_the_register_is_held_until_the_advisor_confirms(
     page.get_by_label("Aides « de minimis »").fill("0")
     page.get_by_label("Type de dépense").select_option(label="Site internet")
     page.get_by_label("Votre projet en quelques phrases").fill("Un site pour vendre nos fromages en ligne.")
-    page.get_by_role("combobox", name="Prestataire").select_option(label=provider.name)
+    page.get_by_role("button", name="Choisir un prestataire").click()  # saves what was typed first
+    audit()
+    page.get_by_role("button", name=f"Choisir {provider.name}").click()
+    expect(page.get_by_text(f"Prestataire choisi : {provider.name}.")).to_be_visible()
+    expect(page.get_by_label("Votre projet en quelques phrases")).to_have_value(
+        "Un site pour vendre nos fromages en ligne."
+    )
     page.get_by_label("Montant de la dépense prévue").fill("3 000")
     page.get_by_label("Devis du prestataire").set_input_files(pdf("devis.pdf"))
     page.get_by_label("IBAN du compte de l'entreprise").fill(IBAN)

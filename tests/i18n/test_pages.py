@@ -240,6 +240,14 @@ def test_payments_page_in_french_by_default(client, manager, batch):
     assert "Paiements à préparer" in html and "Lots de virements" in html
 
 
+def test_schemes_and_budget_page_in_english(english, auditor, scheme):
+    english.force_login(auditor)
+    html = page(english.get(reverse("vouchers:schemes")))
+    assert "Schemes and budget" in html and "Budget of the schemes" in html
+    assert "Available" in html and "Committed" in html
+    assert "Dispositifs et budget" not in html and "Disponible" not in html
+
+
 def test_batch_page_in_english(english, manager, batch):
     english.force_login(manager)
     html = page(english.get(reverse("payments:batch", args=[batch.pk])))

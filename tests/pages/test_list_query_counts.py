@@ -54,11 +54,14 @@ ACCREDITATIONS_QUERIES = 5
 PROVIDER_DASHBOARD_QUERIES = 12
 OFFERS_QUERIES = 6
 MEMBERS_QUERIES = 5
-QUOTES_QUERIES = 7
+# The quote page also filters the providers to ask: départements, count, page, the checkboxes' providers.
+QUOTES_QUERIES = 10
+PICK_PROVIDER_QUERIES = 8
 PROVIDER_PAGE_QUERIES = {"anonymous": 5, "owner": 7, "manager": 20}
 ADVISOR_DASHBOARD_QUERIES = 8
 NATIONAL_QUEUE_QUERIES = 6
 REQUEST_QUERIES = 6
+SCHEMES_QUERIES = 4
 DIAGNOSTIC_LIST_QUERIES = {"owner": 5, "advisor": 7, "manager": 5}
 
 
@@ -393,3 +396,25 @@ def test_the_diagnostic_list(role, request, client_for, owner, queries_do_not_gr
 
     user = request.getfixturevalue(role)
     queries_do_not_grow(client_for(user), reverse("diagnostics:list"), add_row, DIAGNOSTIC_LIST_QUERIES[role])
+
+
+def test_the_schemes_and_their_budget(client_for, manager, queries_do_not_grow):
+    from tests.factories import EnvelopeFactory, SchemeFactory
+
+    def add_row():
+        scheme = SchemeFactory(name=f"Dispositif {serial()}")
+        EnvelopeFactory(scheme=scheme)
+        EnvelopeFactory(scheme=scheme, year=2030)
+        return scheme.name
+
+    queries_do_not_grow(client_for(manager), reverse("vouchers:schemes"), add_row, SCHEMES_QUERIES)
+
+
+def test_the_providers_a_draft_may_choose(client_for, draft, rhone, queries_do_not_grow):
+    def add_row():
+        provider = ProviderFactory(name=f"Agence Choix {serial():03d}")
+        make_offer(provider, "website", departements=[rhone])
+        return provider.name
+
+    url = reverse("providers:pick_provider", args=[draft.pk])
+    queries_do_not_grow(client_for(draft.owner), url, add_row, PICK_PROVIDER_QUERIES)

@@ -375,7 +375,10 @@ def test_a_provider_whose_insurance_lapsed_is_no_longer_offered_even_before_the_
     provider.documents.all().delete()  # only the documents uploaded here
     add_valid_documents(provider, member, days=10)
     make_offer(provider, "website", departements=[rhone])
-    assert provider.name in login(draft.owner).get(reverse("vouchers:edit", args=[draft.pk])).content.decode()
+    assert (
+        provider.name
+        in login(draft.owner).get(reverse("providers:pick_provider", args=[draft.pk])).content.decode()
+    )
     assert HABILITE_BADGE in login(member).get(reverse("providers:dashboard")).content.decode()
 
     time_machine.move_to(timezone.now() + timedelta(days=11))
@@ -386,7 +389,7 @@ def test_a_provider_whose_insurance_lapsed_is_no_longer_offered_even_before_the_
     assert provider not in Provider.objects.accredited()
     assert (
         provider.name
-        not in login(draft.owner).get(reverse("vouchers:edit", args=[draft.pk])).content.decode()
+        not in login(draft.owner).get(reverse("providers:pick_provider", args=[draft.pk])).content.decode()
     )
     assert HABILITE_BADGE not in login(member).get(reverse("providers:dashboard")).content.decode()
 
@@ -399,7 +402,10 @@ def test_a_provider_whose_documents_are_valid_is_shown_accredited_and_offered(
 
     assert provider.name in client.get(reverse("providers:directory")).content.decode()
     assert HABILITE_BADGE in client.get(reverse("providers:detail", args=[provider.pk])).content.decode()
-    assert provider.name in login(draft.owner).get(reverse("vouchers:edit", args=[draft.pk])).content.decode()
+    assert (
+        provider.name
+        in login(draft.owner).get(reverse("providers:pick_provider", args=[draft.pk])).content.decode()
+    )
 
 
 def test_the_directory_says_what_accredited_means(client):

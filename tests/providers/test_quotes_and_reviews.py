@@ -8,6 +8,7 @@ from django.utils.html import escape
 from tests.factories import ApplicationFactory, ProviderFactory, pdf_file
 from tests.providers.conftest import login, make_offer, paid_application
 from tremplin.core.errors import Conflict, ServiceError
+from tremplin.core.models import AuditEvent
 from tremplin.providers import quality, quotes, reviews
 from tremplin.providers.models import Provider, QualityThreshold, Quote, QuoteRequest, Review
 from tremplin.registry.models import Commune
@@ -386,3 +387,23 @@ def test_the_owner_replaces_a_chosen_quote_on_her_draft(owner, draft, member):
     draft.refresh_from_db()
     assert draft.quote.name != chosen and "devis-revu" in draft.quote.name
     assert draft.planned_spend_cents == 230_000
+
+
+def test_deleting_a_draft_cancels_its_quote_requests_and_tells_the_providers(
+    owner, draft, member, other_member, sent
+):
+    assert ask(owner, draft, member.provider, other_member.provider).status_code == 302
+    request = QuoteRequest.objects.get()
+    declined = request.quotes.get(provider=other_member.provider)
+    quotes.decline_quote(other_member, declined, "Pas disponible.")
+
+    emails = sent(vouchers.delete_draft, owner, draft)
+
+    assert not Application.objects.filter(pk=draft.pk).exists()
+    # The provider that still had to answer hears that the request is cancelled; the one that
+    # declined is not bothered again.
+    assert [e.to for e in emails] == [[member.email]]
+    assert "annulé" in emails[0].subject and "supprimé" in emails[0].body
+    events = AuditEvent.objects.filter(object_id=str(request.pk), action="cancel_quotes")
+    assert events.get().actor == owner
+    assert events.get().reason == "Brouillon de demande supprimé par l'entreprise."

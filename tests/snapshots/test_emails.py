@@ -123,6 +123,23 @@ def test_promoted_from_the_waiting_list(sent, draft, scheme, advisor, other_owne
     assert as_text(only(promoted), waiting) == snapshot
 
 
+def test_promoted_from_the_waiting_list_for_the_advisor(sent, draft, scheme, advisor, other_owner, snapshot):
+    scheme.envelopes.update(total_cents=200_000)
+    first = vouchers.submit(draft.owner, draft)
+    waiting = ApplicationFactory(
+        scheme=scheme,
+        owner=other_owner,
+        company=CompanyFactory(siren="542051180", denomination="Fleurs Bernard"),
+        provider=draft.provider,
+    )
+    waiting = vouchers.submit(other_owner, waiting)
+    emails = sent(
+        vouchers.reject, advisor, vouchers.start_review(advisor, first), "not_eligible", "Hors cible."
+    )
+    promoted = [m for m in emails if m.to == [advisor.email] and "financée" in m.subject]
+    assert as_text(only(promoted), waiting) == snapshot
+
+
 def test_information_requested(sent, under_review, advisor, snapshot):
     message = "Merci de joindre un devis signé."
     email = only(sent(vouchers.request_info, advisor, under_review, message))
@@ -234,6 +251,12 @@ def test_a_claim_for_the_advisor(sent, approved, owner, advisor, snapshot):
 
 def test_a_review_reminder_for_the_advisor(sent, submitted, scheme, advisor, snapshot):
     on = timezone.localdate() + timedelta(days=scheme.review_sla_days - vouchers.REVIEW_REMINDER_DAYS)
+    email = to(sent(vouchers.send_review_reminders, on=on), advisor)
+    assert as_text(email, submitted) == snapshot
+
+
+def test_a_review_reminder_for_an_overdue_file(sent, submitted, scheme, advisor, snapshot):
+    on = timezone.localdate() + timedelta(days=scheme.review_sla_days + 5)
     email = to(sent(vouchers.send_review_reminders, on=on), advisor)
     assert as_text(email, submitted) == snapshot
 

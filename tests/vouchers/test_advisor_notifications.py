@@ -52,6 +52,16 @@ def body_to(address):
     return next(m.body for m in mail.outbox if address in m.to)
 
 
+def lottery_file(scheme, draft):
+    """The draft submitted to a lottery whose window has closed, ready for the draw."""
+    scheme.allocation = scheme.Allocation.LOTTERY
+    scheme.save()
+    services.submit(draft.owner, draft)
+    scheme.window_closes_at = timezone.now() - timedelta(hours=1)
+    scheme.save()
+    return Application.objects.get(pk=draft.pk)
+
+
 # --- a new file ------------------------------------------------------------------------------------
 
 
@@ -91,6 +101,46 @@ def test_a_lottery_file_waiting_for_the_draw_is_not_announced(sent_to, draft, sc
     scheme.save()
     received = sent_to(services.submit, draft.owner, draft)
     assert advisor.email not in received and draft.owner.email in received
+
+
+def test_a_file_funded_by_the_draw_is_announced_to_the_advisors(
+    sent_to, draft, scheme, advisor, other_advisor, manager
+):
+    app = lottery_file(scheme, draft)
+    received = sent_to(services.draw_lottery, manager, scheme, "graine-publiee")
+    assert Application.objects.get(pk=app.pk).state == State.SUBMITTED
+    assert received[advisor.email] == [f"Demande {app.reference} financée : à instruire"]
+    assert other_advisor.email not in received
+    assert "tirage au sort" in body_to(advisor.email)
+
+
+def test_a_file_left_on_the_waiting_list_by_the_draw_is_not_announced(
+    sent_to, draft, scheme, advisor, manager
+):
+    app = lottery_file(scheme, draft)
+    scheme.envelopes.update(total_cents=100_000)
+    received = sent_to(services.draw_lottery, manager, scheme, "graine-publiee")
+    assert Application.objects.get(pk=app.pk).state == State.WAITLISTED
+    assert advisor.email not in received
+
+
+def test_a_file_promoted_from_the_waiting_list_is_announced_to_the_advisors(
+    sent_to, draft, scheme, advisor, other_owner
+):
+    from tests.factories import ApplicationFactory, CompanyFactory
+
+    scheme.envelopes.update(total_cents=200_000)
+    first = services.submit(draft.owner, draft)
+    waiting = ApplicationFactory(
+        scheme=scheme, owner=other_owner, company=CompanyFactory(siren="542051180"), provider=draft.provider
+    )
+    waiting = services.submit(other_owner, waiting)
+    assert waiting.state == State.WAITLISTED
+    first = services.start_review(advisor, first)
+    received = sent_to(services.reject, advisor, first, "not_eligible", "Hors cible.")
+    assert Application.objects.get(pk=waiting.pk).state == State.SUBMITTED
+    assert received[advisor.email] == [f"Demande {waiting.reference} financée : à instruire"]
+    assert "liste d'attente" in body_to(advisor.email)
 
 
 def test_a_daily_digest_advisor_finds_the_new_file_in_the_digest(sent_to, draft, advisor):
@@ -199,6 +249,16 @@ def test_a_file_nearing_its_review_target_is_reminded_once_and_audited(
     # Once per file, even when the job runs again, or late.
     assert sent_to(services.send_review_reminders, on=on) == {}
     assert sent_to(services.send_review_reminders, on=deadline + timedelta(days=3)) == {}
+
+
+def test_a_file_already_overdue_when_the_job_first_runs_is_reminded_once(sent_to, submitted, scheme, advisor):
+    deadline = timezone.localdate(submitted.submitted_at) + timedelta(days=scheme.review_sla_days)
+    late = deadline + timedelta(days=10)
+    received = sent_to(services.send_review_reminders, on=late)
+    assert received == {advisor.email: [f"Dossier {submitted.reference} : délai d'instruction dépassé"]}
+    assert f"a pris fin le {deadline:%d/%m/%Y}" in body_to(advisor.email)
+    assert AuditEvent.objects.for_object(submitted).filter(action="review_reminder").count() == 1
+    assert sent_to(services.send_review_reminders, on=late + timedelta(days=1)) == {}
 
 
 def test_the_review_reminder_goes_to_the_assigned_advisor(sent_to, under_review, scheme, advisor, colleague):

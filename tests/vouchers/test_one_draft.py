@@ -130,3 +130,24 @@ def test_a_second_owner_may_still_start_her_own_draft(draft):
     application, created = services.create_draft(someone, draft.scheme, draft.company)
     assert created and application.owner == someone
     assert ApplicationFactory._meta.model.objects.count() == 2
+
+
+# --- a draft is deleted, never withdrawn ----------------------------------------------------------
+
+
+def test_withdrawing_is_not_offered_on_a_draft(logged_in, draft):
+    assert "withdraw" not in services.allowed_actions(draft.owner, draft)
+    page = logged_in(draft.owner).get(reverse("vouchers:detail", args=[draft.pk])).content.decode()
+    assert "Retirer ma demande" not in page
+
+
+def test_the_service_refuses_to_withdraw_a_draft(draft, logged_in):
+    with pytest.raises(Conflict):
+        services.withdraw(draft.owner, draft)
+    response = logged_in(draft.owner).post(
+        reverse("vouchers:act", args=[draft.pk, "withdraw"]), {"withdraw-confirm": "on"}
+    )
+    assert response.status_code == 409
+    draft.refresh_from_db()
+    assert draft.state == State.DRAFT
+    assert not AuditEvent.objects.filter(action="withdraw").exists()

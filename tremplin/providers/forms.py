@@ -8,6 +8,7 @@ from dsfr.forms import DsfrDjangoTemplates
 
 from tremplin.core.forms import DsfrForm, EurosField
 from tremplin.providers.models import Document, Provider
+from tremplin.providers.search import Filters
 from tremplin.registry.models import Departement
 from tremplin.schemes.models import SpendCategory
 
@@ -238,6 +239,62 @@ class OfferForm(DsfrForm):
         return data
 
 
+class ProviderFilterForm(DsfrForm):
+    """The filters of the providers a draft may choose or ask for quotes: a GET form, read on the server.
+
+    Unbound (nothing sent yet), it stands for the company's département and the draft's category."""
+
+    default_renderer = DIRECTORY_RENDERER
+
+    departement = forms.ChoiceField(
+        label=_("Département où il intervient"), required=False, widget=PlainSelect
+    )
+    category = forms.ChoiceField(label=_("Type de dépense"), required=False, widget=PlainSelect)
+    q = forms.CharField(
+        label=_("Nom du prestataire"),
+        help_text=_("Tout ou partie du nom, sans accents si vous préférez. Exemple : « atelier »."),
+        required=False,
+        max_length=100,
+    )
+
+    def __init__(self, data=None, *, application, departements, **kwargs):
+        labels = dict(SpendCategory.choices)
+        defaults = {
+            "departement": application.company.departement_id or "",
+            "category": application.spend_category or "",
+            "q": "",
+        }
+        # Only the filters' own keys make the form bound: the quote form's POST is not a filter.
+        sent = data is not None and any(name in data for name in defaults)
+        super().__init__(data if sent else None, initial=defaults, **kwargs)
+        self.defaults = defaults
+        self.fields["departement"].choices = [("", _("Tous les départements")), *departements]
+        self.fields["category"].choices = [("", _("Tous les types de dépense"))] + [
+            (code, labels[code]) for code in application.scheme.spend_categories if code in labels
+        ]
+
+    def filters(self):
+        """The search's Filters: what was sent when valid, else the defaults."""
+        values = self.cleaned_data if self.is_bound and self.is_valid() else self.defaults
+        return Filters(q=values["q"], category=values["category"], departement=values["departement"])
+
+
+class ProviderChoiceForm(DsfrForm):
+    provider = forms.ModelChoiceField(
+        label=_("Prestataire"),
+        queryset=Provider.objects.none(),
+        widget=forms.HiddenInput,
+        error_messages={
+            "required": _("Choisissez un prestataire habilité dans la liste."),
+            "invalid_choice": _("Choisissez un prestataire habilité dans la liste."),
+        },
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["provider"].queryset = Provider.objects.accredited()
+
+
 class QuoteRequestForm(DsfrForm):
     category = forms.ChoiceField(label=_("Catégorie de la prestation"))
     description = forms.CharField(
@@ -252,11 +309,13 @@ class QuoteRequestForm(DsfrForm):
         widget=forms.CheckboxSelectMultiple,
     )
 
-    def __init__(self, *args, scheme, **kwargs):
+    def __init__(self, *args, scheme, providers=None, **kwargs):
         super().__init__(*args, **kwargs)
         labels = dict(SpendCategory.choices)
         self.fields["category"].choices = [(c, labels[c]) for c in scheme.spend_categories if c in labels]
-        self.fields["providers"].queryset = Provider.objects.accredited().order_by("name")
+        # `providers`: those the page's filters found (accredited, from the directory's search).
+        queryset = Provider.objects.accredited() if providers is None else providers
+        self.fields["providers"].queryset = queryset
 
 
 class QuoteAnswerForm(DsfrForm):

@@ -18,7 +18,7 @@ from tremplin.providers.emails import notify_members
 from tremplin.providers.models import Quote, QuoteRequest
 from tremplin.providers.offers import offered_categories
 from tremplin.providers.quality import above_catalogue
-from tremplin.providers.workflow import QUOTE_REQUEST_WORKFLOW, QUOTE_WORKFLOW
+from tremplin.providers.workflow import OPEN_REQUEST_STATES, QUOTE_REQUEST_WORKFLOW, QUOTE_WORKFLOW
 from tremplin.registry.models import Commune
 from tremplin.schemes.models import SpendCategory
 from tremplin.vouchers import services as vouchers
@@ -115,6 +115,36 @@ def cancel_request(owner, request):
     return QUOTE_REQUEST_WORKFLOW.perform(
         owner, request, "cancel_quotes", apply=lambda request: _set_aside_others(owner, request)
     )
+
+
+DRAFT_DELETED = "Brouillon de demande supprimé par l'entreprise."
+
+
+def cancel_for_deleted_draft(owner, application):
+    """Before a draft is deleted: its open quote request is cancelled (audited) and the providers that
+    still had to answer, or had answered, are told, so none keeps working on a quote nobody will read."""
+    for request in application.quote_requests.filter(state__in=OPEN_REQUEST_STATES).order_by("id"):
+        waiting = [
+            quote.provider
+            for quote in request.quotes.filter(state__in=QUOTE_WORKFLOW["set_aside"].sources)
+            .select_related("provider")
+            .order_by("id")
+        ]
+        QUOTE_REQUEST_WORKFLOW.perform(
+            owner,
+            request,
+            "cancel_quotes",
+            reason=DRAFT_DELETED,
+            apply=lambda request: _set_aside_others(owner, request),
+        )
+        category = SpendCategory(request.category).label
+        for provider in waiting:
+            notify_members(
+                provider,
+                "Tremplin Numérique : une demande de devis est annulée",
+                f"L'entreprise {application.company.display_name} a supprimé son brouillon de demande de "
+                f"chèque : sa demande de devis ({category}) est annulée. Vous n'avez plus à y répondre.",
+            )
 
 
 @programme_language

@@ -18,6 +18,7 @@ urlpatterns = [
     path("espace/offres/nouvelle/", views.offer_edit, name="offer_new"),
     path("espace/offres/<int:pk>/", views.offer_edit, name="offer_edit"),
     path("espace/offres/<int:pk>/supprimer/", views.offer_delete, name="offer_delete"),
+    path("dossiers/<int:application_pk>/prestataire/", views.pick_provider, name="pick_provider"),
     path("dossiers/<int:application_pk>/devis/", views.application_quotes, name="application_quotes"),
     path("dossiers/<int:application_pk>/avis/", views.review_new, name="review_new"),
     path("demandes-de-devis/<int:pk>/annuler/", views.quote_request_cancel, name="quote_request_cancel"),

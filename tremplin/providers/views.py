@@ -44,6 +44,7 @@ from tremplin.providers.workflow import (
     TO_DECIDE_STATES,
 )
 from tremplin.registry.models import Departement
+from tremplin.vouchers import services as vouchers
 from tremplin.vouchers.access import applications_for, get_application_for_user
 from tremplin.vouchers.models import FINISHED_STATES
 from tremplin.vouchers.models import State as FileState
@@ -404,6 +405,52 @@ def _offered(workflow, user, obj, name):
     return next((t for t in workflow.allowed(user, obj) if t.name == name), None)
 
 
+PICKER_SIZE = 20
+
+
+def _found_providers(request, application, with_offers=True):
+    """The filter form of a draft's providers and the page of accredited providers it finds (with
+    their offers' lines when `with_offers`)."""
+    departements = [(d.code, str(d)) for d in Departement.objects.order_by("code")]
+    form = forms.ProviderFilterForm(request.GET, application=application, departements=departements)
+    filters = form.filters()
+    page = CappedPaginator(search_directory(filters), PICKER_SIZE).get_page(request.GET.get("page"))
+    if with_offers:
+        offer_lines(page.object_list, filters.category)
+    return form, filters, page
+
+
+@require_http_methods(["GET", "POST"])
+def pick_provider(request, application_pk):
+    """The owner chooses her draft's provider among the accredited ones, filtered on the server."""
+    require_role(request.user, Role.OWNER)
+    application = get_own_application(request.user, application_pk)
+    if application.state != FileState.DRAFT:
+        messages.info(request, gettext("Cette demande est déjà déposée : elle ne peut plus être modifiée."))
+        return redirect("vouchers:detail", pk=application.pk)
+    choice = forms.ProviderChoiceForm(request.POST or None)
+    if request.method == "POST" and choice.is_valid():
+        provider = choice.cleaned_data["provider"]
+        _result, ok = _call(choice, vouchers.update_draft, request.user, application, provider=provider)
+        if ok:
+            messages.success(request, gettext("Prestataire choisi : %(name)s.") % {"name": provider.name})
+            return redirect("vouchers:edit", pk=application.pk)
+    form, filters, page = _found_providers(request, application)
+    return render(
+        request,
+        "providers/pick_provider.html",
+        {
+            "application": application,
+            "form": form,
+            "filters": filters,
+            "page_obj": page,
+            "choice": choice,
+            "query": request.GET.urlencode(),
+        },
+        status=400 if choice.errors else 200,
+    )
+
+
 @require_http_methods(["GET", "POST"])
 def application_quotes(request, application_pk):
     """The quotes of one file: the owner asks and chooses; advisors see them with price flags."""
@@ -416,9 +463,14 @@ def application_quotes(request, application_pk):
         else get_application_for_user(user, application_pk)
     )
     is_owner = application.owner_id == user.pk
-    form = None
+    form = filter_form = found = None
     if is_owner and application.state == FileState.DRAFT:
-        form = forms.QuoteRequestForm(request.POST or None, scheme=application.scheme)
+        filter_form, _filters, found = _found_providers(request, application, with_offers=False)
+        form = forms.QuoteRequestForm(
+            request.POST or None,
+            scheme=application.scheme,
+            providers=Provider.objects.filter(pk__in=[p.pk for p in found.object_list]),
+        )
         if request.method == "POST" and form.is_valid():
             data = form.cleaned_data
             _result, ok = _call(
@@ -455,6 +507,9 @@ def application_quotes(request, application_pk):
             "application": application,
             "requests": requests,
             "form": form,
+            "filter_form": filter_form,
+            "found": found,
+            "query": request.GET.urlencode(),
             "is_owner": is_owner,
             "show_flags": user.role in (Role.ADVISOR, Role.MANAGER, Role.AUDITOR),
         },

@@ -164,6 +164,9 @@ class ClaimOut(Schema):
     invoice_number: str
     invoice_date: date | None
     flags: list[str]
+    # "read": a Factur-X invoice was read (its discrepancies are in `flags`); "unreadable": Factur-X
+    # data was there but could not be read; "plain": a plain PDF, nothing was read or checked.
+    invoice_reading: Literal["read", "unreadable", "plain"]
     submitted_at: datetime
 
 

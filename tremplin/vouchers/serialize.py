@@ -41,6 +41,7 @@ def _claim(a):
         "invoice_number": claim.invoice_number,
         "invoice_date": claim.invoice_date,
         "flags": [str(f) for f in claim.flags],
+        "invoice_reading": claim.invoice_reading,
         "submitted_at": claim.submitted_at,
     }
 

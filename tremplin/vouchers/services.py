@@ -128,9 +128,22 @@ def _open_draft(owner, scheme, company):
     return Application.objects.filter(owner=owner, scheme=scheme, company=company, state=State.DRAFT).first()
 
 
+# Functions `(owner, application)` run in the deletion's transaction, before the draft goes: apps above
+# vouchers that hang records on a draft (providers: its quote requests) register here from their
+# AppConfig.ready() and close them (audited, people told) rather than let them vanish in the cascade.
+_draft_deletion_hooks = []
+
+
+def before_draft_deleted(fn):
+    """Register `fn(owner, application)`, run by delete_draft under the draft's lock."""
+    if fn not in _draft_deletion_hooks:
+        _draft_deletion_hooks.append(fn)
+    return fn
+
+
 @programme_language
 def delete_draft(owner, application):
-    """The owner deletes a draft nobody else has seen; the audit trail keeps that it existed."""
+    """The owner deletes a draft; the audit trail keeps that it existed, what hangs on it is closed first."""
     with transaction.atomic():
         application = WORKFLOW.lock(application)
         if application.owner_id != owner.pk:
@@ -151,6 +164,8 @@ def delete_draft(owner, application):
             siren=application.company.siren,
             scheme=application.scheme.slug,
         )
+        for hook in _draft_deletion_hooks:
+            hook(owner, application)
         files = [f for f in (application.quote, application.bank_document) if f]
         application.delete()
         transaction.on_commit(lambda: [f.storage.delete(f.name) for f in files])
@@ -633,7 +648,13 @@ def reject(advisor, application, reason_code, text=""):
 @programme_language
 def withdraw(owner, application, reason=""):
     with transaction.atomic():
-        application = WORKFLOW.perform(owner, application, "withdraw", reason=reason)
+        application = WORKFLOW.lock(application)
+        if application.state == State.DRAFT and application.owner_id == owner.pk:
+            raise Conflict(
+                "draft_not_withdrawn",
+                "Un brouillon ne se retire pas : supprimez-le depuis sa page si vous n'en voulez plus.",
+            )
+        application = WORKFLOW.perform(owner, application, "withdraw", reason=reason, locked=True)
         _release_all(application)
     return application
 
@@ -1037,7 +1058,8 @@ def _day_start(day):
 @programme_language
 def send_review_reminders(on=None):
     """Remind the advisors of a file awaiting a decision (`advisors_of`) when the scheme's review time
-    target ends within REVIEW_REMINDER_DAYS days: once per file, audited. Returns the files reminded."""
+    target ends within REVIEW_REMINDER_DAYS days, or has already ended (a file overdue before the job
+    first ran, or while it did not run): once per file, audited. Returns the files reminded."""
     on = on or timezone.localdate()
     reminded = AuditEvent.objects.filter(
         content_type=ContentType.objects.get_for_model(Application),
@@ -1046,13 +1068,12 @@ def send_review_reminders(on=None):
     )
     sent = 0
     for scheme in Scheme.objects.only("pk", "review_sla_days").order_by("pk"):
-        # The target ends `review_sla_days` after the day of submission: from today to the reminder's horizon.
+        # The target ends `review_sla_days` after the day of submission: any day up to the reminder's horizon.
         first_day = on - timedelta(days=scheme.review_sla_days)
         due, order = assignment.queue_filter(
             Application.objects.filter(
                 scheme=scheme,
                 state__in=assignment.SLA_STATES,
-                submitted_at__gte=_day_start(first_day),
                 submitted_at__lt=_day_start(first_day + timedelta(days=REVIEW_REMINDER_DAYS + 1)),
             ),
             expires_soon=False,
@@ -1060,11 +1081,11 @@ def send_review_reminders(on=None):
         )
         due = due.exclude(Exists(reminded)).order_by(*order).values_list("pk", flat=True)
         for pk in list(due):
-            sent += _remind_advisors(pk)
+            sent += _remind_advisors(pk, on)
     return sent
 
 
-def _remind_advisors(pk):
+def _remind_advisors(pk, on):
     with transaction.atomic():
         application = (
             Application.objects.select_for_update(of=("self",))
@@ -1075,21 +1096,28 @@ def _remind_advisors(pk):
         if AuditEvent.objects.for_object(application).filter(action="review_reminder").exists():
             return 0
         deadline = assignment.review_deadline(application)
+        overdue = deadline < on
         advisors = advisors_of(application)
         audit.record(
             application,
             actor=None,
             action="review_reminder",
-            reason=f"Rappel aux conseillers : le délai cible d'instruction prend fin le {deadline:%d/%m/%Y}.",
+            reason=(
+                f"Rappel aux conseillers : le délai cible d'instruction a pris fin le {deadline:%d/%m/%Y}."
+                if overdue
+                else f"Rappel aux conseillers : le délai cible d'instruction prend fin le {deadline:%d/%m/%Y}."
+            ),
             advisors=[advisor.pk for advisor in advisors],
         )
         for advisor in advisors:
             notify(
                 advisor,
-                f"Dossier {application.reference} : délai d'instruction bientôt dépassé",
+                f"Dossier {application.reference} : délai d'instruction "
+                + ("dépassé" if overdue else "bientôt dépassé"),
                 "vouchers/emails/advisor_review_reminder.txt",
                 application=application,
                 deadline=deadline,
+                overdue=overdue,
             )
     return 1
 

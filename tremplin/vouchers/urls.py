@@ -9,6 +9,7 @@ urlpatterns = [
     path("contester/", views.contest, name="contest"),
     path("instruction/", views.queue, name="queue"),
     path("instruction/attribuer/", views.assign_bulk, name="assign_bulk"),
+    path("dispositifs/", views.schemes, name="schemes"),
     path("dispositifs/<slug:slug>/", views.scheme, name="scheme"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/brouillon/", views.edit, name="edit"),

@@ -6,6 +6,8 @@ from functools import partial
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import Count, Sum
+from django.db.models.functions import Coalesce
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -451,6 +453,9 @@ def edit(request, pk):
                     "errors": {name: [str(e) for e in errs] for name, errs in form.errors.items()},
                 }
             )
+        if request.POST.get("_action") == "pick_provider":
+            # What was typed is saved (the valid fields); the provider is chosen on its own page.
+            return redirect("providers:pick_provider", application_pk=application.pk)
         if not form.errors and submitting:
             try:
                 application = services.submit(request.user, application)
@@ -714,7 +719,23 @@ def letter(request, pk):
     return pdf_response(pdf, f"decision-{application.reference}.pdf")
 
 
-# --- scheme page (lottery draw) -------------------------------------------------------------------
+# --- schemes and their budget (lottery draw) ----------------------------------------------------
+
+
+def schemes(request):
+    """Every scheme with its envelopes' totals, for the programme's manager and auditor."""
+    require_role(request.user, Role.MANAGER, Role.AUDITOR)
+    rows = list(
+        Scheme.objects.annotate(
+            total_cents=Coalesce(Sum("envelopes__total_cents"), 0),
+            committed_cents=Coalesce(Sum("envelopes__committed_cents"), 0),
+            disbursed_cents=Coalesce(Sum("envelopes__disbursed_cents"), 0),
+            envelope_count=Count("envelopes"),
+        ).order_by("-window_opens_at", "name")
+    )
+    for row in rows:
+        row.available_cents = row.total_cents - row.committed_cents
+    return render(request, "vouchers/schemes.html", {"schemes": rows})
 
 
 @require_http_methods(["GET", "POST"])

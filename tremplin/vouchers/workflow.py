@@ -139,6 +139,20 @@ def _tell_advisors_of_submission(application, actor, reason, data):
     )
 
 
+def _tell_advisors_of_funding(how):
+    """A file funded after its submission (`how`: "promoted" from the waiting list, or "lottery" by the
+    draw) reaches the advisors as a new funded file does; a file the draw leaves waiting does not."""
+
+    def send(application, actor, reason, data):
+        if application.state != State.SUBMITTED:
+            return
+        _tell_advisors("Demande {ref} financée : à instruire", "vouchers/emails/advisor_new_file.txt")(
+            application, actor, reason, {"how": how, "deadline": review_deadline(application)}
+        )
+
+    return send
+
+
 def _both(*senders):
     """Several notifications for one transition (the owner's and the advisors')."""
 
@@ -169,8 +183,8 @@ _tell_not_retained = _tell_owner(
     with_reason="reason",
 )
 
+# A draft is deleted (services.delete_draft), never withdrawn: nobody else has seen it.
 BEFORE_CLAIM = {
-    State.DRAFT,
     State.SUBMITTED,
     State.AUTHORITY_CHECK,
     State.WAITLISTED,
@@ -292,8 +306,11 @@ WORKFLOW = Workflow(
             State.SUBMITTED,
             SYSTEM_ROLE,
             label=_("Financé après la liste d'attente"),
-            notify=_tell_owner(
-                "Bonne nouvelle : votre demande {ref} est financée", "vouchers/emails/promoted.txt"
+            notify=_both(
+                _tell_owner(
+                    "Bonne nouvelle : votre demande {ref} est financée", "vouchers/emails/promoted.txt"
+                ),
+                _tell_advisors_of_funding("promoted"),
             ),
         ),
         transition(
@@ -303,6 +320,7 @@ WORKFLOW = Workflow(
             SYSTEM_ROLE,
             also=[State.SUBMITTED],
             label=_("Tirage au sort effectué"),
+            notify=_tell_advisors_of_funding("lottery"),
         ),
         transition(
             "start_review",
