@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from tests.factories import ApplicationFactory, ProviderFactory, UserFactory, pdf_file
 from tests.payments.flows import approved_application, claim_approved_application
-from tests.providers.conftest import make_offer
+from tests.providers.conftest import REVERSIBILITY, make_offer
 from tremplin.payments.models import PaymentBatch
 from tremplin.providers import quotes
 from tremplin.vouchers import services
@@ -64,13 +64,29 @@ def test_advisor_approves_a_file_then_a_payment_claim(page, log_in, screenshot, 
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Dossier {submitted.reference}")
     shoot_at_both_widths(page, screenshot, "dossier-depose")
     act(page, screenshot, "Je prends ce dossier", "dossier-pris")
+    ask = page.locator("section", has=page.get_by_role("heading", name="Demander des informations"))
+    ask.get_by_label("Ce que vous demandez à l'entreprise").fill("Envoyez le devis signé, s'il vous plaît.")
+    act(page, screenshot, "Envoyer la demande", "informations-demandees")
+    expect(page.get_by_text("Votre demande d'informations est envoyée")).to_be_visible()
+    assert Application.objects.get(pk=submitted.pk).state == State.INFO_REQUESTED
+
+    services.answer_info(draft.owner, Application.objects.get(pk=submitted.pk), "Voici le devis signé.")
+    page.reload()
+    expect(page.get_by_text("Voici le devis signé.", exact=True)).to_be_visible()
     act(page, screenshot, "Accorder le chèque", "cheque-accorde")
     expect(page.get_by_text("Le chèque est accordé.")).to_be_visible()
     assert Application.objects.get(pk=submitted.pk).state == State.APPROVED
+    letter = page.get_by_role("link", name="Lettre de décision (PDF)")
+    response = page.request.get(letter.get_attribute("href"))
+    assert response.headers["content-type"] == "application/pdf" and response.body().startswith(b"%PDF")
 
     open_from_queue(page, screenshot, claimed)
     screenshot("demande-de-paiement")
-    act(page, screenshot, "Je vérifie cette demande", "facture-en-verification")
+    page.get_by_role("button", name="Je vérifie cette demande").click()
+    # A plain PDF: the advisor is told to check it by hand, never that an e-invoice was read.
+    expect(page.get_by_role("heading", name="Facture à vérifier à la main")).to_be_visible()
+    expect(page.get_by_text("La facture électronique (Factur-X) a été lue")).to_have_count(0)
+    shoot_at_both_widths(page, screenshot, "facture-en-verification")
     act(page, screenshot, "Valider le paiement", "paiement-valide")
     expect(page.get_by_text("Le paiement est validé")).to_be_visible()
     assert Application.objects.get(pk=claimed.pk).state == State.CLAIM_APPROVED
@@ -81,6 +97,11 @@ def test_manager_previews_creates_downloads_and_pays_a_batch(page, log_in, scree
     waiting = [claim_approved_application(scheme, advisor) for _ in range(2)]
 
     log_in(manager)
+    # The budget page, by its address until the managers' menu links to it (provider-pick adds the link).
+    page.goto(reverse("vouchers:scheme", args=[scheme.slug]))
+    expect(page.get_by_role("table", name="Budget par région")).to_be_visible()
+    shoot_at_both_widths(page, screenshot, "budget")
+
     follow_menu(page, "Paiements")
     expect(page.get_by_role("heading", level=1)).to_have_text("Paiements")
     shoot_at_both_widths(page, screenshot, "paiements")
@@ -137,7 +158,9 @@ def test_auditor_reads_payments_and_a_file_without_any_action(page, log_in, scre
     shoot_at_both_widths(page, screenshot, "dossier")
 
 
-def test_provider_answers_a_quote_request_from_her_space(page, log_in, screenshot, owner, scheme, rhone):
+def test_provider_answers_a_quote_request_and_adds_an_offer(
+    page, log_in, audit, screenshot, owner, scheme, rhone
+):
     draft = ApplicationFactory(scheme=scheme, owner=owner, provider=None, quote="", planned_spend_cents=None)
     provider = ProviderFactory(name="Atelier Web Lumière")
     make_offer(provider, "website", departements=[rhone])
@@ -167,4 +190,18 @@ def test_provider_answers_a_quote_request_from_her_space(page, log_in, screensho
 
     page.goto(reverse("providers:offers"))
     expect(page.get_by_role("heading", level=2, name="Offre website")).to_be_visible()  # no h3 before an h2
+    audit()
+    page.get_by_role("link", name="Ajouter une offre").click()
+    page.get_by_label("Intitulé de l'offre").fill("Boutique en ligne")
+    page.get_by_label("Catégorie").select_option(value="ecommerce")
+    page.get_by_label("Prix minimal HT (€)").fill("1 500")
+    page.get_by_label("Prix maximal HT (€)").fill("4 000")
+    page.get_by_label("Délai de réalisation (jours)").fill("30")
+    page.get_by_label("Engagement de réversibilité").fill(REVERSIBILITY)
+    page.get_by_role("group", name="Auvergne-Rhône-Alpes").get_by_text("Rhône (69)").click()
+    screenshot("nouvelle-offre")
+    page.get_by_role("button", name="Enregistrer l'offre").click()
+    expect(page.get_by_text("L'offre est enregistrée.")).to_be_visible()
+    expect(page.get_by_role("heading", level=2, name="Boutique en ligne")).to_be_visible()
     shoot_at_both_widths(page, screenshot, "offres")
+    assert provider.offers.filter(title="Boutique en ligne", departements=rhone).exists()
