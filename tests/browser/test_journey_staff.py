@@ -110,7 +110,7 @@ def test_manager_previews_creates_downloads_and_pays_a_batch(page, log_in, scree
     expect(page.get_by_role("heading", level=1)).to_have_text("Lot de virements à venir")
     for application in waiting:
         expect(page.get_by_role("row").filter(has_text=application.reference)).to_be_visible()
-    screenshot("apercu")
+    shoot_at_both_widths(page, screenshot, "apercu")
     assert not PaymentBatch.objects.exists()
 
     page.get_by_role("button", name="Créer le lot de 2 virements").click()
@@ -149,7 +149,7 @@ def test_auditor_reads_payments_and_a_file_without_any_action(page, log_in, scre
     page.get_by_role("link", name=batch.message_id).click()
     expect(page.get_by_role("heading", level=1)).to_contain_text(batch.message_id)
     expect(page.get_by_role("button", name="Marquer comme payé")).to_have_count(0)
-    screenshot("lot")
+    shoot_at_both_widths(page, screenshot, "lot")
 
     page.get_by_role("link", name=paid.reference).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Dossier {paid.reference}")
