@@ -241,15 +241,7 @@ PAGES = [
 # Pages whose French is known and not fixed yet (strict: they fail once fixed, to be taken out).
 KNOWN = {
     "diagnostic-results": "French left: the recommendations' titles and texts (tremplin/diagnostics/recommendations)",
-    "draft-form": "French left: the eligibility rules' messages (tremplin/schemes/eligibility.py f-strings, kept in French in the file)",
-    "file-submitted": "French left: the eligibility rules' messages (tremplin/schemes/eligibility.py f-strings, kept in French in the file)",
-    "file-approved-claim-form": "French left: the eligibility rules' messages (tremplin/schemes/eligibility.py f-strings, kept in French in the file)",
-    "file-claimed": "French left: the eligibility rules' messages (tremplin/schemes/eligibility.py f-strings, kept in French in the file)",
-    "file-paid": "French left: the eligibility rules' messages (tremplin/schemes/eligibility.py f-strings, kept in French in the file)",
-    "file-refused": "French left: the eligibility rules' messages (tremplin/schemes/eligibility.py f-strings, kept in French in the file), and the refusal reason stored in French",
-    "advisor-review": "French left: the eligibility rules' messages (tremplin/schemes/eligibility.py f-strings, kept in French in the file)",
-    "advisor-claim-review": "French left: the eligibility rules' messages (tremplin/schemes/eligibility.py f-strings, kept in French in the file)",
-    "auditor-file": "French left: the eligibility rules' messages (tremplin/schemes/eligibility.py f-strings, kept in French in the file)",
+    "file-refused": "French left: the refusal reason, stored in French with the rejection",
     "notifications": "French left: the notification's subject, stored in French when sent",
 }
 

@@ -35,3 +35,13 @@ def rule_label(rule):
     if kind in EligibilityRule.Kind.values:
         return EligibilityRule.Kind(kind).label
     return rule.get("label") if isinstance(rule, dict) else rule.label
+
+
+@register.filter
+def rule_message(rule):
+    """What an eligibility rule said, in the page's language (a file keeps the French and its parts)."""
+    from tremplin.schemes.eligibility import translated
+
+    if isinstance(rule, dict):
+        return translated(rule.get("text") or rule.get("message", ""))
+    return translated(getattr(rule, "message", rule))
