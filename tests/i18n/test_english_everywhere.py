@@ -241,7 +241,6 @@ PAGES = [
 # Pages whose French is known and not fixed yet (strict: they fail once fixed, to be taken out).
 KNOWN = {
     "diagnostic-results": "French left: the recommendations' titles and texts (tremplin/diagnostics/recommendations)",
-    "file-refused": "French left: the refusal reason, stored in French with the rejection",
     "notifications": "French left: the notification's subject, stored in French when sent",
 }
 
