@@ -240,8 +240,8 @@ PAGES = [
 
 # Pages whose French is known and not fixed yet (strict: they fail once fixed, to be taken out).
 KNOWN = {
-    "diagnostic-results": "French left: the recommendations' titles and texts (tremplin/diagnostics/recommendations)",
-    "notifications": "French left: the notification's subject, stored in French when sent",
+    "diagnostic-results": "French left: the recommendations' titles and texts, content kept in the database (diagnostics migration 0002)",
+    "notifications": "French left: the notification's subject, stored formatted in French when sent (core.notifications.notify)",
 }
 
 
