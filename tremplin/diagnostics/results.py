@@ -153,7 +153,10 @@ def build(user, diagnostic, chart_id="radar"):
     if position_in_history:
         before = history[position_in_history - 1]["dimension_scores"]
         previous = [Decimal(before[d["id"]]) for d in dimensions]
-    description = "; ".join(f"{d['label']} : {d['score']:.0f} sur 100" for d in dimensions)
+    description = "; ".join(
+        _("%(label)s : %(score)s sur 100") % {"label": d["label"], "score": f"{d['score']:.0f}"}
+        for d in dimensions
+    )
     svg = radar_svg(
         [str(d["short"]) for d in dimensions],
         [d["score"] for d in dimensions],

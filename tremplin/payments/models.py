@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class PaymentBatch(models.Model):
@@ -9,9 +10,9 @@ class PaymentBatch(models.Model):
     """
 
     class State(models.TextChoices):
-        DRAFT = "draft", "Préparé"
-        PAID = "paid", "Payé"
-        CANCELLED = "cancelled", "Annulé"
+        DRAFT = "draft", _("Préparé")
+        PAID = "paid", _("Payé")
+        CANCELLED = "cancelled", _("Annulé")
 
     scheme = models.ForeignKey("schemes.Scheme", on_delete=models.PROTECT, related_name="payment_batches")
     state = models.CharField(max_length=16, choices=State.choices, default=State.DRAFT)

@@ -57,6 +57,46 @@ class Facts:
     last_support_action_on: date | None = None
 
 
+class Message(str):
+    """A rule's sentence: French (the programme's language) as a string, translatable at display.
+
+    `msgid` is the French sentence with %(name)s placeholders, `params` their values (a value may be
+    a Message itself); `translated()` says it in the active language.
+    """
+
+    def __new__(cls, msgid, **params):
+        message = super().__new__(cls, msgid % {k: str(v) for k, v in params.items()} if params else msgid)
+        message.msgid, message.params = msgid, params
+        return message
+
+    def as_dict(self):
+        return {
+            "msgid": self.msgid,
+            "params": {k: v.as_dict() if isinstance(v, Message) else v for k, v in self.params.items()},
+        }
+
+
+def gettext_noop(msgid):
+    return msgid
+
+
+def translated(message):
+    """`message` (a Message, or one as a file keeps it: {"msgid", "params"}) in the active language."""
+    if isinstance(message, Message):
+        msgid, params = message.msgid, message.params
+    elif isinstance(message, dict) and "msgid" in message:
+        msgid, params = message["msgid"], message.get("params") or {}
+    else:
+        return message
+    if not params:
+        return gettext(msgid)
+    return gettext(msgid) % {k: translated(v) for k, v in params.items()}
+
+
+def _m(msgid, **params):
+    return Message(msgid, **params)
+
+
 @dataclass(frozen=True)
 class RuleResult:
     kind: str
@@ -65,67 +105,103 @@ class RuleResult:
     message: str
 
     def as_dict(self):
-        return {"kind": self.kind, "label": self.label, "passed": self.passed, "message": self.message}
+        data = {"kind": self.kind, "label": self.label, "passed": self.passed, "message": str(self.message)}
+        if isinstance(self.message, Message):
+            data["text"] = self.message.as_dict()
+        return data
 
 
 def _active(params, f):
     if f.company.is_active:
-        return True, "L'entreprise est active au répertoire SIRENE."
+        return True, _m(gettext_noop("L'entreprise est active au répertoire SIRENE."))
     return (
         False,
-        "L'entreprise est déclarée cessée au répertoire SIRENE : elle ne peut pas recevoir le chèque.",
+        _m(
+            gettext_noop(
+                "L'entreprise est déclarée cessée au répertoire SIRENE : elle ne peut pas recevoir le chèque."
+            )
+        ),
     )
 
 
-def _staff_limit(limit):
+def _staff_limit(limit, de=True):
     """The highest bracket allowed, said in staff ("moins de 20 salariés"), for every message of the rule."""
     below = fewer_than(limit)
     if below is None:
-        return "sans limite de salariés"
+        return _m(gettext_noop("sans limite de salariés"))
     if below == 1:
-        return "sans salarié"
-    return f"de moins de {below} salariés"
+        return _m(gettext_noop("sans salarié"))
+    if de:
+        return _m(gettext_noop("de moins de %(count)s salariés"), count=below)
+    return _m(gettext_noop("moins de %(count)s salariés"), count=below)
 
 
 def _max_bracket(params, f):
     limit = params["max"]
     bracket = f.company.headcount_bracket or "NN"
     if bracket not in HEADCOUNT_BRACKETS:
-        return None, "La tranche d'effectifs de l'entreprise n'est pas connue du répertoire."
+        return None, _m(
+            gettext_noop("La tranche d'effectifs de l'entreprise n'est pas connue du répertoire.")
+        )
     label = BRACKET_LABELS[bracket]
     if HEADCOUNT_BRACKETS.index(bracket) <= HEADCOUNT_BRACKETS.index(limit):
-        staff = _staff_limit(limit).removeprefix("de ")
-        return (
-            True,
-            f"Le répertoire SIRENE indique « {label} » : {staff}, c'est dans la limite du dispositif.",
+        return True, _m(
+            gettext_noop(
+                "Le répertoire SIRENE indique « %(label)s » : %(staff)s, c'est dans la limite du dispositif."
+            ),
+            label=label,
+            staff=_staff_limit(limit, de=False),
         )
-    return False, (
-        f"Le répertoire SIRENE indique « {label} » : le dispositif est réservé aux entreprises "
-        f"{_staff_limit(limit)} d'après le répertoire."
+    return False, _m(
+        gettext_noop(
+            "Le répertoire SIRENE indique « %(label)s » : le dispositif est réservé aux entreprises "
+            "%(staff)s d'après le répertoire."
+        ),
+        label=label,
+        staff=_staff_limit(limit),
     )
 
 
 def _max_declared_headcount(params, f):
     limit = params["max"]
     if f.declared_headcount is None:
-        return None, f"Indiquez votre nombre de salariés (au plus {limit})."
+        return None, _m(gettext_noop("Indiquez votre nombre de salariés (au plus %(limit)s)."), limit=limit)
     if f.declared_headcount <= limit:
-        return True, f"Vous déclarez {f.declared_headcount} salarié(s), au plus {limit} : c'est bon."
+        return True, _m(
+            gettext_noop("Vous déclarez %(count)s salarié(s), au plus %(limit)s : c'est bon."),
+            count=f.declared_headcount,
+            limit=limit,
+        )
     return (
         False,
-        f"Vous déclarez {f.declared_headcount} salariés : le dispositif est limité à {limit} salariés.",
+        _m(
+            gettext_noop("Vous déclarez %(count)s salariés : le dispositif est limité à %(limit)s salariés."),
+            count=f.declared_headcount,
+            limit=limit,
+        ),
     )
 
 
 def _max_turnover(params, f):
     limit = params["max_cents"]
     if f.declared_turnover_cents is None:
-        return None, f"Indiquez votre chiffre d'affaires du dernier exercice (moins de {euros(limit)})."
+        return None, _m(
+            gettext_noop("Indiquez votre chiffre d'affaires du dernier exercice (moins de %(amount)s)."),
+            amount=euros(limit),
+        )
     if f.declared_turnover_cents < limit:
-        return True, f"Votre chiffre d'affaires déclaré est inférieur à {euros(limit)}."
+        return True, _m(
+            gettext_noop("Votre chiffre d'affaires déclaré est inférieur à %(amount)s."), amount=euros(limit)
+        )
     return (
         False,
-        f"Votre chiffre d'affaires déclaré atteint {euros(limit)} ou plus : le dispositif est réservé aux plus petites entreprises.",
+        _m(
+            gettext_noop(
+                "Votre chiffre d'affaires déclaré atteint %(amount)s ou plus : le dispositif est réservé aux "
+                "plus petites entreprises."
+            ),
+            amount=euros(limit),
+        ),
     )
 
 
@@ -133,12 +209,20 @@ def _min_age(params, f):
     months = params["months"]
     age = f.company.age_in_months(f.on)
     if age is None:
-        return None, "La date de création de l'entreprise n'est pas connue du répertoire."
+        return None, _m(gettext_noop("La date de création de l'entreprise n'est pas connue du répertoire."))
     if age >= months:
-        return True, f"L'entreprise a été créée il y a au moins {months} mois."
+        return True, _m(
+            gettext_noop("L'entreprise a été créée il y a au moins %(months)s mois."), months=months
+        )
     return (
         False,
-        f"L'entreprise a été créée il y a moins de {months} mois : vous pourrez déposer une demande plus tard.",
+        _m(
+            gettext_noop(
+                "L'entreprise a été créée il y a moins de %(months)s mois : vous pourrez déposer une demande "
+                "plus tard."
+            ),
+            months=months,
+        ),
     )
 
 
@@ -147,30 +231,48 @@ def _excluded_legal_forms(params, f):
     form = f.company.legal_form or ""
     if any(form.startswith(p) for p in prefixes):
         excluded = params.get("label") or legal_forms.summary(prefixes)
-        named = legal_forms.label(form) or "non répertoriée"
+        named = legal_forms.label(form) or _m(gettext_noop("non répertoriée"))
         return (
             False,
-            f"La forme juridique de l'entreprise ({named}) fait partie des exclusions du dispositif ({excluded}).",
+            _m(
+                gettext_noop(
+                    "La forme juridique de l'entreprise (%(named)s) fait partie des exclusions du dispositif "
+                    "(%(excluded)s)."
+                ),
+                named=named,
+                excluded=excluded,
+            ),
         )
-    return True, "La forme juridique de l'entreprise est admise."
+    return True, _m(gettext_noop("La forme juridique de l'entreprise est admise."))
 
 
 def _excluded_naf(params, f):
     codes = params["codes"]
     naf = f.company.naf_code or ""
     if any(naf.startswith(c) for c in codes):
-        return False, f"L'activité principale de l'entreprise ({naf}) n'est pas couverte par le dispositif."
-    return True, "L'activité principale de l'entreprise est couverte par le dispositif."
+        return False, _m(
+            gettext_noop(
+                "L'activité principale de l'entreprise (%(naf)s) n'est pas couverte par le dispositif."
+            ),
+            naf=naf,
+        )
+    return True, _m(gettext_noop("L'activité principale de l'entreprise est couverte par le dispositif."))
 
 
 def _territories(params, f):
     regions = params["regions"]
     dep = f.company.departement
     if dep is None:
-        return None, "La commune du siège de l'entreprise n'est pas connue du répertoire."
+        return None, _m(gettext_noop("La commune du siège de l'entreprise n'est pas connue du répertoire."))
     if not regions or dep.region_id in regions:
-        return True, f"Le siège de l'entreprise est situé dans un territoire couvert ({dep.name})."
-    return False, f"Le siège de l'entreprise ({dep.name}) est hors des régions couvertes par le dispositif."
+        return True, _m(
+            gettext_noop("Le siège de l'entreprise est situé dans un territoire couvert (%(name)s)."),
+            name=dep.name,
+        )
+    return False, _m(
+        gettext_noop("Le siège de l'entreprise (%(name)s) est hors des régions couvertes par le dispositif."),
+        name=dep.name,
+    )
 
 
 def _de_minimis(params, f):
@@ -178,17 +280,30 @@ def _de_minimis(params, f):
     if f.declared_de_minimis_cents is None:
         return (
             None,
-            "Indiquez le total des aides « de minimis » reçues sur les 3 dernières années (0 si aucune).",
+            _m(
+                gettext_noop(
+                    "Indiquez le total des aides « de minimis » reçues sur les 3 dernières années (0 si aucune)."
+                )
+            ),
         )
     total = f.declared_de_minimis_cents + (f.amount_cents or 0)
     if total <= ceiling:
         return (
             True,
-            f"Avec ce chèque, vos aides de minimis restent sous le plafond de {euros(ceiling)} sur 3 ans.",
+            _m(
+                gettext_noop(
+                    "Avec ce chèque, vos aides de minimis restent sous le plafond de %(ceiling)s sur 3 ans."
+                ),
+                ceiling=euros(ceiling),
+            ),
         )
-    return False, (
-        f"Avec ce chèque, vos aides de minimis atteindraient {euros(total)}, au-delà du plafond de "
-        f"{euros(ceiling)} sur 3 ans."
+    return False, _m(
+        gettext_noop(
+            "Avec ce chèque, vos aides de minimis atteindraient %(total)s, au-delà du plafond de "
+            "%(ceiling)s sur 3 ans."
+        ),
+        total=euros(total),
+        ceiling=euros(ceiling),
     )
 
 
@@ -196,20 +311,34 @@ def _one_open(params, f):
     if f.has_other_open_file:
         return (
             False,
-            "Une autre demande est déjà en cours pour cette entreprise : une seule à la fois est possible.",
+            _m(
+                gettext_noop(
+                    "Une autre demande est déjà en cours pour cette entreprise : une seule à la fois est possible."
+                )
+            ),
         )
-    return True, "Aucune autre demande n'est en cours pour cette entreprise."
+    return True, _m(gettext_noop("Aucune autre demande n'est en cours pour cette entreprise."))
 
 
 def _max_vouchers(params, f):
     limit = params["max"]
     count = len(f.vouchers_granted)
     if count < limit:
-        return True, f"Votre entreprise peut encore recevoir ce chèque (au plus {limit} par entreprise)."
+        return True, _m(
+            gettext_noop(
+                "Votre entreprise peut encore recevoir ce chèque (au plus %(limit)s par entreprise)."
+            ),
+            limit=limit,
+        )
     granted = ", ".join(f.vouchers_granted)
-    return False, (
-        f"Votre entreprise a déjà reçu {count} chèque(s) de ce dispositif ({granted}) : il en accorde au plus "
-        f"{limit} par entreprise, sur toute sa durée. Un chèque expiré, refusé ou retiré ne compte pas."
+    return False, _m(
+        gettext_noop(
+            "Votre entreprise a déjà reçu %(count)s chèque(s) de ce dispositif (%(granted)s) : il en accorde au "
+            "plus %(limit)s par entreprise, sur toute sa durée. Un chèque expiré, refusé ou retiré ne compte pas."
+        ),
+        count=count,
+        granted=granted,
+        limit=limit,
     )
 
 
@@ -223,32 +352,45 @@ def _months_before(on: date, months: int) -> date:
 def _diagnostic_completed(params, f):
     months = params["months"]
     if f.last_diagnostic_on and f.last_diagnostic_on >= _months_before(f.on, months):
-        return True, f"Votre entreprise a fait son diagnostic numérique le {f.last_diagnostic_on:%d/%m/%Y}."
-    if f.last_diagnostic_on:
-        return False, (
-            f"Le dernier diagnostic numérique date du {f.last_diagnostic_on:%d/%m/%Y} : refaites-le "
-            f"(il doit dater de moins de {months} mois). Cela prend une quinzaine de minutes."
+        return True, _m(
+            gettext_noop("Votre entreprise a fait son diagnostic numérique le %(date)s."),
+            date=f"{f.last_diagnostic_on:%d/%m/%Y}",
         )
-    return False, (
-        f"Faites d'abord le diagnostic numérique de votre entreprise (moins de {months} mois). "
-        "Cela prend une quinzaine de minutes et vous dit par où commencer."
+    if f.last_diagnostic_on:
+        return False, _m(
+            gettext_noop(
+                "Le dernier diagnostic numérique date du %(date)s : refaites-le (il doit dater de moins de "
+                "%(months)s mois). Cela prend une quinzaine de minutes."
+            ),
+            date=f"{f.last_diagnostic_on:%d/%m/%Y}",
+            months=months,
+        )
+    return False, _m(
+        gettext_noop(
+            "Faites d'abord le diagnostic numérique de votre entreprise (moins de %(months)s mois). "
+            "Cela prend une quinzaine de minutes et vous dit par où commencer."
+        ),
+        months=months,
     )
 
 
 def _support_action(params, f):
     months = params["months"]
     if f.last_support_action_on and f.last_support_action_on >= _months_before(f.on, months):
-        return True, (
-            f"Votre entreprise a participé à une sensibilisation ou un diagnostic avec un conseiller "
-            f"le {f.last_support_action_on:%d/%m/%Y}."
+        return True, _m(
+            gettext_noop(
+                "Votre entreprise a participé à une sensibilisation ou un diagnostic avec un conseiller "
+                "le %(date)s."
+            ),
+            date=f"{f.last_support_action_on:%d/%m/%Y}",
         )
-    return False, (
-        f"Participez d'abord à une réunion de sensibilisation ou faites un diagnostic avec un conseiller "
-        f"de votre chambre (dans les {months} derniers mois)."
+    return False, _m(
+        gettext_noop(
+            "Participez d'abord à une réunion de sensibilisation ou faites un diagnostic avec un conseiller "
+            "de votre chambre (dans les %(months)s derniers mois)."
+        ),
+        months=months,
     )
-
-
-# --- each rule as a condition of the scheme (translated: shown on pages, never stored) -------------
 
 
 def _active_condition(params, rules):

@@ -7,9 +7,12 @@ reason (`WORKFLOW.event_shown_to`)."""
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.conf import settings
+from django.utils import translation
+
 from tremplin.accounts.models import Role
 from tremplin.core.models import AuditEvent
-from tremplin.vouchers.models import State
+from tremplin.vouchers.models import RejectionReason, State
 from tremplin.vouchers.workflow import WORKFLOW
 
 STAFF_ROLES = {Role.ADVISOR, Role.MANAGER, Role.AUDITOR}
@@ -45,7 +48,19 @@ def timeline(application, user) -> list[Entry]:
                 actor_role=str(roles.get(event.actor.role, "")) if event.actor else "",
                 from_label=str(states.get(event.from_state, "")),
                 to_label=str(states.get(event.to_state, "")),
-                reason=event.reason if reason_shown else "",
+                reason=_reason(event) if reason_shown else "",
             )
         )
     return entries
+
+
+def _reason(event):
+    """The event's reason; a refusal's listed reason, kept in French, in the page's language."""
+    code = (event.data or {}).get("reason_code")
+    if event.action != "reject" or code not in RejectionReason.values:
+        return event.reason
+    with translation.override(settings.LANGUAGE_CODE):
+        french = str(RejectionReason(code).label)
+    if not event.reason.startswith(french):
+        return event.reason
+    return str(RejectionReason(code).label) + event.reason[len(french) :]
