@@ -24,24 +24,3 @@ def explain_rule(context, kind):
     """The explanation of the term an eligibility rule uses; nothing when it uses none."""
     term = term_for_rule(kind)
     return _explained(context, term) if term else {}
-
-
-@register.filter
-def rule_label(rule):
-    """The name of an eligibility rule in the page's language (a file keeps it as written on the day)."""
-    from tremplin.schemes.models import EligibilityRule
-
-    kind = rule.get("kind") if isinstance(rule, dict) else getattr(rule, "kind", None)
-    if kind in EligibilityRule.Kind.values:
-        return EligibilityRule.Kind(kind).label
-    return rule.get("label") if isinstance(rule, dict) else rule.label
-
-
-@register.filter
-def rule_message(rule):
-    """What an eligibility rule said, in the page's language (a file keeps the French and its parts)."""
-    from tremplin.schemes.eligibility import translated
-
-    if isinstance(rule, dict):
-        return translated(rule.get("text") or rule.get("message", ""))
-    return translated(getattr(rule, "message", rule))
