@@ -121,8 +121,12 @@ def page(browser, live_server, request):
     failed = request.node.stash.get(CALL_FAILED, False)
     if failed:
         page.screenshot(path=screenshot_path(request, "echec"), full_page=True)
-    elif page.reached and page.reached[-1] not in page.audited:
-        problems.extend(run_audit(page, request))
+    elif page.url != "about:blank":
+        # The last navigation's "load" event may come after the test's last check: wait for it,
+        # then audit the page the test ended on unless the test already did.
+        page.wait_for_load_state("load")
+        if urlsplit(page.url).path not in page.audited:
+            problems.extend(run_audit(page, request))
     context.close()
     unaudited = [path for path in dict.fromkeys(page.reached) if path not in page.audited]
     if unaudited and not failed:
