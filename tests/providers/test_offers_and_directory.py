@@ -117,6 +117,13 @@ def test_the_directory_filters_by_category_departement_price_and_rating(client, 
     assert names(category="website", departement="29") == set()
 
 
+@pytest.mark.parametrize("typed", ["1e30", "1" * 30, "Infinity"])
+def test_a_huge_or_unreadable_price_filter_is_refused_on_its_field(client, typed):
+    response = client.get(reverse("providers:directory"), {"max_price": typed})
+    assert response.status_code == 200
+    assert response.context["form"].errors["max_price"]
+
+
 def test_the_directory_hides_providers_that_are_not_accredited(client):
     suspended = ProviderFactory(name="Agence Suspendue")
     make_offer(suspended)

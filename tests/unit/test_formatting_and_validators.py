@@ -37,6 +37,11 @@ def test_amounts_typed_by_people_are_read_into_cents(typed, cents):
         ("douze", "nombre"),
         ("1,234", "deux chiffres"),
         ("NaN", "nombre"),
+        ("1e30", "nombre"),
+        ("1E3", "nombre"),
+        ("1" * 30, "trop élevé"),
+        ("1" * 30 + ",5", "trop élevé"),
+        ("0," + "0" * 40 + "1", "deux chiffres"),
     ],
 )
 def test_bad_amounts_are_refused_with_a_reason(typed, words):

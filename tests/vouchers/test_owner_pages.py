@@ -248,6 +248,16 @@ def test_autosave_saves_valid_fields_and_reports_the_others(as_user, scheme):
     assert app.planned_spend_cents == 400_000  # fields not sent or invalid are left as they were
 
 
+@pytest.mark.parametrize("typed", ["1e26", "1" * 30, "9" * 40 + ",99"])
+def test_autosave_of_a_huge_amount_is_refused_on_its_field(as_user, scheme, typed):
+    app = ApplicationFactory(scheme=scheme)
+    response = as_user(app.owner).post(edit_url(app), {"planned_spend": typed}, headers={"X-Autosave": "1"})
+    assert response.status_code == 200
+    assert set(response.json()["errors"]) == {"planned_spend"}
+    app.refresh_from_db()
+    assert app.planned_spend_cents == 400_000
+
+
 def test_the_provider_scheme_asks_for_no_bank_account(as_user):
     scheme = SchemeFactory(payee=Scheme.Payee.PROVIDER)
     app = ApplicationFactory(scheme=scheme, iban="")

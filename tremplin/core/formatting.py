@@ -1,9 +1,15 @@
+import re
+
+
 def euros(cents: int) -> str:
     """French formatting of an amount in cents: 250000 -> '2 500 €', 12345 -> '123,45 €'."""
     sign = "-" if cents < 0 else ""
     whole, rest = divmod(abs(int(cents)), 100)
     grouped = f"{whole:,}".replace(",", "\u202f")
     return f"{sign}{grouped},{rest:02d} €" if rest else f"{sign}{grouped} €"
+
+
+AMOUNT = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
 
 
 def parse_euros(text) -> int:
@@ -17,16 +23,17 @@ def parse_euros(text) -> int:
     raw = raw.replace(",", ".")
     if not raw:
         raise ValueError("Indiquez un montant.")
+    if not AMOUNT.fullmatch(raw):  # digits only: no exponent ("1e30"), no "NaN" or "Infinity"
+        raise ValueError("Le montant doit être un nombre, par exemple 1 500 ou 1 500,50.")
     try:
         value = Decimal(raw)
-    except InvalidOperation:
+    except InvalidOperation:  # pragma: no cover - the pattern above only lets decimal numbers through
         raise ValueError("Le montant doit être un nombre, par exemple 1 500 ou 1 500,50.") from None
-    if not value.is_finite():
-        raise ValueError("Le montant doit être un nombre, par exemple 1 500 ou 1 500,50.")
     if value <= 0:
         raise ValueError("Le montant doit être supérieur à zéro.")
-    if value != value.quantize(Decimal("0.01")):
-        raise ValueError("Le montant ne peut pas avoir plus de deux chiffres après la virgule.")
+    # Compared before any rounding: quantize() fails on numbers longer than the context's precision.
     if value > Decimal("100000000"):
         raise ValueError("Le montant est trop élevé.")
+    if value != value.quantize(Decimal("0.01")):
+        raise ValueError("Le montant ne peut pas avoir plus de deux chiffres après la virgule.")
     return int(value * 100)
