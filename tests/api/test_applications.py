@@ -570,3 +570,26 @@ def test_the_claim_says_whether_the_invoice_was_read(owner_api, draft, people, a
     schema = anonymous.get("/openapi.json").json()["components"]["schemas"]["ClaimOut"]
     assert "invoice_reading" in schema["required"]
     assert schema["properties"]["invoice_reading"]["enum"] == ["read", "unreadable", "plain"]
+
+
+@pytest.mark.parametrize(
+    "content_type",
+    ["multipart/form-data", "multipart/form-data; boundary=", "multipart/form-data; boundary=\x7f"],
+)
+@pytest.mark.parametrize(("method", "path"), [("post", "/quote"), ("patch", "")])
+def test_a_multipart_body_that_cannot_be_read_is_refused_in_the_apis_json(
+    owner_api, draft, content_type, method, path
+):
+    before = row(draft)
+
+    response = getattr(owner_api.client, method)(
+        f"/api/v1/applications/{draft.pk}{path}",
+        b"--xyz\r\nnot a part\r\n",
+        content_type=content_type,
+        **owner_api.headers,
+    )
+
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("application/json")
+    assert response.json()["code"] == "bad_request"
+    assert row(draft) == before

@@ -1,6 +1,7 @@
 """Every API error has the same JSON shape: {"code", "message" (French), "field"?}."""
 
 from django.http import Http404
+from django.http.multipartparser import MultiPartParserError
 from ninja import Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
@@ -66,6 +67,12 @@ def install(api):
         response = api.create_response(request, {"code": code, "message": message}, status=401)
         response["WWW-Authenticate"] = 'Bearer realm="api"'
         return response
+
+    @api.exception_handler(MultiPartParserError)
+    def unreadable_body(request, exc):
+        # A multipart body without a usable boundary: Django would answer its own HTML 400 page.
+        code, message = HTTP_MESSAGES[400]
+        return api.create_response(request, {"code": code, "message": message}, status=400)
 
     @api.exception_handler(HttpError)
     def http_error(request, exc):
