@@ -142,3 +142,16 @@ def test_the_demo_generator_writes_the_columns_the_importer_knows(db):
     assert generator.UNITE_LEGALE_COLUMNS == UNITE_LEGALE_COLUMNS
     assert generator.ETABLISSEMENT_COLUMNS == ETABLISSEMENT_COLUMNS
     assert len(UNITE_LEGALE_COLUMNS) == 35 and len(ETABLISSEMENT_COLUMNS) == 54
+
+
+@pytest.mark.parametrize("typed", ['=HYPERLINK("http://example.com","x")', "+1+1", "-1+1", "@SUM(A1)"])
+def test_the_error_report_neutralises_cells_a_spreadsheet_would_run_as_formulas(tmp_path, db, typed):
+    units = write_stock(tmp_path / "ul.csv", [{**legal_unit(), "siren": typed}])
+    errors = tmp_path / "rejets.csv"
+
+    run("import_sirene", "--unites-legales", units, "--errors", errors, "--no-progress")
+
+    with errors.open(encoding="utf-8") as f:
+        (row,) = list(csv.DictReader(f))
+    assert row["identifiant"] == "'" + typed
+    assert not any(cell.startswith(("=", "+", "-", "@")) for cell in row.values())

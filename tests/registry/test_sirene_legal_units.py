@@ -349,3 +349,41 @@ def test_a_zip_must_hold_exactly_one_csv(tmp_path):
 
     with pytest.raises(SireneFileError, match="un seul fichier CSV"):
         import_legal_units(path)
+
+
+@pytest.mark.parametrize("cut", [0.3, 0.8])
+def test_a_truncated_zip_is_refused_as_a_damaged_archive(tmp_path, cut):
+    rows = [legal_unit(s) for s in SIRENS] * 40
+    path = write_stock(tmp_path / "StockUniteLegale.zip", rows, zipped=True)
+    data = path.read_bytes()
+    path.write_bytes(data[: int(len(data) * cut)])
+
+    with pytest.raises(SireneFileError, match="archive StockUniteLegale.zip est endommagée ou incomplète"):
+        import_legal_units(path)
+
+    assert not Company.objects.exists()
+
+
+@pytest.mark.parametrize("value", ["BOULANGERIE\x00", "BOU\x1bLANGERIE", "A\x7fB"])
+def test_a_control_character_rejects_the_line_and_nothing_of_it_is_stored(tmp_path, value):
+    path = write_stock(
+        tmp_path / "ul.csv", [legal_unit(SIRENS[0], denominationUniteLegale=value), legal_unit(SIRENS[1])]
+    )
+
+    report = import_legal_units(path)
+
+    assert codes(report) == [(SIRENS[0], "control_character")]
+    assert "denominationUniteLegale" in report.errors[0].message
+    assert list(Company.objects.values_list("siren", flat=True)) == [SIRENS[1]]
+
+
+def test_a_zip_damaged_inside_stops_the_import_with_a_sentence_naming_the_archive(tmp_path):
+    rows = [legal_unit(s) for s in SIRENS] * 40
+    path = write_stock(tmp_path / "StockUniteLegale.zip", rows, zipped=True)
+    data = bytearray(path.read_bytes())
+    middle = len(data) // 3
+    data[middle : middle + 40] = bytes(40)  # the central directory, at the end, is intact
+    path.write_bytes(bytes(data))
+
+    with pytest.raises(SireneFileError, match="archive StockUniteLegale.zip est endommagée"):
+        import_legal_units(path)

@@ -37,3 +37,15 @@ def parse_euros(text) -> int:
     if value != value.quantize(Decimal("0.01")):
         raise ValueError("Le montant ne peut pas avoir plus de deux chiffres après la virgule.")
     return int(value * 100)
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value):
+    """A cell value a spreadsheet will show as text, never run as a formula ('=HYPERLINK(...)' and the like).
+
+    OWASP's CSV-injection advice: a leading quote makes the cell text in Excel and LibreOffice.
+    """
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text

@@ -15,6 +15,7 @@ import csv
 import io
 import re
 import zipfile
+import zlib
 from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -205,6 +206,8 @@ STREET_TYPES = {
 }
 SIRENE_TIMEZONE = ZoneInfo("Europe/Paris")  # INSEE's timestamps are local time without offset
 DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
+# C0 controls but the tab, and DEL: a NUL byte stored in a name breaks exports and PostgreSQL text.
+CONTROL_CHARACTER = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
 DEFAULT_BATCH_SIZE = 5000
 KEPT_ERRORS = 1000  # errors kept in memory for the summary; the error file gets them all
 
@@ -310,6 +313,15 @@ class _CountingReader(io.RawIOBase):
         return len(data)
 
 
+def _first_control_character(row):
+    """(position, character) of the first control character of a row (NUL, ESC, DEL...), else None."""
+    for position, value in enumerate(row):
+        found = CONTROL_CHARACTER.search(value)
+        if found:
+            return position, found.group()
+    return None
+
+
 @contextmanager
 def open_sirene_file(path):
     """Yield (text stream, byte counter, total bytes) for a plain or zipped CSV file.
@@ -326,11 +338,30 @@ def open_sirene_file(path):
                 raise SireneFileError(
                     f"L'archive {path.name} doit contenir un seul fichier CSV ({len(members)} trouvés)."
                 )
-            with archive.open(members[0]) as raw:
-                yield from _text_stream(raw, members[0].file_size)
+            try:
+                with archive.open(members[0]) as raw:
+                    yield from _text_stream(raw, members[0].file_size)
+            except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
+                raise SireneFileError(
+                    f"L'archive {path.name} est endommagée : sa lecture s'est arrêtée en cours de route ({exc}). "
+                    "Les lots déjà lus sont importés ; relancez l'import avec une archive complète "
+                    "(il met à jour sans créer de doublon)."
+                ) from None
+    elif _starts_like_a_zip(path):
+        # A zip cut short (interrupted download) has lost its central directory: is_zipfile() says no,
+        # and read as CSV it would be reported as a file with every column missing.
+        raise SireneFileError(
+            f"L'archive {path.name} est endommagée ou incomplète (téléchargement interrompu ?) : "
+            "téléchargez-la de nouveau. Aucune ligne n'a été importée."
+        )
     else:
         with path.open("rb") as raw:
             yield from _text_stream(raw, path.stat().st_size)
+
+
+def _starts_like_a_zip(path):
+    with path.open("rb") as handle:
+        return handle.read(4) == b"PK\x03\x04"
 
 
 def _text_stream(raw, total):
@@ -717,6 +748,15 @@ def _import_file(spec, path, *, batch_size, progress, error_sink):
                         f"ligne tronquée ou mal formée : {len(row)} champs au lieu de {width}",
                     )
                 )
+                continue
+            control = _first_control_character(row)
+            if control is not None:
+                position, character = control
+                message = (
+                    f"caractère de contrôle interdit (code {ord(character):#04x}) "
+                    f"dans la colonne {columns[position]}"
+                )
+                on_error(RowError(line, _identifier_of(row, index), "control_character", message))
                 continue
             try:
                 if has_undecodable_bytes(row):

@@ -5,6 +5,7 @@ from contextlib import ExitStack
 
 from django.core.management.base import BaseCommand, CommandError
 
+from tremplin.core.formatting import spreadsheet_safe
 from tremplin.registry import demo
 from tremplin.registry.models import Commune
 from tremplin.registry.reference import load_reference_data
@@ -65,7 +66,8 @@ class Command(BaseCommand):
                 writer.writerow(["fichier", "ligne", "identifiant", "code", "erreur"])
 
                 def error_sink(file_name, error):
-                    writer.writerow([file_name, error.line, error.identifier, error.code, error.message])
+                    cells = [file_name, error.line, error.identifier, error.code, error.message]
+                    writer.writerow([spreadsheet_safe(cell) for cell in cells])
 
             for path, importer in (
                 (legal_units, import_legal_units),
