@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -36,6 +37,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "widget_tweaks",
+    "csp",
     "dsfr",
     "axes",
     "django_tasks",
@@ -56,6 +58,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -65,7 +68,39 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
+    "tremplin.core.middleware.SecurityHeadersMiddleware",
 ]
+
+# Content-Security-Policy (django-csp): our own files only, scripts only with the page's nonce
+# (`request.csp_nonce`, given to the DSFR scripts by `{% dsfr_js %}` and to ours in their tags).
+# No inline style either: the DSFR is plain CSS, our pages have no style attribute.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],  # the DSFR's icons are SVG files and data: URIs in its CSS
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+
+# Production (DEBUG off): HTTPS only. Behind a reverse proxy that terminates TLS, it must set
+# X-Forwarded-Proto; SECURE_SSL_REDIRECT=0 leaves the redirect to the proxy.
+if not DEBUG:
+    SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", True)
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 31_536_000)
+    # The programme runs on its own name (a sub-domain of gouv.fr, itself preloaded): every host under it is
+    # HTTPS, so both are on; set them to 0 before a first deployment on a domain that is not.
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", True)
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
 
 ROOT_URLCONF = "config.urls"
 CSRF_FAILURE_VIEW = "tremplin.front.errors.csrf_failure"

@@ -13,7 +13,8 @@ What a test gets:
   the test when a page it left was never audited (so a test calls `audit()` or `screenshot()` before moving on; `log_in`
   does it for the login form and the page it lands on). Each audit is written to var/axe/audits.jsonl; the run ends with a summary.
 
-A test fails when the page raises a JavaScript error or a static file does not load, and leaves
+A test fails when the page raises a JavaScript error, breaks the Content-Security-Policy (the browser's
+console says so) or a static file does not load, and leaves
 var/screenshots/<test>--echec.png when it fails. Every module here is marked `browser`: `make test`
 leaves them out, `make test-browser` runs them (see docs/testing.md).
 """
@@ -38,6 +39,7 @@ TIMEOUT_MS = 10_000
 expect.set_options(timeout=TIMEOUT_MS)
 CALL_FAILED = pytest.StashKey[bool]()
 AXE_JS = Path(__file__).parent / "axe" / "node_modules" / "axe-core" / "axe.min.js"
+AXE_SOURCE = AXE_JS.read_text(encoding="utf-8") if AXE_JS.exists() else ""
 BLOCKING_IMPACTS = {"serious", "critical"}
 # axe's result, cut to what a person needs to find the element: rule, impact, help text, first selectors.
 AXE_RUN = """async () => {
@@ -109,6 +111,17 @@ def page(browser, live_server, request):
     page.on("load", lambda loaded: page.reached.append(urlsplit(loaded.url).path))
     problems = []
     page.on("pageerror", lambda error: problems.append(f"JavaScript error: {error}"))
+    # Whatever the Content-Security-Policy refuses (an inline script or style, a foreign source) fails the test.
+    # (page.csp_refusals, which a test that provokes a refusal on purpose empties once it has checked it).
+    page.csp_refusals = []
+    page.on(
+        "console",
+        lambda message: (
+            page.csp_refusals.append(f"Content-Security-Policy on {page.url}: {message.text}")
+            if message.type == "error" and "Content Security Policy" in message.text
+            else None
+        ),
+    )
     page.on(
         "response",
         lambda response: (
@@ -128,6 +141,7 @@ def page(browser, live_server, request):
         if urlsplit(page.url).path not in page.audited:
             problems.extend(run_audit(page, request))
     context.close()
+    problems.extend(page.csp_refusals)
     unaudited = [path for path in dict.fromkeys(page.reached) if path not in page.audited]
     if unaudited and not failed:
         problems.append("Pages reached but never audited (call audit() on each): " + ", ".join(unaudited))
@@ -138,7 +152,9 @@ def page(browser, live_server, request):
 def run_audit(page, request):
     """axe-core on the page as it is now; records the audit and returns the blocking violations as text."""
     if not page.evaluate("() => typeof window.axe === 'object'"):
-        page.add_script_tag(path=str(AXE_JS))
+        # Evaluated through the DevTools protocol, which the page's Content-Security-Policy does not
+        # govern: a <script> tag (add_script_tag) would be refused, as it should be.
+        page.evaluate(AXE_SOURCE)
     violations = page.evaluate(AXE_RUN)
     path = urlsplit(page.url).path
     page.audited.add(path)

@@ -29,7 +29,7 @@ def radar_svg(labels, values, *, title, description, chart_id="radar", previous=
     """labels: six short names; values: six scores 0..100; previous: an earlier series, drawn dashed."""
     count = len(labels)
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" width="100%" style="max-width:{WIDTH}px" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" width="100%" '
         f'role="img" aria-labelledby="{chart_id}-title {chart_id}-desc" class="diagnostic-radar">',
         f'<title id="{chart_id}-title">{escape(title)}</title>',
         f'<desc id="{chart_id}-desc">{escape(description)}</desc>',
