@@ -2,6 +2,7 @@ import re
 
 import pytest
 from django.core import mail, signing
+from django.test import Client
 from django.urls import reverse
 
 from tests.core.helpers import page
@@ -46,13 +47,45 @@ def test_sign_up_creates_an_unverified_owner_and_emails_a_link(client, django_ca
     assert "camille@example.fr" in page(client.get(response.url))
 
 
-def test_sign_up_refuses_an_address_already_used(client):
-    UserFactory(email="camille@example.fr")
+def test_sign_up_with_an_address_already_used_answers_as_for_a_new_one_and_tells_the_owner(
+    client, django_capture_on_commit_callbacks
+):
+    existing = UserFactory(email="camille@example.fr", email_verified=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        new_address = sign_up(Client(), email="dominique@example.fr")
+    mail.outbox.clear()
 
-    response = sign_up(client, email="CAMILLE@example.fr")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = sign_up(client, email="CAMILLE@example.fr")
 
-    assert response.status_code == 200
-    assert "Un compte existe déjà avec cette adresse électronique" in page(response)
+    # The same answer as for a new address: the page does not tell whether an account exists.
+    assert response.status_code == new_address.status_code == 302
+    assert response.url == new_address.url == reverse("accounts:signup_done")
+    assert "camille@example.fr" in page(client.get(response.url))
+    assert User.objects.filter(email="camille@example.fr").count() == 1
+    existing.refresh_from_db()
+    assert existing.check_password(PASSWORD) is False  # nothing about the account changed
+    # The owner of the address learns it by email, with the way back in.
+    (message,) = mail.outbox
+    assert message.to == ["camille@example.fr"]
+    assert "Vous avez déjà un compte" in message.body
+    assert reverse("accounts:password_reset") in message.body
+    assert AuditEvent.objects.for_object(existing).filter(action="signup_with_taken_address").exists()
+
+
+def test_sign_up_again_before_verifying_sends_a_new_verification_link(
+    client, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        sign_up(client)
+    mail.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = sign_up(Client())
+
+    assert response.url == reverse("accounts:signup_done")
+    (message,) = mail.outbox
+    assert "/compte/verification/" in message.body
     assert User.objects.count() == 1
 
 

@@ -89,6 +89,19 @@ def test_a_provider_signs_up_by_siret_and_its_accreditation_is_requested(
     assert len(mail.outbox) == 1  # the address verification link
 
 
+def test_signing_up_with_an_address_that_has_an_account_creates_nothing_and_tells_its_owner(
+    client, establishment, django_capture_on_commit_callbacks
+):
+    UserFactory(email="nina@agence.example", email_verified=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("providers:signup"), signup_data(siret=establishment.siret))
+    assert response.status_code == 302  # as for a new address: the page tells nobody who has an account
+    assert response.url == reverse("accounts:signup_done")
+    assert not Provider.objects.exists()
+    (message,) = mail.outbox
+    assert message.to == ["nina@agence.example"] and "Vous avez déjà un compte" in message.body
+
+
 def test_signing_up_twice_with_the_same_siret_is_refused(client, establishment):
     ProviderFactory(siret=establishment.siret)
     response = client.post(reverse("providers:signup"), signup_data(siret=establishment.siret))

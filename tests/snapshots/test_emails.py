@@ -585,6 +585,14 @@ def test_the_address_verification_of_a_new_owner(sent, snapshot):
     assert as_text(email, {accounts.verification_token(user): "<jeton>"}) == snapshot
 
 
+def test_a_sign_up_with_an_address_that_has_an_account(sent, owner, snapshot):
+    email = only(
+        sent(accounts.register_owner, owner.email.upper(), "un-mot-de-passe-solide", "Emma", "Garnier")
+    )
+    assert email.to == [owner.email]
+    assert as_text(email) == snapshot
+
+
 def test_a_password_reset(client, owner, snapshot, mailoutbox):
     client.post(reverse("accounts:password_reset"), {"email": owner.email})
     email = only(mailoutbox)
@@ -622,6 +630,7 @@ def test_no_email_template_is_left_without_a_snapshot():
 
 
 COVERED_TEMPLATES = {
+    "accounts/emails/account_exists.txt",
     "accounts/emails/password_reset.txt",
     "accounts/emails/password_reset_subject.txt",
     "accounts/emails/verify_email.txt",

@@ -49,10 +49,9 @@ class SignupForm(DsfrForm):
     )
 
     def clean_email(self):
-        email = self.cleaned_data["email"].strip().lower()
-        if User.objects.filter(email__iexact=email).exists():
-            raise forms.ValidationError(_(services.EMAIL_TAKEN), code="email_taken")
-        return email
+        # A taken address is not refused here: the page would tell who has an account
+        # (services.register_owner answers it by email).
+        return self.cleaned_data["email"].strip().lower()
 
     def clean(self):
         data = super().clean()

@@ -16,12 +16,6 @@ from tremplin.core.notifications import notify
 VERIFY_SALT = "tremplin.accounts.verify-email"
 VERIFY_MAX_AGE = timedelta(days=3)
 
-# Messages are French; gettext_noop marks them so views can show them translated.
-EMAIL_TAKEN = gettext_noop(
-    "Un compte existe déjà avec cette adresse électronique. Connectez-vous, "
-    "ou choisissez « Mot de passe oublié » si vous ne vous en souvenez plus."
-)
-
 
 def verification_token(user):
     return signing.TimestampSigner(salt=VERIFY_SALT).sign(str(user.pk))
@@ -41,10 +35,15 @@ def send_verification(user):
 
 
 def register_owner(email, password, first_name, last_name):
-    """Create a business owner's account; it can log in once its email address is verified."""
+    """Create a business owner's account; it can log in once its email address is verified.
+
+    An address that already has an account is answered like a new one (the page must not tell who has
+    an account): nothing is created and the address's owner is told by email. Returns the new account,
+    or None for a taken address.
+    """
     email = User.objects.normalize_email(email or "").strip().lower()
-    if User.objects.filter(email__iexact=email).exists():
-        raise ServiceError("email_taken", EMAIL_TAKEN, "email")
+    if tell_the_owner_of_a_taken_address(email):
+        return None
     try:
         with transaction.atomic():
             user = User.objects.create_user(
@@ -59,8 +58,34 @@ def register_owner(email, password, first_name, last_name):
             send_verification(user)
     except IntegrityError:
         # Two sign-ups with the same address at the same moment: the unique index decides.
-        raise ServiceError("email_taken", EMAIL_TAKEN, "email") from None
+        tell_the_owner_of_a_taken_address(email)
+        return None
     return user
+
+
+def tell_the_owner_of_a_taken_address(email):
+    """If `email` has an account, email its owner instead of creating one, and return True.
+
+    An account not yet verified gets a new verification link; a verified one the way to log in or reset
+    the password. Either way the sign-up page answers as for a new address.
+    """
+    user = User.objects.filter(email__iexact=email).first()
+    if user is None:
+        return False
+    with transaction.atomic():
+        audit.record(user, actor=None, action="signup_with_taken_address", verified=user.email_verified)
+        if not user.email_verified and user.is_active:
+            send_verification(user)
+        else:
+            notify(
+                user,
+                "Tremplin Numérique : vous avez déjà un compte",
+                "accounts/emails/account_exists.txt",
+                login_url=settings.SITE_ROOT.rstrip("/") + reverse("accounts:login"),
+                reset_url=settings.SITE_ROOT.rstrip("/") + reverse("accounts:password_reset"),
+                legal=True,
+            )
+    return True
 
 
 def resend_verification(email):

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tremplin.accounts.models import Role, User
-from tremplin.accounts.services import EMAIL_TAKEN, send_verification
+from tremplin.accounts.services import send_verification, tell_the_owner_of_a_taken_address
 from tremplin.core import audit
 from tremplin.core.errors import ServiceError
 from tremplin.core.language import programme_language
@@ -60,8 +60,9 @@ def sign_up(*, siret, name, email, password, first_name, last_name):
     if not name:
         raise ServiceError("missing", "Indiquez la raison sociale du prestataire.", "name")
     email = User.objects.normalize_email(email or "").strip().lower()
-    if User.objects.filter(email__iexact=email).exists():
-        raise ServiceError("email_taken", EMAIL_TAKEN, "email")
+    if tell_the_owner_of_a_taken_address(email):
+        # Answered like a new address (no enumeration): nothing is created, the address's owner is told.
+        return None, None
     try:
         with transaction.atomic():
             provider = Provider(siret=siret, name=name[:200], status=Status.REQUESTED)
