@@ -398,12 +398,23 @@ def revoke_mandate(user, mandate):
                 rep, actor=user, action="mandate_revoked", from_state="verified", to_state=rep.status
             )
         holder = get_user_model().objects.filter(email__iexact=mandate.holder_email).first()
-        subject = f"Votre mandat pour {mandate.company.display_name} est révoqué"
+        subject = "Votre mandat pour {company} est révoqué"
+        params = {"company": mandate.company.display_name}
         if holder:
-            notify(holder, subject, "authority/emails/mandate_revoked.txt", legal=True, mandate=mandate)
+            notify(
+                holder,
+                subject,
+                "authority/emails/mandate_revoked.txt",
+                legal=True,
+                subject_params=params,
+                mandate=mandate,
+            )
         else:
             notify_address(
-                mandate.holder_email, subject, "authority/emails/mandate_revoked.txt", mandate=mandate
+                mandate.holder_email,
+                subject.format(**params),
+                "authority/emails/mandate_revoked.txt",
+                mandate=mandate,
             )
     return mandate
 

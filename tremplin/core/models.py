@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -81,6 +82,10 @@ class Notification(models.Model):
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
     subject = models.CharField("objet", max_length=255)
+    # The subject before formatting (a French msgid) and its values, so that the list shows it in the
+    # reader's language; empty for the rows written before, shown as stored.
+    subject_template = models.CharField("modèle de l'objet", max_length=255, blank=True)
+    subject_params = models.JSONField("valeurs de l'objet", default=dict, blank=True)
     # The page of the object it is about, a path of the site ("/dossiers/12/").
     link = models.CharField("lien", max_length=500, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -93,3 +98,14 @@ class Notification(models.Model):
 
     def __str__(self):
         return self.subject
+
+    @property
+    def shown_subject(self):
+        """The subject in the active language: the catalogue's translation of its template (or of the
+        stored subject, for a subject without values), the French text when the catalogue has none."""
+        if not self.subject_template:
+            return gettext(self.subject)
+        try:
+            return gettext(self.subject_template).format(**self.subject_params)
+        except (KeyError, IndexError, ValueError):
+            return self.subject

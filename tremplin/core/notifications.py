@@ -40,17 +40,37 @@ def link_in(body):
     return found.group(1).rstrip(".,;)»") if found else ""
 
 
-def notify(user, subject: str, template: str, *, legal: bool = False, link: str = "", **context):
+def notify(
+    user,
+    subject: str,
+    template: str,
+    *,
+    legal: bool = False,
+    link: str = "",
+    subject_params: dict | None = None,
+    **context,
+):
     """Record a notification for `user` (listed behind the bell) and email it once the current
     transaction commits (never for a rolled-back change), as their preference says.
 
     `legal=True` for notices with a legal effect or needed to use the account: they ignore the preference.
     `link` is the page of the object; by default, the first page of the site the email points to.
+    With `subject_params`, `subject` is a French msgid formatted with them (`{ref}`): the email's subject
+    is French, the list behind the bell translates the msgid at display time, in the reader's language.
     """
     if not user or not user.email:
         return
+    subject_template = ""
+    if subject_params is not None:
+        subject_template, subject = subject, subject.format(**subject_params)
     body = render_to_string(template, {"user": user, "site_root": settings.SITE_ROOT, **context})
-    Notification.objects.create(user=user, subject=subject[:255], link=(link or link_in(body))[:500])
+    Notification.objects.create(
+        user=user,
+        subject=subject[:255],
+        subject_template=subject_template if len(subject_template) <= 255 else "",
+        subject_params=subject_params or {},
+        link=(link or link_in(body))[:500],
+    )
     get_user_model().objects.filter(pk=user.pk).update(unread_notifications=F("unread_notifications") + 1)
     frequency = user.notification_frequency
     if not legal and frequency == NotificationFrequency.NONE:

@@ -8,7 +8,7 @@ class RecommendationRuleAdmin(admin.ModelAdmin):
     list_display = ["title", "condition", "dimension", "question", "item", "threshold", "benefit", "active"]
     list_filter = ["active", "condition", "dimension"]
     list_editable = ["benefit", "active"]
-    search_fields = ["title", "text"]
+    search_fields = ["title", "text", "title_en", "text_en"]
 
 
 @admin.register(Diagnostic)

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from tremplin.diagnostics import questionnaire
@@ -140,6 +141,12 @@ class RecommendationRule(models.Model):
 
     title = models.CharField(_("titre"), max_length=120)
     text = models.TextField(_("texte"), help_text=_("Ce que l'entreprise peut faire, en mots simples."))
+    # The English texts are columns, not catalogue entries, so that editors change both languages here;
+    # left empty, the English page shows the French text.
+    title_en = models.CharField(_("titre en anglais"), max_length=120, blank=True)
+    text_en = models.TextField(
+        _("texte en anglais"), blank=True, help_text=_("Vide : la page en anglais montre le texte français.")
+    )
     condition = models.CharField(_("condition"), max_length=20, choices=Condition.choices)
     dimension = models.CharField(
         _("thème"), max_length=12, choices=questionnaire.DIMENSION_CHOICES, blank=True
@@ -172,6 +179,18 @@ class RecommendationRule(models.Model):
 
     def __str__(self):
         return self.title
+
+    def _in_language(self, french, english):
+        return english if english and (get_language() or "").startswith("en") else french
+
+    @property
+    def shown_title(self):
+        """The title in the page's language: English when written, else the French."""
+        return self._in_language(self.title, self.title_en)
+
+    @property
+    def shown_text(self):
+        return self._in_language(self.text, self.text_en)
 
     def clean(self):
         errors = {}

@@ -7,9 +7,10 @@ from weasyprint import HTML
 from tremplin.diagnostics import results
 
 
-def render_report(user, diagnostic) -> bytes:
+def report_html(user, diagnostic) -> str:
+    """The report's page, in the active language (the page's: the report is the reader's, not a record)."""
     data = results.build(user, diagnostic, chart_id="report-radar")
-    html = render_to_string(
+    return render_to_string(
         "diagnostics/report.html",
         {
             "r": data,
@@ -20,4 +21,7 @@ def render_report(user, diagnostic) -> bytes:
             "today": timezone.localdate(),
         },
     )
-    return HTML(string=html).write_pdf()
+
+
+def render_report(user, diagnostic) -> bytes:
+    return HTML(string=report_html(user, diagnostic)).write_pdf()

@@ -344,8 +344,9 @@ def send_match_reminders(on: date):
                 audit.record(match, actor=None, action="remind", days=days)
                 notify(
                     match.advisor,
-                    f"Rappel : une demande vous attend depuis {days} jours",
+                    "Rappel : une demande vous attend depuis {days} jours",
                     "network/emails/reminder.txt",
+                    subject_params={"days": days},
                     match=match,
                     request=match.request,
                     days=days,

@@ -152,8 +152,9 @@ def add_member(member, provider, email, first_name="", last_name=""):
         audit.record(provider, actor=member, action="add_member", member=user.pk)
         notify(
             user,
-            f"Vous êtes invité à rejoindre {provider.name} sur Tremplin Numérique",
+            "Vous êtes invité à rejoindre {provider} sur Tremplin Numérique",
             "providers/emails/invitation.txt",
+            subject_params={"provider": provider.name},
             provider=provider,
             inviter=member,
             reset_url=settings.SITE_ROOT.rstrip("/") + reverse("accounts:password_reset"),

@@ -107,8 +107,9 @@ def assign(actor, application, advisor):
             # Whoever takes a file knows it already; a colleague given one is told.
             notify(
                 advisor,
-                f"Le dossier {application.reference} vous est attribué",
+                "Le dossier {ref} vous est attribué",
                 "vouchers/emails/assigned.txt",
+                subject_params={"ref": application.reference},
                 application=application,
                 actor=actor,
             )

@@ -1039,8 +1039,9 @@ def send_expiry_reminders(on=None, days_before=(30, 7)):
                 )
                 notify(
                     application.owner,
-                    f"Votre chèque {application.reference} expire bientôt",
+                    "Votre chèque {ref} expire bientôt",
                     "vouchers/emails/reminder.txt",
+                    subject_params={"ref": application.reference},
                     application=application,
                 )
             sent += 1
@@ -1112,9 +1113,13 @@ def _remind_advisors(pk, on):
         for advisor in advisors:
             notify(
                 advisor,
-                f"Dossier {application.reference} : délai d'instruction "
-                + ("dépassé" if overdue else "bientôt dépassé"),
+                (
+                    "Dossier {ref} : délai d'instruction dépassé"
+                    if overdue
+                    else "Dossier {ref} : délai d'instruction bientôt dépassé"
+                ),
                 "vouchers/emails/advisor_review_reminder.txt",
+                subject_params={"ref": application.reference},
                 application=application,
                 deadline=deadline,
                 overdue=overdue,

@@ -92,7 +92,14 @@ def _tell_owner(subject, template, *, legal=False, with_reason=None, **extra):
         context = {"application": application, **extra}
         if with_reason:
             context[with_reason] = reason
-        notify(application.owner, subject.format(ref=application.reference), template, legal=legal, **context)
+        notify(
+            application.owner,
+            subject,
+            template,
+            legal=legal,
+            subject_params={"ref": application.reference},
+            **context,
+        )
 
     return send
 
@@ -100,8 +107,9 @@ def _tell_owner(subject, template, *, legal=False, with_reason=None, **extra):
 def _tell_owner_of_submission(application, actor, reason, data):
     notify(
         application.owner,
-        f"Votre demande {application.reference} est déposée",
+        "Votre demande {ref} est déposée",
         "vouchers/emails/submitted.txt",
+        subject_params={"ref": application.reference},
         application=application,
         position=application.waitlist_position(),
     )
@@ -115,7 +123,7 @@ def _tell_advisors(subject, template, *, with_reason=None):
         if with_reason:
             context[with_reason] = reason
         for advisor in advisors_of(application):
-            notify(advisor, subject.format(ref=application.reference), template, **context)
+            notify(advisor, subject, template, subject_params={"ref": application.reference}, **context)
 
     return send
 
