@@ -160,3 +160,20 @@ def test_a_refused_file_is_named_on_the_form(client_for, under_review, advisor):
     assert response.status_code == 200
     assert "« devis.pdf »" in response.content.decode()
     assert Message.objects.count() == 1
+
+
+def test_a_refused_file_is_named_in_english_on_an_english_page():
+    from django.utils import translation
+
+    from tremplin.vouchers.forms import AnswerForm
+
+    with pytest.raises(ServiceError) as error:
+        clean_attachments([upload("devis.pdf", b"GIF89a nope")])
+    form = AnswerForm(data={"message": "Voici"})
+    form.is_valid()
+    with translation.override("en"):
+        form.add_service_error(error.value)
+    assert form.errors["attachments"] == [
+        "The file “devis.pdf” is neither a PDF nor a PNG or JPEG image: save it in one of these formats "
+        "(PDF, PNG or JPEG), then attach it again."
+    ]
