@@ -4,7 +4,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from tests.factories import ApplicationFactory, pdf_file
+from tests.factories import ApplicationFactory, UserFactory, held_for_authority_check, pdf_file
 from tremplin.vouchers import services
 from tremplin.vouchers.models import MessageAttachment
 
@@ -89,3 +89,20 @@ def test_an_attachment_of_another_file_is_not_found_through_this_one(client_for,
 def test_the_decision_letter_is_still_downloaded(client_for, approved):
     response = client_for(approved.owner).get(reverse("vouchers:letter", args=[approved.pk]))
     assert response["Content-Disposition"].startswith("attachment")
+
+
+def test_the_register_extract_and_the_statement_open_inline_for_the_territory_only(
+    client_for, scheme, company, advisor, other_advisor, other_owner
+):
+    held = held_for_authority_check(scheme, UserFactory(), company)
+    urls = [reverse("vouchers:document", args=[held.pk, kind]) for kind in ("extrait", "attestation")]
+    for user in (held.owner, advisor):
+        for url in urls:
+            response = client_for(user).get(url)
+            assert response.status_code == 200, url
+            assert response["Content-Disposition"].startswith("inline; filename=")
+            assert response["Content-Type"] == "application/pdf"
+            b"".join(response.streaming_content)
+    for user in (other_owner, other_advisor):
+        for url in urls:
+            assert client_for(user).get(url).status_code in (403, 404), url
