@@ -12,7 +12,7 @@ from django.http import Http404
 
 from tremplin.core.errors import Conflict, PermissionDenied, ServiceError
 from tremplin.core.forms import DsfrForm, EurosField
-from tremplin.core.web import pdf_response, require_role, status_for
+from tremplin.core.web import document_response, pdf_response, require_role, status_for
 
 
 class AmountForm(DsfrForm):
@@ -91,14 +91,21 @@ def test_a_generated_pdf_is_downloaded_with_its_name():
     assert response.content == b"%PDF-1.4"
 
 
-def test_a_stored_pdf_is_downloaded_and_a_missing_one_is_not_found(tmp_path, db):
+def test_a_stored_pdf_opens_inline_other_content_is_downloaded_a_missing_one_is_not_found(tmp_path, db):
     # Closing the response sends request_finished, which looks at the database connections.
     storage = FileSystemStorage(location=tmp_path)
-    name = storage.save("devis.pdf", ContentFile(b"%PDF-1.4"))
     field = SimpleNamespace(storage=storage)
-    response = pdf_response(FieldFile(None, field, name), "devis-TN-1.pdf")
-    assert response["Content-Disposition"] == 'attachment; filename="devis-TN-1.pdf"'
+    name = storage.save("devis.pdf", ContentFile(b"%PDF-1.4"))
+    response = document_response(FieldFile(None, field, name), "devis-TN-1.pdf")
+    assert response["Content-Disposition"] == 'inline; filename="devis-TN-1.pdf"'
+    assert response["Content-Type"] == "application/pdf"
+    assert response["X-Content-Type-Options"] == "nosniff"
     assert b"".join(response.streaming_content) == b"%PDF-1.4"
     response.close()
+    name = storage.save("page.pdf", ContentFile(b"<html><script>"))
+    response = document_response(FieldFile(None, field, name), "page.pdf")
+    assert response["Content-Disposition"].startswith("attachment")
+    assert response["Content-Type"] == "application/octet-stream"
+    response.close()
     with pytest.raises(Http404):
-        pdf_response(FieldFile(None, field, "gone.pdf"), "gone.pdf")
+        document_response(FieldFile(None, field, "gone.pdf"), "gone.pdf")

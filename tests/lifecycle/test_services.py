@@ -174,7 +174,7 @@ def test_information_requests_go_back_and_forth(envelope, advisor):
     services.start_review(advisor, app)
     services.request_info(advisor, app, "Merci de joindre le devis signé.")
     assert Application.objects.get(pk=app.pk).state == State.INFO_REQUESTED
-    services.answer_info(app.owner, app, "Le voici.", pdf_file("devis-signe.pdf"))
+    services.answer_info(app.owner, app, "Le voici.", [pdf_file("devis-signe.pdf")])
     app.refresh_from_db()
     assert app.state == State.UNDER_REVIEW
     assert list(app.messages.values_list("body", flat=True)) == [

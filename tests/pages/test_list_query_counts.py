@@ -44,8 +44,9 @@ SERIAL = count(1)
 LIST_QUERIES = {"owner": 7, "advisor": 5, "manager": 5, "auditor": 5}
 QUEUE_QUERIES = {"organisation": 5, "mine": 5, "unassigned": 5, "expires_soon": 5}
 # The file page also reads who applies: the representation (with its mandate and deciding advisor), the
-# applicant shown to the advisor, and whether the advisor may confirm the account.
-TIMELINE_QUERIES = 14
+# applicant shown to the advisor, and whether the advisor may confirm the account; the messages'
+# attachments in one more.
+TIMELINE_QUERIES = 15
 ASSIGN_QUERIES = {"advisor": 5, "manager": 5}
 BATCHES_QUERIES = 7
 BATCH_QUERIES = 5
@@ -165,7 +166,9 @@ def test_the_timeline_of_a_file(client_for, draft, advisor, queries_do_not_grow)
         nonlocal application
         n = serial()
         application = vouchers.request_info(advisor, application, f"Question numéro {n}")
-        application = vouchers.answer_info(draft.owner, application, f"Réponse numéro {n}")
+        application = vouchers.answer_info(
+            draft.owner, application, f"Réponse numéro {n}", [pdf_file(f"a{n}.pdf"), pdf_file(f"b{n}.pdf")]
+        )
         return f"Réponse numéro {n}"
 
     queries_do_not_grow(client_for(advisor), url, add_row, TIMELINE_QUERIES)

@@ -334,6 +334,8 @@ def test_a_document_is_downloaded_by_the_providers_members_managers_and_auditors
     for user in (member, manager, auditor):
         response = client_for(user).get(url)
         assert response.status_code == 200, user
+        assert response["Content-Disposition"] == f'inline; filename="urssaf-{provider.siren}.pdf"'
+        assert response["X-Content-Type-Options"] == "nosniff"
         assert b"".join(response.streaming_content).startswith(b"%PDF")
     for user in (other_member, owner, advisor):
         assert client_for(user).get(url).status_code == 404, user

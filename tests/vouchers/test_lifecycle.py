@@ -104,7 +104,7 @@ def test_a_voucher_goes_from_draft_to_payment_and_clawback_through_the_pages(
     act(client, app, "start_review")
     act(client, app, "request_info", message="Le devis est-il signé ?")
     login(client, owner)
-    act(client, app, "answer_info", message="Oui, le voici.", attachment=pdf_file("devis-signe.pdf"))
+    act(client, app, "answer_info", message="Oui, le voici.", attachments=pdf_file("devis-signe.pdf"))
     login(client, advisor)
     act(client, app, "approve", note="Complet.")
     assert state(app) == State.APPROVED
@@ -127,7 +127,7 @@ def test_a_voucher_goes_from_draft_to_payment_and_clawback_through_the_pages(
     act(client, app, "start_claim_review")
     act(client, app, "request_claim_info", message="Le relevé ne montre pas le paiement.")
     login(client, owner)
-    act(client, app, "answer_claim_info", message="Voici le bon relevé.", attachment=pdf_file("releve2.pdf"))
+    act(client, app, "answer_claim_info", message="Voici le bon relevé.", attachments=pdf_file("releve2.pdf"))
     login(client, advisor)
     invoice = client.get(reverse("vouchers:document", args=[app.pk, "facture"]))
     assert b"".join(invoice.streaming_content).startswith(b"%PDF")

@@ -104,14 +104,16 @@ def test_request_info_and_answer_with_an_attachment(as_user, under_review, advis
     owner = as_user(under_review.owner)
     assert act(owner, under_review, "approve").status_code == 403
     response = act(
-        owner, under_review, "answer_info", {"message": "Le voici.", "attachment": pdf_file("signe.pdf")}
+        owner, under_review, "answer_info", {"message": "Le voici.", "attachments": pdf_file("signe.pdf")}
     )
     assert response.status_code == 302
     assert state_of(under_review) == State.UNDER_REVIEW
-    message = under_review.messages.last()
+    attachment = under_review.messages.last().attachments.get()
     body = owner.get(reverse("vouchers:detail", args=[under_review.pk])).content.decode()
     assert "Envoyez le devis signé." in body and "Le voici." in body
-    download = owner.get(reverse("vouchers:attachment", args=[under_review.pk, message.pk]))
+    download = owner.get(
+        reverse("vouchers:attachment", args=[under_review.pk, attachment.message_id, attachment.pk])
+    )
     assert download.status_code == 200 and b"".join(download.streaming_content).startswith(b"%PDF")
 
 
@@ -119,10 +121,10 @@ def test_an_answer_with_a_file_that_is_not_a_pdf_is_refused(as_user, under_revie
     services.request_info(advisor, under_review, "Envoyez le devis signé.")
     fake = pdf_file("devis.pdf", b"pas un pdf")
     response = act(
-        as_user(under_review.owner), under_review, "answer_info", {"message": "Voici", "attachment": fake}
+        as_user(under_review.owner), under_review, "answer_info", {"message": "Voici", "attachments": fake}
     )
     assert response.status_code == 200
-    assert "n&#x27;est pas un PDF" in response.content.decode()
+    assert "n&#x27;est ni un PDF" in response.content.decode()
     assert state_of(under_review) == State.INFO_REQUESTED
 
 
@@ -273,7 +275,7 @@ def test_quote_downloads_only_for_people_who_can_see_the_file(
         response = as_user(user).get(url)
         assert response.status_code == 200
         assert b"".join(response.streaming_content).startswith(b"%PDF")
-        assert response["Content-Disposition"].startswith("attachment")
+        assert response["Content-Disposition"].startswith("inline")
     for user in (stranger, other_advisor):
         assert as_user(user).get(url).status_code == 404
 

@@ -1,12 +1,16 @@
 class ServiceError(Exception):
     """A refused action: `code` for machines, `message` in plain French for people.
 
-    `field` names the form/API field at fault, when there is one.
+    `field` names the form/API field at fault, when there is one. A message naming a value (a file's
+    name) is given as its msgid with %(name)s placeholders and the values as `params`, so a page can
+    say it in its own language (`msgid`, `params`).
     """
 
     status = 400
 
-    def __init__(self, code: str, message: str, field: str | None = None):
+    def __init__(self, code: str, message: str, field: str | None = None, **params):
+        self.msgid, self.params = message, params
+        message = message % params if params else message
         super().__init__(message)
         self.code = code
         self.message = message

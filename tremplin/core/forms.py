@@ -54,7 +54,8 @@ class DsfrForm(DsfrBaseForm):
     def add_service_error(self, error: ServiceError):
         """Show a service's refusal where it belongs, in the page's language when the catalogue has it."""
         name = self.service_fields.get(error.field, error.field)
-        self.add_error(name if name in self.fields else None, gettext(error.message))
+        message = gettext(error.msgid) % error.params if error.params else gettext(error.message)
+        self.add_error(name if name in self.fields else None, message)
 
 
 ZERO = re.compile(r"^0+([.,]0*)?$")
@@ -92,6 +93,27 @@ VALIDATOR_MESSAGES = [
     gettext_noop("Le numéro SIRET doit comporter 14 chiffres."),
     gettext_noop("Ce numéro SIRET n'existe pas : vérifiez les 14 chiffres (clé de contrôle invalide)."),
 ]
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class AttachmentsField(forms.FileField):
+    """Several files in one `<input type="file" multiple>`, cleaned to a list (the service checks them)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault(
+            "widget",
+            MultipleFileInput(attrs={"class": "fr-upload", "accept": "application/pdf,image/png,image/jpeg"}),
+        )
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        files = data if isinstance(data, list | tuple) else [data]
+        return [cleaned for cleaned in (single(item, initial) for item in files) if cleaned]
 
 
 class PdfField(forms.FileField):

@@ -116,3 +116,60 @@ def clean_pdf(upload, field="file"):
             field,
         )
     return upload
+
+
+MAX_ATTACHMENTS = 5
+# The formats a message may carry, told by their first bytes (the name and the browser's type are not
+# trusted): PDF, PNG, JPEG.
+SIGNATURES = (
+    (b"%PDF-", "application/pdf"),
+    (b"\x89PNG\r\n\x1a\n", "image/png"),
+    (b"\xff\xd8\xff", "image/jpeg"),
+)
+
+
+def sniff_content_type(head: bytes) -> str | None:
+    """The content type of a PDF, PNG or JPEG from its first bytes; None for anything else."""
+    return next((kind for signature, kind in SIGNATURES if head.startswith(signature)), None)
+
+
+def clean_attachments(uploads, field="attachments"):
+    """Check a message's files: 5 at most, each a PDF, PNG or JPEG (by content) of 10 MB at most.
+
+    Returns [(upload, content type)]; refuses the whole message on the first file that fails."""
+    uploads = [upload for upload in uploads or () if upload]
+    if len(uploads) > MAX_ATTACHMENTS:
+        raise ServiceError(
+            "too_many_files",
+            gettext_noop(
+                "Joignez %(most)s fichiers au plus à un message (%(count)s choisis) : envoyez les autres "
+                "dans un second message."
+            ),
+            field,
+            most=MAX_ATTACHMENTS,
+            count=len(uploads),
+        )
+    checked = []
+    for upload in uploads:
+        if upload.size > MAX_UPLOAD_BYTES:
+            raise ServiceError(
+                "file_too_large",
+                gettext_noop("Le fichier « %(name)s » dépasse 10 Mo : réduisez-le et réessayez."),
+                field,
+                name=upload.name,
+            )
+        upload.seek(0)
+        kind = sniff_content_type(upload.read(16))
+        upload.seek(0)
+        if kind is None:
+            raise ServiceError(
+                "unsupported_file",
+                gettext_noop(
+                    "Le fichier « %(name)s » n'est ni un PDF, ni une image PNG ou JPEG : enregistrez-le dans "
+                    "l'un de ces formats (PDF, PNG ou JPEG) puis joignez-le de nouveau."
+                ),
+                field,
+                name=upload.name,
+            )
+        checked.append((upload, kind))
+    return checked

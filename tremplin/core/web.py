@@ -1,4 +1,4 @@
-"""What the pages of every app share: the role check, the status of a refused form, PDF downloads."""
+"""What the pages of every app share: the role check, the status of a refused form, documents and downloads."""
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import FileResponse, Http404, HttpResponse
@@ -6,6 +6,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext
 
 from tremplin.core.errors import ServiceError
+from tremplin.core.validators import sniff_content_type
 
 
 def require_role(user, *roles, message=None):
@@ -24,14 +25,28 @@ def status_for(error: ServiceError, invalid=200):
     return invalid if error.status == ServiceError.status else error.status
 
 
-def pdf_response(content, filename):
-    """A PDF to download: the bytes of a generated document, or a stored file (a 404 if it is gone)."""
-    if isinstance(content, bytes | bytearray):
-        response = HttpResponse(content, content_type="application/pdf")
-        response["Content-Disposition"] = content_disposition_header(True, filename)
-        return response
+def pdf_response(content: bytes, filename):
+    """A generated PDF (a letter, a report) to download under `filename`."""
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    return response
+
+
+def document_response(stored, filename):
+    """An uploaded document, once its reader's access is checked: a PDF, PNG or JPEG opens in the browser
+    (inline, with the type its content shows, never guessed by the browser); anything else is downloaded.
+    A 404 when the file is gone."""
     try:
-        handle = content.open("rb")
+        handle = stored.open("rb")
     except (FileNotFoundError, ValueError):
         raise Http404(gettext("Le fichier est introuvable.")) from None
-    return FileResponse(handle, as_attachment=True, filename=filename, content_type="application/pdf")
+    content_type = sniff_content_type(handle.read(16))
+    handle.seek(0)
+    response = FileResponse(
+        handle,
+        as_attachment=content_type is None,
+        filename=filename,
+        content_type=content_type or "application/octet-stream",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

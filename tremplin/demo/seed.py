@@ -324,7 +324,15 @@ def advance(app, target, advisor, rng, paid_batch):
         )
         return
     services.request_info(advisor, app, "Merci de confirmer le nombre de salariés au 31 décembre.")
-    services.answer_info(owner, app, "Nous étions 4 salariés au 31 décembre.")
+    services.post_message(
+        owner,
+        app,
+        "Nous étions 4 salariés au 31 décembre : voici le registre du personnel et la dernière DSN.",
+        [
+            demo_pdf("registre-du-personnel.pdf", "Registre unique du personnel"),
+            demo_pdf("dsn-decembre.pdf", "Déclaration sociale nominative de décembre"),
+        ],
+    )
     app.refresh_from_db()
     if not app.payee_verified:
         # The bank's answer was a close match (a name written otherwise): the advisor checks the RIB.

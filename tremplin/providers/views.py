@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from tremplin.accounts.models import Role
 from tremplin.accounts.views import SESSION_SIGNUP_EMAIL
 from tremplin.core.errors import PermissionDenied, ServiceError
-from tremplin.core.web import pdf_response, require_role
+from tremplin.core.web import document_response, require_role
 from tremplin.payments.models import PaymentLine
 from tremplin.providers import accreditation, forms, quotes, reviews
 from tremplin.providers.access import (
@@ -311,7 +311,7 @@ def upload_document(request):
 def document_file(request, pk):
     """A provider's document: its members, managers and auditors only."""
     document = get_document_for_user(request.user, pk)
-    return pdf_response(document.file, f"{document.kind}-{document.provider.siren}.pdf")
+    return document_response(document.file, f"{document.kind}-{document.provider.siren}.pdf")
 
 
 # --- accreditation (managers; members ask again) ---------------------------------------------------
@@ -584,7 +584,7 @@ def quote_file(request, pk):
     quote = get_quote_for_user(request.user, pk)
     if not quote.file:
         raise Http404(gettext("Ce devis n'a pas encore été envoyé."))
-    return pdf_response(quote.file, f"devis-{quote.provider.siren}-{quote.pk}.pdf")
+    return document_response(quote.file, f"devis-{quote.provider.siren}-{quote.pk}.pdf")
 
 
 # --- reviews --------------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from tremplin.vouchers.models import Application, Claim, Message
 
 class MessageInline(ReadOnlyInline):
     model = Message
-    fields = ["at", "author", "body", "attachment"]
+    fields = ["at", "author", "body"]
 
 
 @admin.register(Application)

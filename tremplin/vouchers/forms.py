@@ -4,7 +4,7 @@ from django import forms
 from django.forms.models import apply_limit_choices_to_to_formfield
 from django.utils.translation import gettext_lazy as _
 
-from tremplin.core.forms import DsfrForm, EurosField, PdfField
+from tremplin.core.forms import AttachmentsField, DsfrForm, EurosField, PdfField
 from tremplin.core.glossary import TERMS
 from tremplin.registry.forms import clean_company_identifier
 from tremplin.schemes.models import Scheme, SpendCategory
@@ -251,6 +251,10 @@ class MessageForm(DsfrForm):
         widget=forms.Textarea(attrs={"rows": 4}),
         error_messages={"required": _("Précisez les informations ou pièces attendues.")},
     )
+    attachments = AttachmentsField(
+        label=_("Pièces jointes (facultatif)"),
+        help_text=_("Jusqu'à 5 fichiers PDF, PNG ou JPEG, 10 Mo au plus chacun."),
+    )
 
 
 class AnswerForm(DsfrForm):
@@ -259,10 +263,9 @@ class AnswerForm(DsfrForm):
         widget=forms.Textarea(attrs={"rows": 4}),
         error_messages={"required": _("Écrivez votre réponse au conseiller.")},
     )
-    attachment = PdfField(
-        label=_("Pièce jointe (facultatif)"),
-        help_text=_("Un document au format PDF, 10 Mo au plus."),
-        required=False,
+    attachments = AttachmentsField(
+        label=_("Pièces jointes (facultatif)"),
+        help_text=_("Jusqu'à 5 fichiers PDF, PNG ou JPEG, 10 Mo au plus chacun."),
     )
 
 

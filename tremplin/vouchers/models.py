@@ -313,7 +313,6 @@ class Message(models.Model):
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="messages")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     body = models.TextField("message")
-    attachment = models.FileField(upload_to="messages/%Y/%m/", blank=True)
     at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -321,3 +320,21 @@ class Message(models.Model):
 
     def __str__(self):
         return f"{self.author} {self.at:%Y-%m-%d}"
+
+
+class MessageAttachment(models.Model):
+    """A file joined to a message (PDF, PNG or JPEG, checked by `core.validators.clean_attachments`)."""
+
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(upload_to="messages/%Y/%m/")
+    original_name = models.CharField("nom du fichier", max_length=255)
+    content_type = models.CharField("type", max_length=100)
+    size = models.PositiveBigIntegerField("taille (octets)")
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = "pièce jointe"
+        verbose_name_plural = "pièces jointes"
+
+    def __str__(self):
+        return self.original_name

@@ -4,6 +4,7 @@ Views and the API call these functions and nothing else to change a file.
 """
 
 import hashlib
+import os
 from dataclasses import replace
 from datetime import datetime, time, timedelta
 
@@ -25,7 +26,7 @@ from tremplin.core.formatting import euros
 from tremplin.core.language import programme_language
 from tremplin.core.models import AuditEvent
 from tremplin.core.notifications import notify
-from tremplin.core.validators import clean_iban, clean_pdf
+from tremplin.core.validators import clean_attachments, clean_iban, clean_pdf
 from tremplin.core.workflow import SYSTEM
 from tremplin.registry import lookup
 from tremplin.schemes import budget, prerequisites
@@ -39,6 +40,7 @@ from tremplin.vouchers.models import (
     Application,
     Claim,
     Message,
+    MessageAttachment,
     RejectionReason,
     State,
     states_tagged,
@@ -556,50 +558,72 @@ def start_review(advisor, application):
     return WORKFLOW.perform(advisor, application, "start_review", apply=take)
 
 
-@programme_language
-def request_info(advisor, application, message):
-    return _ask(advisor, application, message, "request_info")
+# --- the message thread ---------------------------------------------------------------------------
+
+# The exchange a file's state opens: the advisor asks while reviewing, the owner answers what was asked.
+MESSAGE_ACTIONS = {
+    State.UNDER_REVIEW: "request_info",
+    State.INFO_REQUESTED: "answer_info",
+    State.CLAIM_UNDER_REVIEW: "request_claim_info",
+    State.CLAIM_INFO_REQUESTED: "answer_claim_info",
+}
+ASKING = {"request_info", "request_claim_info"}
 
 
 @programme_language
-def request_claim_info(advisor, application, message):
-    return _ask(advisor, application, message, "request_claim_info")
+def post_message(user, application, body, files=(), action=None):
+    """A message of the owner or of the advisor on the file, with up to 5 files (PDF, PNG, JPEG).
 
-
-def _ask(advisor, application, message, action):
-    message = (message or "").strip()
-    if not message:
-        raise ServiceError("missing", "Précisez les informations ou pièces attendues.", "message")
-
-    def write(application):
-        Message.objects.create(application=application, author=advisor, body=message)
-
-    return WORKFLOW.perform(advisor, application, action, reason=message, apply=write)
-
-
-@programme_language
-def answer_info(owner, application, message, attachment=None):
-    return _answer(owner, application, message, attachment, "answer_info")
-
-
-@programme_language
-def answer_claim_info(owner, application, message, attachment=None):
-    return _answer(owner, application, message, attachment, "answer_claim_info")
-
-
-def _answer(owner, application, message, attachment, action):
-    message = (message or "").strip()
-    if not message:
-        raise ServiceError("missing", "Écrivez votre réponse au conseiller.", "message")
-    if attachment:
-        clean_pdf(attachment, "attachment")
-
-    def write(application):
-        Message.objects.create(
-            application=application, author=owner, body=message, attachment=attachment or ""
+    It is the workflow's exchange the file's state opens (`MESSAGE_ACTIONS`), or `action` when a page
+    names it: an advisor's question moves the file to "informations demandées", the owner's answer
+    moves it back. Everything is checked before anything is written: a refused file saves nothing.
+    """
+    # The state as stored now (the page's copy may be older); the workflow checks it again under the lock.
+    action = action or MESSAGE_ACTIONS.get(
+        Application.objects.values_list("state", flat=True).get(pk=application.pk)
+    )
+    if action is None:
+        raise Conflict(
+            "no_exchange",
+            "Aucun échange n'est ouvert sur ce dossier pour l'instant : un message se joint à une demande "
+            "d'informations du conseiller ou à la réponse de l'entreprise.",
         )
+    body = (body or "").strip()
+    if not body:
+        if action in ASKING:
+            raise ServiceError("missing", "Précisez les informations ou pièces attendues.", "message")
+        raise ServiceError("missing", "Écrivez votre réponse au conseiller.", "message")
+    checked = clean_attachments(files)
 
-    return WORKFLOW.perform(owner, application, action, reason=message, apply=write)
+    def write(application):
+        message = Message.objects.create(application=application, author=user, body=body)
+        for upload, content_type in checked:
+            MessageAttachment.objects.create(
+                message=message,
+                file=upload,
+                original_name=os.path.basename(upload.name)[:255],
+                content_type=content_type,
+                size=upload.size,
+            )
+
+    data = {"attachments": [upload.name for upload, _ in checked]} if checked else {}
+    return WORKFLOW.perform(user, application, action, reason=body, apply=write, **data)
+
+
+def request_info(advisor, application, message, files=()):
+    return post_message(advisor, application, message, files, action="request_info")
+
+
+def request_claim_info(advisor, application, message, files=()):
+    return post_message(advisor, application, message, files, action="request_claim_info")
+
+
+def answer_info(owner, application, message, files=()):
+    return post_message(owner, application, message, files, action="answer_info")
+
+
+def answer_claim_info(owner, application, message, files=()):
+    return post_message(owner, application, message, files, action="answer_claim_info")
 
 
 @programme_language

@@ -20,6 +20,10 @@ urlpatterns = [
     path("<int:pk>/compte/<slug:action>/", views.payee_action, name="payee_action"),
     path("<int:pk>/actions/<slug:action>/", views.act, name="act"),
     path("<int:pk>/pieces/<slug:kind>.pdf", views.document, name="document"),
-    path("<int:pk>/messages/<int:message_pk>/piece-jointe.pdf", views.attachment, name="attachment"),
+    path(
+        "<int:pk>/messages/<int:message_pk>/pieces-jointes/<int:attachment_pk>/",
+        views.attachment,
+        name="attachment",
+    ),
     path("<int:pk>/lettre-de-decision.pdf", views.letter, name="letter"),
 ]

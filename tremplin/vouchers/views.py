@@ -23,7 +23,7 @@ from tremplin.authority.documents import render_statement
 from tremplin.authority.forms import ChecklistForm, ContestForm, DeclarationForm, DocumentsForm
 from tremplin.authority.payee import is_foreign
 from tremplin.core.errors import PermissionDenied, ServiceError
-from tremplin.core.web import pdf_response, require_role, status_for
+from tremplin.core.web import document_response, pdf_response, require_role, status_for
 from tremplin.registry.carried import carried_company
 from tremplin.registry.models import NafCode
 from tremplin.schemes.eligibility import BRACKET_LABELS
@@ -31,7 +31,15 @@ from tremplin.schemes.models import Scheme, SpendCategory
 from tremplin.vouchers import assignment, forms, services
 from tremplin.vouchers.access import advisor_covers, applications_for, get_application_for_user
 from tremplin.vouchers.letters import render_decision_letter
-from tremplin.vouchers.models import GRANTED, OPEN_STATES, Claim, Message, State, states_tagged
+from tremplin.vouchers.models import (
+    GRANTED,
+    OPEN_STATES,
+    Claim,
+    Message,
+    MessageAttachment,
+    State,
+    states_tagged,
+)
 from tremplin.vouchers.timeline import STAFF_ROLES, timeline
 from tremplin.vouchers.workflow import WORKFLOW, remember_standing
 
@@ -47,11 +55,15 @@ ACTIONS = {
     ),
     "request_info": (
         forms.MessageForm,
-        lambda user, app, data: services.request_info(user, app, data["message"]),
+        lambda user, app, data: services.post_message(
+            user, app, data["message"], data.get("attachments"), action="request_info"
+        ),
     ),
     "answer_info": (
         forms.AnswerForm,
-        lambda user, app, data: services.answer_info(user, app, data["message"], data.get("attachment")),
+        lambda user, app, data: services.post_message(
+            user, app, data["message"], data.get("attachments"), action="answer_info"
+        ),
     ),
     "approve": (
         forms.NoteForm,
@@ -77,12 +89,14 @@ ACTIONS = {
     ),
     "request_claim_info": (
         forms.MessageForm,
-        lambda user, app, data: services.request_claim_info(user, app, data["message"]),
+        lambda user, app, data: services.post_message(
+            user, app, data["message"], data.get("attachments"), action="request_claim_info"
+        ),
     ),
     "answer_claim_info": (
         forms.AnswerForm,
-        lambda user, app, data: services.answer_claim_info(
-            user, app, data["message"], data.get("attachment")
+        lambda user, app, data: services.post_message(
+            user, app, data["message"], data.get("attachments"), action="answer_claim_info"
         ),
     ),
     "approve_claim": (
@@ -570,7 +584,9 @@ def _render_detail(request, application, bound=None, status=200):
             "next_step": WORKFLOW.hint(application.state) if request.user.role == Role.OWNER else "",
             "position": application.waitlist_position(),
             "claim": claim,
-            "messages_exchanged": Message.objects.filter(application=application).select_related("author"),
+            "messages_exchanged": Message.objects.filter(application=application)
+            .select_related("author")
+            .prefetch_related("attachments"),
             "events": timeline(application, request.user),
             "staff_reader": request.user.role in STAFF_ROLES,
             "action_forms": action_forms,
@@ -700,15 +716,15 @@ def document(request, pk, kind):
     upload = getattr(owner, field, None) if owner is not None else None
     if not upload:
         raise Http404(gettext("Ce document n'a pas été déposé."))
-    return pdf_response(upload, f"{name}-{application.reference}.pdf")
+    return document_response(upload, f"{name}-{application.reference}.pdf")
 
 
-def attachment(request, pk, message_pk):
+def attachment(request, pk, message_pk, attachment_pk):
     application = get_application_for_user(request.user, pk)
-    message = get_object_or_404(Message, application=application, pk=message_pk)
-    if not message.attachment:
-        raise Http404(gettext("Ce message n'a pas de pièce jointe."))
-    return pdf_response(message.attachment, f"piece-jointe-{application.reference}-{message.pk}.pdf")
+    attachment = get_object_or_404(
+        MessageAttachment, message__application=application, message_id=message_pk, pk=attachment_pk
+    )
+    return document_response(attachment.file, attachment.original_name)
 
 
 def letter(request, pk):
