@@ -49,6 +49,8 @@ def tab_to(page, locator, max_presses=60, backwards=False):
     """Press Tab (Shift+Tab when `backwards`) until `locator` has the focus; fail saying where the focus
     went otherwise. Returns the locator."""
     key = "Shift+Tab" if backwards else "Tab"
+    if not locator.count():
+        pytest.fail(f"{locator} is not on the page (or is hidden from assistive technologies)")
     seen = []
     for _ in range(max_presses):
         page.keyboard.press(key)
@@ -80,10 +82,17 @@ def type_into(page, locator, text, max_presses=60):
     page.keyboard.type(text)
 
 
+def follow_menu(page, name):
+    """The main menu's link, from the page's start; on a phone it is behind the "Menu" button."""
+    burger = page.get_by_role("button", name="Menu", exact=True)
+    if burger.is_visible():
+        press(page, burger)
+        expect(page.get_by_role("button", name="Fermer")).to_be_visible()
+    press(page, page.get_by_role("navigation", name="Menu principal").get_by_role("link", name=name))
+
+
 def go_home(page):
-    """From the top of the page: the skip links, the brand, then the menu's "Accueil"."""
-    page.keyboard.press("Control+Home")
-    press(page, page.get_by_role("link", name=re.compile("^Accueil")).first)
+    follow_menu(page, "Accueil")
     expect(page).to_have_url(re.compile(r"^https?://[^/]+/$"))
 
 
@@ -200,8 +209,9 @@ def test_the_owner_goes_from_the_quick_check_to_her_payment_with_the_keyboard_on
         "Un site pour prendre les commandes de fromages."
     )
     audit()
-
-    type_into(page, page.get_by_label("Montant de la dépense prévue"), "4 000")
+    # Back on the draft where she left it: the next Tabs go on from the provider, not from the page's top.
+    tab_to(page, page.get_by_role("button", name="Choisir un autre prestataire"), max_presses=1)
+    type_into(page, page.get_by_label("Montant de la dépense prévue"), "4 000", max_presses=2)
     give_file(page, page.get_by_label("Devis du prestataire"), "devis.pdf")
     type_into(page, page.get_by_label("IBAN du compte de l'entreprise"), IBAN_FR)
     type_into(page, page.get_by_label("Titulaire du compte"), "Fromagerie Durand", max_presses=3)
@@ -222,7 +232,7 @@ def test_the_owner_goes_from_the_quick_check_to_her_payment_with_the_keyboard_on
     # She comes back: her files, this one, the payment claim with the invoice.
     go_home(page)
     audit()
-    press(page, page.get_by_role("link", name="Mes dossiers").first)
+    follow_menu(page, "Mes dossiers")
     expect(page.get_by_role("heading", level=1)).to_be_visible()
     screenshot("mes-dossiers")
     press(page, page.get_by_role("link", name=application.reference))
@@ -235,6 +245,7 @@ def test_the_owner_goes_from_the_quick_check_to_her_payment_with_the_keyboard_on
     expect(page.get_by_text("Votre demande de paiement est envoyée.")).to_be_visible()
     screenshot("paiement-demande")
     application.refresh_from_db()
+    expect(page.get_by_text("Demande de paiement déposée", exact=True).first).to_be_visible()
     assert application.state == State.CLAIM_SUBMITTED
     assert application.claim.invoiced_spend_cents == 380_000
 

@@ -108,7 +108,10 @@ def test_choosing_a_provider_fills_the_draft_and_keeps_the_rest(owner, draft, ca
     response = login(owner).post(
         reverse("providers:pick_provider", args=[draft.pk]), {"provider": catalogue["web"].pk}
     )
-    assert response.status_code == 302 and response["Location"] == reverse("vouchers:edit", args=[draft.pk])
+    assert (
+        response.status_code == 302
+        and response["Location"] == reverse("vouchers:edit", args=[draft.pk]) + "#prestataire"
+    )
     draft.refresh_from_db()
     assert draft.provider == catalogue["web"]
     assert draft.project_description == "Un site pour la boulangerie."

@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -434,7 +435,8 @@ def pick_provider(request, application_pk):
         _result, ok = _call(choice, vouchers.update_draft, request.user, application, provider=provider)
         if ok:
             messages.success(request, gettext("Prestataire choisi : %(name)s.") % {"name": provider.name})
-            return redirect("vouchers:edit", pk=application.pk)
+            # Back where she left the draft: the keyboard's next Tab goes on from the provider.
+            return redirect(reverse("vouchers:edit", args=[application.pk]) + "#prestataire")
     form, filters, page = _found_providers(request, application)
     return render(
         request,
