@@ -38,8 +38,10 @@ DESCRIBE_FOCUS = """() => {
   const name = (el.getAttribute("aria-label") || el.innerText || el.value || el.name || "").trim();
   return `${el.tagName.toLowerCase()}${el.id ? "#" + el.id : ""} « ${name.slice(0, 60)} »`;
 }"""
+# DSFR draws a checkbox or a radio, and its focus ring, on its label's ::before.
 FOCUS_RING = """(el) => {
-  const style = getComputedStyle(el);
+  const drawn = ["checkbox", "radio"].includes(el.type) && el.nextElementSibling;
+  const style = drawn ? getComputedStyle(el.nextElementSibling, "::before") : getComputedStyle(el);
   const outline = style.outlineStyle !== "none" && parseFloat(style.outlineWidth) > 0;
   return outline || style.boxShadow !== "none";
 }"""
@@ -109,6 +111,8 @@ def answer_the_step(page):
         )
         if kind == "submit" and name.strip() in ("Étape suivante", "Voir mes résultats"):
             return
+        if kind in ("radio", "checkbox") and not ticked:
+            assert_focus_visible(page.locator(":focus"))
         if kind == "radio" and not checked:
             if len(ticked) % 2:
                 page.keyboard.press("ArrowRight")  # moves to the next value and selects it
@@ -152,7 +156,11 @@ def test_the_owner_goes_from_the_quick_check_to_her_payment_with_the_keyboard_on
     for number in range(1, 7):
         expect(page).to_have_url(re.compile(rf"/diagnostic/\d+/etape-{number}/$"))
         answer_the_step(page)
-        assert_focus_visible(page.locator(":focus"))
+        expect(page.get_by_role("status").filter(has_text="Réponses enregistrées à")).to_be_visible()
+        main_button = page.get_by_role(
+            "button", name="Voir mes résultats" if number == 6 else "Étape suivante"
+        )
+        assert_focus_visible(main_button)  # still focused once the answers are saved
         screenshot(f"etape-{number}")
         page.keyboard.press("Enter")
     expect(page).to_have_url(re.compile(r"/diagnostic/\d+/resultats/$"))
