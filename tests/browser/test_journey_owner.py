@@ -243,6 +243,13 @@ def test_the_owner_goes_from_the_quick_check_to_her_payment_with_the_keyboard_on
     follow_menu(page, "Mes dossiers")
     expect(page.get_by_role("heading", level=1)).to_be_visible()
     screenshot("mes-dossiers")
+    table = page.get_by_role("table", name="Liste des dossiers")
+    if table.evaluate("(el) => el.scrollWidth > el.clientWidth"):  # on a phone, the columns scroll sideways
+        tab_to(page, table)
+        assert_focus_visible(table)
+        page.keyboard.press("ArrowRight")
+        expect(table).not_to_have_js_property("scrollLeft", 0)
+        page.keyboard.press("Home")
     press(page, page.get_by_role("link", name=application.reference))
     expect(page.get_by_role("heading", name="Demander le paiement du chèque")).to_be_visible()
     screenshot("cheque-accorde")
