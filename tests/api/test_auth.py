@@ -1,7 +1,9 @@
 """Token authentication, the error shape of refusals, and the published schema and docs."""
 
+import importlib
 from datetime import timedelta
 
+import pytest
 from django.test import Client
 from django.utils import timezone
 
@@ -148,3 +150,36 @@ def test_the_docs_page_loads_its_assets_from_the_platform_not_a_cdn(db, anonymou
 
 def test_only_the_docs_assets_are_served(db, anonymous):
     assert anonymous.get("/docs/assets/redoc.standalone.js.map").status_code == 404
+
+
+def resolve(schema, node):
+    while "$ref" in node:
+        node = schema["components"]["schemas"][node["$ref"].rsplit("/", 1)[1]]
+    return node
+
+
+def enum_of(schema, path, name):
+    (parameter,) = [p for p in schema["paths"][path]["get"]["parameters"] if p["name"] == name]
+    node = parameter["schema"]
+    if "anyOf" in node:
+        (node,) = [n for n in node["anyOf"] if n.get("type") != "null"]
+    return resolve(schema, node)["enum"]
+
+
+@pytest.mark.parametrize(
+    ("path", "choices"),
+    [
+        ("/api/v1/applications", "tremplin.vouchers.models:State"),
+        ("/api/v1/diagnostics", "tremplin.diagnostics.models:State"),
+        ("/api/v1/providers/quotes", "tremplin.providers.models:Quote.State"),
+    ],
+)
+def test_each_state_filter_documents_its_own_states(db, anonymous, path, choices):
+    module, _, name = choices.partition(":")
+    enum = importlib.import_module(module)
+    for part in name.split("."):
+        enum = getattr(enum, part)
+
+    schema = anonymous.get("/openapi.json").json()
+
+    assert enum_of(schema, path, "state") == [member.value for member in enum]

@@ -1,5 +1,6 @@
 """Base types of the API schemas, for every app's router. Amounts are integer cents; dates are ISO 8601."""
 
+import enum
 from typing import Annotated
 
 from pydantic import Field, StrictInt, StringConstraints
@@ -19,3 +20,12 @@ def Text(max_length, min_length=0):  # noqa: N802 (reads as a type)
     return Annotated[
         str, StringConstraints(min_length=min_length, max_length=max_length, pattern=r"^[^\x00]*$")
     ]
+
+
+def api_enum(name, choices):
+    """The values of a model's `choices` as an enum of its own name in the OpenAPI document.
+
+    Ninja names a component after its class: the models' three enums called `State` (files, diagnostics,
+    quotes) would collapse into one, and `GET /applications?state=` would document a diagnostic's states.
+    """
+    return enum.StrEnum(name, {member.name: member.value for member in choices})

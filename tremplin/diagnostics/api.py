@@ -14,7 +14,7 @@ from pydantic import Field
 
 from tremplin.accounts.models import Role, User
 from tremplin.api.errors import responses
-from tremplin.api.schemas import MAX_ID, Text
+from tremplin.api.schemas import MAX_ID, Text, api_enum
 from tremplin.core.errors import Conflict, ServiceError
 from tremplin.diagnostics import results, services
 from tremplin.diagnostics.access import diagnostics_for, get_diagnostic_for_user
@@ -22,6 +22,7 @@ from tremplin.diagnostics.models import State
 from tremplin.registry import lookup
 
 router = Router(tags=["Diagnostics"])
+DiagnosticState = api_enum("DiagnosticState", State)
 
 DiagnosticId = Annotated[int, Path(ge=1, le=MAX_ID)]
 MAX_PAGE_SIZE = 100
@@ -122,7 +123,7 @@ def _out(diagnostic):
 @router.get("", response=responses(200, DiagnosticPage), operation_id="list_diagnostics")
 def list_diagnostics(
     request,
-    state: Query[State | None] = None,
+    state: Query[DiagnosticState | None] = None,
     page: Annotated[int, Query(ge=1, le=100_000)] = 1,
     page_size: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)] = 20,
 ):

@@ -13,7 +13,7 @@ from ninja.responses import Status
 from pydantic import Field, StrictInt
 
 from tremplin.api.errors import responses
-from tremplin.api.schemas import MAX_CENTS, MAX_ID, FormCents, Text
+from tremplin.api.schemas import MAX_CENTS, MAX_ID, FormCents, Text, api_enum
 from tremplin.core.errors import PermissionDenied, ServiceError
 from tremplin.providers import offers, quotes, reviews
 from tremplin.providers.access import (
@@ -29,6 +29,7 @@ from tremplin.registry.models import Departement
 from tremplin.schemes.models import SpendCategory
 
 router = Router(tags=["Prestataires"])
+QuoteState = api_enum("QuoteState", Quote.State)
 
 Id = Annotated[int, Path(ge=1, le=MAX_ID)]
 MAX_PAGE_SIZE = 100
@@ -243,7 +244,7 @@ def search_providers(
 
 
 @router.get("/quotes", response=responses(200, list[QuoteOut]), operation_id="list_quotes")
-def list_quotes(request, state: Query[Quote.State | None] = None):
+def list_quotes(request, state: Query[QuoteState | None] = None):
     """Quotes the caller may see: a provider only its own, an owner those of its requests."""
     qs = quotes_for(request.auth).order_by("-id")
     if state:

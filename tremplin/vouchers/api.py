@@ -14,7 +14,7 @@ from ninja.responses import Status
 
 from tremplin.accounts.models import Role
 from tremplin.api.errors import responses
-from tremplin.api.schemas import MAX_ID, FormCents, Text
+from tremplin.api.schemas import MAX_ID, FormCents, Text, api_enum
 from tremplin.api.uploads import safe_name
 from tremplin.core.errors import PermissionDenied, ServiceError
 from tremplin.core.language import in_programme_language
@@ -47,6 +47,7 @@ from tremplin.vouchers.models import Application, State
 from tremplin.vouchers.workflow import ADVISOR, MANAGER, OWNER, REPRESENTATIVE, WORKFLOW
 
 router = Router(tags=["Dossiers"])
+ApplicationState = api_enum("ApplicationState", State)
 # The lottery is the vouchers' own (it ranks files), mounted under /schemes next to the scheme routes.
 scheme_router = Router(tags=["Dispositifs"])
 # Vouchers sit below providers: a provider is reached through the file's foreign key, not imported.
@@ -141,7 +142,7 @@ def draw_lottery(request, scheme_id: SchemeId, payload: Body[DrawIn | None] = No
 @router.get("", response=responses(200, ApplicationPage), operation_id="list_applications")
 def list_applications(
     request,
-    state: Query[State | None] = None,
+    state: Query[ApplicationState | None] = None,
     scheme_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
     page: Annotated[int, Query(ge=1, le=100_000)] = 1,
     page_size: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)] = 20,
