@@ -951,7 +951,15 @@ def start_claim_review(advisor, application):
 
 @programme_language
 def approve_claim(advisor, application, note=""):
-    return WORKFLOW.perform(advisor, application, "approve_claim", reason=note, apply=_require_payee_verified)
+    """The advisor validates the claim; the day it is validated sets when the owner may expect the money."""
+
+    def validate(application):
+        _require_payee_verified(application)
+        claim = application.claim
+        claim.approved_at = timezone.now()
+        claim.save(update_fields=["approved_at"])
+
+    return WORKFLOW.perform(advisor, application, "approve_claim", reason=note, apply=validate)
 
 
 @programme_language
