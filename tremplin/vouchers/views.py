@@ -61,9 +61,14 @@ ACTIONS = {
         ),
     ),
     "answer_info": (
-        forms.AnswerForm,
-        lambda user, app, data: services.post_message(
-            user, app, data["message"], data.get("attachments"), action="answer_info"
+        forms.InfoAnswerForm,
+        lambda user, app, data: services.answer_info(
+            user,
+            app,
+            data["message"],
+            data.get("attachments"),
+            quote=data.get("quote"),
+            planned_spend_cents=data.get("planned_spend"),
         ),
     ),
     "approve": (
