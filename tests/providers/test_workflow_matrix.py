@@ -92,6 +92,9 @@ QUOTE_DRIVERS = {
     ),
     "decline_quote": lambda actor, quote: quotes.decline_quote(actor, quote, "Pas disponible."),
     "choose_quote": quotes.choose_quote,
+    "choose_again": quotes.choose_quote,
+    # Taken when the draft holds another quote (chosen or uploaded): through its service function.
+    "replace_quote": quotes.replace_chosen,
     # Taken by choose_quote and cancel_request for the other quotes: through the workflow itself.
     "set_aside": lambda actor, quote: QUOTE_WORKFLOW.perform(actor, quote, "set_aside"),
 }
@@ -100,8 +103,17 @@ REQUEST_DRIVERS = {
     "choose_quote": lambda actor, request: (
         quotes.choose_quote(actor, request.quotes.get(state=Quote.State.ANSWERED)).request
     ),
+    "change_quote": lambda actor, request: (
+        quotes.choose_quote(actor, request.quotes.get(state=Quote.State.NOT_CHOSEN)).request
+    ),
     "cancel_quotes": quotes.cancel_request,
 }
+
+
+def answered_then_replaced(request, owner, member):
+    """The request's quote answered, chosen, then replaced: an answer the owner may come back to."""
+    quote = quotes.choose_quote(owner, answered(member, request.quotes.get()))
+    return quotes.replace_chosen(owner, quote)
 
 
 @pytest.fixture
@@ -121,11 +133,13 @@ def test_every_quote_transition_has_a_driver():
 
 
 @pytest.mark.parametrize(("name", "source"), cases(QUOTE_WORKFLOW))
-def test_only_the_declared_roles_move_a_quote(name, source, people, new_request):
+def test_only_the_declared_roles_move_a_quote(name, source, people, new_request, owner, member):
     def drive(actor, quote, name):
         return QUOTE_DRIVERS[name](actor, quote)
 
     def build(state, name):
+        if name == "choose_again":
+            return answered_then_replaced(new_request(), owner, member)
         quote = new_request().quotes.get()
         return reach(QUOTE_WORKFLOW, quote, state, start=Quote.State.REQUESTED, people=people, drive=drive)
 
@@ -139,6 +153,9 @@ def test_only_the_declared_roles_close_or_cancel_a_quote_request(name, source, p
 
     def build(state, name):
         request = new_request()
+        if name == "change_quote":
+            answered_then_replaced(request, people["owner"], member)
+            return QuoteRequest.objects.get(pk=request.pk)
         if name == "choose_quote" or state == QuoteRequest.State.CLOSED:
             answered(member, request.quotes.get())
         return reach(

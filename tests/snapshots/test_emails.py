@@ -559,6 +559,14 @@ def test_a_quote_chosen(sent, owner, quote_draft, provider_member, snapshot):
     assert as_text(email) == snapshot
 
 
+def test_a_chosen_quote_replaced(sent, owner, quote_draft, provider_member, snapshot):
+    request = ask_for_a_quote(owner, quote_draft, provider_member.provider)
+    answer(request.quotes.get(), provider_member)
+    quote = quotes.choose_quote(owner, Quote.objects.get(request=request))
+    email = only(sent(quotes.replace_chosen, owner, quote))
+    assert as_text(email) == snapshot
+
+
 def test_a_review_posted(sent, owner, paid, provider_member, snapshot):
     email = only(
         sent(

@@ -18,7 +18,12 @@ from tremplin.providers.emails import notify_members
 from tremplin.providers.models import Quote, QuoteRequest
 from tremplin.providers.offers import offered_categories
 from tremplin.providers.quality import above_catalogue
-from tremplin.providers.workflow import OPEN_REQUEST_STATES, QUOTE_REQUEST_WORKFLOW, QUOTE_WORKFLOW
+from tremplin.providers.workflow import (
+    OPEN_REQUEST_STATES,
+    QUOTE_REQUEST_WORKFLOW,
+    QUOTE_WORKFLOW,
+    request_closed,
+)
 from tremplin.registry.models import Commune
 from tremplin.schemes.models import SpendCategory
 from tremplin.vouchers import services as vouchers
@@ -191,10 +196,20 @@ def decline_quote(member, quote, message=""):
 
 @programme_language
 def choose_quote(owner, quote):
-    """The owner picks an answered quote: provider, PDF, amount and category join the draft."""
+    """The owner picks an answered quote: provider, PDF, amount and category join the draft. While the
+    file is a draft she may come back to an answer she did not retain ("choose_again"); the quote the
+    draft held before is then set aside and its provider told (`set_aside_replaced`)."""
+    name = "choose_again" if quote.state == Quote.State.NOT_CHOSEN else "choose_quote"
 
     def apply(quote):
         request = quote.request
+        if name == "choose_again":
+            if request.state != QuoteRequest.State.CLOSED:
+                raise request_closed(request)
+            if quote.answered_at is None or not quote.file:
+                raise Conflict(
+                    "not_answered", "Ce prestataire n'a pas envoyé de devis : il ne peut être choisi."
+                )
         with quote.file.open("rb") as handle:
             copy = ContentFile(handle.read(), name=f"devis-{quote.provider.siren}-{quote.pk}.pdf")
         vouchers.update_draft(
@@ -205,7 +220,34 @@ def choose_quote(owner, quote):
             planned_spend_cents=quote.amount_cents,
             spend_category=quote.category,
         )
-        _set_aside_others(owner, request, chosen=quote)
-        QUOTE_REQUEST_WORKFLOW.perform(owner, request, "choose_quote", quote=quote.pk)
+        # update_draft set aside the chosen quotes of other providers; one of the same provider too.
+        _set_aside_chosen(owner, request.application, keep=quote)
+        if name == "choose_quote":
+            _set_aside_others(owner, request, chosen=quote)
+            QUOTE_REQUEST_WORKFLOW.perform(owner, request, "choose_quote", quote=quote.pk)
+        else:
+            QUOTE_REQUEST_WORKFLOW.perform(owner, request, "change_quote", quote=quote.pk)
 
-    return QUOTE_WORKFLOW.perform(owner, quote, "choose_quote", apply=apply)
+    return QUOTE_WORKFLOW.perform(owner, quote, name, apply=apply)
+
+
+def replace_chosen(owner, quote):
+    """The draft holds another quote now: this chosen one is no longer retained, its provider is told."""
+    return QUOTE_WORKFLOW.perform(owner, quote, "replace_quote")
+
+
+def _set_aside_chosen(owner, application, keep=None, other_providers_only=False):
+    chosen = Quote.objects.filter(request__application=application, state=Quote.State.CHOSEN).order_by("id")
+    if keep is not None:
+        chosen = chosen.exclude(pk=keep.pk)
+    if other_providers_only:
+        chosen = chosen.exclude(provider_id=application.provider_id)
+    for quote in chosen:
+        replace_chosen(owner, quote)
+
+
+def set_aside_replaced(owner, application):
+    """Run by update_draft when a new quote PDF or another provider is saved on a draft: the quote
+    chosen through the platform from another provider is no longer the draft's. A revised PDF of the
+    same provider keeps that provider's quote retained."""
+    _set_aside_chosen(owner, application, other_providers_only=True)

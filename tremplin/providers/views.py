@@ -27,7 +27,7 @@ from tremplin.providers.access import (
     provider_of,
     quotes_for,
 )
-from tremplin.providers.models import Offer, Provider, Quote, Review, Status
+from tremplin.providers.models import Offer, Provider, Quote, QuoteRequest, Review, Status
 from tremplin.providers.offers import delete_offer, save_offer
 from tremplin.providers.quality import quality_signals
 from tremplin.providers.search import CappedPaginator, Filters, offer_lines
@@ -501,7 +501,13 @@ def application_quotes(request, application_pk):
         quote_request.cancel = _offered(QUOTE_REQUEST_WORKFLOW, user, quote_request, "cancel_quotes")
         for quote in quote_request.quotes.all():
             quote.request = quote_request
-            quote.choose = _offered(QUOTE_WORKFLOW, user, quote, "choose_quote")
+            quote.choose = _offered(QUOTE_WORKFLOW, user, quote, "choose_quote") or (
+                # Back to an answer not retained: only on a draft, a request closed by a choice.
+                application.state == FileState.DRAFT
+                and quote_request.state == QuoteRequest.State.CLOSED
+                and quote.answered_at is not None
+                and _offered(QUOTE_WORKFLOW, user, quote, "choose_again")
+            )
     return render(
         request,
         "providers/application_quotes.html",
@@ -530,8 +536,9 @@ def quote_request_cancel(request, pk):
 @require_POST
 def quote_choose(request, pk):
     quote = get_quote_for_user(request.user, pk)
+    again = quote.state == Quote.State.NOT_CHOSEN
     if _act(request, quotes.choose_quote, request.user, quote):
-        messages.success(request, QUOTE_WORKFLOW["choose_quote"].success)
+        messages.success(request, QUOTE_WORKFLOW["choose_again" if again else "choose_quote"].success)
         return redirect("vouchers:edit", pk=quote.request.application_id)
     return redirect("providers:application_quotes", application_pk=quote.request.application_id)
 

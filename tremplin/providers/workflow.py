@@ -176,7 +176,7 @@ def _is_request_owner(user, request):
     return request.owner_id == user.pk
 
 
-def _request_closed(request):
+def request_closed(request):
     if request.state == QuoteRequest.State.CANCELLED:
         return Conflict("request_closed", "Cette demande de devis est annulée.")
     return Conflict("request_closed", "Un devis a déjà été choisi pour cette demande.")
@@ -199,6 +199,15 @@ QUOTE_REQUEST_WORKFLOW = WorkflowWithConflicts(
         transition(
             "choose_quote", QuoteRequest.State.OPEN, QuoteRequest.State.CLOSED, OWNER, label=_("Devis choisi")
         ),
+        # The owner of a draft changes her mind after a choice: another answered quote of the request
+        # replaces the one chosen (taken with the quote's own "choose_again").
+        transition(
+            "change_quote",
+            QuoteRequest.State.CLOSED,
+            QuoteRequest.State.CLOSED,
+            OWNER,
+            label=_("Un autre devis choisi"),
+        ),
         transition(
             "cancel_quotes",
             QuoteRequest.State.OPEN,
@@ -210,7 +219,7 @@ QUOTE_REQUEST_WORKFLOW = WorkflowWithConflicts(
         ),
     ],
     conflicts={
-        "choose_quote": _request_closed,
+        "choose_quote": request_closed,
         "cancel_quotes": lambda request: Conflict("request_closed", "Cette demande de devis est déjà close."),
     },
 )
@@ -265,9 +274,20 @@ def _tell_chosen(quote, actor, reason, data):
     )
 
 
+def _tell_replaced(quote, actor, reason, data):
+    application = quote.request.application
+    notify_members(
+        quote.provider,
+        "Tremplin Numérique : votre devis n'est plus retenu",
+        f"L'entreprise {application.company.display_name} a remplacé votre devis par un autre dans sa "
+        "demande de chèque numérique, avant de la déposer : votre devis n'est plus retenu. Vous n'avez "
+        "rien à faire.",
+    )
+
+
 def _not_chosen_yet(quote):
     if quote.request.state != QuoteRequest.State.OPEN:
-        return _request_closed(quote.request)
+        return request_closed(quote.request)
     return Conflict("not_answered", "Ce prestataire n'a pas encore envoyé de devis.")
 
 
@@ -315,6 +335,29 @@ QUOTE_WORKFLOW = WorkflowWithConflicts(
             success=_("Le devis est joint à votre demande, avec le prestataire et le montant."),
             notify=_tell_chosen,
         ),
+        # The owner comes back to an answer she had not retained, while her file is a draft.
+        transition(
+            "choose_again",
+            Quote.State.NOT_CHOSEN,
+            Quote.State.CHOSEN,
+            OWNER,
+            label=_("Devis retenu à la place du devis choisi avant"),
+            button=_("Choisir ce devis à la place"),
+            success=_(
+                "Le devis remplace le précédent dans votre demande, avec le prestataire et le montant."
+            ),
+            notify=_tell_chosen,
+        ),
+        # The draft now holds another quote (chosen here or uploaded by the owner): this one is no longer
+        # retained, and its provider, who was told it was, hears that it is not.
+        transition(
+            "replace_quote",
+            Quote.State.CHOSEN,
+            Quote.State.NOT_CHOSEN,
+            OWNER,
+            label=_("Devis remplacé par un autre dans la demande"),
+            notify=_tell_replaced,
+        ),
         # The owner chose another quote or cancelled the request.
         transition(
             "set_aside",
@@ -330,6 +373,8 @@ QUOTE_WORKFLOW = WorkflowWithConflicts(
         ),
         "decline_quote": lambda quote: Conflict("already_answered", "Ce devis a déjà reçu une réponse."),
         "choose_quote": _not_chosen_yet,
+        "choose_again": _not_chosen_yet,
+        "replace_quote": lambda quote: Conflict("not_chosen", "Ce devis n'est pas celui retenu."),
     },
 )
 

@@ -37,6 +37,9 @@ class SchemeOut(Schema):
     is_open: bool
     validity_days: int
     review_sla_days: int
+    payment_target_days: int = Field(
+        description="Jours entre la validation d'une demande de paiement et le virement prévu."
+    )
     allocation: Choice
     payee: Choice
     rules_version: int
@@ -62,6 +65,7 @@ def scheme_out(s):
         "is_open": s.is_open(),
         "validity_days": s.validity_days,
         "review_sla_days": s.review_sla_days,
+        "payment_target_days": s.payment_target_days,
         "allocation": {"code": s.allocation, "label": str(s.get_allocation_display())},
         "payee": {"code": s.payee, "label": str(s.get_payee_display())},
         "rules_version": s.rules_version,

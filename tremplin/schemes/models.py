@@ -1,5 +1,6 @@
 from decimal import ROUND_DOWN, Decimal
 
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -45,6 +46,16 @@ class Scheme(models.Model):
     lottery_drawn_at = models.DateTimeField("tirage effectué le", null=True, blank=True)
     rules_version = models.PositiveIntegerField("version des règles", default=1)
     review_sla_days = models.PositiveIntegerField("délai cible d'instruction (jours)", default=15)
+    payment_target_days = models.PositiveIntegerField(
+        "délai cible de paiement (jours)",
+        default=30,
+        validators=[MinValueValidator(1)],
+        help_text=(
+            "Nombre de jours entre la validation de la demande de paiement et le virement. L'entreprise voit "
+            "la date qui en découle (reportée au lundi si elle tombe un week-end) tant que son dossier n'est "
+            "pas dans un lot de virements ; ensuite, elle voit la date d'exécution du lot."
+        ),
+    )
 
     class Meta:
         verbose_name = "dispositif"

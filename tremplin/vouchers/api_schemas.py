@@ -168,6 +168,15 @@ class ClaimOut(Schema):
     # data was there but could not be read; "plain": a plain PDF, nothing was read or checked.
     invoice_reading: Literal["read", "unreadable", "plain"]
     submitted_at: datetime
+    approved_at: datetime | None = Field(description="Quand le conseiller a validé la demande de paiement.")
+    expected_payment_on: date | None = Field(
+        description=(
+            "Date de paiement attendue : la date d'exécution du lot de virements qui contient le dossier, sinon "
+            "la validation plus le délai cible de paiement du dispositif, reportée au lundi si elle tombe un "
+            "week-end ; la date du paiement une fois payé ; vide avant la validation."
+        )
+    )
+    paid_on: date | None = Field(description="Date du paiement, une fois le lot de virements payé.")
 
 
 class EventOut(Schema):

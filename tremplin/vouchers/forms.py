@@ -269,6 +269,27 @@ class AnswerForm(DsfrForm):
     )
 
 
+class InfoAnswerForm(AnswerForm):
+    """The answer to the advisor's question on the application: a corrected quote may come with it."""
+
+    quote = PdfField(
+        label=_("Devis corrigé (facultatif)"),
+        help_text=_(
+            "S'il vous est demandé, le nouveau devis au format PDF, 10 Mo au plus : il remplace le précédent "
+            "dans votre dossier."
+        ),
+        required=False,
+    )
+    planned_spend = EurosField(
+        label=_("Montant HT du devis corrigé (facultatif)"),
+        help_text=_(
+            "Seulement s'il a changé. Exemple : 1 500 ou 1 500,50. Le montant du chèque est recalculé."
+        ),
+        required=False,
+    )
+    service_fields = {"planned_spend_cents": "planned_spend"}
+
+
 class NoteForm(DsfrForm):
     note = forms.CharField(
         label=_("Note (facultatif)"),

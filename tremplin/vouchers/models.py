@@ -290,6 +290,7 @@ class Claim(models.Model):
     flags = models.JSONField(default=list, blank=True)
     payable_cents = models.BigIntegerField("montant à payer", default=0)
     submitted_at = models.DateTimeField(auto_now_add=True)
+    approved_at = models.DateTimeField("validée le", null=True, blank=True)
 
     class Meta:
         verbose_name = "demande de paiement"

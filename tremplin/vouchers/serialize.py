@@ -7,6 +7,7 @@ from tremplin.registry.api import company_name, company_out
 from tremplin.schemes.eligibility import all_passed
 from tremplin.vouchers import services
 from tremplin.vouchers.models import Claim
+from tremplin.vouchers.payment_date import expected_payment_on, paid_on
 from tremplin.vouchers.timeline import timeline
 
 
@@ -43,6 +44,9 @@ def _claim(a):
         "flags": [str(f) for f in claim.flags],
         "invoice_reading": claim.invoice_reading,
         "submitted_at": claim.submitted_at,
+        "approved_at": claim.approved_at,
+        "expected_payment_on": expected_payment_on(claim),
+        "paid_on": paid_on(claim),
     }
 
 

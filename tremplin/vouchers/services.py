@@ -143,6 +143,19 @@ def before_draft_deleted(fn):
     return fn
 
 
+# Functions `(owner, application)` run in update_draft's transaction after a new quote PDF or another
+# provider was saved on the draft: providers registers here the setting aside of the quote chosen
+# before through the platform, when it is no longer the draft's (its provider is told).
+_quote_replaced_hooks = []
+
+
+def when_quote_replaced(fn):
+    """Register `fn(owner, application)`, run by update_draft under the draft's lock."""
+    if fn not in _quote_replaced_hooks:
+        _quote_replaced_hooks.append(fn)
+    return fn
+
+
 @programme_language
 def delete_draft(owner, application):
     """The owner deletes a draft; the audit trail keeps that it existed, what hangs on it is closed first."""
@@ -219,6 +232,9 @@ def update_draft(owner, application, **fields):
         if application.state != State.DRAFT:
             raise Conflict("not_a_draft", "Ce dossier a déjà été déposé : il ne peut plus être modifié.")
         iban_changed = "iban" in fields and fields["iban"] != application.iban
+        quote_replaced = bool(fields.get("quote")) or (
+            "provider" in fields and getattr(fields["provider"], "pk", None) != application.provider_id
+        )
         for name, value in fields.items():
             setattr(application, name, value)
         if iban_changed:
@@ -229,6 +245,9 @@ def update_draft(owner, application, **fields):
             else None
         )
         application.save()
+        if quote_replaced:
+            for hook in _quote_replaced_hooks:
+                hook(owner, application)
     return application
 
 
@@ -571,12 +590,14 @@ ASKING = {"request_info", "request_claim_info"}
 
 
 @programme_language
-def post_message(user, application, body, files=(), action=None):
+def post_message(user, application, body, files=(), action=None, *, before=None, extra=None):
     """A message of the owner or of the advisor on the file, with up to 5 files (PDF, PNG, JPEG).
 
     It is the workflow's exchange the file's state opens (`MESSAGE_ACTIONS`), or `action` when a page
     names it: an advisor's question moves the file to "informations demandées", the owner's answer
     moves it back. Everything is checked before anything is written: a refused file saves nothing.
+    `before(application)`: the caller's own work, under the lock, before the message is written;
+    `extra`: what it adds to the audit event and the notification.
     """
     # The state as stored now (the page's copy may be older); the workflow checks it again under the lock.
     action = action or MESSAGE_ACTIONS.get(
@@ -596,6 +617,8 @@ def post_message(user, application, body, files=(), action=None):
     checked = clean_attachments(files)
 
     def write(application):
+        if before:
+            before(application)
         message = Message.objects.create(application=application, author=user, body=body)
         for upload, content_type in checked:
             MessageAttachment.objects.create(
@@ -607,7 +630,7 @@ def post_message(user, application, body, files=(), action=None):
             )
 
     data = {"attachments": [upload.name for upload, _ in checked]} if checked else {}
-    return WORKFLOW.perform(user, application, action, reason=body, apply=write, **data)
+    return WORKFLOW.perform(user, application, action, reason=body, apply=write, **data, **(extra or {}))
 
 
 def request_info(advisor, application, message, files=()):
@@ -618,8 +641,57 @@ def request_claim_info(advisor, application, message, files=()):
     return post_message(advisor, application, message, files, action="request_claim_info")
 
 
-def answer_info(owner, application, message, files=()):
-    return post_message(owner, application, message, files, action="answer_info")
+@programme_language
+def answer_info(owner, application, message, files=(), quote=None, planned_spend_cents=None):
+    """The owner answers the advisor; with a corrected quote (and its HT amount, when it changed), which
+    replaces the file's quote: the voucher amount follows, and the reservation with it (the part no
+    longer needed goes back to the envelope; a higher amount is reserved if the envelope holds it)."""
+    if planned_spend_cents is not None and not quote:
+        raise ServiceError("quote_missing", "Joignez le devis corrigé qui porte ce nouveau montant.", "quote")
+    if quote:
+        clean_pdf(quote, "quote")
+    if planned_spend_cents is not None:
+        minimum = application.scheme.min_spend_cents
+        if planned_spend_cents <= 0 or planned_spend_cents < minimum:
+            raise ServiceError(
+                "below_minimum_spend",
+                f"La dépense prévue doit être d'au moins {euros(minimum)} HT.",
+                "planned_spend_cents",
+            )
+    if not quote:
+        return post_message(owner, application, message, files, action="answer_info")
+    released = 0
+
+    def replace_quote(application):
+        nonlocal released
+        spend = planned_spend_cents or application.planned_spend_cents
+        amount = application.scheme.voucher_amount_cents(spend)
+        if amount > application.reserved_cents and not budget.try_reserve(
+            application.envelope_id, application, amount - application.reserved_cents
+        ):
+            raise Conflict(
+                "budget_exhausted",
+                f"Le budget de votre région ne permet plus d'augmenter le chèque au-delà de "
+                f"{euros(application.reserved_cents)} : rien n'a été changé. Envoyez votre réponse sans "
+                "nouveau montant, ou un devis dont le montant ne dépasse pas le précédent.",
+            )
+        if amount < application.reserved_cents:
+            released = application.reserved_cents - amount
+            budget.release(application, released)
+        application.quote = quote
+        application.planned_spend_cents = spend
+        application.amount_cents = application.reserved_cents = amount
+
+    previous_spend = application.planned_spend_cents
+    new_spend = planned_spend_cents or previous_spend
+    with transaction.atomic():
+        application = post_message(
+            owner, application, message, files, action="answer_info", before=replace_quote,
+            extra={"quote_replaced": True, "planned_spend_cents": [previous_spend, new_spend]},
+        )  # fmt: skip
+        if released:
+            _promote_waitlisted(application.envelope_id)
+    return application
 
 
 def answer_claim_info(owner, application, message, files=()):
@@ -951,7 +1023,15 @@ def start_claim_review(advisor, application):
 
 @programme_language
 def approve_claim(advisor, application, note=""):
-    return WORKFLOW.perform(advisor, application, "approve_claim", reason=note, apply=_require_payee_verified)
+    """The advisor validates the claim; the day it is validated sets when the owner may expect the money."""
+
+    def validate(application):
+        _require_payee_verified(application)
+        claim = application.claim
+        claim.approved_at = timezone.now()
+        claim.save(update_fields=["approved_at"])
+
+    return WORKFLOW.perform(advisor, application, "approve_claim", reason=note, apply=validate)
 
 
 @programme_language

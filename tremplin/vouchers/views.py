@@ -40,6 +40,7 @@ from tremplin.vouchers.models import (
     State,
     states_tagged,
 )
+from tremplin.vouchers.payment_date import expected_payment_on, paid_on
 from tremplin.vouchers.timeline import STAFF_ROLES, timeline
 from tremplin.vouchers.workflow import WORKFLOW, remember_standing
 
@@ -60,9 +61,14 @@ ACTIONS = {
         ),
     ),
     "answer_info": (
-        forms.AnswerForm,
-        lambda user, app, data: services.post_message(
-            user, app, data["message"], data.get("attachments"), action="answer_info"
+        forms.InfoAnswerForm,
+        lambda user, app, data: services.answer_info(
+            user,
+            app,
+            data["message"],
+            data.get("attachments"),
+            quote=data.get("quote"),
+            planned_spend_cents=data.get("planned_spend"),
         ),
     ),
     "approve": (
@@ -584,6 +590,9 @@ def _render_detail(request, application, bound=None, status=200):
             "next_step": WORKFLOW.hint(application.state) if request.user.role == Role.OWNER else "",
             "position": application.waitlist_position(),
             "claim": claim,
+            "expected_payment_on": expected_payment_on(claim) if claim else None,
+            "paid_on": paid_on(claim) if claim else None,
+            "in_batch": claim is not None and hasattr(application, "payment_line"),
             "messages_exchanged": Message.objects.filter(application=application)
             .select_related("author")
             .prefetch_related("attachments"),

@@ -3,6 +3,7 @@ from django.utils.formats import date_format
 from django.utils.translation import get_language
 
 from tremplin.core.formatting import euros as format_euros
+from tremplin.vouchers import payment_date
 
 register = template.Library()
 
@@ -30,3 +31,9 @@ def long_date(value):
     if value.day == 1 and (get_language() or "").startswith("fr"):
         text = "1er" + text[1:]
     return text
+
+
+@register.filter
+def expected_payment_on(claim):
+    """The day the owner may expect the payment of `claim` (tremplin.vouchers.payment_date)."""
+    return payment_date.expected_payment_on(claim) if claim else None
