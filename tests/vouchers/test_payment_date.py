@@ -52,6 +52,14 @@ def test_the_approval_is_recorded_and_the_target_counts_from_it(time_machine, cl
     assert expected_payment_on(claim) == date(2026, 4, 1)  # a Wednesday
 
 
+def test_a_target_passed_without_a_batch_is_never_shown_in_the_past(
+    time_machine, claim_under_review, advisor
+):
+    claim = approve_claim_on(time_machine, advisor, claim_under_review, at(2026, 3, 2, 10, 30))
+    time_machine.move_to(at(2026, 4, 10, 9), tick=False)  # Friday, target (1 April) passed, no batch yet
+    assert expected_payment_on(claim) == date(2026, 4, 13)  # the next working day, not 1 April
+
+
 @pytest.mark.parametrize(
     ("approved_on", "expected"),
     [

@@ -29,8 +29,8 @@ def paid_on(claim):
 
 def expected_payment_on(claim):
     """The day the payment was made once paid; else the execution date of the claim's batch; else the
-    approval day plus the scheme's `payment_target_days`; a weekend moved to the next Monday. None
-    before the claim is approved."""
+    approval day plus the scheme's `payment_target_days` (tomorrow at the earliest, once late); a weekend
+    moved to the next Monday. None before the claim is approved."""
     paid = paid_on(claim)
     if paid:
         return paid
@@ -39,5 +39,8 @@ def expected_payment_on(claim):
     line = getattr(claim.application, "payment_line", None)
     if line is not None:
         return next_working_day(line.batch.execution_date)
-    target = timedelta(days=claim.application.scheme.payment_target_days)
-    return next_working_day(timezone.localdate(claim.approved_at) + target)
+    target = timezone.localdate(claim.approved_at) + timedelta(
+        days=claim.application.scheme.payment_target_days
+    )
+    # A target passed while no batch holds the claim yet: late, so the next working day, never a past date.
+    return next_working_day(max(target, timezone.localdate() + timedelta(days=1)))
