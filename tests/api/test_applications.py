@@ -216,6 +216,25 @@ def test_amounts_must_be_integer_cents_within_range(owner_api, draft, name, valu
     assert row(draft) == before
 
 
+@pytest.mark.parametrize(
+    ("name", "sent", "stored"),
+    [
+        ("planned_spend_cents", 450000.0, 450_000),
+        ("declared_headcount", 4.0, 4),
+        ("declared_turnover_cents", 1e7, 10**7),
+    ],
+)
+def test_a_whole_number_written_with_a_decimal_point_is_the_integer_json_schema_says_it_is(
+    owner_api, draft, name, sent, stored
+):
+    response = owner_api.patch(f"/applications/{draft.pk}", {name: sent})
+
+    assert response.status_code == 200, response.json()
+    draft.refresh_from_db()
+    assert getattr(draft, name) == stored
+    assert type(getattr(draft, name)) is int
+
+
 def test_a_submitted_file_cannot_be_edited(owner_api, draft, people):
     application = bring_to(draft, "submitted", people)
     before = row(application)

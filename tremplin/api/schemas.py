@@ -3,14 +3,24 @@
 import enum
 from typing import Annotated
 
-from pydantic import Field, StrictInt, StringConstraints
+from pydantic import BeforeValidator, Field, StrictInt, StringConstraints
 
 # 1 bn EUR: far beyond any voucher, far below the 64-bit columns that store cents.
 MAX_CENTS = 100_000_000_000
 MAX_ID = 2**53
 
-Cents = Annotated[StrictInt, Field(ge=0, le=MAX_CENTS)]
-PositiveCents = Annotated[StrictInt, Field(gt=0, le=MAX_CENTS)]
+
+def _whole_number(value):
+    # JSON Schema counts 4.0 as an integer: take it as 4. 4.5, "4" and true stay refused (StrictInt).
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+# A JSON integer: 4 or 4.0, never "4", 4.5 or true.
+WholeNumber = Annotated[StrictInt, BeforeValidator(_whole_number)]
+Cents = Annotated[WholeNumber, Field(ge=0, le=MAX_CENTS)]
+PositiveCents = Annotated[WholeNumber, Field(gt=0, le=MAX_CENTS)]
 # Multipart forms carry text: "400000" is read as a number there, "4000.5" or "abc" are not.
 FormCents = Annotated[int, Field(gt=0, le=MAX_CENTS)]
 
