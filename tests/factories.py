@@ -1,4 +1,5 @@
 import csv
+import io
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -207,10 +208,43 @@ class EnvelopeFactory(factory.django.DjangoModelFactory):
     total_cents = 10_000_000
 
 
-def pdf_file(name="devis.pdf", body=b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"):
+def pdf_bytes(pages=1):
+    """A real PDF of blank A4 pages, as pypdf writes it (uploads are checked by opening them)."""
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    for _ in range(pages):
+        writer.add_blank_page(width=595, height=842)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def image_bytes(kind="PNG", size=(4, 3)):
+    """A real PNG or JPEG (a flat blue rectangle), as Pillow writes it."""
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", size, (0, 0, 145)).save(out, format=kind)
+    return out.getvalue()
+
+
+def pdf_file(name="devis.pdf", body=None):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    return SimpleUploadedFile(name, body, content_type="application/pdf")
+    return SimpleUploadedFile(name, pdf_bytes() if body is None else body, content_type="application/pdf")
+
+
+def png_file(name="photo.png", body=None):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, image_bytes("PNG") if body is None else body, content_type="image/png")
+
+
+def jpeg_file(name="photo.jpg", body=None):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, image_bytes("JPEG") if body is None else body, content_type="image/jpeg")
 
 
 class ApplicationFactory(factory.django.DjangoModelFactory):

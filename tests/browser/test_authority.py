@@ -12,6 +12,7 @@ from tests.factories import (
     CompanyFactory,
     ProviderFactory,
     UserFactory,
+    pdf_bytes,
     register_account,
     register_representative,
 )
@@ -21,7 +22,7 @@ from tremplin.vouchers.models import Application, State
 
 pytestmark = pytest.mark.browser
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = pdf_bytes()
 IBAN = "FR7630006000011234567890189"
 
 

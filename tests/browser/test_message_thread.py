@@ -1,37 +1,18 @@
 """The message thread in a real browser: the owner answers with two files, the advisor sees and opens them."""
 
-import struct
-import zlib
-
 import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
+from tests.factories import image_bytes, pdf_bytes
 from tremplin.vouchers import services
 from tremplin.vouchers.models import Application, State
 
 pytestmark = pytest.mark.browser
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-
-
-def png(width=120, height=80):
-    """A real PNG (a flat blue rectangle), so that the browser shows it."""
-
-    def chunk(kind, data):
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-
-    rows = b"".join(b"\x00" + b"\x00\x00\x91" * width for _ in range(height))
-    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return (
-        b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", header)
-        + chunk(b"IDAT", zlib.compress(rows))
-        + chunk(b"IEND", b"")
-    )
-
-
-PNG = png()
+PDF = pdf_bytes()
+# A real PNG (a flat blue rectangle), so that the browser shows it.
+PNG = image_bytes("PNG", size=(120, 80))
 
 
 def test_owner_answers_with_two_files_and_the_advisor_opens_one(page, log_in, screenshot, advisor, draft):

@@ -4,13 +4,13 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from tests.factories import ApplicationFactory, UserFactory, held_for_authority_check, pdf_file
+from tests.factories import ApplicationFactory, UserFactory, held_for_authority_check, image_bytes, pdf_file
 from tremplin.vouchers import services
 from tremplin.vouchers.models import MessageAttachment
 
 pytestmark = pytest.mark.django_db
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+PNG = image_bytes("PNG")
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from tests.factories import pdf_file
+from tests.factories import image_bytes, pdf_file
 from tremplin.core.errors import ServiceError
 from tremplin.core.models import AuditEvent
 from tremplin.core.validators import MAX_ATTACHMENTS, clean_attachments
@@ -13,8 +13,8 @@ from tremplin.vouchers.models import Message, MessageAttachment, State
 
 pytestmark = pytest.mark.django_db
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
-JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 32
+PNG = image_bytes("PNG")
+JPEG = image_bytes("JPEG")
 
 
 def upload(name, body, content_type="application/pdf"):
