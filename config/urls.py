@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -25,8 +24,3 @@ handler400 = "tremplin.front.errors.bad_request"
 handler403 = "tremplin.front.errors.permission_denied"
 handler404 = "tremplin.front.errors.page_not_found"
 handler500 = "tremplin.front.errors.server_error"
-
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

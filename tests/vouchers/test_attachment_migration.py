@@ -2,7 +2,7 @@
 
 import pytest
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
+from django.core.files.storage import FileSystemStorage, default_storage
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
@@ -24,7 +24,9 @@ def test_each_existing_attachment_becomes_a_message_attachment(owner, draft):
     try:
         apps = migrate(BEFORE)
         Message = apps.get_model("vouchers", "Message")
-        name = default_storage.save("messages/2026/05/devis-signe.pdf", ContentFile(b"%PDF-1.4 signed"))
+        # A file stored before random names, under the client's name.
+        legacy = FileSystemStorage(location=default_storage.location)
+        name = legacy.save("messages/2026/05/devis-signe.pdf", ContentFile(b"%PDF-1.4 signed"))
         with_file = Message.objects.create(
             application_id=draft.pk, author_id=owner.pk, body="Le voici", attachment=name
         )

@@ -2,15 +2,16 @@
 
 import re
 
+from django.conf import settings
 from django.utils.translation import gettext_noop
+from PIL import Image
+from pypdf import PdfReader
 from stdnum import iban as std_iban
 from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.fr import siren as std_siren
 from stdnum.fr import siret as std_siret
 
 from tremplin.core.errors import ServiceError
-
-MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 
 
 def clean_siren(value: str, field="siren") -> str:
@@ -96,36 +97,18 @@ def clean_iban(value: str, field="iban") -> str:
     return raw
 
 
-def clean_pdf(upload, field="file"):
-    """Refuse anything that is not a PDF (by content, not by name) or is over 10 MB."""
-    if upload is None:
-        raise ServiceError("missing_file", "Ajoutez le document au format PDF.", field)
-    if upload.size > MAX_UPLOAD_BYTES:
-        raise ServiceError(
-            "file_too_large",
-            f"Le fichier « {upload.name} » dépasse 10 Mo : réduisez-le (par exemple en l'imprimant en PDF) et réessayez.",
-            field,
-        )
-    upload.seek(0)
-    head = upload.read(1024)
-    upload.seek(0)
-    if b"%PDF-" not in head:
-        raise ServiceError(
-            "not_a_pdf",
-            f"Le fichier « {upload.name} » n'est pas un PDF. Enregistrez votre document au format PDF puis déposez-le.",
-            field,
-        )
-    return upload
-
-
-MAX_ATTACHMENTS = 5
-# The formats a message may carry, told by their first bytes (the name and the browser's type are not
-# trusted): PDF, PNG, JPEG.
+# The formats an upload may take, told by their first bytes (the name and the browser's type are not
+# trusted), with the extension they are stored under: PDF, PNG, JPEG.
 SIGNATURES = (
     (b"%PDF-", "application/pdf"),
     (b"\x89PNG\r\n\x1a\n", "image/png"),
     (b"\xff\xd8\xff", "image/jpeg"),
 )
+EXTENSIONS = {"application/pdf": ".pdf", "image/png": ".png", "image/jpeg": ".jpg"}
+# What a browser would run as a page if it were ever served as one: refused anywhere in the first and last
+# 64 KiB of a file (before a PDF's header, after its end, in an image's comments).
+HTML_MARKERS = re.compile(rb"<html|<script|<!doctype|<svg|javascript:", re.IGNORECASE)
+SCANNED_BYTES = 64 * 1024
 
 
 def sniff_content_type(head: bytes) -> str | None:
@@ -133,8 +116,121 @@ def sniff_content_type(head: bytes) -> str | None:
     return next((kind for signature, kind in SIGNATURES if head.startswith(signature)), None)
 
 
+def _check_size(upload, field, message):
+    most = settings.MAX_UPLOAD_BYTES
+    if upload.size > most:
+        raise ServiceError("file_too_large", message, field, name=upload.name, most=f"{most / 1024 / 1024:g}")
+
+
+def _check_no_html(upload, field):
+    upload.seek(0)
+    head = upload.read(SCANNED_BYTES)
+    upload.seek(max(0, upload.size - SCANNED_BYTES))
+    tail = upload.read(SCANNED_BYTES)
+    upload.seek(0)
+    if HTML_MARKERS.search(head) or HTML_MARKERS.search(tail):
+        raise ServiceError(
+            "unsafe_file",
+            gettext_noop(
+                "Le fichier « %(name)s » contient du code de page web (HTML ou script) : il est refusé. "
+                "Enregistrez de nouveau le document au format PDF (ou l'image en PNG ou JPEG) depuis le "
+                "logiciel qui l'a créé, puis déposez-le."
+            ),
+            field,
+            name=upload.name,
+        )
+
+
+def _check_pdf_opens(upload, field):
+    """pypdf opens the file and finds at least one page."""
+    upload.seek(0)
+    try:
+        pages = len(PdfReader(upload).pages)
+    except Exception:  # pypdf raises many kinds of errors on a broken file: each means "does not open".
+        pages = 0
+    finally:
+        upload.seek(0)
+    if pages < 1:
+        raise ServiceError(
+            "unreadable_pdf",
+            gettext_noop(
+                "Le fichier « %(name)s » ne peut pas être ouvert comme un PDF (il est peut-être incomplet ou "
+                "abîmé) : ouvrez-le sur votre ordinateur, enregistrez-le de nouveau au format PDF puis "
+                "déposez-le."
+            ),
+            field,
+            name=upload.name,
+        )
+
+
+def _check_image_opens(upload, field):
+    upload.seek(0)
+    try:
+        with Image.open(upload) as image:
+            image.verify()
+    except Exception:  # Pillow raises many kinds of errors on a broken image: each means "does not open".
+        opened = False
+    else:
+        opened = True
+    finally:
+        upload.seek(0)
+    if not opened:
+        raise ServiceError(
+            "unreadable_image",
+            gettext_noop(
+                "L'image « %(name)s » ne peut pas être ouverte (elle est peut-être incomplète ou abîmée) : "
+                "enregistrez-la de nouveau en PNG ou JPEG puis joignez-la."
+            ),
+            field,
+            name=upload.name,
+        )
+
+
+def check_content(upload, kind, field):
+    """Open the upload as the `kind` its first bytes announce and refuse any HTML around it."""
+    _check_no_html(upload, field)
+    if kind == "application/pdf":
+        _check_pdf_opens(upload, field)
+    else:
+        _check_image_opens(upload, field)
+
+
+def clean_pdf(upload, field="file"):
+    """Refuse anything that is not a PDF (by parsing its content, not by its name) or is over the size cap.
+
+    A PDF starts with `%PDF-` at its first byte, opens with pypdf, has a page and holds no HTML."""
+    if upload is None:
+        raise ServiceError("missing_file", "Ajoutez le document au format PDF.", field)
+    _check_size(
+        upload,
+        field,
+        gettext_noop(
+            "Le fichier « %(name)s » dépasse %(most)s Mo : réduisez-le (par exemple en l'imprimant en PDF) "
+            "et réessayez."
+        ),
+    )
+    upload.seek(0)
+    kind = sniff_content_type(upload.read(16))
+    upload.seek(0)
+    if kind != "application/pdf":
+        raise ServiceError(
+            "not_a_pdf",
+            gettext_noop(
+                "Le fichier « %(name)s » n'est pas un PDF. Enregistrez votre document au format PDF puis "
+                "déposez-le."
+            ),
+            field,
+            name=upload.name,
+        )
+    check_content(upload, kind, field)
+    return upload
+
+
+MAX_ATTACHMENTS = 5
+
+
 def clean_attachments(uploads, field="attachments"):
-    """Check a message's files: 5 at most, each a PDF, PNG or JPEG (by content) of 10 MB at most.
+    """Check a message's files: 5 at most, each a PDF, PNG or JPEG (by parsing its content) under the cap.
 
     Returns [(upload, content type)]; refuses the whole message on the first file that fails."""
     uploads = [upload for upload in uploads or () if upload]
@@ -151,13 +247,11 @@ def clean_attachments(uploads, field="attachments"):
         )
     checked = []
     for upload in uploads:
-        if upload.size > MAX_UPLOAD_BYTES:
-            raise ServiceError(
-                "file_too_large",
-                gettext_noop("Le fichier « %(name)s » dépasse 10 Mo : réduisez-le et réessayez."),
-                field,
-                name=upload.name,
-            )
+        _check_size(
+            upload,
+            field,
+            gettext_noop("Le fichier « %(name)s » dépasse %(most)s Mo : réduisez-le et réessayez."),
+        )
         upload.seek(0)
         kind = sniff_content_type(upload.read(16))
         upload.seek(0)
@@ -171,5 +265,6 @@ def clean_attachments(uploads, field="attachments"):
                 field,
                 name=upload.name,
             )
+        check_content(upload, kind, field)
         checked.append((upload, kind))
     return checked

@@ -1,7 +1,9 @@
+from django import forms
 from django.contrib import admin, messages
 
 from tremplin.core.admin import HttpsUrlsMixin
 from tremplin.core.errors import ServiceError
+from tremplin.core.validators import clean_pdf
 from tremplin.providers import accreditation
 from tremplin.providers.models import (
     AccreditationCriterion,
@@ -15,8 +17,26 @@ from tremplin.providers.models import (
 )
 
 
+class DocumentForm(forms.ModelForm):
+    """A document added in the admin is checked like one the provider uploads (a real PDF, no HTML)."""
+
+    class Meta:
+        model = Document
+        fields = ["kind", "label", "expires_on", "file"]
+
+    def clean_file(self):
+        file = self.cleaned_data["file"]
+        if file and file != self.initial.get("file"):
+            try:
+                clean_pdf(file, "file")
+            except ServiceError as error:
+                raise forms.ValidationError(error.message) from None
+        return file
+
+
 class DocumentInline(admin.TabularInline):
     model = Document
+    form = DocumentForm
     extra = 0
     fields = ["kind", "label", "expires_on", "file", "uploaded_at"]
     readonly_fields = ["uploaded_at"]
@@ -87,7 +107,8 @@ class QuoteRequestAdmin(admin.ModelAdmin):
 class QuoteAdmin(admin.ModelAdmin):
     list_display = ["id", "provider", "state", "amount_cents", "above_catalogue"]
     list_filter = ["state", "above_catalogue"]
-    readonly_fields = ["state"]
+    # The quote's PDF comes with the provider's answer, checked there (quotes.answer_quote).
+    readonly_fields = ["state", "file"]
     raw_id_fields = ["request", "provider", "answered_by"]
 
 
