@@ -208,16 +208,25 @@ class EnvelopeFactory(factory.django.DjangoModelFactory):
     total_cents = 10_000_000
 
 
-def pdf_bytes(pages=1):
-    """A real PDF of blank A4 pages, as pypdf writes it (uploads are checked by opening them)."""
+def pdf_bytes(pages=1, title=None):
+    """A real PDF of blank A4 pages, as pypdf writes it (uploads are checked by opening them); a `title`
+    in its metadata tells two files apart (they are stored under random names)."""
     from pypdf import PdfWriter
 
     writer = PdfWriter()
     for _ in range(pages):
         writer.add_blank_page(width=595, height=842)
+    if title:
+        writer.add_metadata({"/Title": title})
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
+
+
+def stored_bytes(field_file):
+    """The content of a stored upload (its name is random: compare what it holds)."""
+    with field_file.open("rb") as handle:
+        return handle.read()
 
 
 def image_bytes(kind="PNG", size=(4, 3)):

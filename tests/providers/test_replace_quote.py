@@ -4,7 +4,7 @@ answer; the quote chosen before is set aside and its provider told."""
 import pytest
 from django.urls import reverse
 
-from tests.factories import pdf_file
+from tests.factories import pdf_bytes, pdf_file, stored_bytes
 from tests.providers.conftest import login
 from tests.providers.test_quotes_and_reviews import answer, ask, request_page
 from tremplin.core.errors import Conflict
@@ -42,16 +42,17 @@ def two_answers(owner, draft, member, other_member):
             "_action": "answer",
             "category": "website",
             "amount": "3 100",
-            "file": pdf_file("devis-concurrent.pdf", b"%PDF-1.4\n% concurrent\n%%EOF\n"),
+            "file": pdf_file("devis-concurrent.pdf", pdf_bytes(title="concurrent")),
         },
     )
     return Quote.objects.get(pk=mine.pk), Quote.objects.get(pk=theirs.pk)
 
 
 def test_an_uploaded_quote_is_replaced_by_a_providers_answer(owner, draft, member):
-    assert edit(owner, draft, quote=pdf_file("mon-devis.pdf")).status_code == 302
+    mine = pdf_bytes(title="mon-devis")
+    assert edit(owner, draft, quote=pdf_file("mon-devis.pdf", mine)).status_code == 302
     draft.refresh_from_db()
-    assert "mon-devis" in draft.quote.name
+    assert stored_bytes(draft.quote) == mine
     ask(owner, draft, member.provider)
     quote = QuoteRequest.objects.get().quotes.get()
     answer(member, quote, "2 800")
@@ -60,7 +61,7 @@ def test_an_uploaded_quote_is_replaced_by_a_providers_answer(owner, draft, membe
 
     draft.refresh_from_db()
     assert draft.provider == member.provider and draft.planned_spend_cents == 280_000
-    assert "mon-devis" not in draft.quote.name
+    assert stored_bytes(draft.quote) != mine
 
 
 def test_the_owner_chooses_the_other_answer_after_a_first_choice(
@@ -115,10 +116,11 @@ def test_uploading_another_providers_quote_sets_the_chosen_one_aside(
     quotes.choose_quote(owner, mine)
     other = other_member.provider
 
-    emails = sent(edit, owner, draft, provider=str(other.pk), quote=pdf_file("devis-papier.pdf"))
+    paper = pdf_bytes(title="devis-papier")
+    emails = sent(edit, owner, draft, provider=str(other.pk), quote=pdf_file("devis-papier.pdf", paper))
 
     draft.refresh_from_db()
-    assert draft.provider == other and "devis-papier" in draft.quote.name
+    assert draft.provider == other and stored_bytes(draft.quote) == paper
     assert Quote.objects.get(pk=mine.pk).state == Quote.State.NOT_CHOSEN
     (email,) = [e for e in emails if e.to == [member.email]]
     assert "n'est plus retenu" in email.body

@@ -4,7 +4,7 @@ replaces the file's quote (and its amount), the budget follows, the advisor is t
 import pytest
 from django.urls import reverse
 
-from tests.factories import pdf_file
+from tests.factories import pdf_bytes, pdf_file, stored_bytes
 from tremplin.core.errors import Conflict, ServiceError
 from tremplin.core.models import AuditEvent
 from tremplin.schemes.models import Envelope
@@ -38,19 +38,20 @@ def test_the_owner_sends_a_corrected_quote_with_her_answer(client_for, owner, ad
     assert "Devis corrigé" in page
     before = committed(info_requested)
     old_quote = Application.objects.get(pk=info_requested.pk).quote.name
+    signed = pdf_bytes(title="devis-signe")
 
     emails = sent(
         answer,
         client,
         info_requested,
         message="Voici le devis signé, avec une ligne en moins.",
-        quote=pdf_file("devis-signe.pdf", b"%PDF-1.4\n% signe\n%%EOF\n"),
+        quote=pdf_file("devis-signe.pdf", signed),
         planned_spend="3 000",
     )
 
     application = Application.objects.get(pk=info_requested.pk)
     assert application.state == "under_review"
-    assert application.quote.name != old_quote and "devis-signe" in application.quote.name
+    assert application.quote.name != old_quote and stored_bytes(application.quote) == signed
     assert application.planned_spend_cents == 300_000
     assert application.amount_cents == application.reserved_cents == 150_000
     assert committed(application) == before - 50_000  # the 500 EUR no longer needed go back
