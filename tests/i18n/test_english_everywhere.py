@@ -157,13 +157,15 @@ class World:
             return services.reject(advisor, application, "not_eligible", "Hors critères.")
         if state == "claimed":
             application = approved_application(scheme, advisor, owner=owner, company=self.company)
-            return services.submit_claim(
+            services.submit_claim(
                 owner,
                 application,
                 invoice=pdf_file("facture.pdf"),
                 proof_of_payment=pdf_file("virement.pdf"),
                 invoiced_spend_cents=400_000,
             )
+            application.refresh_from_db()
+            return application  # submit_claim gives the claim, whose pk is not the file's
         if state == "paid":
             application = claim_approved_application(scheme, advisor, owner=owner, company=self.company)
             batch = payments.create_batch(self.manager, scheme)
