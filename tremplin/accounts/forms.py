@@ -5,8 +5,9 @@ from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, Set
 from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 
-from tremplin.accounts import services
+from tremplin.accounts import services, throttle
 from tremplin.accounts.models import User
+from tremplin.core import ratelimits
 from tremplin.core.forms import DsfrForm
 from tremplin.core.models import NotificationFrequency
 from tremplin.core.notifications import send_email
@@ -102,6 +103,18 @@ class LoginForm(AuthenticationForm, DsfrForm):
 
     def clean_username(self):
         return self.cleaned_data["username"].strip().lower()
+
+    def clean(self):
+        """Refuse at once, without trying the password, while the account's login delay runs."""
+        username = self.cleaned_data.get("username")
+        wait = throttle.retry_after(username) if username else 0
+        if wait:
+            raise forms.ValidationError(
+                _("Trop d'essais de connexion pour ce compte. Réessayez dans %(delay)s.")
+                % {"delay": ratelimits.delay(wait)},
+                code="delayed",
+            )
+        return super().clean()
 
     def confirm_login_allowed(self, user):
         super().confirm_login_allowed(user)
