@@ -160,3 +160,16 @@ def test_the_limits_speak_english_to_an_english_reader(client, settings):
         )
     settings.RATE_LIMITS = {**settings.RATE_LIMITS, "password_reset_ip": "0/h"}
     assert "Too many requests in a short time. Try again in" in page(reset(client, EMAIL))
+
+
+def test_the_admin_sign_in_page_meets_the_same_delay(client, manager):
+    manager.set_password(PASSWORD)
+    manager.is_staff = True
+    manager.save()
+    with time_machine.travel(START, tick=False):
+        for _ in range(throttle.free_failures()):
+            throttle.record_failure(manager.email)
+        refused = client.post(reverse("admin:login"), {"username": manager.email, "password": PASSWORD})
+
+    assert "Trop d'essais de connexion pour ce compte" in page(refused)
+    assert "_auth_user_id" not in client.session

@@ -53,7 +53,9 @@ def test_a_forged_forwarded_for_header_does_not_buy_more_calls(db, low_rates):
     client = Client()
 
     statuses = [
-        client.get(f"{PREFIX}/providers", REMOTE_ADDR="203.0.113.7", HTTP_X_FORWARDED_FOR=f"10.0.0.{i}").status_code
+        client.get(
+            f"{PREFIX}/providers", REMOTE_ADDR="203.0.113.7", HTTP_X_FORWARDED_FOR=f"10.0.0.{i}"
+        ).status_code
         for i in range(3)
     ]
 

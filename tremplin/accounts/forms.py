@@ -1,5 +1,6 @@
 from django import forms
 from django.conf import settings
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
 from django.template.loader import render_to_string
@@ -70,7 +71,26 @@ class SignupForm(DsfrForm):
         return data
 
 
-class LoginForm(AuthenticationForm, DsfrForm):
+class LoginDelayMixin:
+    """Refuse at once, without trying the password, while the account's login delay runs."""
+
+    def clean(self):
+        username = self.cleaned_data.get("username")
+        wait = throttle.retry_after(username) if username else 0
+        if wait:
+            raise forms.ValidationError(
+                _("Trop d'essais de connexion pour ce compte. Réessayez dans %(delay)s.")
+                % {"delay": ratelimits.delay(wait)},
+                code="delayed",
+            )
+        return super().clean()
+
+
+class AdminLoginForm(LoginDelayMixin, AdminAuthenticationForm):
+    """The admin's own sign-in page meets the same delay."""
+
+
+class LoginForm(LoginDelayMixin, AuthenticationForm, DsfrForm):
     """Email + password. django-axes counts the failures (field name stays `username`)."""
 
     username = forms.EmailField(
@@ -103,18 +123,6 @@ class LoginForm(AuthenticationForm, DsfrForm):
 
     def clean_username(self):
         return self.cleaned_data["username"].strip().lower()
-
-    def clean(self):
-        """Refuse at once, without trying the password, while the account's login delay runs."""
-        username = self.cleaned_data.get("username")
-        wait = throttle.retry_after(username) if username else 0
-        if wait:
-            raise forms.ValidationError(
-                _("Trop d'essais de connexion pour ce compte. Réessayez dans %(delay)s.")
-                % {"delay": ratelimits.delay(wait)},
-                code="delayed",
-            )
-        return super().clean()
 
     def confirm_login_allowed(self, user):
         super().confirm_login_allowed(user)
