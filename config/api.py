@@ -6,7 +6,7 @@ all. The order below is the order of the OpenAPI document.
 
 from ninja import NinjaAPI
 
-from tremplin.api import errors
+from tremplin.api import errors, throttling
 from tremplin.api.auth import TokenAuth
 from tremplin.api.docs import LocalSwagger
 from tremplin.authority import api as authority
@@ -31,6 +31,7 @@ api = NinjaAPI(
     urls_namespace="api",
     auth=TokenAuth(),
     docs=LocalSwagger(),
+    throttle=throttling.throttles(),
 )
 errors.install(api)
 

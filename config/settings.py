@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "csp",
     "dsfr",
     "axes",
+    "django_ratelimit",
     "django_tasks",
     "django_tasks_db",
     "tremplin.core",
@@ -163,9 +164,49 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# axes locks an account from one address (both together): wrong passwords sent from elsewhere never lock
+# the real person out. Guesses spread over many addresses meet tremplin.accounts.throttle's growing delay.
 AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = 0.25  # hours
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+LOGIN_DELAY = {"free_failures": 10, "window": 3600, "max": 15 * 60}
+
+# The cache holds the rate limits, the login delays and the API's throttles. Unset: each process's own
+# memory (right for `make run` and the tests); with several processes (gunicorn workers) set a shared one:
+# CACHE_URL=redis://127.0.0.1:6379/0 (Django's RedisCache), or db:// (Django's DatabaseCache, its table
+# created by `migrate`). `check --deploy` warns when production runs on the per-process cache.
+CACHE_URL = os.environ.get("CACHE_URL", "")
+if CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}}
+elif CACHE_URL.startswith("db://"):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": CACHE_URL.removeprefix("db://") or "tremplin_cache",
+        }
+    }
+elif CACHE_URL in ("", "locmem://"):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+else:
+    raise ValueError(f"CACHE_URL: redis://…, db://[table] or locmem:// expected, not {CACHE_URL!r}")
+# django-ratelimit refuses every cache but memcached and django-redis; tremplin.core.checks says instead
+# what matters here: production on a cache that processes do not share.
+SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
+
+# Rate limits of the public forms (tremplin.core.ratelimits; "count/period", period s, m, h or d).
+RATE_LIMITS = {
+    "password_reset_ip": "5/h",
+    "password_reset_email": "3/h",
+    "signup_ip": "10/h",
+    "network_request_ip": "10/h",
+    "check_ip": "120/h",
+}
+# The same request to the advisor network (company, email, theme, text) is taken once in this time.
+NETWORK_REQUEST_DUPLICATE_SECONDS = 24 * 3600
+# The API (tremplin.api.throttling): per token, and per address for the calls without one.
+API_RATE_LIMITS = {"token": "600/m", "anonymous": "120/m"}
+# The address is REMOTE_ADDR, never a client's X-Forwarded-For (which would give a new allowance per lie).
+NINJA_NUM_PROXIES = 0
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 

@@ -21,6 +21,7 @@ import socket
 import pytest
 from django.conf import settings
 from django.core import mail
+from django.core.cache import cache
 from django.test import Client
 from django.utils import translation
 
@@ -68,6 +69,14 @@ def _settings(settings, tmp_path):
         "BACKEND": "tremplin.authority.payee.BankFile",
         "OPTIONS": {"path": str(tmp_path / "bank.csv")},
     }
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Rate limits, login delays and axes count in the cache: each test starts with none."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture(autouse=True, scope="session")

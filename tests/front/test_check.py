@@ -131,3 +131,16 @@ def test_identifier_errors_are_translated_in_english(client, scheme):
     response = client.get(reverse("core:check"), {"siren": "732829321"}, HTTP_ACCEPT_LANGUAGE="en")
 
     assert "This SIREN number does not exist: check the 9 digits (invalid check digit)." in page(response)
+
+
+def test_one_address_checks_a_limited_number_of_companies(client, settings, scheme, company):
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "check_ip": "2/h"}
+
+    for _ in range(2):
+        assert client.get(reverse("core:check"), {"siren": company.siren}).status_code == 200
+    refused = client.get(reverse("core:check"), {"siren": company.siren})
+
+    assert refused.status_code == 429
+    html = page(refused)
+    assert "Trop de demandes en peu de temps" in html
+    assert f'value="{company.siren}"' in html

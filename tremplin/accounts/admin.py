@@ -3,6 +3,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.db import transaction
 
+from tremplin.accounts.forms import AdminLoginForm
 from tremplin.accounts.models import ApiToken, User
 from tremplin.core import audit
 
@@ -98,3 +99,7 @@ class ApiTokenAdmin(admin.ModelAdmin):
             request,
             f"Copiez ce jeton maintenant, il ne sera plus jamais affiché : {raw}",
         )
+
+
+# The admin's sign-in page meets the account's login delay too (tremplin.accounts.throttle).
+admin.site.login_form = AdminLoginForm

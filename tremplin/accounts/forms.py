@@ -1,12 +1,14 @@
 from django import forms
 from django.conf import settings
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
 from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 
-from tremplin.accounts import services
+from tremplin.accounts import services, throttle
 from tremplin.accounts.models import User
+from tremplin.core import ratelimits
 from tremplin.core.forms import DsfrForm
 from tremplin.core.models import NotificationFrequency
 from tremplin.core.notifications import send_email
@@ -69,7 +71,26 @@ class SignupForm(DsfrForm):
         return data
 
 
-class LoginForm(AuthenticationForm, DsfrForm):
+class LoginDelayMixin:
+    """Refuse at once, without trying the password, while the account's login delay runs."""
+
+    def clean(self):
+        username = self.cleaned_data.get("username")
+        wait = throttle.retry_after(username) if username else 0
+        if wait:
+            raise forms.ValidationError(
+                _("Trop d'essais de connexion pour ce compte. Réessayez dans %(delay)s.")
+                % {"delay": ratelimits.delay(wait)},
+                code="delayed",
+            )
+        return super().clean()
+
+
+class AdminLoginForm(LoginDelayMixin, AdminAuthenticationForm):
+    """The admin's own sign-in page meets the same delay."""
+
+
+class LoginForm(LoginDelayMixin, AuthenticationForm, DsfrForm):
     """Email + password. django-axes counts the failures (field name stays `username`)."""
 
     username = forms.EmailField(

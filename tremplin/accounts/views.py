@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -20,6 +21,7 @@ from tremplin.accounts.forms import (
     SignupForm,
 )
 from tremplin.core import notifications as notices
+from tremplin.core import ratelimits
 from tremplin.core.errors import Conflict, ServiceError
 from tremplin.core.models import Notification
 from tremplin.core.notifications import set_frequency
@@ -32,6 +34,11 @@ def signup(request):
     if request.user.is_authenticated:
         return redirect("core:dashboard")
     form = SignupForm(request.POST if request.method == "POST" else None)
+    wait = ratelimits.exceeded(request, "signup_ip") if request.method == "POST" else 0
+    if wait:
+        form.is_valid()
+        ratelimits.too_many(form, wait)
+        return render(request, "accounts/signup.html", {"form": form}, status=429)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -110,6 +117,12 @@ class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
 
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        if form.has_error(NON_FIELD_ERRORS, "delayed"):
+            response.status_code = 429
+        return response
+
 
 class LogoutView(auth_views.LogoutView):
     def post(self, request, *args, **kwargs):
@@ -124,6 +137,18 @@ class PasswordResetView(auth_views.PasswordResetView):
     email_template_name = "accounts/emails/password_reset.txt"
     subject_template_name = "accounts/emails/password_reset_subject.txt"
     success_url = reverse_lazy("accounts:password_reset_done")
+
+    def form_valid(self, form):
+        """At most a few requests an hour from one address, and a few emails to one address."""
+        wait = ratelimits.exceeded(self.request, "password_reset_ip") or ratelimits.exceeded(
+            self.request, "password_reset_email", form.cleaned_data["email"]
+        )
+        if wait:
+            ratelimits.too_many(form, wait)
+            response = self.form_invalid(form)
+            response.status_code = 429
+            return response
+        return super().form_valid(form)
 
 
 class PasswordResetDoneView(auth_views.PasswordResetDoneView):

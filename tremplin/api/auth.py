@@ -22,4 +22,5 @@ class TokenAuth(HttpBearer):
         if row.last_used_at is None or now - row.last_used_at >= LAST_USED_PRECISION:
             ApiToken.objects.filter(pk=row.pk).update(last_used_at=now)
         request.user = row.user
+        request.api_token_id = row.pk  # for the per-token rate limit (tremplin.api.throttling)
         return row.user

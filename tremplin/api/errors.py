@@ -30,7 +30,7 @@ class Invalid(Schema):
     errors: list[InvalidItem]
 
 
-ERRORS = {400: Error, 401: Error, 403: Error, 404: Error, 409: Error, 422: Invalid}
+ERRORS = {400: Error, 401: Error, 403: Error, 404: Error, 409: Error, 422: Invalid, 429: Error}
 
 
 def responses(ok_status=200, ok_schema=None):

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_GET
 from django.views.i18n import set_language as django_set_language
 
 from tremplin.accounts.models import Role
+from tremplin.core import ratelimits
 from tremplin.core.formatting import euros
 from tremplin.diagnostics.access import may_start
 from tremplin.registry.carried import remember
@@ -93,6 +94,11 @@ def check(request):
     form = CompanyLookupForm(request.GET or None)
     scheme = open_scheme()
     context = {"form": form, "scheme": scheme}
+    wait = ratelimits.exceeded(request, "check_ip") if form.is_bound else 0
+    if wait:
+        form.is_valid()
+        ratelimits.too_many(form, wait)
+        return render(request, "front/check.html", context, status=429)
     if not form.is_bound or not form.is_valid():
         return render(request, "front/check.html", context)
 

@@ -1,5 +1,6 @@
 """Pages of the advisor network. Thin: fetch through access, change through services."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
@@ -10,6 +11,7 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from tremplin.accounts.models import Role, User
+from tremplin.core import ratelimits
 from tremplin.core.errors import ServiceError
 from tremplin.core.web import require_role
 from tremplin.network import attendance, forms, reach, routing, services, workflow
@@ -31,8 +33,29 @@ PAGE_SIZE = 25
 @login_not_required
 def new_request(request):
     form = forms.RequestForm(request.POST or None)
+    wait = ratelimits.exceeded(request, "network_request_ip") if request.method == "POST" else 0
+    if wait:
+        form.is_valid()
+        ratelimits.too_many(form, wait)
+        return render(request, "network/new_request.html", {"form": form}, status=429)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        same = (
+            data["siret"],
+            data["email"].lower(),
+            data["theme"],
+            " ".join(data["description"].lower().split()),
+        )
+        if not ratelimits.first_time("network-request", same, settings.NETWORK_REQUEST_DUPLICATE_SECONDS):
+            # A second click, or the form sent again: the request is already with the advisors.
+            messages.info(
+                request,
+                gettext(
+                    "Nous avons déjà reçu cette demande : elle n'est pas envoyée une seconde fois. "
+                    "Un conseiller vous répond bientôt."
+                ),
+            )
+            return redirect("network:request_sent")
         try:
             created = services.create_request(
                 siret=data["siret"],
@@ -44,7 +67,11 @@ def new_request(request):
                 user=request.user,
             )
         except ServiceError as error:
+            ratelimits.forget("network-request", same)
             form.add_service_error(error)
+        except BaseException:
+            ratelimits.forget("network-request", same)
+            raise
         else:
             messages.success(
                 request,
