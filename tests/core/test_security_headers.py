@@ -76,42 +76,32 @@ def test_a_public_page_may_be_cached(client):
     assert "no-store" not in client.get(reverse("core:home")).get("Cache-Control", "")
 
 
-def test_the_production_settings_pass_the_deployment_check():
-    environment = {
+def deployment_check(**environment):
+    """`manage.py check --deploy` in a new process with production settings (DEBUG off) and `environment`."""
+    production = {
         **os.environ,
         "DEBUG": "0",
         "SECRET_KEY": "k" * 20 + "-production-secret-of-enough-length-and-variety-1234567890",
         "ALLOWED_HOSTS": "tremplin-numerique.example.gouv.fr",
         "SITE_ROOT": "https://tremplin-numerique.example.gouv.fr",
-        "CACHE_URL": "redis://127.0.0.1:6379/0",
     }
-    result = subprocess.run(
+    return subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT,
-        env=environment,
+        env={**production, **environment},
         capture_output=True,
         text=True,
         check=False,
     )
+
+
+def test_the_production_settings_pass_the_deployment_check():
+    result = deployment_check(CACHE_URL="redis://127.0.0.1:6379/0")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
 
 
 def test_the_deployment_check_warns_when_the_cache_is_not_shared_between_processes():
-    environment = {
-        **os.environ,
-        "DEBUG": "0",
-        "SECRET_KEY": "k" * 20 + "-production-secret-of-enough-length-and-variety-1234567890",
-        "ALLOWED_HOSTS": "tremplin-numerique.example.gouv.fr",
-        "CACHE_URL": "",
-    }
-    result = subprocess.run(
-        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=ROOT,
-        env=environment,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    result = deployment_check(CACHE_URL="")
     assert result.returncode != 0
     assert "tremplin.W001" in result.stdout + result.stderr

@@ -18,6 +18,7 @@ from tremplin.schemes.models import Envelope
 pytestmark = pytest.mark.django_db
 
 amounts = st.integers(min_value=1, max_value=400_000)
+RESERVED, PAID = 1, 2  # columns of a file's entry in the model
 
 
 class Budget(RuleBasedStateMachine):
@@ -36,6 +37,11 @@ class Budget(RuleBasedStateMachine):
             transaction.set_rollback(True)
             self.atomic.__exit__(None, None, None)
 
+    def part_of(self, data, column):
+        """A file holding money in `column` (RESERVED or PAID), and an amount of it."""
+        entry = data.draw(st.sampled_from([f for f in self.files if f[column]]))
+        return entry, data.draw(st.integers(min_value=1, max_value=entry[column]))
+
     def committed(self):
         return sum(reserved + paid for _app, reserved, paid in self.files)
 
@@ -50,16 +56,14 @@ class Budget(RuleBasedStateMachine):
     @precondition(lambda self: any(reserved for _a, reserved, _p in self.files))
     @rule(data=st.data())
     def release_part(self, data):
-        entry = data.draw(st.sampled_from([f for f in self.files if f[1]]))
-        amount = data.draw(st.integers(min_value=1, max_value=entry[1]))
+        entry, amount = self.part_of(data, RESERVED)
         budget.release(entry[0], amount)
         entry[1] -= amount
 
     @precondition(lambda self: any(reserved for _a, reserved, _p in self.files))
     @rule(data=st.data())
     def pay(self, data):
-        entry = data.draw(st.sampled_from([f for f in self.files if f[1]]))
-        amount = data.draw(st.integers(min_value=1, max_value=entry[1]))
+        entry, amount = self.part_of(data, RESERVED)
         budget.disburse(entry[0], amount)
         entry[1] -= amount
         entry[2] += amount
@@ -67,8 +71,7 @@ class Budget(RuleBasedStateMachine):
     @precondition(lambda self: any(paid for _a, _r, paid in self.files))
     @rule(data=st.data())
     def claw_back(self, data):
-        entry = data.draw(st.sampled_from([f for f in self.files if f[2]]))
-        amount = data.draw(st.integers(min_value=1, max_value=entry[2]))
+        entry, amount = self.part_of(data, PAID)
         budget.claw_back(entry[0], amount)
         entry[2] -= amount
 
