@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "tremplin.authority",
     "tremplin.network",
     "tremplin.providers",
+    "tremplin.fraud",
     "tremplin.schemes",
     "tremplin.vouchers",
     "tremplin.payments",

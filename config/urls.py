@@ -13,6 +13,7 @@ urlpatterns = [
     path("diagnostic/", include("tremplin.diagnostics.urls")),
     path("prestataires/", include("tremplin.providers.urls")),
     path("reseau/", include("tremplin.network.urls")),
+    path("controle/", include("tremplin.fraud.urls")),
     path("api/v1/", include(api_urls(api))),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),

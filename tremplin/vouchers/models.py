@@ -284,6 +284,8 @@ class Claim(models.Model):
     proof_of_payment = models.FileField("justificatif de paiement (PDF)", upload_to="proofs/%Y/%m/")
     invoiced_spend_cents = models.BigIntegerField("montant facturé HT")
     invoice_number = models.CharField("numéro de facture", max_length=64, blank=True)
+    # SHA-256 of the invoice PDF as received: the same file on two claims is a fraud flag.
+    invoice_sha256 = models.CharField(max_length=64, blank=True, db_index=True)
     invoice_date = models.DateField("date de facture", null=True, blank=True)
     # What was read from a Factur-X invoice, and the checks that failed (reason strings).
     facturx = models.JSONField(default=dict, blank=True)

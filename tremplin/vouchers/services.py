@@ -156,6 +156,34 @@ def when_quote_replaced(fn):
     return fn
 
 
+# Functions `(application) -> list of findings` (each with `code`, `sentence` and `others`, the
+# other files involved): apps above vouchers that check files for staff (fraud flags) register here
+# from their AppConfig.ready(); the file page shows what they find to advisors, managers and auditors.
+_file_signal_sources = []
+
+
+def add_file_signals(fn):
+    """Register `fn(application)`, asked by the staff's file page."""
+    if fn not in _file_signal_sources:
+        _file_signal_sources.append(fn)
+    return fn
+
+
+def file_signals(application):
+    """What the registered sources find on this file, for staff only; never a change of state."""
+    return [finding for source in _file_signal_sources for finding in source(application)]
+
+
+def file_sha256(upload):
+    """SHA-256 of an uploaded file's bytes, read from the start, left at the start."""
+    digest = hashlib.sha256()
+    upload.seek(0)
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    return digest.hexdigest()
+
+
 @programme_language
 def delete_draft(owner, application):
     """The owner deletes a draft; the audit trail keeps that it existed, what hangs on it is closed first."""
@@ -1007,6 +1035,7 @@ def submit_claim(owner, application, invoice, proof_of_payment, invoiced_spend_c
             proof_of_payment=proof_of_payment,
             invoiced_spend_cents=invoiced_spend_cents,
             invoice_number=read.get("number", ""),
+            invoice_sha256=file_sha256(invoice),
             invoice_date=read.get("date"),
             facturx={k: (str(v) if k == "date" else v) for k, v in read.items()},
             flags=flags,

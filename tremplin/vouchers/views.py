@@ -598,6 +598,7 @@ def _render_detail(request, application, bound=None, status=200):
             .prefetch_related("attachments"),
             "events": timeline(application, request.user),
             "staff_reader": request.user.role in STAFF_ROLES,
+            "signals": services.file_signals(application) if request.user.role in STAFF_ROLES else [],
             "action_forms": action_forms,
             "representation": rep,
             "foreign_account": is_foreign(application.iban),
