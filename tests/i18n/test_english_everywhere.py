@@ -31,6 +31,7 @@ from tremplin.providers.quotes import request_quotes
 from tremplin.registry.models import Commune, Company, Departement, NafCode, Region
 from tremplin.schemes.models import Scheme
 from tremplin.vouchers import services
+from tremplin.vouchers.models import State
 
 pytestmark = pytest.mark.django_db
 
@@ -174,6 +175,12 @@ class World:
             return application
         raise AssertionError(state)
 
+    def flagged(self):
+        """A submitted file whose IBAN another company's file gives too (a fraud flag)."""
+        application = self.file("submitted")
+        ApplicationFactory(scheme=self.scheme, state=State.UNDER_REVIEW, iban=application.iban)
+        return application
+
     def under_review(self):
         application = self.file("submitted")
         return services.start_review(self.advisor, application)
@@ -263,6 +270,8 @@ PAGES = [
     ),
     ("auditor-files", "auditor", lambda w: w.file("submitted") and reverse("vouchers:list")),
     ("auditor-file", "auditor", detail("approved")),
+    ("auditor-flags", "auditor", lambda w: w.flagged() and reverse("fraud:list")),
+    ("auditor-flagged-file", "auditor", lambda w: reverse("vouchers:detail", args=[w.flagged().pk])),
     ("provider-dashboard", "provider_member", lambda w: w.quote() and reverse("providers:dashboard")),
     ("provider-offers", "provider_member", lambda w: w.quote() and reverse("providers:offers")),
     (

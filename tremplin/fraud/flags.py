@@ -19,8 +19,9 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.db.models import Q
+from django.utils import dateformat, timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from tremplin.authority.sources import representatives_of, source
 from tremplin.core.formatting import euros
@@ -269,33 +270,24 @@ def recent_company(files):
     findings = []
     for application in files.applications:
         created = application.company.created_on
-        opens = application.scheme.window_opens_at.date()
-        if created and created >= opens - timedelta(days=RECENT_COMPANY_DAYS):
-            findings.append(
-                Finding(
-                    "recent_company",
-                    application,
-                    _(
-                        "%(company)s a été créée le %(created)s, %(days)s jours avant l'ouverture des dépôts "
-                        "du %(opens)s."
-                    )
-                    % {
-                        "company": application.company.display_name,
-                        "created": created.strftime("%d/%m/%Y"),
-                        "days": (opens - created).days,
-                        "opens": opens.strftime("%d/%m/%Y"),
-                    }
-                    if created < opens
-                    else _(
-                        "%(company)s a été créée le %(created)s, après l'ouverture des dépôts du %(opens)s."
-                    )
-                    % {
-                        "company": application.company.display_name,
-                        "created": created.strftime("%d/%m/%Y"),
-                        "opens": opens.strftime("%d/%m/%Y"),
-                    },
-                )
+        opens = timezone.localtime(application.scheme.window_opens_at).date()
+        if not created or created < opens - timedelta(days=RECENT_COMPANY_DAYS):
+            continue
+        values = {
+            "company": application.company.display_name,
+            "created": dateformat.format(created, "j F Y"),
+            "opens": dateformat.format(opens, "j F Y"),
+            "days": (opens - created).days,
+        }
+        if created < opens:
+            sentence = ngettext(
+                "%(company)s a été créée le %(created)s, %(days)s jour avant l'ouverture des dépôts du %(opens)s.",
+                "%(company)s a été créée le %(created)s, %(days)s jours avant l'ouverture des dépôts du %(opens)s.",
+                values["days"],
             )
+        else:
+            sentence = _("%(company)s a été créée le %(created)s, après l'ouverture des dépôts du %(opens)s.")
+        findings.append(Finding("recent_company", application, sentence % values))
     return findings
 
 
