@@ -261,3 +261,27 @@ def test_flags_change_no_state(scheme):
     assert flags_for(first)
     first.refresh_from_db()
     assert first.state == State.UNDER_REVIEW
+
+
+def test_the_flags_of_one_file_take_a_fixed_number_of_queries(scheme, django_assert_num_queries):
+    agency = ProviderFactory(name="Agence X", iban=IBAN)
+    files = [
+        claimed(scheme, number="F-1", provider=agency, iban=IBAN, payable_cents=scheme.cap_cents)
+        for _ in range(6)
+    ]
+    for _ in range(3):
+        claimed(scheme, number="F-9")
+    with django_assert_num_queries(5):
+        findings = flags_for(files[0])
+    assert {f.code for f in findings} == {"same_invoice", "shared_iban", "provider_link", "at_cap"}
+
+
+def test_one_file_gets_the_same_flags_as_in_the_whole_list(scheme):
+    agency = ProviderFactory(name="Agence X")
+    first = claimed(scheme, number="F-1", sha="ab" * 32, iban=IBAN, provider=agency)
+    claimed(scheme, number="F-1", provider=agency)
+    claimed(scheme, number="Z", sha="ab" * 32)
+    filed(scheme, iban=IBAN)
+    expected = [(f.code, f.sentence) for f in all_flags() if f.application == first]
+    assert [(f.code, f.sentence) for f in flags_for(first)] == expected
+    assert [code for code, _sentence in expected] == ["same_invoice", "same_invoice", "shared_iban"]

@@ -45,8 +45,9 @@ LIST_QUERIES = {"owner": 7, "advisor": 5, "manager": 5, "auditor": 5}
 QUEUE_QUERIES = {"organisation": 5, "mine": 5, "unassigned": 5, "expires_soon": 5}
 # The file page also reads who applies: the representation (with its mandate and deciding advisor), the
 # applicant shown to the advisor, and whether the advisor may confirm the account; the messages'
-# attachments in one more.
-TIMELINE_QUERIES = 15
+# attachments in one more; the fraud flags of the file in five (its claim, the files it could match,
+# their claims, addresses and quotes).
+TIMELINE_QUERIES = 20
 ASSIGN_QUERIES = {"advisor": 5, "manager": 5}
 BATCHES_QUERIES = 7
 BATCH_QUERIES = 5

@@ -141,10 +141,10 @@ def same_invoice(files):
 
     for group in _groups(files, by_file):
         for application in group:
-            if application.pk in findings:
-                continue
             others = [a for a in group if a is not application]
-            findings[application.pk] = Finding(
+            if application.pk in findings and set(others) <= set(findings[application.pk].others):
+                continue
+            findings[application.pk, "file"] = Finding(
                 "same_invoice",
                 application,
                 _("Le fichier de la facture est identique à celui du dossier %(files)s.")
@@ -320,5 +320,23 @@ def all_flags(files=None):
 
 
 def flags_for(application):
-    """The findings on one file (compared with all the others)."""
-    return [finding for finding in all_flags() if finding.application.pk == application.pk]
+    """The findings on one file, compared with the files that could match it (same IBAN, same provider,
+    same invoice file, or, without a provider, the other claims without one): five queries."""
+    claim = Claim.objects.filter(application_id=application.pk).only("invoice_sha256").first()
+    related = Q(pk=application.pk)
+    if application.iban:
+        related |= Q(iban__iexact=application.iban)
+    if application.provider_id:
+        related |= Q(provider_id=application.provider_id)
+    elif claim:
+        related |= Q(provider__isnull=True, claim__isnull=False)
+    if claim and claim.invoice_sha256:
+        related |= Q(claim__invoice_sha256=claim.invoice_sha256)
+    candidates = (
+        Application.objects.exclude(state=State.DRAFT)
+        .filter(related)
+        .select_related("company", "provider", "scheme")
+        .order_by("pk")
+        .distinct()
+    )
+    return [finding for finding in all_flags(Files(candidates)) if finding.application.pk == application.pk]
