@@ -8,6 +8,7 @@ from tremplin.authority.models import Capacity, Mandate, Representation
 from tremplin.authority.payee import Outcome
 from tremplin.core.models import AuditEvent
 from tremplin.demo.bank import company_iban, personal_iban
+from tremplin.fraud.flags import all_flags
 from tremplin.schemes.budget import ledger_totals
 from tremplin.schemes.models import Envelope
 from tremplin.vouchers.access import applications_for
@@ -105,8 +106,12 @@ def test_demo_files_show_each_case_of_the_authority_and_payee_checks():
     assert contester.basis == Representation.Basis.REGISTRY and contested.contested_by != contested.owner
     assert contested.held_from == State.AUTHORITY_CHECK
 
+    # The files the fraud flags point to give an account that is not the company's on purpose.
+    flagged = {finding.application.pk for finding in all_flags()}
     # Payee NO MATCH: the director's own account; open, waiting for the advisor's confirmation.
-    [no_match] = [app for app in applications if app.payee_outcome == Outcome.NO_MATCH]
+    [no_match] = [
+        app for app in applications if app.payee_outcome == Outcome.NO_MATCH and app.pk not in flagged
+    ]
     assert no_match.state in states_tagged("open") and not no_match.payee_verified
     assert no_match.iban == personal_iban(no_match.company.siren)
     assert basis[no_match.pk] == Representation.Basis.REGISTRY
@@ -114,7 +119,7 @@ def test_demo_files_show_each_case_of_the_authority_and_payee_checks():
     # Every other file is paid to the company's account at the demo bank, with its RIB.
     for app in applications:
         assert app.bank_document
-        if app != no_match:
+        if app != no_match and app.pk not in flagged:
             assert app.iban == company_iban(app.company.siren)
             assert app.payee_outcome in (Outcome.MATCH, Outcome.CLOSE_MATCH)
         if app.state in states_tagged("granted"):
@@ -126,3 +131,31 @@ def test_demo_files_show_each_case_of_the_authority_and_payee_checks():
     assert Representation.objects.get(mandate=active).status == Representation.Status.VERIFIED
     revoked = Mandate.objects.get(revoked_at__isnull=False)
     assert Representation.objects.get(mandate=revoked).status == Representation.Status.REVOKED
+
+
+@pytest.mark.django_db
+def test_demo_files_show_one_case_of_the_fraud_flags_each_and_no_other_flag():
+    call_command("seed_demo")
+    findings = all_flags()
+    by_code = {}
+    for finding in findings:
+        by_code.setdefault(finding.code, []).append(finding.application)
+    assert set(by_code) == {"same_invoice", "shared_iban", "provider_link"}
+
+    # One invoice file on the claims of two files of the same provider.
+    first, second = by_code["same_invoice"]
+    assert first.provider == second.provider and first.company != second.company
+    assert first.claim.invoice_sha256 == second.claim.invoice_sha256
+    # Two companies, one IBAN: the first company's own; the bank says it is not the second's.
+    first, second = by_code["shared_iban"]
+    assert first.iban == second.iban == company_iban(first.company.siren)
+    assert second.payee_outcome == Outcome.NO_MATCH and not second.payee_verified
+    # The provider's own account given as the company's.
+    [linked] = by_code["provider_link"]
+    assert linked.iban == linked.provider.iban and not linked.payee_verified
+    # Every other file's invoice is its own: no flag out of the planted cases.
+    others = Application.objects.exclude(pk__in=[f.application.pk for f in findings]).filter(
+        claim__isnull=False
+    )
+    hashes = list(others.values_list("claim__invoice_sha256", flat=True))
+    assert len(hashes) == len(set(hashes)) > 5

@@ -301,8 +301,9 @@ def new_draft(scheme, company, owner, provider, rng, iban=None):
     )
 
 
-def advance(app, target, advisor, rng, paid_batch):
-    """Move a submitted file along the lifecycle to `target` through the services."""
+def advance(app, target, advisor, rng, paid_batch, invoice=None):
+    """Move a submitted file along the lifecycle to `target` through the services; the claim carries
+    `invoice`, else an invoice of this file's own."""
     owner = app.owner
     app.refresh_from_db()
     if target in (State.SUBMITTED, State.WAITLISTED):
@@ -349,7 +350,7 @@ def advance(app, target, advisor, rng, paid_batch):
     services.submit_claim(
         owner,
         app,
-        demo_pdf("facture.pdf", "Facture"),
+        invoice or demo_pdf("facture.pdf", f"Facture – dossier {app.reference}"),
         demo_pdf("justificatif.pdf", "Justificatif de paiement"),
         invoiced,
     )
@@ -428,6 +429,8 @@ def seed(seed_value=2026):
         for app in awaiting_payment:
             advance(app, State.CLAIM_APPROVED, reviewers[ARA], rng, [])
         for state in seed_authority_cases(scheme, reviewers[ARA], providers[:6], demo_owner, rng):
+            counts[state] = counts.get(state, 0) + 1
+        for state in seed_fraud_cases(scheme, reviewers[ARA], providers[:6], rng):
             counts[state] = counts.get(state, 0) + 1
         # Requests routed to advisors, awareness and coaching sessions.
         from tremplin.network.demo import seed_network
@@ -510,6 +513,33 @@ def seed_authority_cases(scheme, advisor, providers, demo_owner, rng):
         date(1983, 8, 17),
     )
     authority.revoke_mandate(demo_owner, mandate)
+
+
+def seed_fraud_cases(scheme, advisor, providers, rng):
+    """Files the fraud flags point to, in Auvergne-Rhône-Alpes (docs/fraud.md): the same invoice on two
+    claims, one IBAN for two companies, a file paid to its provider's account. Yields each file's state.
+    No other demo file raises a flag."""
+    companies = iter(eligible_companies(ARA))
+
+    def submitted(iban=None, provider=None):
+        company = next(companies)
+        owner = director(company, f"dirigeant-{company.siren}", rng)
+        app = new_draft(scheme, company, owner, provider or rng.choice(providers), rng, iban=iban)
+        return services.submit(owner, app)
+
+    # The same invoice file sent with the claims of two files of one provider.
+    reused = demo_pdf("facture.pdf", "Facture F-2026-0412 – Création de site internet")
+    for _ in range(2):
+        app = submitted(provider=providers[1])
+        advance(app, State.CLAIM_SUBMITTED, advisor, rng, [], invoice=reused)
+        app.refresh_from_db()
+        yield app.state
+    # One account given for two companies: the second file names the first company's IBAN.
+    first = submitted()
+    yield first.state
+    yield submitted(iban=company_iban(first.company.siren)).state
+    # The provider's own account given as the company's.
+    yield submitted(iban=providers[2].iban, provider=providers[2]).state
 
 
 def mandate_holder(grantor, siren, email, first, last, kind, birth_date):
