@@ -222,7 +222,8 @@ STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 # Uploads live under MEDIA_ROOT, outside the web root: no URL serves them (not even under DEBUG), only the
 # access-checked document views do (core.web.document_response). Each is stored under a random name with
-# the extension of its real type (core.storage.UploadStorage).
+# the extension of its real type (core.storage.UploadStorage, whose file addresses lead to those views).
+# MEDIA_URL is unused by our storage; Django wants one set, apart from STATIC_URL.
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 STORAGES = {

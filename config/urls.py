@@ -3,6 +3,7 @@ from django.urls import include, path
 
 from config.api import api
 from tremplin.api.urls import urls as api_urls
+from tremplin.core.web import stored_file
 
 urlpatterns = [
     path("", include("tremplin.front.urls")),
@@ -17,6 +18,8 @@ urlpatterns = [
     path("api/v1/", include(api_urls(api))),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    # A stored file's address (FieldFile.url): to the page that serves it after checking access.
+    path("fichiers/<path:name>", stored_file, name="stored_file"),
 ]
 
 # The error pages (tremplin/front/errors.py; the CSRF failure's is settings.CSRF_FAILURE_VIEW). With

@@ -113,3 +113,47 @@ def test_an_envelope_total_cannot_go_below_what_is_committed(superuser_client):
     assert "inférieur au montant déjà engagé" in page(response)
     envelope.refresh_from_db()
     assert envelope.total_cents == 1_000_000
+
+
+def test_the_admin_links_of_uploaded_files_lead_to_their_access_checked_pages(superuser_client, scheme):
+    """The back office shows each upload as a link; none points at /media/ (nothing serves it): the link
+    leads to the platform's page for that document, which checks access and serves it."""
+    from tests.factories import CompanyFactory, held_for_authority_check, pdf_file
+    from tremplin.authority.models import Representation
+    from tremplin.providers.models import Document
+
+    application = held_for_authority_check(scheme, UserFactory(), CompanyFactory())
+    representation = Representation.objects.get(user=application.owner, company=application.company)
+    document = Document.objects.create(
+        provider=application.provider, kind="reference", file=pdf_file("reference.pdf")
+    )
+    pages = [
+        (application, ["bank_document", "quote"]),
+        (representation, ["register_extract", "statement"]),
+        (application.provider, []),
+    ]
+    for obj, fields in pages:
+        html = page(
+            superuser_client.get(
+                reverse(f"admin:{obj._meta.app_label}_{obj._meta.model_name}_change", args=[obj.pk])
+            )
+        )
+        assert "/media/" not in html
+        for field in fields:
+            assert getattr(obj, field).url in html, field
+    html = page(
+        superuser_client.get(reverse("admin:providers_provider_change", args=[application.provider.pk]))
+    )
+    assert document.file.url in html
+    for obj, field in [
+        (application, "bank_document"),
+        (application, "quote"),
+        (representation, "statement"),
+        (representation, "register_extract"),
+        (document, "file"),
+    ]:
+        response = superuser_client.get(getattr(obj, field).url)
+        assert response["Location"] == obj.document_url(field)
+        served = superuser_client.get(response["Location"])
+        assert served.status_code == 200, (obj, field)
+        assert b"".join(served.streaming_content).startswith(b"%PDF-"), (obj, field)

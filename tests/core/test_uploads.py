@@ -115,3 +115,48 @@ def test_no_upload_is_served_by_a_media_url_even_under_debug(debug_urls, client_
     assert default_storage.exists(name)
     for user in (draft.owner, manager):
         assert client_for(user).get(f"/media/{name}").status_code == 404
+
+
+# --- a stored file's address -------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_every_file_field_of_a_model_with_uploads_says_where_the_platform_serves_it():
+    """A model with a FileField gives `document_url(field)`: the stored file's address (`.url`, the
+    admin's links) leads there. A new model with uploads fails here until it says where."""
+    from django.apps import apps
+    from django.db import models
+
+    missing = [
+        f"{model._meta.label}.{field.name}"
+        for model in apps.get_models()
+        if model._meta.app_label not in ("dsfr",)
+        for field in model._meta.fields
+        if isinstance(field, models.FileField) and not hasattr(model, "document_url")
+    ]
+    assert missing == []
+
+
+@pytest.mark.django_db
+def test_a_stored_files_address_leads_to_its_access_checked_page(client_for, draft, other_owner):
+    from django.urls import reverse
+
+    address = draft.bank_document.url
+    assert not address.startswith("/media/")
+    response = client_for(draft.owner).get(address)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("vouchers:document", args=[draft.pk, "rib"])
+    # Following it, the page checks access as always: another owner is refused there.
+    served = client_for(draft.owner).get(address, follow=True)
+    assert served.status_code == 200 and b"".join(served.streaming_content).startswith(b"%PDF-")
+    assert client_for(other_owner).get(address, follow=True).status_code == 404
+
+
+@pytest.mark.django_db
+def test_an_unknown_stored_name_is_not_found_and_anonymous_people_are_sent_to_log_in(client_for, owner):
+    from django.test import Client
+
+    response = client_for(owner).get(default_storage.url("invoices/2026/01/nothing.pdf"))
+    assert response.status_code == 404
+    response = Client().get(default_storage.url("invoices/2026/01/nothing.pdf"))
+    assert response.status_code == 302 and "/compte/connexion/" in response["Location"]

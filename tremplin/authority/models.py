@@ -71,6 +71,14 @@ class Representation(models.Model):
     def __str__(self):
         return f"{self.given_names} {self.family_name} – {self.company_id}"
 
+    def document_url(self, field):
+        """The file's address on the latest voucher file this person made for the company, where the
+        platform serves it after checking access (core.storage); None without such a file."""
+        application = self.user.applications.filter(company_id=self.company_id).order_by("-pk").first()
+        if application is None:
+            return None
+        return application.document_url(field)
+
     @property
     def is_verified(self):
         return self.status == self.Status.VERIFIED

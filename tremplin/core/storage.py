@@ -2,7 +2,8 @@
 under a random name with the extension of its real type, whatever name and extension the client sent.
 
 The default storage (settings.STORAGES), so every FileField uses it without naming it; the page shows a
-file under a name of its own (`core.web.document_response`), never the stored one. Files stored before
+file under a name of its own (`core.web.document_response`), never the stored one. A model with uploads
+says where the platform serves each (`document_url(field)`); a stored file's `.url` leads there. Files stored before
 keep their name and still open.
 """
 
@@ -10,6 +11,7 @@ import posixpath
 import uuid
 
 from django.core.files.storage import FileSystemStorage
+from django.urls import reverse
 
 from tremplin.core.validators import EXTENSIONS, sniff_content_type
 
@@ -18,6 +20,11 @@ class UploadStorage(FileSystemStorage):
     def save(self, name, content, max_length=None):
         folder = posixpath.dirname(name or getattr(content, "name", "") or "")
         return super().save(posixpath.join(folder, random_name(content)), content, max_length)
+
+    def url(self, name):
+        """A stored file's address (`FieldFile.url`, the admin's links): `core.web.stored_file`, which
+        sends to the page that serves it after checking access. Nothing serves MEDIA_ROOT itself."""
+        return reverse("stored_file", args=[name])
 
 
 def random_name(content):

@@ -1,7 +1,10 @@
 """What the pages of every app share: the role check, the status of a refused form, documents and downloads."""
 
+from django.apps import apps
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.db.models import FileField
 from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext
 
@@ -50,3 +53,20 @@ def document_response(stored, filename):
     )
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+def stored_file(request, name):
+    """A stored file's address (what `FieldFile.url` gives, e.g. in the back office): sends to the page
+    of the object it belongs to (`document_url(field)`), which checks access and serves it. Nothing is
+    served here; signed-in people only (LoginRequiredMiddleware)."""
+    for model in apps.get_models():
+        document_url = getattr(model, "document_url", None)
+        if document_url is None:
+            continue
+        for field in model._meta.fields:
+            if isinstance(field, FileField):
+                found = model._default_manager.filter(**{field.name: name}).first()
+                url = found.document_url(field.name) if found else None
+                if url:
+                    return redirect(url)
+    raise Http404(gettext("Document introuvable."))

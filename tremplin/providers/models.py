@@ -2,6 +2,7 @@ from datetime import date
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -178,6 +179,10 @@ class Document(models.Model):
     def __str__(self):
         return f"{self.get_kind_display()} – {self.provider}"
 
+    def document_url(self, field):
+        """Where the platform serves the file after checking access (core.storage)."""
+        return reverse("providers:document_file", args=[self.pk])
+
 
 # The documents an accreditation needs, valid, for as long as it lasts.
 REQUIRED_DOCUMENT_KINDS = (Document.Kind.URSSAF, Document.Kind.INSURANCE)
@@ -316,6 +321,9 @@ class Quote(models.Model):
 
     def __str__(self):
         return f"Devis {self.pk} – {self.provider}"
+
+    def document_url(self, field):
+        return reverse("providers:quote_file", args=[self.pk])
 
 
 class Review(models.Model):

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -144,6 +145,17 @@ class RejectionReason(models.TextChoices):
     OTHER = "other", _("Autre motif (précisé ci-dessous)")
 
 
+# The files' documents by field, as their address names them (`vouchers:document`).
+DOCUMENT_KINDS = {
+    "quote": "devis",
+    "bank_document": "rib",
+    "invoice": "facture",
+    "proof_of_payment": "justificatif",
+    "register_extract": "extrait",
+    "statement": "attestation",
+}
+
+
 class Application(models.Model):
     """A voucher file, from draft to payment: the application and, once approved, the voucher."""
 
@@ -243,6 +255,10 @@ class Application(models.Model):
     def __str__(self):
         return self.reference
 
+    def document_url(self, field):
+        """Where the platform serves this file's `field` after checking access (core.storage)."""
+        return reverse("vouchers:document", args=[self.pk, DOCUMENT_KINDS[field]])
+
     @property
     def reference(self):
         year = self.created_at.year if self.created_at else ""
@@ -301,6 +317,9 @@ class Claim(models.Model):
     def __str__(self):
         return f"Demande de paiement {self.application.reference}"
 
+    def document_url(self, field):
+        return reverse("vouchers:document", args=[self.application_id, DOCUMENT_KINDS[field]])
+
     @property
     def invoice_reading(self):
         """What reading the invoice found: "read" (Factur-X read, `flags` empty or not), "unreadable"
@@ -341,3 +360,6 @@ class MessageAttachment(models.Model):
 
     def __str__(self):
         return self.original_name
+
+    def document_url(self, field):
+        return reverse("vouchers:attachment", args=[self.message.application_id, self.message_id, self.pk])

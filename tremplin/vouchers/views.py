@@ -32,6 +32,7 @@ from tremplin.vouchers import assignment, forms, services
 from tremplin.vouchers.access import advisor_covers, applications_for, get_application_for_user
 from tremplin.vouchers.letters import render_decision_letter
 from tremplin.vouchers.models import (
+    DOCUMENT_KINDS,
     GRANTED,
     OPEN_STATES,
     Claim,
@@ -699,14 +700,13 @@ def act(request, pk, action):
 
 # --- documents ------------------------------------------------------------------------------------
 
-DOCUMENTS = {
-    "devis": ("quote", "devis"),
-    "rib": ("bank_document", "rib"),
-    "facture": ("invoice", "facture"),
-    "justificatif": ("proof_of_payment", "justificatif-de-paiement"),
-    "extrait": ("register_extract", "extrait-registre"),
-    "attestation": ("statement", "attestation-signee"),
+# kind in the address → (field, name of the downloaded file).
+DOWNLOAD_NAMES = {
+    "proof_of_payment": "justificatif-de-paiement",
+    "register_extract": "extrait-registre",
+    "statement": "attestation-signee",
 }
+DOCUMENTS = {kind: (field, DOWNLOAD_NAMES.get(field, kind)) for field, kind in DOCUMENT_KINDS.items()}
 
 
 def document(request, pk, kind):
