@@ -63,3 +63,23 @@ def test_a_field_typed_while_the_draft_is_being_saved_is_saved_too(page, log_in,
         "Une boutique en ligne pour nos fromages.",
         4,
     )
+
+
+def test_the_banks_answer_on_a_new_iban_shows_without_a_reload(page, log_in, screenshot, scheme):
+    from tests.factories import ApplicationFactory, register_account
+
+    draft = ApplicationFactory(scheme=scheme, iban="", standing=False)
+    iban = "FR7630006000011234567890189"
+    register_account(iban, draft.company.denomination)
+    log_in(draft.owner)
+    page.goto(reverse("vouchers:edit", args=[draft.pk]))
+    block = page.locator("#payee-status")
+    expect(block).to_contain_text("Aucun IBAN n'est encore indiqué.")
+
+    page.get_by_label("IBAN du compte de l'entreprise").fill(iban)
+    page.get_by_label("Titulaire du compte").fill(draft.company.denomination)
+    page.get_by_label("Votre projet en quelques phrases").focus()  # leaving the field saves it
+
+    expect(block).to_contain_text("Compte vérifié auprès de la banque")
+    expect(block).not_to_contain_text("Aucun IBAN")
+    screenshot("iban-verifie")

@@ -404,3 +404,22 @@ def test_a_provider_that_lost_its_accreditation_cannot_be_chosen(as_user, draft)
     body, changed = bad_save(as_user(draft.owner), draft, provider=str(unaccredited.pk))
     assert "Choisissez un prestataire habilité dans la liste." in body
     assert changed == set()
+
+
+def test_autosave_of_an_iban_sends_back_the_banks_answer_for_the_page(as_user, scheme):
+    """Without a reload, the block under the account shows what the bank said of the IBAN just saved."""
+    from tests.factories import register_account
+
+    app = ApplicationFactory(scheme=scheme, iban="", standing=False)
+    iban = "FR7630006000011234567890189"
+    register_account(iban, app.company.denomination)
+    client = as_user(app.owner)
+    before = client.get(edit_url(app)).content.decode()
+    assert 'id="payee-status"' in before and "Aucun IBAN n'est encore indiqué." in before
+
+    response = client.post(
+        edit_url(app), {"iban": iban, "account_holder": app.company.denomination}, headers={"X-Autosave": "1"}
+    )
+    fragment = response.json()["fragments"]["payee-status"]
+    assert "Compte vérifié auprès de la banque" in fragment
+    assert "Aucun IBAN" not in fragment

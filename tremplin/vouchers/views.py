@@ -10,6 +10,7 @@ from django.db.models import Count, Sum
 from django.db.models.functions import Coalesce
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -468,10 +469,15 @@ def edit(request, pk):
         form.is_valid()
         application = _save_valid_fields(request.user, application, form)
         if autosave:
+            # The bank's answer on the account just saved, for the block under it (autosave.js).
+            payee = render_to_string(
+                "vouchers/includes/payee.html", {**_payee_context(application), "is_owner": True}, request
+            )
             return JsonResponse(
                 {
                     "saved_at": timezone.localtime().strftime("%H:%M"),
                     "errors": {name: [str(e) for e in errs] for name, errs in form.errors.items()},
+                    "fragments": {"payee-status": payee},
                 }
             )
         if request.POST.get("_action") == "pick_provider":
@@ -498,10 +504,18 @@ def edit(request, pk):
             "eligibility": services.check_eligibility(application),
             "missing": _missing(request.user, application),
             "representation": authority.representation_of(request.user, application.company),
-            "foreign_account": is_foreign(application.iban),
-            "payee_registry_name": services.registry_name(application.company),
+            **_payee_context(application),
         },
     )
+
+
+def _payee_context(application):
+    """What vouchers/includes/payee.html needs besides the file."""
+    return {
+        "application": application,
+        "foreign_account": is_foreign(application.iban),
+        "payee_registry_name": services.registry_name(application.company),
+    }
 
 
 @require_POST
@@ -602,8 +616,7 @@ def _render_detail(request, application, bound=None, status=200):
             "signals": services.file_signals(application) if request.user.role in STAFF_ROLES else [],
             "action_forms": action_forms,
             "representation": rep,
-            "foreign_account": is_foreign(application.iban),
-            "payee_registry_name": services.registry_name(application.company),
+            **_payee_context(application),
             "bracket_label": BRACKET_LABELS.get(application.company.headcount_bracket, "–"),
             "held_from_label": labels.get(application.held_from, ""),
             "refused": refused,

@@ -1,6 +1,6 @@
 // Saves a form in the background so that nothing typed is lost: on each change, and every 20 seconds
 // when something was typed. Any form with data-autosave="URL" uses it; the server answers JSON
-// {"saved_at": "HH:MM", "errors": {...}}. Files are left out: they go with the form's own button.
+// {"saved_at": "HH:MM", "errors": {...}, "fragments": {"id": "html"}}. Files are left out: they go with the form's own button.
 // The whole form is sent each time. What is typed while a save is on its way is not lost: each edit
 // bumps a revision number, a save remembers the revision it sent, and when its answer comes back
 // with edits made since, the form is saved again at once.
@@ -23,6 +23,17 @@
       var otherIsExclusive = Boolean(other.dataset.exclusive);
       if (other !== input && otherIsExclusive !== Boolean(input.dataset.exclusive)) {
         other.checked = false;
+      }
+    });
+  }
+
+  // Parts of the page the server renders again after a save (e.g. the bank's answer on the IBAN just
+  // saved): {"id": "html"}, put into the element of that id if it is marked data-autosave-fragment.
+  function showFragments(fragments) {
+    Object.keys(fragments).forEach(function (id) {
+      var element = document.getElementById(id);
+      if (element && element.hasAttribute("data-autosave-fragment")) {
+        element.innerHTML = fragments[id];
       }
     });
   }
@@ -66,6 +77,7 @@
         })
         .then(function (result) {
           savedRevision = Math.max(savedRevision, sent);
+          showFragments(result.fragments || {});
           var partial = Object.keys(result.errors || {}).length > 0;
           say(partial ? form.dataset.partial : form.dataset.saved, result.saved_at);
         })
