@@ -728,6 +728,9 @@ def document(request, pk, kind):
         raise Http404(gettext("Document inconnu."))
     application = get_application_for_user(request.user, pk)
     field, name = DOCUMENTS[kind]
+    if field == "bank_document" and request.user.role == Role.PROVIDER:
+        # A provider works for the business: its bank details are none of its business (as in the API).
+        raise Http404(gettext("Ce document n'a pas été déposé."))
     if field in ("quote", "bank_document"):
         owner = application
     elif field in ("register_extract", "statement"):
