@@ -59,7 +59,8 @@ def test_only_the_matchs_advisor_moves_it_on_by_the_page(client, people, match, 
     match.refresh_from_db()
     moved = role == "advisor_own"
     assert (match.state == MatchState.TAKING_CARE) is moved
-    expected = {"anonymous": 302, "advisor_own": 302, "manager": 302, "auditor": 302}.get(role, 404)
+    # Managers and auditors see the match but may not move it: refused (403), as in the API.
+    expected = {"anonymous": 302, "advisor_own": 302, "manager": 403, "auditor": 403}.get(role, 404)
     assert response.status_code == expected
 
 

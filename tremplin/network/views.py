@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
 from django.shortcuts import redirect, render
@@ -12,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from tremplin.accounts.models import Role, User
 from tremplin.core import ratelimits
-from tremplin.core.errors import ServiceError
+from tremplin.core.errors import PermissionDenied, ServiceError
 from tremplin.core.web import require_role
 from tremplin.network import attendance, forms, reach, routing, services, workflow
 from tremplin.network.access import (
@@ -232,6 +233,8 @@ def match_state(request, pk):
     else:
         try:
             services.change_match_state(request.user, match, form.cleaned_data["state"])
+        except PermissionDenied as error:
+            raise DjangoPermissionDenied(gettext(error.message)) from None
         except ServiceError as error:
             messages.error(request, gettext(error.message))
         else:
