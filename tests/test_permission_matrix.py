@@ -15,7 +15,9 @@ Outcomes, for every role:
 - `OWN`: the owner, the advisor or the provider member may on their own object (the owner's file, the
   file of the advisor's territory, the provider's own quote) and is refused on another's: the second
   person of each pair (`other_owner`, `other_advisor` of Paris, `other_provider`) is that other one.
-- `READ` (auditors): GET allowed, every unsafe method refused.
+- `READ` (auditors): GET allowed, every unsafe method refused. What is an auditor's own (preferences,
+  notifications read, logout, language) is `signed_in()`: theirs to change like anyone's.
+- The Django admin is one family, `admin`, for staff accounts (`is_staff`) only, whatever the role.
 
 How to add an entry: see docs/testing.md ("The permission matrix").
 """
@@ -25,6 +27,7 @@ import json
 from dataclasses import dataclass
 from datetime import timedelta
 from functools import cached_property
+from types import ModuleType
 
 import pytest
 from django.apps import apps
@@ -32,7 +35,7 @@ from django.contrib.auth.tokens import default_token_generator
 from django.core.files.base import ContentFile
 from django.db import connection
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import URLPattern, URLResolver, get_resolver, include, path, reverse
 from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
@@ -717,10 +720,10 @@ def api_operations():
     """Every operation of the NinjaAPI, "METHOD /path" (its routers' prefix included)."""
     found = set()
     for prefix, router in ninja_api._routers:
-        for path, path_view in router.path_operations.items():
+        for route, path_view in router.path_operations.items():
             for operation in path_view.operations:
                 for method in operation.methods:
-                    found.add(f"{method} {prefix}{path}".rstrip("/").replace("  ", " "))
+                    found.add(f"{method} {prefix}{route}".rstrip("/").replace("  ", " "))
     return found
 
 
@@ -744,27 +747,40 @@ HOW_TO_ADD = (
 )
 
 
+def coverage_problems(found, table, name):
+    """What stops the table from matching what exists: entries missing, and entries for what is gone."""
+    problems = []
+    if missing := sorted(found - table.keys()):
+        problems.append(f"Without an entry: {missing}. " + HOW_TO_ADD.format(table=name, example=missing[0]))
+    if gone := sorted(table.keys() - found):
+        problems.append(f"Entries of {name} for what no longer exists: {gone}. Remove them.")
+    return problems
+
+
 def test_every_page_has_an_entry_and_every_entry_a_page():
-    names = page_keys()
-    missing = sorted(names - PAGES.keys())
-    gone = sorted(PAGES.keys() - names)
-    assert not missing, f"URL names without an entry: {missing}. " + HOW_TO_ADD.format(
-        table="PAGES", example=missing[0] if missing else "app:name"
-    )
-    assert not gone, f"Entries of PAGES for URL names that no longer exist: {gone}. Remove them."
+    assert not coverage_problems(page_keys(), PAGES, "PAGES")
     assert ADMIN in url_names(), (
         "The Django admin is no longer mounted: remove test_the_admin_is_for_staff_only."
     )
 
 
 def test_every_api_operation_has_an_entry_and_every_entry_an_operation():
-    operations = api_operations()
-    missing = sorted(operations - API.keys())
-    gone = sorted(API.keys() - operations)
-    assert not missing, f"API operations without an entry: {missing}. " + HOW_TO_ADD.format(
-        table="API", example=missing[0] if missing else "GET /path"
-    )
-    assert not gone, f"Entries of API for operations that no longer exist: {gone}. Remove them."
+    assert not coverage_problems(api_operations(), API, "API")
+
+
+def test_a_new_url_without_an_entry_and_an_entry_without_its_url_are_both_named(settings):
+    """The check itself: a URL conf with one unlisted page and without most of the listed ones."""
+    urlconf = ModuleType("matrix_urls")
+    urlconf.urlpatterns = [
+        path("", include("tremplin.front.urls")),
+        path("secret/", lambda request: None, name="secret_export"),
+    ]
+    settings.ROOT_URLCONF = urlconf
+    problems = coverage_problems(page_keys(), PAGES, "PAGES")
+
+    assert len(problems) == 2
+    assert problems[0].startswith("Without an entry: ['secret_export']. Add an entry to PAGES")
+    assert "'vouchers:detail'" in problems[1] and "core:home" not in problems[1]
 
 
 # --- the people and how each is expected to be answered -------------------------------------------
