@@ -314,6 +314,10 @@ PAGES = {
     "core:error_preview": Rule(
         anonymous=DENY, args=lambda w: {"code": "404"}, note="answers only with DEBUG on: a 404 for all"
     ),
+    "stored_file": signed_in(
+        args=lambda w: {"name": w.submitted.bank_document.name},
+        note="only redirects to the file's access-checked page (here vouchers:document), which decides",
+    ),
     "set_language": public(methods=P, data=lambda w: {"language": "fr", "next": "/"}),
     # accounts
     "accounts:signup": Rule(
