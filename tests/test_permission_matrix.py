@@ -377,13 +377,13 @@ PAGES = {
         note="the RIB: bank data are never the provider's (it reads the quote, `devis`)",
     ),
     "vouchers:attachment": Rule(
-        **FILE_READERS,
+        **{**FILE_READERS, "provider": DENY},
         args=lambda w: {
             "pk": w.submitted.pk,
             "message_pk": w.attachment.message_id,
             "attachment_pk": w.attachment.pk,
         },
-        note="the file's page shows its messages to the chosen provider too",
+        note="the owner's exchange with the programme is never the provider's (docs/privacy.md)",
     ),
     "vouchers:letter": Rule(**FILE_READERS, args=pk("approved")),
     # mandates

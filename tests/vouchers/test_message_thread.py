@@ -9,7 +9,7 @@ from tremplin.core.errors import ServiceError
 from tremplin.core.models import AuditEvent
 from tremplin.core.validators import MAX_ATTACHMENTS, clean_attachments
 from tremplin.vouchers import services
-from tremplin.vouchers.models import Message, MessageAttachment, State
+from tremplin.vouchers.models import Application, Message, MessageAttachment, State
 
 pytestmark = pytest.mark.django_db
 
@@ -177,3 +177,22 @@ def test_a_refused_file_is_named_in_english_on_an_english_page():
         "The file “devis.pdf” is neither a PDF nor a PNG or JPEG image: save it in one of these formats "
         "(PDF, PNG or JPEG), then attach it again."
     ]
+
+
+def test_the_chosen_provider_sees_neither_the_messages_nor_their_files(
+    client_for, under_review, advisor, provider_member
+):
+    """The exchange is between the owner and the programme: it may carry bank statements or payslips,
+    which are never the provider's (docs/privacy.md)."""
+    Application.objects.filter(pk=under_review.pk).update(provider=provider_member.provider)
+    services.post_message(advisor, under_review, "Joignez le relevé bancaire.")
+    post_answer(client_for(under_review.owner), under_review, [pdf_file("releve.pdf")])
+    provider = client_for(provider_member)
+    body = provider.get(reverse("vouchers:detail", args=[under_review.pk])).content.decode()
+    assert under_review.reference in body  # the provider still reads its file
+    assert "Joignez le relevé bancaire." not in body and "releve.pdf" not in body
+    (attachment,) = MessageAttachment.objects.all()
+    url = reverse("vouchers:attachment", args=[under_review.pk, attachment.message_id, attachment.pk])
+    assert provider.get(url).status_code == 404
+    served = client_for(advisor).get(url)
+    assert served.status_code == 200 and b"".join(served.streaming_content).startswith(b"%PDF-")

@@ -2,7 +2,8 @@
 
 The owner (and anyone else the file is shown to outside the programme's staff) reads the events meant
 for her; advisors, managers and auditors read every event, with who acted, in which role, and every
-reason (`WORKFLOW.event_shown_to`)."""
+reason (`WORKFLOW.event_shown_to`). The chosen provider reads the same events as the owner without any
+reason: those are the owner's exchange with the programme (docs/privacy.md)."""
 
 from dataclasses import dataclass
 from datetime import datetime
@@ -32,6 +33,7 @@ class Entry:
 
 def timeline(application, user) -> list[Entry]:
     staff = getattr(user, "role", None) in STAFF_ROLES
+    provider = getattr(user, "role", None) == Role.PROVIDER
     states = dict(State.choices)
     roles = dict(Role.choices)
     entries = []
@@ -48,7 +50,7 @@ def timeline(application, user) -> list[Entry]:
                 actor_role=str(roles.get(event.actor.role, "")) if event.actor else "",
                 from_label=str(states.get(event.from_state, "")),
                 to_label=str(states.get(event.to_state, "")),
-                reason=_reason(event) if reason_shown else "",
+                reason=_reason(event) if reason_shown and not provider else "",
             )
         )
     return entries

@@ -608,9 +608,13 @@ def _render_detail(request, application, bound=None, status=200):
             "expected_payment_on": expected_payment_on(claim) if claim else None,
             "paid_on": paid_on(claim) if claim else None,
             "in_batch": claim is not None and hasattr(application, "payment_line"),
+            # The exchange is the owner's with the programme: never the provider's (docs/privacy.md).
+            "show_messages": request.user.role != Role.PROVIDER,
             "messages_exchanged": Message.objects.filter(application=application)
             .select_related("author")
-            .prefetch_related("attachments"),
+            .prefetch_related("attachments")
+            if request.user.role != Role.PROVIDER
+            else Message.objects.none(),
             "events": timeline(application, request.user),
             "staff_reader": request.user.role in STAFF_ROLES,
             "signals": services.file_signals(application) if request.user.role in STAFF_ROLES else [],
@@ -747,6 +751,8 @@ def document(request, pk, kind):
 
 def attachment(request, pk, message_pk, attachment_pk):
     application = get_application_for_user(request.user, pk)
+    if request.user.role == Role.PROVIDER:
+        raise Http404(gettext("Pièce jointe introuvable."))
     attachment = get_object_or_404(
         MessageAttachment, message__application=application, message_id=message_pk, pk=attachment_pk
     )
