@@ -40,6 +40,9 @@ INSTALLED_APPS = [
     "csp",
     "dsfr",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "django_ratelimit",
     "django_tasks",
     "django_tasks_db",
@@ -67,11 +70,18 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "tremplin.accounts.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
     "tremplin.core.middleware.SecurityHeadersMiddleware",
 ]
+
+# The roles whose people must pass a second factor (TOTP, or a strong ProConnect sign-in) after the
+# password: tremplin.accounts.second_factor.
+SECOND_FACTOR_ROLES = ("advisor", "manager", "auditor")
+OTP_TOTP_ISSUER = "Tremplin Numérique"
 
 # Content-Security-Policy (django-csp): our own files only, scripts only with the page's nonce
 # (`request.csp_nonce`, given to the DSFR scripts by `{% dsfr_js %}` and to ours in their tags).

@@ -26,6 +26,7 @@ from django.test import Client
 from django.utils import translation
 
 from tests import templates
+from tests.second_factor import verify_session
 from tests.factories import (
     ApplicationFactory,
     CompanyFactory,
@@ -37,6 +38,19 @@ from tests.factories import (
     SchemeFactory,
     UserFactory,
 )
+
+
+_force_login = Client.force_login
+
+
+def _force_login_verified(self, user, backend=None, verified=True):
+    """force_login, and for staff a session verified by their TOTP device (as `django_otp.login` does)."""
+    _force_login(self, user, backend)
+    if verified:
+        verify_session(self, user)
+
+
+Client.force_login = _force_login_verified
 
 
 @pytest.fixture(autouse=True)

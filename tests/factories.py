@@ -139,6 +139,16 @@ class UserFactory(factory.django.DjangoModelFactory):
             role=Role.PROVIDER, provider=factory.SubFactory("tests.factories.ProviderFactory")
         )
 
+    @factory.post_generation
+    def second_factor(self, create, extracted, **kwargs):
+        """Staff people (settings.SECOND_FACTOR_ROLES) have a confirmed TOTP device unless `second_factor=False`."""
+        from django.conf import settings
+
+        from tests.second_factor import give_device
+
+        if create and extracted is not False and self.role in settings.SECOND_FACTOR_ROLES:
+            give_device(self)
+
 
 class ProviderFactory(factory.django.DjangoModelFactory):
     class Meta:

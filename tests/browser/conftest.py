@@ -31,6 +31,8 @@ from django.urls import reverse
 from playwright.sync_api import expect, sync_playwright
 
 from tests.factories import PASSWORD
+from tests.second_factor import fresh_code
+from tremplin.accounts import second_factor
 
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-background-networking"]
@@ -212,6 +214,12 @@ def log_in(page, audit):
         form.locator("[name=username]").fill(user.email)
         form.locator("[name=password]").fill(password)
         form.locator("button[type=submit]").click()
+        if second_factor.confirmed_device(user) is not None:
+            expect(page.get_by_role("heading", name="Double authentification")).to_be_visible()
+            audit()
+            page.locator("main form [name=code]").fill(fresh_code(user))
+            page.locator("main form button[type=submit]").first.click()
+            page.wait_for_url(lambda url: "double-authentification" not in url)
         expect(page.get_by_role("button", name="Se déconnecter")).to_be_visible()
         audit()
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tremplin.accounts import views
+from tremplin.accounts import second_factor_views, views
 
 app_name = "accounts"
 urlpatterns = [
@@ -22,4 +22,8 @@ urlpatterns = [
     path("notifications/recues/<int:pk>/", views.open_notification, name="open_notification"),
     path("notifications/recues/tout-lu/", views.mark_all_read, name="mark_all_read"),
     path("mot-de-passe/modifie/", views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
+    path("securite/", second_factor_views.security, name="security"),
+    path("double-authentification/activation/", second_factor_views.enrol, name="second_factor_enrol"),
+    path("double-authentification/codes-de-secours/", second_factor_views.codes, name="second_factor_codes"),
+    path("double-authentification/verification/", second_factor_views.verify, name="second_factor_verify"),
 ]
