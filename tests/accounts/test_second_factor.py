@@ -77,7 +77,9 @@ def test_a_staff_person_without_device_is_sent_to_enrol_and_confirms_with_a_code
     codes_page = client.get(done["Location"])
     codes = re.findall(r"<li><code>([a-z0-9]+)</code></li>", codes_page.content.decode())
     assert len(codes) == 10
-    assert set(codes) == set(StaticToken.objects.filter(device__user=new_manager).values_list("token", flat=True))
+    assert set(codes) == set(
+        StaticToken.objects.filter(device__user=new_manager).values_list("token", flat=True)
+    )
     # shown once
     assert client.get(reverse("accounts:second_factor_codes")).status_code == 302
     assert not stopped(client)
@@ -187,7 +189,9 @@ def test_owners_and_providers_are_not_asked(owner, provider_member):
         assert not stopped(client)
 
 
-@pytest.mark.parametrize(("acr", "verified"), [("eidas2", True), ("eidas3", True), ("eidas1", False), ("", False)])
+@pytest.mark.parametrize(
+    ("acr", "verified"), [("eidas2", True), ("eidas3", True), ("eidas1", False), ("", False)]
+)
 def test_a_strong_identity_provider_sign_in_counts_as_second_factor(manager, acr, verified):
     client = Client()
     client.force_login(manager, verified=False)
@@ -196,3 +200,15 @@ def test_a_strong_identity_provider_sign_in_counts_as_second_factor(manager, acr
     session.save()
     assert stopped(client) is not verified
     assert IDENTITY_PROVIDER_ACR_SESSION_KEY == "auth_acr"
+
+
+def test_the_second_factor_pages_speak_english(new_manager, manager):
+    from tests.i18n.test_english_everywhere import french_left
+
+    for user, url in ((new_manager, ENROL), (manager, VERIFY)):
+        client = Client()
+        client.cookies["django_language"] = "en"
+        client.force_login(user, verified=False)
+        html = client.get(url).content.decode()
+        assert '<html lang="en"' in html
+        assert not french_left(html), french_left(html)

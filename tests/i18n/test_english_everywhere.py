@@ -240,6 +240,7 @@ PAGES = [
     ("quick-check-form", None, lambda w: reverse("core:check")),
     ("quick-check-result", None, lambda w: reverse("core:check") + f"?identifier={w.company.siren}"),
     ("login", None, lambda w: reverse("accounts:login")),
+    ("account-security", "manager", lambda w: reverse("accounts:security")),
     ("network-request-form", None, lambda w: reverse("network:new_request")),
     ("error-404", None, lambda w: "/cette-page-n-existe-pas/"),
     ("owner-home", "owner", lambda w: reverse("vouchers:list")),

@@ -55,7 +55,11 @@ class SecondFactorMiddleware:
             return JsonResponse(
                 {"detail": "Double authentification requise : validez votre code sur le site."}, status=403
             )
-        name = "accounts:second_factor_verify" if second_factor.confirmed_device(user) else "accounts:second_factor_enrol"
+        name = (
+            "accounts:second_factor_verify"
+            if second_factor.confirmed_device(user)
+            else "accounts:second_factor_enrol"
+        )
         target = reverse(name)
         if request.method == "GET":
             target += "?" + urlencode({"next": request.get_full_path()})

@@ -10,6 +10,7 @@ import base64
 import segno
 from django.conf import settings
 from django.db import transaction
+from django.utils.translation import gettext_noop
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
@@ -76,11 +77,13 @@ def _check(device, code):
     if not allowed:
         raise ServiceError(
             "throttled",
-            "Trop d'essais incorrects : patientez quelques secondes avant de réessayer.",
+            gettext_noop("Trop d'essais incorrects : patientez quelques secondes avant de réessayer."),
             "code",
         )
     if not device.verify_token(code):
-        raise ServiceError("wrong_code", "Ce code est incorrect ou a expiré. Vérifiez-le et réessayez.", "code")
+        raise ServiceError(
+            "wrong_code", gettext_noop("Ce code est incorrect ou a expiré. Vérifiez-le et réessayez."), "code"
+        )
 
 
 def _normalise(code):
@@ -121,14 +124,18 @@ def verify(request, code):
     code = _normalise(code)
     device = confirmed_device(user)
     if device is None:
-        raise ServiceError("no_device", "Aucune application d'authentification n'est associée à ce compte.")
+        raise ServiceError(
+            "no_device", gettext_noop("Aucune application d'authentification n'est associée à ce compte.")
+        )
     if code.isdigit() and len(code) == 6:
         _check(device, code)
         otp_login(request, device)
         return device
     recovery = recovery_device(user)
     if recovery is None:
-        raise ServiceError("wrong_code", "Ce code est incorrect ou a expiré. Vérifiez-le et réessayez.", "code")
+        raise ServiceError(
+            "wrong_code", gettext_noop("Ce code est incorrect ou a expiré. Vérifiez-le et réessayez."), "code"
+        )
     _check(recovery, code)  # a used code is deleted: it never works twice
     with transaction.atomic():
         audit.record(user, actor=user, action="recovery_code_used", remaining=recovery.token_set.count())
@@ -141,7 +148,9 @@ def regenerate_recovery_codes(request, code):
     user = request.user
     device = confirmed_device(user)
     if device is None:
-        raise ServiceError("no_device", "Aucune application d'authentification n'est associée à ce compte.")
+        raise ServiceError(
+            "no_device", gettext_noop("Aucune application d'authentification n'est associée à ce compte.")
+        )
     _check(device, _normalise(code))
     with transaction.atomic():
         codes = _new_recovery_codes(user)
@@ -160,7 +169,9 @@ def reset_device(request, code):
     user = request.user
     device = confirmed_device(user)
     if device is None:
-        raise ServiceError("no_device", "Aucune application d'authentification n'est associée à ce compte.")
+        raise ServiceError(
+            "no_device", gettext_noop("Aucune application d'authentification n'est associée à ce compte.")
+        )
     _check(device, _normalise(code))
     with transaction.atomic():
         TOTPDevice.objects.filter(user=user).delete()

@@ -11,11 +11,12 @@ from django.views.decorators.http import require_http_methods
 
 from tremplin.accounts import second_factor
 from tremplin.core.errors import ServiceError
+from tremplin.core.forms import DsfrForm
 
 CODES_SESSION_KEY = "second_factor_new_codes"
 
 
-class CodeForm(forms.Form):
+class CodeForm(DsfrForm):
     code = forms.CharField(
         label=gettext_lazy("Code à 6 chiffres"),
         max_length=32,
@@ -111,7 +112,9 @@ def verify(request):
 def security(request):
     if not second_factor.required_for(request.user):
         return render(request, "accounts/second_factor/security.html", {"required": False})
-    regenerate_form = CodeForm(request.POST if request.POST.get("action") == "regenerate" else None, prefix="r")
+    regenerate_form = CodeForm(
+        request.POST if request.POST.get("action") == "regenerate" else None, prefix="r"
+    )
     reset_form = CodeForm(request.POST if request.POST.get("action") == "reset" else None, prefix="d")
     if request.method == "POST":
         action = request.POST.get("action")
@@ -124,7 +127,9 @@ def security(request):
                     )
                     return redirect("accounts:second_factor_codes")
                 second_factor.reset_device(request, form.cleaned_data["code"])
-                messages.info(request, _("Votre double authentification est réinitialisée. Associez une application."))
+                messages.info(
+                    request, _("Votre double authentification est réinitialisée. Associez une application.")
+                )
                 return redirect("accounts:second_factor_enrol")
             except ServiceError as error:
                 _error(form, error)

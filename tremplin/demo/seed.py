@@ -13,6 +13,7 @@ import random
 from datetime import date, timedelta
 from functools import cache
 
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
@@ -105,6 +106,23 @@ def _demo_password_hash():
     return make_password(DEMO_PASSWORD)
 
 
+# The TOTP key of every demo staff account, published in the README: never a real secret. `manage.py
+# totp_code <email>` prints the current code of an account with this key (and refuses any other key).
+DEMO_TOTP_KEY = "7472656d706c696e2d64656d6f2d746f74702d31"  # b"tremplin-demo-totp-1", base32 ORZGK3LQNRUW4LLEMVWW6LLUN52HALJR
+
+
+def demo_device(user):
+    """The demo staff account's confirmed TOTP device, with the published demo key."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    if user.role not in settings.SECOND_FACTOR_ROLES:
+        return None
+    device, _ = TOTPDevice.objects.get_or_create(
+        user=user, confirmed=True, defaults={"name": "Démo", "key": DEMO_TOTP_KEY}
+    )
+    return device
+
+
 def person(email, role, first, last, **extra):
     user, _ = User.objects.get_or_create(
         email=f"{email}@{DEMO_DOMAIN}",
@@ -117,6 +135,7 @@ def person(email, role, first, last, **extra):
             **extra,
         ),
     )
+    demo_device(user)
     return user
 
 
