@@ -26,7 +26,6 @@ from django.test import Client
 from django.utils import translation
 
 from tests import templates
-from tests.second_factor import verify_session
 from tests.factories import (
     ApplicationFactory,
     CompanyFactory,
@@ -38,7 +37,7 @@ from tests.factories import (
     SchemeFactory,
     UserFactory,
 )
-
+from tests.second_factor import verify_session
 
 _force_login = Client.force_login
 
