@@ -628,6 +628,25 @@ def test_what_was_held_leaves_when_the_owner_asks_for_immediate_emails(sent, dra
     assert as_text(email, submitted) == snapshot
 
 
+def test_recovery_codes_regenerated(sent, client_for, manager, snapshot):
+    from tests.second_factor import fresh_code
+
+    client = client_for(manager)
+    url = reverse("accounts:security")
+    email = only(sent(client.post, url, {"action": "regenerate", "r-code": fresh_code(manager)}))
+    assert as_text(email) == snapshot
+
+
+def test_second_factor_reset(sent, client_for, manager, snapshot):
+    from tests.second_factor import fresh_code
+
+    client = client_for(manager)
+    email = only(
+        sent(client.post, reverse("accounts:security"), {"action": "reset", "d-code": fresh_code(manager)})
+    )
+    assert as_text(email) == snapshot
+
+
 def test_no_email_template_is_left_without_a_snapshot():
     """A new template under */emails/ needs a test here (the list is the one this module covers)."""
     found = {
@@ -641,6 +660,8 @@ COVERED_TEMPLATES = {
     "accounts/emails/account_exists.txt",
     "accounts/emails/password_reset.txt",
     "accounts/emails/password_reset_subject.txt",
+    "accounts/emails/recovery_codes_regenerated.txt",
+    "accounts/emails/second_factor_reset.txt",
     "accounts/emails/verify_email.txt",
     "authority/emails/mandate_given.txt",
     "authority/emails/mandate_revoked.txt",
