@@ -343,6 +343,12 @@ PAGES = {
     "accounts:inbox": signed_in(),
     "accounts:open_notification": Rule(owner=OWN, args=pk("notification")),
     "accounts:mark_all_read": signed_in(methods=P),
+    # The second factor: each person's own; staff without a device are sent to enrol, others to the
+    # security page (they are not asked).
+    "accounts:security": signed_in(methods=GP),
+    "accounts:second_factor_enrol": signed_in(methods=GP),
+    "accounts:second_factor_codes": signed_in(),
+    "accounts:second_factor_verify": signed_in(methods=GP),
     # voucher files
     "vouchers:list": signed_in(),
     "vouchers:new": Rule(owner=ALLOW, methods=GP),
