@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "tremplin.payments",
     "tremplin.diagnostics",
     "tremplin.front",
+    "tremplin.privacy",
     "tremplin.demo",
 ]
 
