@@ -15,6 +15,7 @@ urlpatterns = [
     path("prestataires/", include("tremplin.providers.urls")),
     path("reseau/", include("tremplin.network.urls")),
     path("controle/", include("tremplin.fraud.urls")),
+    path("mes-donnees/", include("tremplin.privacy.urls")),
     path("api/v1/", include(api_urls(api))),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -349,6 +349,9 @@ PAGES = {
     "accounts:second_factor_enrol": signed_in(methods=GP),
     "accounts:second_factor_codes": signed_in(),
     "accounts:second_factor_verify": signed_in(methods=GP),
+    # personal data: each person's own
+    "privacy:mine": signed_in(),
+    "privacy:download": signed_in(methods=P, args=lambda w: {"kind": "json"}),
     # voucher files
     "vouchers:list": signed_in(),
     "vouchers:new": Rule(owner=ALLOW, methods=GP),

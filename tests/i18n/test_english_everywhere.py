@@ -241,6 +241,7 @@ PAGES = [
     ("quick-check-result", None, lambda w: reverse("core:check") + f"?identifier={w.company.siren}"),
     ("login", None, lambda w: reverse("accounts:login")),
     ("account-security", "manager", lambda w: reverse("accounts:security")),
+    ("personal-data", "owner", lambda w: reverse("privacy:mine")),
     ("network-request-form", None, lambda w: reverse("network:new_request")),
     ("error-404", None, lambda w: "/cette-page-n-existe-pas/"),
     ("owner-home", "owner", lambda w: reverse("vouchers:list")),
