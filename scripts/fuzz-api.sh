@@ -10,6 +10,7 @@ cd "$(dirname "$0")/.."
 
 PY=.venv/bin/python
 EXAMPLES=${FUZZ_EXAMPLES:-25}
+MAX_TIME=${FUZZ_MAX_TIME:-90}
 SEED=${FUZZ_SEED:-20261202}
 ROLES=${FUZZ_ROLES:-"manager owner"}
 declare -A EMAILS=(
@@ -73,6 +74,7 @@ print(ApiToken.issue(User.objects.get(email='${EMAILS[$role]}'), 'fuzz')[1])")
     --checks all \
     --header "Authorization: Bearer $token" \
     --max-examples "$EXAMPLES" \
+    --max-time "$MAX_TIME" \
     --seed "$SEED" \
     --generation-database none \
     --workers 1 \
