@@ -6,7 +6,7 @@ PORT ?= 8000
 # The address the links of emails point at: where `make run` serves, unless given.
 SITE_ROOT ?= http://127.0.0.1:$(PORT)
 
-.PHONY: run test test-browser setup deps system-deps browser-deps demo lint lock bench clean
+.PHONY: run test test-browser fuzz setup deps system-deps browser-deps demo lint lock bench clean
 
 $(VENV)/.installed: requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -40,6 +40,10 @@ test: deps
 ## The browser tests: Playwright drives Debian's Chromium (installed when missing) against a live server.
 test-browser: deps browser-deps
 	$(PY) -m pytest -q -m browser tests/browser
+
+## Fuzz the whole API with schemathesis (demo data, a manager's and an owner's token; scripts/fuzz-api.sh).
+fuzz: deps
+	bash scripts/fuzz-api.sh
 
 lint: deps
 	$(VENV)/bin/ruff check .

@@ -19,8 +19,20 @@ def _whole_number(value):
 
 # A JSON integer: 4 or 4.0, never "4", 4.5 or true.
 WholeNumber = Annotated[StrictInt, BeforeValidator(_whole_number)]
-Cents = Annotated[WholeNumber, Field(ge=0, le=MAX_CENTS)]
-PositiveCents = Annotated[WholeNumber, Field(gt=0, le=MAX_CENTS)]
+
+
+def Whole(**bounds):  # noqa: N802 (reads as a type)
+    """A WholeNumber within bounds (ge, gt, le, lt) that the OpenAPI document states.
+
+    The bounds go before the validator: after it (`Annotated[WholeNumber, Field(ge=1)]`) pydantic still
+    checks them but writes them as unknown keywords ("ge": 1) instead of "minimum", so clients and
+    fuzzers never learn them.
+    """
+    return Annotated[StrictInt, Field(**bounds), BeforeValidator(_whole_number)]
+
+
+Cents = Whole(ge=0, le=MAX_CENTS)
+PositiveCents = Whole(gt=0, le=MAX_CENTS)
 # Multipart forms carry text: "400000" is read as a number there, "4000.5" or "abc" are not.
 FormCents = Annotated[int, Field(gt=0, le=MAX_CENTS)]
 

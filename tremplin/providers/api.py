@@ -13,7 +13,7 @@ from ninja.responses import Status
 from pydantic import Field
 
 from tremplin.api.errors import responses
-from tremplin.api.schemas import MAX_CENTS, MAX_ID, FormCents, Text, WholeNumber, api_enum
+from tremplin.api.schemas import MAX_CENTS, MAX_ID, FormCents, Text, Whole, api_enum
 from tremplin.core.errors import PermissionDenied, ServiceError
 from tremplin.providers import offers, quotes, reviews
 from tremplin.providers.access import (
@@ -33,7 +33,7 @@ QuoteState = api_enum("QuoteState", Quote.State)
 
 Id = Annotated[int, Path(ge=1, le=MAX_ID)]
 MAX_PAGE_SIZE = 100
-Stars = Annotated[WholeNumber, Field(ge=1, le=5)]
+Stars = Whole(ge=1, le=5)
 
 
 class OfferOut(Schema):
@@ -89,9 +89,9 @@ class OfferIn(Schema):
     category: SpendCategory
     title: Text(200, 1)
     description: Text(5000) = ""
-    price_min_cents: Annotated[WholeNumber, Field(gt=0, le=MAX_CENTS)]
-    price_max_cents: Annotated[WholeNumber, Field(gt=0, le=MAX_CENTS)]
-    delivery_days: Annotated[WholeNumber, Field(ge=1, le=730)]
+    price_min_cents: Whole(gt=0, le=MAX_CENTS)
+    price_max_cents: Whole(gt=0, le=MAX_CENTS)
+    delivery_days: Whole(ge=1, le=730)
     reversibility: Text(5000, 1)
     departements: list[Text(3, 1)] = Field(min_length=1, max_length=200)
 

@@ -1,12 +1,12 @@
 """Request and response shapes of the voucher files and of the lottery. Amounts are integer cents."""
 
 from datetime import date, datetime
-from typing import Annotated, Literal
+from typing import Literal
 
 from ninja import Schema
 from pydantic import Field
 
-from tremplin.api.schemas import MAX_ID, Cents, PositiveCents, Text, WholeNumber
+from tremplin.api.schemas import MAX_ID, Cents, PositiveCents, Text, Whole
 from tremplin.authority.api_schemas import RepresentationOut
 from tremplin.authority.services import CHECKLIST
 from tremplin.core.language import in_programme_language
@@ -56,12 +56,12 @@ class ApplicationCreate(Schema):
 class ApplicationUpdate(Schema):
     """Only the fields sent are changed; null clears a field."""
 
-    declared_headcount: Annotated[WholeNumber, Field(ge=0, le=10_000_000)] | None = None
+    declared_headcount: Whole(ge=0, le=10_000_000) | None = None
     declared_turnover_cents: Cents | None = None
     declared_de_minimis_cents: Cents | None = None
     iban: Text(64) | None = None
     account_holder: Text(70) | None = None
-    provider_id: Annotated[WholeNumber, Field(ge=1, le=MAX_ID)] | None = None
+    provider_id: Whole(ge=1, le=MAX_ID) | None = None
     spend_category: Text(32) | None = None
     project_description: Text(5000) | None = None
     planned_spend_cents: PositiveCents | None = None
