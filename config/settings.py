@@ -84,6 +84,21 @@ MIDDLEWARE = [
 SECOND_FACTOR_ROLES = ("advisor", "manager", "auditor")
 OTP_TOTP_ISSUER = "Tremplin Numérique"
 
+# Agents (advisors, managers, auditors) may sign in with ProConnect, the State's identity federation
+# (OpenID Connect; docs/proconnect.md). Off unless a domain and a client are given. The integration domain
+# is https://fca.integ01.dev-agentconnect.fr, production https://auth.agentconnect.gouv.fr. ProConnect only
+# authenticates: the account must already exist with one of PROCONNECT_ROLES, the platform decides the role.
+PROCONNECT_DOMAIN = os.environ.get("PROCONNECT_DOMAIN", "").rstrip("/")
+PROCONNECT_DISCOVERY_PATH = os.environ.get(
+    "PROCONNECT_DISCOVERY_PATH", "/api/v2/.well-known/openid-configuration"
+)
+PROCONNECT_CLIENT_ID = os.environ.get("PROCONNECT_CLIENT_ID", "")
+PROCONNECT_CLIENT_SECRET = os.environ.get("PROCONNECT_CLIENT_SECRET", "")
+PROCONNECT_ACR = os.environ.get("PROCONNECT_ACR", "eidas1")
+PROCONNECT_SCOPES = "openid email given_name usual_name siret"
+PROCONNECT_TIMEOUT = envint("PROCONNECT_TIMEOUT", 10)
+PROCONNECT_ROLES = ("advisor", "manager", "auditor")
+
 # Content-Security-Policy (django-csp): our own files only, scripts only with the page's nonce
 # (`request.csp_nonce`, given to the DSFR scripts by `{% dsfr_js %}` and to ours in their tags).
 # No inline style either: the DSFR is plain CSS, our pages have no style attribute.
@@ -97,7 +112,8 @@ CONTENT_SECURITY_POLICY = {
         "connect-src": [SELF],
         "object-src": [NONE],
         "base-uri": [SELF],
-        "form-action": [SELF],
+        # Signing in and out with ProConnect posts a form that the platform redirects to ProConnect.
+        "form-action": [SELF, *([PROCONNECT_DOMAIN] if PROCONNECT_DOMAIN else [])],
         "frame-ancestors": [NONE],
     }
 }

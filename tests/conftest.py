@@ -39,6 +39,8 @@ from tests.factories import (
 )
 from tests.second_factor import verify_session
 
+pytest_plugins = ["tests.proconnect_provider.fixture"]
+
 _force_login = Client.force_login
 
 

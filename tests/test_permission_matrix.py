@@ -335,6 +335,10 @@ PAGES = {
     "accounts:verify": public(args=lambda w: {"token": w.verify_token}),
     "accounts:login": public(methods=GP),
     "accounts:logout": public(methods=P, anonymous=LOGIN),
+    # Off (404) unless ProConnect is configured; on, tests/accounts/test_proconnect.py runs the flow.
+    "accounts:proconnect_start": Rule(anonymous=DENY, methods=P),
+    "accounts:proconnect_callback": Rule(anonymous=DENY),
+    "accounts:proconnect_logout_done": public(),
     "accounts:password_reset": public(methods=GP),
     "accounts:password_reset_done": public(),
     "accounts:password_reset_confirm": public(args=lambda w: w.reset_kwargs),

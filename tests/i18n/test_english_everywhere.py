@@ -139,6 +139,12 @@ class World:
     def __getattr__(self, name):
         return self.request.getfixturevalue(name)
 
+    def proconnect_on(self):
+        """ProConnect configured (the login page shows its button; no request is sent to it)."""
+        self.settings.PROCONNECT_DOMAIN = "https://proconnect.example"
+        self.settings.PROCONNECT_CLIENT_ID = "tremplin"
+        return True
+
     def file(self, state):
         scheme, advisor = self.scheme, self.advisor
         owner = self.owner
@@ -240,6 +246,7 @@ PAGES = [
     ("quick-check-form", None, lambda w: reverse("core:check")),
     ("quick-check-result", None, lambda w: reverse("core:check") + f"?identifier={w.company.siren}"),
     ("login", None, lambda w: reverse("accounts:login")),
+    ("login-with-proconnect", None, lambda w: w.proconnect_on() and reverse("accounts:login")),
     ("account-security", "manager", lambda w: reverse("accounts:security")),
     ("personal-data", "owner", lambda w: reverse("privacy:mine")),
     ("network-request-form", None, lambda w: reverse("network:new_request")),

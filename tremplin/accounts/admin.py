@@ -4,7 +4,7 @@ from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.db import transaction
 
 from tremplin.accounts.forms import AdminLoginForm
-from tremplin.accounts.models import ApiToken, User
+from tremplin.accounts.models import ApiToken, IdentityProviderLink, User
 from tremplin.core import audit
 
 
@@ -99,6 +99,32 @@ class ApiTokenAdmin(admin.ModelAdmin):
             request,
             f"Copiez ce jeton maintenant, il ne sera plus jamais affiché : {raw}",
         )
+
+
+@admin.register(IdentityProviderLink)
+class IdentityProviderLinkAdmin(admin.ModelAdmin):
+    """Made by the first ProConnect sign-in only; deleting one (audited) lets the agent link again."""
+
+    list_display = ["user", "provider", "linked_at", "last_used_at"]
+    search_fields = ["user__email", "subject"]
+    list_select_related = ["user"]
+    readonly_fields = ["user", "provider", "subject", "linked_at", "last_used_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def delete_model(self, request, obj):
+        with transaction.atomic():
+            audit.record(obj.user, actor=request.user, action="proconnect_unlinked", provider=obj.provider)
+            super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        with transaction.atomic():
+            for link in queryset.select_related("user"):
+                self.delete_model(request, link)
 
 
 # The admin's sign-in page meets the account's login delay too (tremplin.accounts.throttle).

@@ -132,3 +132,29 @@ class ApiToken(models.Model):
         raw = "tn_" + secrets.token_urlsafe(32)
         token = cls.objects.create(user=user, name=name, prefix=raw[:8], digest=cls.hash(raw))
         return token, raw
+
+
+class IdentityProviderLink(models.Model):
+    """An account reached through an outside identity provider (ProConnect), by the provider's `sub`.
+
+    Made on the first sign-in, when the provider's email matches an agent account; from then on the `sub`
+    alone finds the account, whatever email the provider gives later."""
+
+    PROCONNECT = "proconnect"
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="identity_links")
+    provider = models.CharField("fournisseur d'identité", max_length=32, default=PROCONNECT)
+    subject = models.CharField("identifiant chez le fournisseur (sub)", max_length=255)
+    linked_at = models.DateTimeField("lié le", auto_now_add=True)
+    last_used_at = models.DateTimeField("dernière connexion", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "lien avec un fournisseur d'identité"
+        verbose_name_plural = "liens avec un fournisseur d'identité"
+        constraints = [
+            models.UniqueConstraint(fields=["provider", "subject"], name="identity_link_unique_subject"),
+            models.UniqueConstraint(fields=["provider", "user"], name="identity_link_one_per_provider"),
+        ]
+
+    def __str__(self):
+        return f"{self.provider}: {self.user}"

@@ -6,9 +6,11 @@ from django.conf import settings
 from django.core import signing
 from django.db import IntegrityError, transaction
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_noop
 
-from tremplin.accounts.models import Role, User
+from tremplin.accounts.models import IdentityProviderLink, Role, User
+from tremplin.accounts.proconnect import ProConnectError
 from tremplin.core import audit
 from tremplin.core.errors import Conflict, ServiceError
 from tremplin.core.notifications import notify
@@ -142,3 +144,60 @@ def _mark_verified(user, actor, action):
     user.email_verified = True
     user.save(update_fields=["email_verified"])
     audit.record(user, actor=actor, action=action, from_state="unverified", to_state="verified")
+
+
+def proconnect_sign_in(identity):
+    """The agent account ProConnect's `identity` (accounts.proconnect.Identity) signs in to.
+
+    A known `sub` finds its account. An unknown one is linked, once, to the active account with the same
+    email if its role may use ProConnect (settings.PROCONNECT_ROLES); its holder is told by email. Nothing
+    else is created: ProConnect authenticates, the platform decides who is an agent and of what role."""
+    provider = IdentityProviderLink.PROCONNECT
+    with transaction.atomic():
+        link = (
+            IdentityProviderLink.objects.select_for_update()
+            .select_related("user")
+            .filter(provider=provider, subject=identity.sub)
+            .first()
+        )
+        if link is None:
+            user = User.objects.filter(email__iexact=identity.email).first()
+            if user is None or not user.is_active or user.role not in settings.PROCONNECT_ROLES:
+                raise ProConnectError(
+                    "no_account",
+                    gettext_noop(
+                        "Aucun compte d'agent n'est ouvert à cette adresse sur Tremplin Numérique. "
+                        "Demandez à la personne qui gère les accès de votre organisation de vous en ouvrir un."
+                    ),
+                )
+            if IdentityProviderLink.objects.filter(provider=provider, user=user).exists():
+                raise ProConnectError(
+                    "linked_elsewhere",
+                    gettext_noop(
+                        "Ce compte est déjà relié à une autre identité ProConnect. "
+                        "Prévenez l'équipe du programme."
+                    ),
+                )
+            link = IdentityProviderLink.objects.create(provider=provider, subject=identity.sub, user=user)
+            audit.record(user, actor=user, action="proconnect_linked", siret=identity.siret)
+            notify(
+                user,
+                "Tremplin Numérique : votre compte est relié à ProConnect",
+                "accounts/emails/proconnect_linked.txt",
+                legal=True,
+            )
+        user = link.user
+        if not user.is_active or user.role not in settings.PROCONNECT_ROLES:
+            raise ProConnectError(
+                "not_an_agent",
+                gettext_noop(
+                    "Ce compte n'est plus un compte d'agent : la connexion par ProConnect est fermée."
+                ),
+            )
+        link.last_used_at = timezone.now()
+        link.save(update_fields=["last_used_at"])
+        if not user.email_verified:
+            user.email_verified = True
+            user.save(update_fields=["email_verified"])
+        audit.record(user, actor=user, action="proconnect_sign_in", acr=identity.acr)
+    return user

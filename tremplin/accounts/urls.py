@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tremplin.accounts import second_factor_views, views
+from tremplin.accounts import proconnect_views, second_factor_views, views
 
 app_name = "accounts"
 urlpatterns = [
@@ -10,6 +10,9 @@ urlpatterns = [
     path("verification/<str:token>/", views.verify, name="verify"),
     path("connexion/", views.LoginView.as_view(), name="login"),
     path("deconnexion/", views.LogoutView.as_view(), name="logout"),
+    path("proconnect/connexion/", proconnect_views.start, name="proconnect_start"),
+    path("proconnect/retour/", proconnect_views.callback, name="proconnect_callback"),
+    path("proconnect/deconnecte/", proconnect_views.logout_done, name="proconnect_logout_done"),
     path("mot-de-passe/oublie/", views.PasswordResetView.as_view(), name="password_reset"),
     path("mot-de-passe/oublie/envoye/", views.PasswordResetDoneView.as_view(), name="password_reset_done"),
     path(

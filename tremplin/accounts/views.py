@@ -11,7 +11,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from tremplin.accounts import services
+from tremplin.accounts import proconnect, services
 from tremplin.accounts.forms import (
     LoginForm,
     NewPasswordForm,
@@ -117,6 +117,9 @@ class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
 
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(proconnect_enabled=proconnect.enabled(), **kwargs)
+
     def form_invalid(self, form):
         response = super().form_invalid(form)
         if form.has_error(NON_FIELD_ERRORS, "delayed"):
@@ -126,7 +129,12 @@ class LoginView(auth_views.LoginView):
 
 class LogoutView(auth_views.LogoutView):
     def post(self, request, *args, **kwargs):
+        id_token = request.session.get(proconnect.ID_TOKEN_SESSION_KEY)
         response = super().post(request, *args, **kwargs)
+        # Signed in with ProConnect: out of ProConnect too (its end of session comes back to logout_done).
+        end_of_session = proconnect.logout_url(request, id_token) if id_token and proconnect.enabled() else ""
+        if end_of_session:
+            return redirect(end_of_session)
         messages.info(request, _("Vous êtes déconnecté. À bientôt !"))
         return response
 

@@ -22,7 +22,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from tremplin.accounts.models import ApiToken, User
+from tremplin.accounts.models import ApiToken, IdentityProviderLink, User
 from tremplin.authority.models import Mandate, Representation
 from tremplin.authority.payee import Outcome
 from tremplin.core.formatting import euros
@@ -67,6 +67,12 @@ SECTIONS = [
         _("Vos jetons d'accès à l'API"),
         lambda user: ApiToken.objects.filter(user=user),
         ("name", "prefix", "created_at", "last_used_at"),
+    ),
+    Section(
+        "identity_links",
+        _("Vos connexions par ProConnect"),
+        lambda user: IdentityProviderLink.objects.filter(user=user),
+        ("provider", "subject", "linked_at", "last_used_at"),
     ),
     Section(
         "representations",
