@@ -27,7 +27,9 @@ def test_an_advisor_signs_in_and_out_with_proconnect(
     advisor = UserFactory(advisor=True, email=agent["email"], first_name="Camille", last_name="Durand")
 
     page.goto("/compte/connexion/")
-    expect(page.get_by_role("heading", name="Vous êtes agent d'une organisation du programme ?")).to_be_visible()
+    expect(
+        page.get_by_role("heading", name="Vous êtes agent d'une organisation du programme ?")
+    ).to_be_visible()
     screenshot(f"connexion-{width}")
     page.get_by_role("button", name="S'identifier avec ProConnect").click()
 

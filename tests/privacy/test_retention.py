@@ -62,7 +62,7 @@ def test_a_dry_run_counts_and_changes_nothing(old_and_new):
     before = snapshot()
     out = run()
     assert "notifications: 1 to delete" in out and "unfunded_files: 1 to anonymise" in out
-    assert "unused_accounts: 1 to anonymise" in out and "dry run" in out
+    assert "unused_accounts: 2 to anonymise" in out and "dry run" in out
     assert snapshot() == before
     assert not AuditEvent.objects.filter(action="apply_retention").exists()
 
@@ -89,8 +89,10 @@ def test_apply_erases_what_is_past_its_period_and_keeps_the_rest(
     assert old_user.email == f"anonymised-{old_user.pk}@invalid" and not old_user.is_active
     assert not old_user.has_usable_password() and old_user.first_name == ""
     assert User.objects.get(pk=w["new_user"].pk).email == "recent@example.fr"
-    # The owner of the old file keeps their account with the file.
-    assert User.objects.get(pk=w["old_file"].owner_id).email == w["old_file"].owner.email
+    # The owner of the paid file keeps their account with the file; the old refusal's owner, whose only
+    # file is past its period, does not.
+    assert User.objects.get(pk=w["old_paid"].owner_id).email == w["old_paid"].owner.email
+    assert User.objects.get(pk=w["old_file"].owner_id).email.endswith("@invalid")
 
     [event] = AuditEvent.objects.filter(action="apply_retention")
     assert event.data["counts"]["notifications"] == 1 and event.data["counts"]["unfunded_files"] == 1
@@ -104,10 +106,35 @@ def test_a_second_run_finds_nothing_left(old_and_new):
     assert snapshot() == before
 
 
-def test_the_register_states_the_periods_the_rules_apply():
+def register_rules():
+    """{key: (days, action, text)} of the "Retention, applied" list of docs/privacy.md."""
     register = (Path(__file__).parents[2] / "docs" / "privacy.md").read_text(encoding="utf-8")
-    section = register.split("## Retention, applied", 1)[1]
+    section = register.split("## Retention, applied", 1)[1].split("\n## ", 1)[0]
+    entries = re.findall(r"^- `(\w+)` – (\d+) days – (\w+): (.*?)(?=\n- |\n\n|\Z)", section, re.M | re.S)
+    return {key: (int(days), action, " ".join(text.split())) for key, days, action, text in entries}
+
+
+def test_the_register_states_the_periods_the_rules_apply_and_why():
+    listed = register_rules()
+    assert list(listed) == [rule.key for rule in retention.RULES]
     for rule in retention.RULES:
-        assert re.search(rf"`{rule.key}`[^\n]*\b{rule.period.days} days\b[^\n]*{rule.action}", section), (
-            rule.key
-        )
+        days, action, text = listed[rule.key]
+        assert (days, action) == (rule.period.days, rule.action), rule.key
+        # One short sentence of why the data goes then: its legal basis or reason.
+        assert re.search(r"Why: \S.{10,200}\.$", text), rule.key
+
+
+def test_a_run_that_fails_changes_nothing(old_and_new, monkeypatch):
+    def fail(rows, cutoff):
+        raise RuntimeError("storage unavailable")
+
+    failing = retention.Rule(
+        "failing", "Account", timedelta(0), "anonymise", lambda cutoff: User.objects, fail
+    )
+    monkeypatch.setattr(retention, "RULES", [*retention.RULES, failing])
+    before = snapshot()
+    with pytest.raises(RuntimeError):
+        run("--apply")
+    # The rules before it acted in the same transaction: all of it is rolled back, event included.
+    assert snapshot() == before
+    assert not AuditEvent.objects.filter(action="apply_retention").exists()
