@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "tremplin.vouchers",
     "tremplin.payments",
     "tremplin.diagnostics",
+    "tremplin.steering",
     "tremplin.front",
     "tremplin.privacy",
     "tremplin.demo",

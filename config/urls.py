@@ -16,6 +16,7 @@ urlpatterns = [
     path("reseau/", include("tremplin.network.urls")),
     path("controle/", include("tremplin.fraud.urls")),
     path("mes-donnees/", include("tremplin.privacy.urls")),
+    path("pilotage/", include("tremplin.steering.urls")),
     path("api/v1/", include(api_urls(api))),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -356,6 +356,9 @@ PAGES = {
     # personal data: each person's own
     "privacy:mine": signed_in(),
     "privacy:download": signed_in(methods=P, args=lambda w: {"kind": "json"}),
+    # Steering: managers and auditors (read only: every page is a GET); an advisor heading their
+    # organisation too, on its territory (tests/steering/test_scope.py); the matrix's advisors do not.
+    "steering:index": staff_read(),
     # voucher files
     "vouchers:list": signed_in(),
     "vouchers:new": Rule(owner=ALLOW, methods=GP),

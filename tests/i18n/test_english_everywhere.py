@@ -249,6 +249,7 @@ PAGES = [
     ("login-with-proconnect", None, lambda w: w.proconnect_on() and reverse("accounts:login")),
     ("account-security", "manager", lambda w: reverse("accounts:security")),
     ("personal-data", "owner", lambda w: reverse("privacy:mine")),
+    ("steering-index", "manager", lambda w: reverse("steering:index")),
     ("network-request-form", None, lambda w: reverse("network:new_request")),
     ("error-404", None, lambda w: "/cette-page-n-existe-pas/"),
     ("owner-home", "owner", lambda w: reverse("vouchers:list")),

@@ -647,6 +647,17 @@ def test_second_factor_reset(sent, client_for, manager, snapshot):
     assert as_text(email) == snapshot
 
 
+def test_proconnect_linked(sent, snapshot):
+    from tests.factories import UserFactory
+    from tremplin.accounts.proconnect import Identity
+    from tremplin.accounts.services import proconnect_sign_in
+
+    advisor = UserFactory(advisor=True, email="camille.durand@cci.example.fr")
+    identity = Identity("sub-1", advisor.email, "Camille", "Durand", "13002526500013", "eidas1", "id-token")
+    email = only(sent(proconnect_sign_in, identity))
+    assert as_text(email) == snapshot
+
+
 def test_no_email_template_is_left_without_a_snapshot():
     """A new template under */emails/ needs a test here (the list is the one this module covers)."""
     found = {
@@ -660,6 +671,7 @@ COVERED_TEMPLATES = {
     "accounts/emails/account_exists.txt",
     "accounts/emails/password_reset.txt",
     "accounts/emails/password_reset_subject.txt",
+    "accounts/emails/proconnect_linked.txt",
     "accounts/emails/recovery_codes_regenerated.txt",
     "accounts/emails/second_factor_reset.txt",
     "accounts/emails/verify_email.txt",

@@ -43,7 +43,7 @@ class UserAdmin(DjangoUserAdmin):
     fieldsets = [
         (None, {"fields": ["email", "password"]}),
         ("Identité", {"fields": ["first_name", "last_name"]}),
-        ("Rôle", {"fields": ["role", "organisation", "provider", "email_verified"]}),
+        ("Rôle", {"fields": ["role", "organisation", "heads_organisation", "provider", "email_verified"]}),
         ("Droits", {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]}),
         ("Dates", {"fields": ["last_login", "date_joined"]}),
     ]

@@ -63,6 +63,9 @@ class User(AbstractUser):
         on_delete=models.PROTECT,
         related_name="members",
     )
+    # An advisor who heads their organisation sees its steering figures (tremplin.steering), for its
+    # territory only.
+    heads_organisation = models.BooleanField("responsable de l'organisation", default=False)
     notification_frequency = models.CharField(
         "fréquence des notifications",
         max_length=16,

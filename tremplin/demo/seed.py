@@ -38,6 +38,8 @@ DEMO_DOMAIN = "demo.tremplin-numerique.fr"
 
 ARA, BRETAGNE = "84", "53"
 
+# Their advisors head these organisations: they see its steering figures, on its territory.
+HEADS = ("CMA Auvergne-Rhône-Alpes", "CMA Bretagne")
 ORGANISATIONS = [
     ("CCI Lyon Métropole Saint-Étienne Roanne", Organisation.Kind.CCI, ["69", "42"]),
     (
@@ -230,7 +232,14 @@ def make_network():
     for i, (name, kind, deps) in enumerate(ORGANISATIONS):
         org, _ = Organisation.objects.get_or_create(name=name, defaults={"kind": kind})
         org.departements.set(Departement.objects.filter(code__in=deps))
-        advisors[name] = person(f"conseiller{i + 1}", Role.ADVISOR, "Conseiller", name, organisation=org)
+        advisors[name] = person(
+            f"conseiller{i + 1}",
+            Role.ADVISOR,
+            "Conseiller",
+            name,
+            organisation=org,
+            heads_organisation=name in HEADS,
+        )
     return advisors
 
 

@@ -1,0 +1,8 @@
+from django.urls import path
+
+from tremplin.steering import views
+
+app_name = "steering"
+urlpatterns = [
+    path("", views.index, name="index"),
+]
