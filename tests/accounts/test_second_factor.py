@@ -212,3 +212,41 @@ def test_the_second_factor_pages_speak_english(new_manager, manager):
         html = client.get(url).content.decode()
         assert '<html lang="en"' in html
         assert not french_left(html), french_left(html)
+
+
+@pytest.mark.django_db
+def test_an_administrator_removing_someone_s_device_is_audited_and_told(
+    client, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    admin = UserFactory(manager=True, is_staff=True, is_superuser=True)
+    advisor = UserFactory(advisor=True)
+    device = second_factor.confirmed_device(advisor)
+    client.force_login(admin)
+    url = reverse("admin:otp_totp_totpdevice_delete", args=[device.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(url, {"post": "yes"}).status_code == 302
+    assert second_factor.confirmed_device(advisor) is None
+    event = AuditEvent.objects.for_object(advisor).get(action="second_factor_removed_by_admin")
+    assert event.actor == admin
+    assert [m.to for m in mail.outbox] == [[advisor.email]]
+
+
+@pytest.mark.django_db
+def test_an_administrator_changing_someone_s_device_is_audited(client):
+    admin = UserFactory(manager=True, is_staff=True, is_superuser=True)
+    advisor = UserFactory(advisor=True)
+    device = second_factor.confirmed_device(advisor)
+    client.force_login(admin)
+    url = reverse("admin:otp_totp_totpdevice_change", args=[device.pk])
+    page = client.get(url)
+    form = page.context["adminform"].form
+    data = {name: form.initial.get(name, "") for name in form.fields}
+    data.update(
+        user=advisor.pk, name="Téléphone", confirmed="on", tolerance=1, t0=0, step=30, digits=6, drift=0
+    )
+    data = {k: v for k, v in data.items() if v is not None}
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert AuditEvent.objects.for_object(advisor).filter(action="second_factor_changed_by_admin").exists()

@@ -2,10 +2,15 @@ from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.db import transaction
+from django_otp.plugins.otp_static.admin import StaticDeviceAdmin
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tremplin.accounts.forms import AdminLoginForm
 from tremplin.accounts.models import ApiToken, IdentityProviderLink, User
 from tremplin.core import audit
+from tremplin.core.notifications import notify
 
 
 class UserCreationForm(AdminUserCreationForm):
@@ -125,6 +130,47 @@ class IdentityProviderLinkAdmin(admin.ModelAdmin):
         with transaction.atomic():
             for link in queryset.select_related("user"):
                 self.delete_model(request, link)
+
+
+class AuditedDeviceAdmin:
+    """django-otp's device admin, each change or deletion of someone's second factor audited, and a
+    deletion told to the person (as when they reset it themselves)."""
+
+    def save_model(self, request, obj, form, change):
+        with transaction.atomic():
+            super().save_model(request, obj, form, change)
+            audit.record(
+                obj.user,
+                actor=request.user,
+                action="second_factor_changed_by_admin",
+                device=obj.persistent_id,
+            )
+
+    def delete_model(self, request, obj):
+        with transaction.atomic():
+            audit.record(
+                obj.user,
+                actor=request.user,
+                action="second_factor_removed_by_admin",
+                device=obj.persistent_id,
+            )
+            notify(
+                obj.user,
+                "Tremplin Numérique : votre double authentification a été réinitialisée",
+                "accounts/emails/second_factor_reset.txt",
+                legal=True,
+            )
+            super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        with transaction.atomic():
+            for device in queryset.select_related("user"):
+                self.delete_model(request, device)
+
+
+for model, base in ((TOTPDevice, TOTPDeviceAdmin), (StaticDevice, StaticDeviceAdmin)):
+    admin.site.unregister(model)
+    admin.site.register(model, type(base.__name__, (AuditedDeviceAdmin, base), {}))
 
 
 # The admin's sign-in page meets the account's login delay too (tremplin.accounts.throttle).
