@@ -9,7 +9,16 @@ connections; it runs until killed.
 import json
 import os
 import sys
+import threading
+import time
 from pathlib import Path
+
+
+def _exit_with_parent(parent):
+    """A test run killed outright leaves no provider behind: stop when the process that started us is gone."""
+    while os.getppid() == parent:
+        time.sleep(1)
+    os._exit(0)
 
 
 def main(config_path):
@@ -86,6 +95,7 @@ def main(config_path):
     from django.core.handlers.wsgi import WSGIHandler
 
     server.set_app(WSGIHandler())
+    threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
     print(f"listening http://127.0.0.1:{port}", flush=True)
     server.serve_forever()
 
