@@ -56,19 +56,20 @@ def test_an_owner_starts_a_draft_from_a_siret_with_spaces(owner_api, scheme):
 
 
 @pytest.mark.parametrize(
-    ("payload", "code", "field"),
+    ("payload", "status", "code", "field"),
     [
-        ({"siren": "732829321"}, "invalid_siren", "siren"),
-        ({"siren": "732829320"}, "unknown_siren", "siren"),
-        ({"siret": "73282932000075"}, "invalid_siret", "siret"),
-        ({}, "missing", "siren"),
+        ({"siren": "732829321"}, 400, "invalid_siren", "siren"),
+        ({"siren": "732829320"}, 404, "unknown_siren", "siren"),
+        ({"siret": "73282932000075"}, 400, "invalid_siret", "siret"),
+        ({}, 400, "missing", "siren"),
     ],
     ids=["bad-checksum", "unknown", "bad-siret", "nothing"],
 )
-def test_a_draft_needs_a_valid_known_company(owner_api, scheme, payload, code, field):
+def test_a_draft_needs_a_valid_known_company(owner_api, scheme, payload, status, code, field):
     response = owner_api.post("/applications", json={"scheme_id": scheme.pk, **payload})
 
-    assert response.status_code == 400
+    # A well-formed number the registry does not know names nothing: 404.
+    assert response.status_code == status
     assert response.json()["code"] == code
     assert response.json()["field"] == field
     assert Application.objects.count() == 0
@@ -79,7 +80,7 @@ def test_a_ceased_company_cannot_start_a_draft(owner_api, scheme):
 
     response = owner_api.post("/applications", json={"scheme_id": scheme.pk, "siren": company.siren})
 
-    assert response.status_code == 400
+    assert response.status_code == 409
     assert response.json()["code"] == "company_ceased"
     assert "cessée" in response.json()["message"]
     assert Application.objects.count() == 0

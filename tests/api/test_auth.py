@@ -87,7 +87,7 @@ def test_the_api_needs_no_csrf_token(owner, scheme):
     )
 
     # Refused for a business reason (unknown company), not by the CSRF middleware.
-    assert response.status_code == 400
+    assert response.status_code == 404
     assert response.json()["code"] == "unknown_siren"
 
 

@@ -61,14 +61,15 @@ def test_results_of_an_unfinished_diagnostic_are_a_conflict(owner, company):
 
 def test_an_unknown_or_invalid_siren_is_refused(owner, db):
     api = ApiClient(owner)
-    assert api.post("", {"siren": "732829320"}).json()["code"] == "unknown_siren"
+    unknown = api.post("", {"siren": "732829320"})
+    assert (unknown.status_code, unknown.json()["code"]) == (404, "unknown_siren")
     assert api.post("", {"siren": "123"}).status_code == 400
 
 
 def test_a_ceased_company_is_refused_with_the_registry_s_code(owner, rhone):
     ceased = CompanyFactory(departement=rhone, state="C")
     response = ApiClient(owner).post("", {"siren": ceased.siren})
-    assert response.status_code == 400
+    assert response.status_code == 409
     assert (response.json()["code"], response.json()["field"]) == ("company_ceased", "siren")
 
 

@@ -5,11 +5,9 @@ from django.http.multipartparser import MultiPartParserError
 from ninja import Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
-from tremplin.core.errors import ServiceError
+from tremplin.core.errors import NotFound, ServiceError
 
-
-class NotFound(ServiceError):
-    status = 404
+__all__ = ["NotFound"]
 
 
 class Error(Schema):

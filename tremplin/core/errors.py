@@ -31,3 +31,17 @@ class Conflict(ServiceError):
     """The action is not allowed from the object's current state."""
 
     status = 409
+
+
+def as_conflict(error):
+    """A plain refusal (400) answered as a conflict (409): what is at fault is the object's state, not the
+    request (a draft submitted before it is complete: the submission itself sends nothing)."""
+    if type(error) is ServiceError:
+        return Conflict(error.code, error.msgid, error.field, **error.params)
+    return error
+
+
+class NotFound(ServiceError):
+    """What the request names (a company by its SIREN, a scheme, an advisor) does not exist."""
+
+    status = 404

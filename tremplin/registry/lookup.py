@@ -13,7 +13,7 @@ from django.utils.translation import gettext_noop
 from stdnum.fr import siren as siren_checker
 from stdnum.fr import siret as siret_checker
 
-from tremplin.core.errors import ServiceError
+from tremplin.core.errors import Conflict, NotFound, ServiceError
 from tremplin.core.validators import clean_siren_or_siret
 from tremplin.registry.models import Company, Establishment
 
@@ -43,9 +43,19 @@ REFUSALS = {
 }
 
 
+# A well-formed number the registry does not know names nothing (404); a ceased company or a closed
+# establishment exists but cannot take part in its current state (409). A malformed number stays a 400.
+STATUS = {
+    UNKNOWN_SIREN: NotFound,
+    UNKNOWN_SIRET: NotFound,
+    COMPANY_CEASED: Conflict,
+    ESTABLISHMENT_CLOSED: Conflict,
+}
+
+
 def refusal(code, field="siren"):
-    """The ServiceError of a refused lookup, with its one message."""
-    return ServiceError(code, REFUSALS[code], field)
+    """The ServiceError of a refused lookup, with its one message (and its HTTP status in the API)."""
+    return STATUS.get(code, ServiceError)(code, REFUSALS[code], field)
 
 
 class ImportedRegistry:
