@@ -106,6 +106,16 @@ def test_the_api_refuses_an_advisor_outside_the_territory(manager, queued, other
     response = ApiClient(router).post(
         f"/requests/{queued.pk}/assign", json={"advisor_id": other_advisor.pk}, user=manager
     )
-    assert response.status_code == 400
+    # The advisor exists but does not cover the request's territory: 409.
+    assert response.status_code == 409
     assert response.json()["code"] == "advisor_not_covering"
+    assert not queued.matches.exists()
+
+
+def test_the_api_answers_404_for_an_advisor_that_does_not_exist(manager, queued):
+    response = ApiClient(router).post(
+        f"/requests/{queued.pk}/assign", json={"advisor_id": 987654}, user=manager
+    )
+    assert response.status_code == 404
+    assert (response.json()["code"], response.json()["field"]) == ("unknown_advisor", "advisor_id")
     assert not queued.matches.exists()

@@ -8,10 +8,10 @@ from typing import Annotated
 
 from ninja import Field, Path, Router, Schema
 
-from tremplin.accounts.models import Role
+from tremplin.accounts.models import Role, User
 from tremplin.api.errors import responses
 from tremplin.api.schemas import MAX_ID
-from tremplin.core.errors import PermissionDenied, ServiceError
+from tremplin.core.errors import Conflict, NotFound, PermissionDenied
 from tremplin.network import routing, services
 from tremplin.network.access import (
     NETWORK_ROLES,
@@ -93,8 +93,12 @@ def _require_manager(user):
 
 def _covering_advisor(network_request, advisor_id):
     advisor = routing.covering_advisors(network_request).filter(pk=advisor_id).first()
+    if advisor is None and not User.objects.filter(pk=advisor_id, role=Role.ADVISOR).exists():
+        raise NotFound("unknown_advisor", "Aucun conseiller n'a ce numéro.", "advisor_id")
     if advisor is None:
-        raise ServiceError(
+        # An advisor who does not cover the request's territory, or no longer works there: a 409, what
+        # the request names exists but cannot take it in its current state.
+        raise Conflict(
             "advisor_not_covering",
             "Ce conseiller n'est pas un conseiller actif d'une antenne qui couvre le territoire de la "
             "demande : choisissez-en un autre.",
