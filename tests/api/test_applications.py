@@ -394,7 +394,8 @@ def test_spend_below_the_minimum_is_refused_on_submit(owner_api, draft):
 
     response = owner_api.post(f"/applications/{draft.pk}/submit")
 
-    assert response.status_code == 400
+    # The submission sends nothing: the draft's state is at fault, 409.
+    assert response.status_code == 409
     assert response.json()["code"] == "below_minimum_spend"
     assert "500 €" in response.json()["message"]
     assert row(draft) == before
@@ -408,7 +409,7 @@ def test_a_second_file_for_a_company_with_one_open_is_refused(owner_api, draft, 
 
     response = owner_api.post(f"/applications/{second.pk}/submit")
 
-    assert response.status_code == 400
+    assert response.status_code == 409
     assert response.json()["code"] == "not_eligible"
     assert "Une autre demande est déjà en cours" in response.json()["message"]
     assert row(second) == before

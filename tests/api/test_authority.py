@@ -90,14 +90,14 @@ def test_an_owner_the_register_does_not_list_cannot_submit_without_documents(api
     pk = new_file(owner, scheme, company, provider, director=False)
 
     undeclared = owner.post(f"/applications/{pk}/submit")
-    assert undeclared.status_code == 400
+    assert undeclared.status_code == 409
     assert (undeclared.json()["code"], undeclared.json()["field"]) == ("authority_missing", "capacity")
 
     rep = ok(declare(owner, company))
     assert (rep["status"], rep["basis"], rep["has_documents"]) == ("pending", "", False)
     refused = owner.post(f"/applications/{pk}/submit")
 
-    assert refused.status_code == 400
+    assert refused.status_code == 409
     assert refused.json()["code"] == "authority_documents_missing"
     assert "extrait du registre" in refused.json()["message"]
     assert state_of(Application(pk=pk)) == "draft"

@@ -115,7 +115,8 @@ def complete(user, diagnostic):
         missing = locked.first_unanswered_step()
         if missing is not None:
             dimension = locked.questionnaire.dimensions[missing - 1]
-            raise ServiceError(
+            # The diagnostic is not ready to be scored yet: its state, not the request, is at fault.
+            raise Conflict(
                 "incomplete",
                 f"Il reste des questions sans réponse dans l'étape {missing} « {dimension.title} ».",
                 "answers",

@@ -21,7 +21,7 @@ from tremplin.authority import payee
 from tremplin.authority import services as authority
 from tremplin.authority.models import Representation
 from tremplin.core import audit
-from tremplin.core.errors import Conflict, PermissionDenied, ServiceError
+from tremplin.core.errors import Conflict, PermissionDenied, ServiceError, as_conflict
 from tremplin.core.formatting import euros
 from tremplin.core.language import programme_language
 from tremplin.core.models import AuditEvent
@@ -498,13 +498,13 @@ def submit(owner, application):
     rep = authority.standing(owner, application.company, today)
     refusal = authority_refusal(owner, application, rep)
     if refusal:
-        raise refusal
+        raise as_conflict(refusal)
     held = not rep.is_verified
     if provider_for_client(owner, application):
         raise PermissionDenied("provider_for_client", authority.PROVIDER_REFUSAL)
     errors = completeness_errors(application)
     if errors:
-        raise errors[0]
+        raise as_conflict(errors[0])
     if scheme.payee == Scheme.Payee.BUSINESS and (
         application.payee_checked_at is None or application.payee_checked_iban != application.iban
     ):
@@ -512,7 +512,7 @@ def submit(owner, application):
     results = check_eligibility(application, today)
     if not all_passed(results):
         failed = [r.message for r in results if r.passed is not True]
-        raise ServiceError(
+        raise Conflict(
             "not_eligible", "Votre demande ne remplit pas toutes les conditions : " + " ".join(failed)
         )
     envelope = _envelope_for(application, today)
