@@ -95,10 +95,10 @@ def test_a_draft_cannot_be_started_on_a_closed_scheme(owner_api):
     assert response.json()["code"] == "scheme_closed"
 
 
-def test_an_unknown_scheme_is_refused(owner_api):
+def test_an_unknown_scheme_is_not_found(owner_api):
     response = owner_api.post("/applications", json={"scheme_id": 999999, "siren": CompanyFactory().siren})
 
-    assert response.status_code == 400
+    assert response.status_code == 404
     assert response.json()["code"] == "unknown_scheme"
 
 
@@ -444,7 +444,8 @@ def test_a_claim_above_the_quote_is_refused(owner_api, draft, people):
 
     response = claim(owner_api, application, invoiced="450000")
 
-    assert response.status_code == 400
+    # Above this file's quote: a bound of the file, not of the schema (409).
+    assert response.status_code == 409
     assert response.json()["code"] == "claim_above_voucher"
     assert response.json()["field"] == "invoiced_spend_cents"
     assert row(application) == before

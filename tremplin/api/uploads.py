@@ -3,6 +3,15 @@
 import os
 
 
+def pdf_parts(*names, schema=None):
+    """`openapi_extra` of a multipart operation: each named part is a PDF (the services parse it and refuse
+    anything else, 400 `not_a_pdf`), and `schema` adds to the body's schema (which parts go together)."""
+    body = {"encoding": {name: {"contentType": "application/pdf"} for name in names}}
+    if schema:
+        body["schema"] = schema
+    return {"requestBody": {"content": {"multipart/form-data": body}}}
+
+
 def safe_name(upload, default):
     """Keep the client's file name readable but short for the messages that name it (storage keeps the
     file under a random name of its own, `core.storage`)."""

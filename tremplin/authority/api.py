@@ -16,7 +16,7 @@ from ninja.responses import Status
 
 from tremplin.api.errors import responses
 from tremplin.api.schemas import MAX_ID
-from tremplin.api.uploads import safe_name
+from tremplin.api.uploads import pdf_parts, safe_name
 from tremplin.authority import serialize, services
 from tremplin.authority.access import (
     get_mandate_for_user,
@@ -83,6 +83,23 @@ def declare_representation(request, payload: RepresentationIn):
     "/representations/{representation_id}/documents",
     response=responses(200, RepresentationOut),
     operation_id="add_representation_documents",
+    # Something to add: the extract's date (with the extract, or to correct it), or the statement alone;
+    # 400 `missing` otherwise. The date is at most 3 months old (400 `extract_too_old`, `invalid_date`).
+    openapi_extra=pdf_parts(
+        "register_extract",
+        "statement",
+        schema={
+            "anyOf": [{"required": ["extract_issued_on"]}, {"required": ["statement"]}],
+            "dependentRequired": {"register_extract": ["extract_issued_on"]},
+            "properties": {
+                "extract_issued_on": {
+                    "format": "recent-date",
+                    "pattern": r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$",
+                    "description": "Date de l'extrait (AAAA-MM-JJ), dans les 3 derniers mois.",
+                }
+            },
+        },
+    ),
 )
 def add_representation_documents(
     request,

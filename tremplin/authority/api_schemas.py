@@ -5,21 +5,21 @@ from datetime import date, datetime
 from ninja import Schema
 from pydantic import Field
 
-from tremplin.api.schemas import Text
+from tremplin.api.schemas import BirthDate, Email, NonBlank, SirenOrSiret
 from tremplin.authority.models import Capacity, Mandate
 
 SIREN = Field(description="SIREN (9 chiffres) ou SIRET (14 chiffres) de l'entreprise.")
 
 
 class RepresentationIn(Schema):
-    siren: Text(20) = SIREN
+    siren: SirenOrSiret = SIREN
     capacity: Capacity = Field(
         description="representative : représentant légal ou entrepreneur individuel ; mandate_holder : "
         "personne mandatée par un représentant légal."
     )
-    given_names: Text(150) = Field(description="Prénoms, comme sur la pièce d'identité.")
-    family_name: Text(150) = Field(description="Nom de famille, comme sur la pièce d'identité.")
-    birth_date: date
+    given_names: NonBlank(150) = Field(description="Prénoms, comme sur la pièce d'identité.")
+    family_name: NonBlank(150) = Field(description="Nom de famille, comme sur la pièce d'identité.")
+    birth_date: BirthDate
 
 
 class MandateRef(Schema):
@@ -37,7 +37,7 @@ class RepresentationOut(Schema):
     capacity: str
     given_names: str
     family_name: str
-    birth_date: date
+    birth_date: BirthDate
     status: str = Field(description="pending, verified, refused ou revoked.")
     basis: str = Field(
         description="Fondement d'une qualité vérifiée : registry (registre des entreprises), mandate "
@@ -58,9 +58,9 @@ class RepresentationOut(Schema):
 
 
 class MandateIn(Schema):
-    siren: Text(20) = SIREN
-    holder_email: Text(254) = Field(description="Adresse électronique de la personne mandatée.")
-    holder_name: Text(150)
+    siren: SirenOrSiret = SIREN
+    holder_email: Email = Field(description="Adresse électronique de la personne mandatée.")
+    holder_name: NonBlank(150)
     kind: Mandate.Kind
     valid_until: date | None = Field(None, description="Fin du mandat (facultatif : jusqu'à révocation).")
 

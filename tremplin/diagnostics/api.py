@@ -14,9 +14,9 @@ from pydantic import Field
 
 from tremplin.accounts.models import Role, User
 from tremplin.api.errors import responses
-from tremplin.api.schemas import MAX_ID, Text, api_enum
+from tremplin.api.schemas import MAX_ID, Email, SirenOrSiret, Text, api_enum
 from tremplin.core.errors import Conflict, ServiceError
-from tremplin.diagnostics import results, services
+from tremplin.diagnostics import questionnaire, results, services
 from tremplin.diagnostics.access import diagnostics_for, get_diagnostic_for_user
 from tremplin.diagnostics.models import State
 from tremplin.registry import lookup
@@ -29,17 +29,63 @@ MAX_PAGE_SIZE = 100
 
 
 class DiagnosticCreate(Schema):
-    siren: Text(20) = Field(description="SIREN (9 chiffres) ou SIRET (14 chiffres) de l'entreprise.")
-    owner_email: Text(254) | None = Field(
+    siren: SirenOrSiret = Field(description="SIREN (9 chiffres) ou SIRET (14 chiffres) de l'entreprise.")
+    owner_email: Email | None = Field(
         None,
         description="Conseiller : compte du chef d'entreprise à qui rattacher le diagnostic (facultatif).",
     )
 
 
+def _answers_schema(q):
+    """The JSON Schema of answers to questionnaire `q`, as tremplin.diagnostics.scoring.clean_answer checks
+    them (400 `unknown_question`, `invalid_answer`, `unknown_item`, `missing_answer`, `out_of_range`)."""
+
+    def ticks(ids):
+        return {"type": "array", "items": {"enum": list(ids)}}
+
+    def every(ids, value):
+        return {
+            "type": "object",
+            "properties": dict.fromkeys(ids, value),
+            "required": list(ids),
+            "additionalProperties": False,
+        }
+
+    shapes = {
+        questionnaire.AREAS: lambda ids, _q: {
+            "type": "object",
+            "properties": {"invested": ticks(ids), "planned": ticks(ids)},
+            "additionalProperties": False,
+        },
+        questionnaire.TICKS: lambda ids, _q: ticks(ids),
+        # The items, or the exclusive one alone.
+        questionnaire.TICKS_EXCLUSIVE: lambda ids, question: {
+            "anyOf": [ticks(ids), {"type": "array", "items": {"const": question.exclusive.id}, "minItems": 1}]
+        },
+        questionnaire.RATINGS: lambda ids, _q: every(
+            ids, {"type": "integer", "minimum": 0, "maximum": questionnaire.RATING_MAX}
+        ),
+        questionnaire.TRISTATE: lambda ids, _q: every(ids, {"enum": list(questionnaire.TRISTATE_VALUES)}),
+    }
+    return {
+        "type": "object",
+        "properties": {
+            qid: shapes[question.kind](question.item_ids, question) for qid, question in q.questions.items()
+        },
+        "additionalProperties": False,
+    }
+
+
 class AnswersIn(Schema):
-    version: Text(20) = Field(description="Version du questionnaire suivie, par exemple « dma-2026-1 ».")
+    # A diagnostic follows the version it was started with (400 `version_mismatch` otherwise): today there
+    # is one, the current one, whose questions the answers' schema lists.
+    version: Text(20) = Field(
+        description="Version du questionnaire suivie, par exemple « dma-2026-1 ».",
+        json_schema_extra=lambda schema: schema.update(enum=list(questionnaire.QUESTIONNAIRES)),
+    )
     answers: dict[str, Any] = Field(
-        description="Réponses par question (q1 … q11), au format décrit dans la documentation du questionnaire."
+        description="Réponses par question (q1 … q11), au format décrit dans la documentation du questionnaire.",
+        json_schema_extra=lambda schema: schema.update(_answers_schema(questionnaire.CURRENT)),
     )
 
 

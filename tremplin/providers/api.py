@@ -14,6 +14,7 @@ from pydantic import Field
 
 from tremplin.api.errors import responses
 from tremplin.api.schemas import MAX_CENTS, MAX_ID, FormCents, Text, Whole, api_enum
+from tremplin.api.uploads import pdf_parts
 from tremplin.core.errors import PermissionDenied, ServiceError
 from tremplin.providers import offers, quotes, reviews
 from tremplin.providers.access import (
@@ -276,7 +277,12 @@ def cancel_quote_request(request, request_id: Id):
     return _quote_request(quote_request, request.auth)
 
 
-@router.post("/quotes/{quote_id}/answer", response=responses(200, QuoteOut), operation_id="answer_quote")
+@router.post(
+    "/quotes/{quote_id}/answer",
+    response=responses(200, QuoteOut),
+    operation_id="answer_quote",
+    openapi_extra=pdf_parts("file"),
+)
 def answer_quote(
     request,
     quote_id: Id,

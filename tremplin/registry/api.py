@@ -7,7 +7,7 @@ from ninja import Path, Router, Schema
 from pydantic import Field
 
 from tremplin.api.errors import NotFound, responses
-from tremplin.api.schemas import Text
+from tremplin.api.schemas import Siren
 from tremplin.core.validators import clean_siren
 from tremplin.registry import lookup
 from tremplin.registry.models import Diffusion
@@ -89,7 +89,7 @@ def unknown_siren_message(siren):
 
 
 @router.get("/companies/{siren}", response=responses(200, CompanyOut), operation_id="get_company")
-def get_company(request, siren: Annotated[Text(20), Path()]):
+def get_company(request, siren: Annotated[Siren, Path()]):
     """Public registry data of a company (fields hidden by SIRENE are never returned)."""
     siren = clean_siren(siren)
     company = lookup.find_company(siren)

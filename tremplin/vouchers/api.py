@@ -14,9 +14,9 @@ from ninja.responses import Status
 
 from tremplin.accounts.models import Role
 from tremplin.api.errors import responses
-from tremplin.api.schemas import MAX_ID, FormCents, Text, api_enum
-from tremplin.api.uploads import safe_name
-from tremplin.core.errors import PermissionDenied, ServiceError
+from tremplin.api.schemas import MAX_ID, FormCents, Iban, api_enum
+from tremplin.api.uploads import pdf_parts, safe_name
+from tremplin.core.errors import NotFound, PermissionDenied, ServiceError, as_conflict
 from tremplin.core.language import in_programme_language
 from tremplin.core.validators import clean_siren_or_siret
 from tremplin.registry import lookup
@@ -54,6 +54,7 @@ scheme_router = Router(tags=["Dispositifs"])
 Provider = Application._meta.get_field("provider").related_model
 
 ApplicationId = Annotated[int, Path(ge=1, le=MAX_ID)]
+CLAIM_AMOUNT_REFUSALS = {"claim_above_voucher", "below_minimum_spend"}
 MAX_PAGE_SIZE = 100
 
 
@@ -211,7 +212,7 @@ def create_application(request, payload: ApplicationCreate):
     clean_siren_or_siret(typed, field)
     scheme = Scheme.objects.filter(pk=payload.scheme_id).first()
     if scheme is None:
-        raise ServiceError("unknown_scheme", "Ce dispositif n'existe pas.", "scheme_id")
+        raise NotFound("unknown_scheme", "Ce dispositif n'existe pas.", "scheme_id")
     company, establishment = lookup.company_for(typed, field, establishment=True)
     application, created = services.create_draft(request.auth, scheme, company, establishment)
     return Status(201 if created else 200, _detail(request.auth, application.pk))
@@ -240,7 +241,13 @@ def update_application(request, payload: ApplicationUpdate, application_id: Appl
 
 
 @router.post(
-    "/{application_id}/quote", response=responses(200, ApplicationDetail), operation_id="upload_quote"
+    "/{application_id}/quote",
+    response=responses(200, ApplicationDetail),
+    operation_id="upload_quote",
+    # The quote, the RIB or both (422 when neither is sent).
+    openapi_extra=pdf_parts(
+        "quote", "bank_document", schema={"anyOf": [{"required": ["quote"]}, {"required": ["bank_document"]}]}
+    ),
 )
 def upload_quote(
     request,
@@ -268,12 +275,13 @@ def upload_quote(
 # --- transitions --------------------------------------------------------------------------------
 
 
-def _transition(name, path=None, operation_id=None):
+def _transition(name, path=None, operation_id=None, **extra):
     """The endpoint of the declared transition `name`, described from its declaration."""
     return router.post(
         f"/{{application_id}}/{path or name.replace('_', '-')}",
         response=responses(200, ApplicationDetail),
         **{**_described(name), "operation_id": operation_id or name},
+        **extra,
     )
 
 
@@ -370,7 +378,7 @@ def withdraw(request, application_id: ApplicationId, payload: Body[ReasonIn | No
     return _detail(request.auth, application_id)
 
 
-@_transition("submit_claim", path="claim")
+@_transition("submit_claim", path="claim", openapi_extra=pdf_parts("invoice", "proof_of_payment"))
 def submit_claim(
     request,
     application_id: ApplicationId,
@@ -378,13 +386,20 @@ def submit_claim(
     proof_of_payment: File[UploadedFile],
     invoiced_spend_cents: Form[FormCents],
 ):
-    services.submit_claim(
-        request.auth,
-        _fetch_to_act(request.auth, application_id, "submit_claim"),
-        safe_name(invoice, "facture.pdf"),
-        safe_name(proof_of_payment, "justificatif.pdf"),
-        invoiced_spend_cents,
-    )
+    try:
+        services.submit_claim(
+            request.auth,
+            _fetch_to_act(request.auth, application_id, "submit_claim"),
+            safe_name(invoice, "facture.pdf"),
+            safe_name(proof_of_payment, "justificatif.pdf"),
+            invoiced_spend_cents,
+        )
+    except ServiceError as error:
+        # A well-formed amount above the quote the voucher was granted on, or below the scheme's minimum:
+        # bounds of this file, not of the schema, so the API answers 409 (the page shows it on the form).
+        if error.code in CLAIM_AMOUNT_REFUSALS:
+            raise as_conflict(error) from None
+        raise
     return _detail(request.auth, application_id)
 
 
@@ -455,11 +470,12 @@ def confirm_payee(request, payload: PayeeChecklistIn, application_id: Applicatio
     response=responses(200, ApplicationDetail),
     operation_id="change_bank_account",
     summary="Changer le compte bancaire du dossier (chef d'entreprise)",
+    openapi_extra=pdf_parts("bank_document"),
 )
 def change_bank_account(
     request,
     application_id: ApplicationId,
-    iban: Form[Text(64, 1)],
+    iban: Form[Iban],
     bank_document: File[UploadedFile],
 ):
     """Give another account, with its bank document (RIB, PDF) in the company's name. Its holder is checked

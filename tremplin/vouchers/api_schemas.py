@@ -6,7 +6,18 @@ from typing import Literal
 from ninja import Schema
 from pydantic import Field
 
-from tremplin.api.schemas import MAX_ID, Cents, PositiveCents, Text, Whole
+from tremplin.api.schemas import (
+    MAX_ID,
+    NON_BLANK,
+    Cents,
+    Iban,
+    NonBlank,
+    PositiveCents,
+    SirenOrSiret,
+    Siret,
+    Text,
+    Whole,
+)
 from tremplin.authority.api_schemas import RepresentationOut
 from tremplin.authority.services import CHECKLIST
 from tremplin.core.language import in_programme_language
@@ -49,8 +60,18 @@ class DrawOut(Schema):
 
 class ApplicationCreate(Schema):
     scheme_id: int = Field(ge=1, le=MAX_ID)
-    siren: Text(20) | None = Field(None, description="SIREN (9 chiffres) ou SIRET (14 chiffres).")
-    siret: Text(20) | None = Field(None, description="SIRET de l'établissement concerné (facultatif).")
+    siren: SirenOrSiret | None = Field(None, description="SIREN (9 chiffres) ou SIRET (14 chiffres).")
+    siret: Siret | None = Field(None, description="SIRET de l'établissement concerné (facultatif).")
+
+    # One of the two names the company (400 `missing` otherwise); a SIRET given names its establishment.
+    model_config = {
+        "json_schema_extra": {
+            "anyOf": [
+                {"required": ["siren"], "properties": {"siren": {"type": "string"}}},
+                {"required": ["siret"], "properties": {"siret": {"type": "string"}}},
+            ]
+        }
+    }
 
 
 class ApplicationUpdate(Schema):
@@ -59,7 +80,7 @@ class ApplicationUpdate(Schema):
     declared_headcount: Whole(ge=0, le=10_000_000) | None = None
     declared_turnover_cents: Cents | None = None
     declared_de_minimis_cents: Cents | None = None
-    iban: Text(64) | None = None
+    iban: Iban | None = None
     account_holder: Text(70) | None = None
     provider_id: Whole(ge=1, le=MAX_ID) | None = None
     spend_category: Text(32) | None = None
@@ -68,7 +89,7 @@ class ApplicationUpdate(Schema):
 
 
 class MessageIn(Schema):
-    message: Text(5000, 1)
+    message: NonBlank(5000)
 
 
 class NoteIn(Schema):
@@ -77,7 +98,17 @@ class NoteIn(Schema):
 
 class RejectIn(Schema):
     reason: RejectionReason
-    text: Text(5000) = ""
+    text: Text(5000) = Field("", description="Précision du motif ; nécessaire pour le motif « other ».")
+
+    # reason "other" needs a text (400 `missing`, field text, otherwise).
+    model_config = {
+        "json_schema_extra": {
+            "anyOf": [
+                {"properties": {"reason": {"not": {"const": RejectionReason.OTHER.value}}}},
+                {"properties": {"text": NON_BLANK}, "required": ["text"]},
+            ]
+        }
+    }
 
 
 class ReasonIn(Schema):
@@ -85,11 +116,11 @@ class ReasonIn(Schema):
 
 
 class RequiredReasonIn(Schema):
-    reason: Text(5000, 1)
+    reason: NonBlank(5000)
 
 
 class RequiredNoteIn(Schema):
-    note: Text(5000, 1) = Field(description="Le motif, envoyé au demandeur.")
+    note: NonBlank(5000) = Field(description="Le motif, envoyé au demandeur.")
 
 
 AuthorityCheck, AUTHORITY_POINTS = _keys(CHECKLIST)
@@ -110,8 +141,8 @@ class PayeeChecklistIn(Schema):
 
 
 class ContestIn(Schema):
-    siren: Text(20) = Field(description="SIREN (9 chiffres) ou SIRET (14 chiffres) de l'entreprise.")
-    reason: Text(5000, 1) = Field(description="Pourquoi vous contestez la demande, en une phrase ou deux.")
+    siren: SirenOrSiret = Field(description="SIREN (9 chiffres) ou SIRET (14 chiffres) de l'entreprise.")
+    reason: NonBlank(5000) = Field(description="Pourquoi vous contestez la demande, en une phrase ou deux.")
 
 
 class ContestOut(Schema):
