@@ -7,6 +7,8 @@
 # writes never change what the next one meets, and a run replays the same requests every time.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# Generators for the formats the OpenAPI document names (SIREN, IBAN, PDF parts…): see the module.
+export SCHEMATHESIS_HOOKS=scripts/schemathesis_hooks.py
 
 PY=.venv/bin/python
 EXAMPLES=${FUZZ_EXAMPLES:-25}
