@@ -159,3 +159,15 @@ def test_the_answers_schema_is_the_questionnaire_s(document):
         {"q7": [q7.exclusive.id, q7.item_ids[0]]},
     ):
         assert not check.is_valid(wrong), json.dumps(wrong)
+
+
+def test_dates_with_a_rule_carry_no_pattern_that_admits_impossible_dates(document):
+    # A digits-only pattern lets "0000-00-00" pass for a schema-valid value (the date parser answers 422):
+    # the format alone states the rule, its generator draws real dates.
+    birth = schemas(document)["RepresentationIn"]["properties"]["birth_date"]
+    extract = body(
+        document, "/authority/representations/{representation_id}/documents", "multipart/form-data"
+    )
+    for prop in (birth, extract["schema"]["properties"]["extract_issued_on"]):
+        assert "pattern" not in prop
+    assert birth["examples"] == ["1980-04-02"]

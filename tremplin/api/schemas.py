@@ -109,11 +109,12 @@ def NonBlank(max_length):  # noqa: N802 (reads as a type)
 
 
 # A date of birth 16 to 110 years ago (tremplin.authority.services refuses others: `invalid_birth_date`).
-# JSON Schema cannot compare dates: the format "birth-date" names the rule, the pattern the ISO 8601 shape.
+# JSON Schema cannot compare dates: the format "birth-date" names the rule (no pattern: one of digits would
+# admit "0000-00-00").
 BirthDate = Annotated[
     date,
     Field(
         description="Date de naissance (AAAA-MM-JJ), il y a 16 à 110 ans.",
-        json_schema_extra={"format": "birth-date", "pattern": r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"},
+        json_schema_extra={"format": "birth-date", "examples": ["1980-04-02"]},
     ),
 ]

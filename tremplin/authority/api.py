@@ -94,7 +94,6 @@ def declare_representation(request, payload: RepresentationIn):
             "properties": {
                 "extract_issued_on": {
                     "format": "recent-date",
-                    "pattern": r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$",
                     "description": "Date de l'extrait (AAAA-MM-JJ), dans les 3 derniers mois.",
                 }
             },
