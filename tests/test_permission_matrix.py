@@ -106,6 +106,10 @@ def pk(obj):
     return lambda w: {"pk": getattr(w, obj).pk}
 
 
+def fmt(name="csv"):
+    return lambda w: {"fmt": name}
+
+
 GP = ("GET", "POST")
 P = ("POST",)
 
@@ -361,9 +365,13 @@ PAGES = {
     "steering:index": staff_read(),
     # voucher files
     "vouchers:list": signed_in(),
+    # Exports: the list's own scope (each person's rows; tests/exports check which rows).
+    "vouchers:list_export": signed_in(args=fmt("xlsx")),
+    "vouchers:claims_export": signed_in(args=fmt()),
     "vouchers:new": Rule(owner=ALLOW, methods=GP),
     "vouchers:contest": Rule(owner=ALLOW, methods=P),
     "vouchers:queue": Rule(advisor=ALLOW),
+    "vouchers:queue_export": Rule(advisor=ALLOW, args=fmt()),
     "vouchers:assign_bulk": Rule(advisor=ALLOW, methods=P),
     "vouchers:schemes": staff_read(),
     "vouchers:scheme": staff_read(
