@@ -416,6 +416,8 @@ PAGES = {
     "authority:revoke": Rule(owner=OWN, methods=P, args=pk("mandate")),
     # payments
     "payments:batches": staff_read(),
+    "payments:batches_export": staff_read(args=fmt("xlsx")),
+    "payments:batch_export": staff_read(args=lambda w: {"pk": w.batch.pk, "fmt": "csv"}),
     "payments:create": staff_read(methods=P, data=lambda w: {"scheme": w.scheme.pk}),
     "payments:preview": staff_read(args=lambda w: {"scheme_pk": w.scheme.pk}),
     "payments:batch": staff_read(args=pk("batch")),
