@@ -484,6 +484,8 @@ PAGES = {
     ),
     # advisor network
     "network:dashboard": Rule(advisor=ALLOW, manager=ALLOW, auditor=READ),
+    "network:matches_export": Rule(advisor=ALLOW, args=fmt()),
+    "network:actions_export": Rule(advisor=ALLOW, manager=ALLOW, auditor=READ, args=fmt("xlsx")),
     "network:new_request": public(methods=GP),
     "network:request_sent": public(),
     "network:request": Rule(owner=OWN, advisor=OWN, manager=ALLOW, auditor=READ, args=pk("network_request")),
@@ -493,6 +495,7 @@ PAGES = {
     ),
     "network:reassign": Rule(manager=ALLOW, methods=P, args=pk("match")),
     "network:national_queue": staff_read(),
+    "network:national_queue_export": staff_read(args=fmt()),
     "network:new_awareness": Rule(advisor=ALLOW, methods=GP),
     "network:new_coaching": Rule(advisor=ALLOW, methods=GP),
     # fraud

@@ -2,6 +2,7 @@ import csv
 import io
 
 import pytest
+from django.urls import reverse
 from openpyxl import load_workbook
 
 
@@ -30,15 +31,18 @@ def xlsx_rows(response):
     return [row + [None] * (width - len(row)) for row in table]
 
 
+def fetch(client, url_name, fmt, query="", **kwargs):
+    """The response of an export (`fmt` "csv" or "xlsx") with the page's query string `query`."""
+    url = reverse(url_name, kwargs={**kwargs, "fmt": fmt})
+    return client.get(url + (f"?{query}" if query else ""))
+
+
 @pytest.fixture
 def export(client_for):
     """`export(user, url_name, fmt, query="", **kwargs)`: the response of an export as `user`."""
-    from django.urls import reverse
 
     def get(user, url_name, fmt, query="", **kwargs):
-        client = client_for(user) if user else __import__("django.test").test.Client()
-        url = reverse(url_name, kwargs={**kwargs, "fmt": fmt})
-        return client.get(url + (f"?{query}" if query else ""))
+        return fetch(client_for(user), url_name, fmt, query, **kwargs)
 
     return get
 
