@@ -443,6 +443,8 @@ PAGES = {
     ),
     # providers
     "providers:directory": public(),
+    "providers:directory_export": public(args=fmt()),
+    "providers:reviews_export": public(args=lambda w: {"pk": w.provider.pk, "fmt": "xlsx"}),
     "providers:signup": public(methods=GP),
     "providers:detail": public(args=pk("provider")),
     "providers:accreditation_act": Rule(
@@ -453,6 +455,7 @@ PAGES = {
         data=lambda w: {"reason": "Contrôle en cours."},
     ),
     "providers:accreditations": staff_read(),
+    "providers:accreditations_export": staff_read(args=fmt()),
     "providers:dashboard": Rule(provider=ALLOW),
     "providers:profile": Rule(provider=ALLOW, methods=GP),
     "providers:members": Rule(provider=ALLOW, methods=GP),
