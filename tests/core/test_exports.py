@@ -14,6 +14,9 @@ from tests.factories import CompanyFactory
 from tremplin.core.exports import Column, export_response
 from tremplin.registry.models import Company
 
+# Closing a response sends `request_finished`, which looks at the database connections.
+pytestmark = pytest.mark.django_db
+
 
 def csv_rows(response):
     try:

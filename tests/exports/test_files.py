@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from tests.exports.conftest import INJECTIONS, column, rows
+from tests.exports.conftest import INJECTIONS, column, fetch, rows
 from tests.factories import ApplicationFactory, CompanyFactory, pdf_file
 from tremplin.vouchers import services
 from tremplin.vouchers.models import State
@@ -153,3 +153,29 @@ def test_the_queue_export_is_for_advisors(client_for, manager, owner):
 def test_the_queue_page_links_to_its_exports(client_for, advisor, submitted):
     page = client_for(advisor).get(reverse("vouchers:queue") + "?tab=organisation").content.decode()
     assert f'href="{reverse("vouchers:queue_export", kwargs={"fmt": "xlsx"})}?tab=organisation"' in page
+
+
+def _queries(client, url_name, fmt, query=""):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        rows(fetch(client, url_name, fmt, query), fmt)
+    return len(queries)
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_the_files_exports_read_as_many_queries_for_many_rows_as_for_few(
+    client_for, advisor, scheme, rhone, fmt
+):
+    def add(n):
+        for _ in range(n):
+            ApplicationFactory(
+                scheme=scheme, company=CompanyFactory(departement=rhone), state=State.SUBMITTED
+            )
+
+    client = client_for(advisor)
+    add(2)
+    few = [_queries(client, name, fmt) for name in ("vouchers:list_export", "vouchers:queue_export")]
+    add(20)
+    assert [_queries(client, name, fmt) for name in ("vouchers:list_export", "vouchers:queue_export")] == few

@@ -102,3 +102,22 @@ def test_the_dashboard_links_to_the_exports(client_for, advisor, manager, match)
     page = client_for(manager).get(reverse("network:dashboard")).content.decode()
     assert reverse("network:actions_export", kwargs={"fmt": "xlsx"}) in page
     assert reverse("network:matches_export", kwargs={"fmt": "xlsx"}) not in page
+
+
+def test_the_action_log_export_reads_a_constant_number_of_queries(client_for, advisor, rhone):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(advisor)
+
+    def count(n):
+        for i in range(n):
+            company = CompanyFactory(departement=rhone)
+            services.record_coaching_session(
+                advisor, company=company, on=date(2026, 1, 1), hours="1", topic=f"S{i}"
+            )
+        with CaptureQueriesContext(connection) as queries:
+            rows(fetch(client, "network:actions_export", "xlsx"), "xlsx")
+        return len(queries)
+
+    assert count(2) == count(10)
