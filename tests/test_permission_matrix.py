@@ -106,6 +106,10 @@ def pk(obj):
     return lambda w: {"pk": getattr(w, obj).pk}
 
 
+def fmt(name="csv"):
+    return lambda w: {"fmt": name}
+
+
 GP = ("GET", "POST")
 P = ("POST",)
 
@@ -361,9 +365,13 @@ PAGES = {
     "steering:index": staff_read(),
     # voucher files
     "vouchers:list": signed_in(),
+    # Exports: the list's own scope (each person's rows; tests/exports check which rows).
+    "vouchers:list_export": signed_in(args=fmt("xlsx")),
+    "vouchers:claims_export": signed_in(args=fmt()),
     "vouchers:new": Rule(owner=ALLOW, methods=GP),
     "vouchers:contest": Rule(owner=ALLOW, methods=P),
     "vouchers:queue": Rule(advisor=ALLOW),
+    "vouchers:queue_export": Rule(advisor=ALLOW, args=fmt()),
     "vouchers:assign_bulk": Rule(advisor=ALLOW, methods=P),
     "vouchers:schemes": staff_read(),
     "vouchers:scheme": staff_read(
@@ -408,6 +416,8 @@ PAGES = {
     "authority:revoke": Rule(owner=OWN, methods=P, args=pk("mandate")),
     # payments
     "payments:batches": staff_read(),
+    "payments:batches_export": staff_read(args=fmt("xlsx")),
+    "payments:batch_export": staff_read(args=lambda w: {"pk": w.batch.pk, "fmt": "csv"}),
     "payments:create": staff_read(methods=P, data=lambda w: {"scheme": w.scheme.pk}),
     "payments:preview": staff_read(args=lambda w: {"scheme_pk": w.scheme.pk}),
     "payments:batch": staff_read(args=pk("batch")),
@@ -433,6 +443,8 @@ PAGES = {
     ),
     # providers
     "providers:directory": public(),
+    "providers:directory_export": public(args=fmt()),
+    "providers:reviews_export": public(args=lambda w: {"pk": w.provider.pk, "fmt": "xlsx"}),
     "providers:signup": public(methods=GP),
     "providers:detail": public(args=pk("provider")),
     "providers:accreditation_act": Rule(
@@ -443,6 +455,7 @@ PAGES = {
         data=lambda w: {"reason": "Contrôle en cours."},
     ),
     "providers:accreditations": staff_read(),
+    "providers:accreditations_export": staff_read(args=fmt()),
     "providers:dashboard": Rule(provider=ALLOW),
     "providers:profile": Rule(provider=ALLOW, methods=GP),
     "providers:members": Rule(provider=ALLOW, methods=GP),
@@ -474,6 +487,8 @@ PAGES = {
     ),
     # advisor network
     "network:dashboard": Rule(advisor=ALLOW, manager=ALLOW, auditor=READ),
+    "network:matches_export": Rule(advisor=ALLOW, args=fmt()),
+    "network:actions_export": Rule(advisor=ALLOW, manager=ALLOW, auditor=READ, args=fmt("xlsx")),
     "network:new_request": public(methods=GP),
     "network:request_sent": public(),
     "network:request": Rule(owner=OWN, advisor=OWN, manager=ALLOW, auditor=READ, args=pk("network_request")),
@@ -483,6 +498,7 @@ PAGES = {
     ),
     "network:reassign": Rule(manager=ALLOW, methods=P, args=pk("match")),
     "network:national_queue": staff_read(),
+    "network:national_queue_export": staff_read(args=fmt()),
     "network:new_awareness": Rule(advisor=ALLOW, methods=GP),
     "network:new_coaching": Rule(advisor=ALLOW, methods=GP),
     # fraud

@@ -4,7 +4,7 @@ from django.db.models import Exists, OuterRef, Q
 
 from tremplin.accounts.access import get_for_user, scope
 from tremplin.accounts.models import Role
-from tremplin.network.models import DECLINED_MATCH_STATES, Match, Request
+from tremplin.network.models import DECLINED_MATCH_STATES, Action, Match, Request
 
 NETWORK_ROLES = (Role.ADVISOR, Role.MANAGER, Role.AUDITOR)
 
@@ -52,4 +52,23 @@ def national_queue():
         Request.objects.select_related("theme", "departement")
         .filter(archived_at__isnull=True)
         .exclude(Exists(holding))
+    )
+
+
+def _logged_by_organisation_of(user):
+    """The actions of the advisor's organisation (the advisor's own when they have none): not those of
+    another organisation working in the same départements."""
+    if not user.organisation_id:
+        return Q(advisor=user)
+    return Q(organisation_id=user.organisation_id)
+
+
+def actions_for(user):
+    """The action log: managers and auditors all of it; advisors their organisation's."""
+    return scope(
+        Action.objects.select_related(
+            "advisor", "organisation", "company", "departement", "awareness_session", "coaching_session"
+        ),
+        user,
+        advisor=_logged_by_organisation_of,
     )

@@ -9,15 +9,17 @@ from django.db.models import Count, Prefetch, Q
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tremplin.accounts.models import Role, User
 from tremplin.core import ratelimits
 from tremplin.core.errors import PermissionDenied, ServiceError
+from tremplin.core.exports import export_response
 from tremplin.core.web import require_role
-from tremplin.network import attendance, forms, reach, routing, services, workflow
+from tremplin.network import attendance, exports, forms, reach, routing, services, workflow
 from tremplin.network.access import (
     NETWORK_ROLES,
+    actions_for,
     get_match_for_user,
     get_request_for_user,
     matches_for,
@@ -93,6 +95,15 @@ def request_sent(request):
     return render(request, "network/request_sent.html")
 
 
+def _my_matches(request):
+    """The advisor's matches as the dashboard's state filter selects them (all pages), and the state."""
+    state = request.GET.get("etat", "")
+    matches = matches_for(request.user).order_by("-created_at", "-pk")
+    if state in MatchState.values:
+        matches = matches.filter(state=state)
+    return matches, state
+
+
 def dashboard(request):
     user = request.user
     require_role(user, *NETWORK_ROLES)
@@ -100,10 +111,7 @@ def dashboard(request):
     month_start = today.replace(day=1)
     context = {"today": today, "is_advisor": user.role == Role.ADVISOR}
     if user.role == Role.ADVISOR:
-        state = request.GET.get("etat", "")
-        matches = matches_for(user).order_by("-created_at", "-pk")
-        if state in MatchState.values:
-            matches = matches.filter(state=state)
+        matches, state = _my_matches(request)
         context["page"] = Paginator(matches, PAGE_SIZE).get_page(request.GET.get("page"))
         context["state"] = state
         context["states"] = MatchState.choices
@@ -124,6 +132,21 @@ def dashboard(request):
         context["queue_count"] = national_queue().count()
         context["programme_reach"] = reach.firms_reached(since=month_start, until=today)
     return render(request, "network/dashboard.html", context)
+
+
+@require_GET
+def matches_export(request, fmt):
+    require_role(request.user, Role.ADVISOR)
+    matches, _state = _my_matches(request)
+    return export_response(fmt, matches, exports.MATCH_COLUMNS, "mes-demandes", gettext("Mes demandes"))
+
+
+@require_GET
+def actions_export(request, fmt):
+    """The action log of the advisor's organisation, or the whole programme's for its staff."""
+    require_role(request.user, *NETWORK_ROLES)
+    actions = actions_for(request.user).order_by("-on", "-pk")
+    return export_response(fmt, actions, exports.ACTION_COLUMNS, "journal-des-actions", gettext("Actions"))
 
 
 def request_detail(request, pk):
@@ -240,6 +263,13 @@ def match_state(request, pk):
         else:
             messages.success(request, gettext("La mise en relation est à jour."))
     return redirect("network:request", match.request_id)
+
+
+@require_GET
+def national_queue_export(request, fmt):
+    require_role(request.user, Role.MANAGER, Role.AUDITOR)
+    queue = national_queue().annotate(declined=Count("matches")).order_by("created_at", "pk")
+    return export_response(fmt, queue, exports.QUEUE_COLUMNS, "file-nationale", gettext("File nationale"))
 
 
 def national_queue_page(request):

@@ -7,12 +7,13 @@ from django.db.models import Count, Sum
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from tremplin.accounts.models import Role
 from tremplin.core.errors import PermissionDenied, ServiceError
+from tremplin.core.exports import export_response
 from tremplin.core.web import require_role, status_for
-from tremplin.payments import services
+from tremplin.payments import exports, services
 from tremplin.payments.access import batches_for, get_batch_for_user
 from tremplin.payments.forms import CancelBatchForm, CreateBatchForm, MarkPaidForm
 from tremplin.payments.workflow import CANCEL, MARK_PAID, REGENERATE, WORKFLOW
@@ -24,6 +25,10 @@ PAGE_SIZE = 20
 
 def _require(user, *roles):
     require_role(user, *roles, message=gettext("Cette page est réservée aux gestionnaires du programme."))
+
+
+def _batches(user):
+    return batches_for(user).annotate(line_count=Count("lines")).order_by("-created_at", "-id")
 
 
 def batches(request):
@@ -39,8 +44,7 @@ def batches(request):
         {"scheme": schemes[row["scheme"]], "files": row["files"], "total": row["total"]} for row in waiting
     ]
     lotteries = Scheme.objects.filter(allocation=Scheme.Allocation.LOTTERY, lottery_drawn_at__isnull=True)
-    qs = batches_for(request.user).annotate(line_count=Count("lines")).order_by("-created_at", "-id")
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(_batches(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
     for batch in page.object_list:
         batch.badge_class = WORKFLOW.badge(batch.state)
     return render(
@@ -95,10 +99,22 @@ def _batch(request, pk):
     return get_batch_for_user(request.user, pk)
 
 
+@require_GET
+def batches_export(request, fmt):
+    _require(request.user, Role.MANAGER, Role.AUDITOR)
+    return export_response(
+        fmt, _batches(request.user), exports.BATCH_COLUMNS, "lots-de-virements", gettext("Lots")
+    )
+
+
+def _lines(batch):
+    return batch.lines.select_related("application__company").order_by("pk")
+
+
 def batch_detail(request, pk, mark_paid_form=None, cancel_form=None, status=200):
     _require(request.user, Role.MANAGER, Role.AUDITOR)
     batch = _batch(request, pk)
-    lines = batch.lines.select_related("application__company").order_by("pk")
+    lines = _lines(batch)
     offered = {t.name: t for t in WORKFLOW.allowed(request.user, batch)}
     return render(
         request,
@@ -113,6 +129,16 @@ def batch_detail(request, pk, mark_paid_form=None, cancel_form=None, status=200)
             "cancel_form": cancel_form or CancelBatchForm(prefix="cancel"),
         },
         status=status,
+    )
+
+
+@require_GET
+def batch_export(request, pk, fmt):
+    """The transfers of one batch, with the IBAN in full as the batch page shows them to its readers."""
+    _require(request.user, Role.MANAGER, Role.AUDITOR)
+    batch = _batch(request, pk)
+    return export_response(
+        fmt, _lines(batch), exports.LINE_COLUMNS, f"virements-{batch.message_id}", gettext("Virements")
     )
 
 

@@ -5,10 +5,13 @@ from tremplin.providers import views
 app_name = "providers"
 urlpatterns = [
     path("", views.directory, name="directory"),
+    path("export.<str:fmt>", views.directory_export, name="directory_export"),
     path("inscription/", views.signup, name="signup"),
     path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/avis.<str:fmt>", views.reviews_export, name="reviews_export"),
     path("<int:pk>/habilitation/<slug:action>/", views.accreditation_act, name="accreditation_act"),
     path("habilitations/", views.accreditations, name="accreditations"),
+    path("habilitations/export.<str:fmt>", views.accreditations_export, name="accreditations_export"),
     path("espace/", views.dashboard, name="dashboard"),
     path("espace/profil/", views.profile, name="profile"),
     path("espace/equipe/", views.members, name="members"),

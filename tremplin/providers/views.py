@@ -15,9 +15,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from tremplin.accounts.models import Role
 from tremplin.accounts.views import SESSION_SIGNUP_EMAIL
 from tremplin.core.errors import PermissionDenied, ServiceError
+from tremplin.core.exports import export_response
 from tremplin.core.web import document_response, require_role
 from tremplin.payments.models import PaymentLine
-from tremplin.providers import accreditation, forms, quotes, reviews
+from tremplin.providers import accreditation, exports, forms, quotes, reviews
 from tremplin.providers.access import (
     get_document_for_user,
     get_own_application,
@@ -86,9 +87,7 @@ def _act(request, fn, *args, **kwargs):
 # --- public directory -----------------------------------------------------------------------------
 
 
-@login_not_required
-@require_GET
-def directory(request):
+def _directory_filters(request):
     departements = [(d.code, str(d)) for d in Departement.objects.order_by("code")]
     form = forms.DirectoryForm(request.GET or None, departements=departements)
     filters = Filters()
@@ -101,6 +100,13 @@ def directory(request):
             max_price_cents=data["max_price"],
             min_rating=data["min_rating"],
         )
+    return form, filters
+
+
+@login_not_required
+@require_GET
+def directory(request):
+    form, filters = _directory_filters(request)
     page = CappedPaginator(search_directory(filters), PAGE_SIZE).get_page(request.GET.get("page"))
     offer_lines(page.object_list, filters.category)
     return render(
@@ -112,18 +118,35 @@ def directory(request):
 
 @login_not_required
 @require_GET
-def detail(request, pk):
+def directory_export(request, fmt):
+    """Every provider the search finds (not only the first thousand the page counts)."""
+    _form, filters = _directory_filters(request)
+    columns = exports.directory_columns(request.build_absolute_uri)
+    return export_response(fmt, search_directory(filters), columns, "prestataires", gettext("Prestataires"))
+
+
+def _shown_reviews(user, pk):
+    """The provider of the page and the reviews it shows: all of them to the programme's staff and to
+    the provider's members, the published ones to everyone else. A 404 for a provider out of the
+    directory, except to them."""
     provider = get_object_or_404(Provider.objects.select_related("departement"), pk=pk)
-    user = request.user
     staff = user.is_authenticated and user.role in (Role.MANAGER, Role.AUDITOR, Role.ADVISOR)
     member = is_member(user, provider)
     if not provider.accredited and not (staff or member):
         raise Http404(gettext("Ce prestataire n'est pas dans l'annuaire."))
-    offers = provider.offers.prefetch_related(
-        Prefetch("departements", queryset=Departement.objects.order_by("code"))
-    )
     shown = (
         provider.reviews.all() if (staff or member) else provider.reviews.filter(state=Review.State.PUBLISHED)
+    )
+    return provider, shown, staff, member
+
+
+@login_not_required
+@require_GET
+def detail(request, pk):
+    user = request.user
+    provider, shown, staff, member = _shown_reviews(user, pk)
+    offers = provider.offers.prefetch_related(
+        Prefetch("departements", queryset=Departement.objects.order_by("code"))
     )
     shown = list(shown)
     for review in shown:
@@ -149,6 +172,16 @@ def detail(request, pk):
         ]
         context["reason_form"] = forms.ReasonForm()
     return render(request, "providers/detail.html", context)
+
+
+@login_not_required
+@require_GET
+def reviews_export(request, pk, fmt):
+    provider, shown, staff, member = _shown_reviews(request.user, pk)
+    columns = exports.review_columns(with_state=staff or member)
+    return export_response(
+        fmt, shown.order_by("-created_at", "-pk"), columns, f"avis-{provider.siret}", gettext("Avis")
+    )
 
 
 # --- sign-up --------------------------------------------------------------------------------------
@@ -318,15 +351,20 @@ def document_file(request, pk):
 # --- accreditation (managers; members ask again) ---------------------------------------------------
 
 
-@require_GET
-def accreditations(request):
-    require_role(request.user, Role.MANAGER, Role.AUDITOR)
+def _accreditations(request):
     status = request.GET.get("status") or ""
     qs = Provider.objects.select_related("departement").order_by("status_changed_at", "id")
     if status in Status.values:
         qs = qs.filter(status=status)
     else:
         qs = qs.filter(status__in=TO_DECIDE_STATES)
+    return qs, status
+
+
+@require_GET
+def accreditations(request):
+    require_role(request.user, Role.MANAGER, Role.AUDITOR)
+    qs, status = _accreditations(request)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     for provider in page.object_list:
         provider.badge_class = ACCREDITATION_WORKFLOW.badge(provider.shown_status)
@@ -335,6 +373,13 @@ def accreditations(request):
         "providers/accreditations.html",
         {"page_obj": page, "statuses": Status.choices, "status": status},
     )
+
+
+@require_GET
+def accreditations_export(request, fmt):
+    require_role(request.user, Role.MANAGER, Role.AUDITOR)
+    qs, _status = _accreditations(request)
+    return export_response(fmt, qs, exports.ACCREDITATION_COLUMNS, "habilitations", gettext("Habilitations"))
 
 
 @require_POST

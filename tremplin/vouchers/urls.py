@@ -5,9 +5,12 @@ from tremplin.vouchers import views
 app_name = "vouchers"
 urlpatterns = [
     path("", views.application_list, name="list"),
+    path("export.<str:fmt>", views.list_export, name="list_export"),
+    path("paiements-demandes.<str:fmt>", views.claims_export, name="claims_export"),
     path("nouveau/", views.new, name="new"),
     path("contester/", views.contest, name="contest"),
     path("instruction/", views.queue, name="queue"),
+    path("instruction/export.<str:fmt>", views.queue_export, name="queue_export"),
     path("instruction/attribuer/", views.assign_bulk, name="assign_bulk"),
     path("dispositifs/", views.schemes, name="schemes"),
     path("dispositifs/<slug:slug>/", views.scheme, name="scheme"),

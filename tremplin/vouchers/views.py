@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tremplin.accounts.models import Role
 from tremplin.authority import services as authority
@@ -24,12 +24,13 @@ from tremplin.authority.documents import render_statement
 from tremplin.authority.forms import ChecklistForm, ContestForm, DeclarationForm, DocumentsForm
 from tremplin.authority.payee import is_foreign
 from tremplin.core.errors import PermissionDenied, ServiceError
+from tremplin.core.exports import export_response
 from tremplin.core.web import document_response, pdf_response, require_role, status_for
 from tremplin.registry.carried import carried_company
 from tremplin.registry.models import NafCode
 from tremplin.schemes.eligibility import BRACKET_LABELS
 from tremplin.schemes.models import Scheme, SpendCategory
-from tremplin.vouchers import assignment, forms, services
+from tremplin.vouchers import assignment, exports, forms, services
 from tremplin.vouchers.access import advisor_covers, applications_for, get_application_for_user
 from tremplin.vouchers.letters import render_decision_letter
 from tremplin.vouchers.models import (
@@ -148,12 +149,18 @@ def _decorate(applications):
 # --- lists ----------------------------------------------------------------------------------------
 
 
-def application_list(request):
+def _listed(request):
+    """The files of the list page, as its filters select them (all pages), and its filter form."""
     qs = applications_for(request.user).order_by("-created_at", "-id")
-    is_owner = request.user.role == Role.OWNER
     filter_form = forms.StateFilterForm(request.GET or None, states=State.choices)
     if filter_form.is_valid() and filter_form.cleaned_data["state"]:
         qs = qs.filter(state=filter_form.cleaned_data["state"])
+    return qs, filter_form
+
+
+def application_list(request):
+    qs, filter_form = _listed(request)
+    is_owner = request.user.role == Role.OWNER
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     _decorate(page.object_list)
     return render(
@@ -168,8 +175,24 @@ def application_list(request):
     )
 
 
-def queue(request):
-    """The advisor's review queue: their files, their organisation's, or the unassigned ones."""
+@require_GET
+def list_export(request, fmt):
+    qs, _form = _listed(request)
+    return export_response(fmt, qs, exports.FILE_COLUMNS, "dossiers", gettext("Dossiers"))
+
+
+@require_GET
+def claims_export(request, fmt):
+    """The payment claims of the files the list selects."""
+    qs, _form = _listed(request)
+    qs = qs.filter(claim__isnull=False).select_related("claim")
+    return export_response(
+        fmt, qs, exports.CLAIM_COLUMNS, "demandes-de-paiement", gettext("Paiements demandés")
+    )
+
+
+def _queue(request):
+    """The advisor's queue as its tab and filters select it (all pages), with what the page shows."""
     require_role(request.user, Role.ADVISOR)
     states = [(s.value, s.label) for s in assignment.REVIEW_STATES]
     filter_form = forms.QueueFilterForm(request.GET, states=states)
@@ -186,7 +209,13 @@ def queue(request):
         qs = qs.filter(state=filters["state"])
     if filters.get("waiting_days"):
         qs = qs.filter(submitted_at__lte=timezone.now() - timedelta(days=filters["waiting_days"]))
-    page = Paginator(qs.order_by(*order), PAGE_SIZE).get_page(request.GET.get("page"))
+    return qs.order_by(*order), filter_form, filters, tab, today
+
+
+def queue(request):
+    """The advisor's review queue: their files, their organisation's, or the unassigned ones."""
+    qs, filter_form, filters, tab, today = _queue(request)
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     for app in _decorate(page.object_list):
         app.age_days = assignment.age_days(app, today)
         app.overdue = assignment.is_overdue(app, today)
@@ -211,6 +240,12 @@ def queue(request):
             "any_to_take": any(app.can_take for app in page.object_list),
         },
     )
+
+
+@require_GET
+def queue_export(request, fmt):
+    qs, _form, _filters, _tab, today = _queue(request)
+    return export_response(fmt, qs, exports.queue_columns(today), "file-instruction", gettext("Instruction"))
 
 
 def _safe_next(request, default):
