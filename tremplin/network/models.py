@@ -254,6 +254,9 @@ class Match(models.Model):
     state = models.CharField("état", max_length=16, choices=MatchState.choices, default=MatchState.PENDING)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # The first time an advisor took the request in charge through this match (kept on reassignment):
+    # the network's "taken care of within 5 days" counts from it (tremplin.steering.network).
+    taken_care_at = models.DateTimeField("prise en charge le", null=True, blank=True)
     # How many of the 9/21/45-day reminders were sent, so each threshold fires once.
     reminders_sent = models.PositiveSmallIntegerField(default=0)
 

@@ -228,6 +228,8 @@ def change_match_state(user, match, to_state, *, on=None):
         def move_on(match):
             if name == workflow.NOT_FOR_ME:
                 _reroute(match, actor=user, on=on)
+            if name == workflow.TAKE_CARE and match.taken_care_at is None:
+                match.taken_care_at = timezone.now()
             _touch(match.request_id)
 
         return WORKFLOW.perform(user, match, name, locked=True, apply=move_on)

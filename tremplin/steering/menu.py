@@ -15,6 +15,21 @@ class Page:
 
 PAGES = [
     Page("steering:index", _("Vue d'ensemble"), _("Les pages du pilotage.")),
+    Page(
+        "steering:funnel",
+        _("Parcours des dossiers"),
+        _("Du diagnostic au paiement, par territoire, secteur, taille et mois."),
+    ),
+    Page(
+        "steering:delays",
+        _("Délais"),
+        _("Délais de décision et de paiement, dossiers hors délai, par organisation et conseiller."),
+    ),
+    Page(
+        "steering:network",
+        _("Réseau de conseillers"),
+        _("Demandes d'accompagnement : transmission sous 72 h, prise en charge sous 5 jours, issues."),
+    ),
 ]
 
 

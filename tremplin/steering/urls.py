@@ -5,4 +5,7 @@ from tremplin.steering import views
 app_name = "steering"
 urlpatterns = [
     path("", views.index, name="index"),
+    path("parcours/", views.funnel_page, name="funnel"),
+    path("delais/", views.delays_page, name="delays"),
+    path("reseau/", views.network_page, name="network"),
 ]

@@ -5,7 +5,11 @@ from functools import wraps
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from tremplin.steering.delays import delays
+from tremplin.steering.funnel import funnel
 from tremplin.steering.menu import menu
+from tremplin.steering.network import network
+from tremplin.steering.period import FiltersForm
 from tremplin.steering.scope import scope_for
 
 
@@ -20,11 +24,44 @@ def steering_page(view):
     return wrapper
 
 
-def render_page(request, template, scope, **context):
+def render_page(request, template, scope, status=200, **context):
     """A steering page: its template (extending steering/base.html) with the scope and the side menu."""
-    return render(request, template, {"scope": scope, "steering_menu": menu(request), **context})
+    return render(
+        request, template, {"scope": scope, "steering_menu": menu(request), **context}, status=status
+    )
 
 
 @steering_page
 def index(request, scope):
     return render_page(request, "steering/index.html", scope)
+
+
+def _filtered_page(request, scope, template, compute, **context):
+    """A page of figures for a period: the filters form, then the figures, or the form's errors (400)."""
+    form = FiltersForm(request.GET, scope)
+    if not form.is_valid():
+        return render_page(request, template, scope, form=form, status=400, **context)
+    return render_page(
+        request,
+        template,
+        scope,
+        form=form,
+        figures=compute(scope, form),
+        query=form.query_string(),
+        **context,
+    )
+
+
+@steering_page
+def funnel_page(request, scope):
+    return _filtered_page(request, scope, "steering/funnel.html", funnel)
+
+
+@steering_page
+def delays_page(request, scope):
+    return _filtered_page(request, scope, "steering/delays.html", delays)
+
+
+@steering_page
+def network_page(request, scope):
+    return _filtered_page(request, scope, "steering/network.html", network)

@@ -250,6 +250,9 @@ class Application(models.Model):
         indexes = [
             models.Index(fields=["envelope", "state", "queue_rank"]),
             models.Index(fields=["state", "valid_until"]),
+            # The steering pages count the files opened, decided or paid in a period.
+            models.Index(fields=["created_at"]),
+            models.Index(fields=["decided_at"]),
         ]
 
     def __str__(self):
