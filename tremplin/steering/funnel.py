@@ -17,6 +17,7 @@ from django.db.models import Count, F, Q
 from django.db.models.functions import Substr, TruncMonth
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from tremplin.diagnostics.models import Diagnostic
@@ -169,7 +170,7 @@ def _split(scope, form, key, sections):
             value = section_of_division(value)
             name = f"{value} – {sections[value]}" if value in sections else _("Secteur inconnu")
         elif key == "bracket":
-            name = BRACKET_LABELS.get(value, _("Tranche inconnue"))
+            name = gettext(BRACKET_LABELS[value]) if value in BRACKET_LABELS else _("Tranche inconnue")
         elif key == "month":
             value = _month_start(value)
             name = value

@@ -12,6 +12,7 @@ from urllib.parse import urlencode
 from django import forms
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from tremplin.diagnostics.peers import SECTION_DIVISIONS
@@ -134,7 +135,9 @@ class FiltersForm(forms.Form):
             (code, f"{code} – {labels[code]}" if code in labels else code)
             for code, _lo, _hi in SECTION_DIVISIONS
         ]
-        self.fields["bracket"].choices = everything + [(b, BRACKET_LABELS[b]) for b in HEADCOUNT_BRACKETS]
+        self.fields["bracket"].choices = everything + [
+            (b, gettext(BRACKET_LABELS[b])) for b in HEADCOUNT_BRACKETS
+        ]
         for name in ("region", "departement", "section", "bracket"):
             self.fields[name].widget.attrs["class"] = "fr-select"
             self.fields[name].error_messages["invalid_choice"] = _(
