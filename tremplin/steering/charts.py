@@ -1,13 +1,13 @@
 """Geometry of the steering pages' bar charts, drawn as inline SVG by steering/_bars.html.
 
 Integer arithmetic only: a bar's length is its value over the largest value of the chart, on BAR_LENGTH
-units of the SVG's 600-unit wide view box (the label sits above its bars, the value after each bar).
+units of the SVG's 420-unit wide view box (the label sits above its bars, the value after each bar).
 """
 
 from dataclasses import dataclass
 
-VIEW_WIDTH = 600
-BAR_LENGTH = 480
+VIEW_WIDTH = 420
+BAR_LENGTH = 330
 ROW_LABEL = 18  # the label's baseline below the top of its row
 BAR_HEIGHT = 14
 BAR_GAP = 4

@@ -168,7 +168,7 @@ def _split(scope, form, key, sections):
     def row_for(value, name):
         if key == "section":
             value = section_of_division(value)
-            name = f"{value} – {sections[value]}" if value in sections else _("Secteur inconnu")
+            name = (f"{value} – {sections[value]}" if value in sections else value) or _("Secteur inconnu")
         elif key == "bracket":
             name = gettext(BRACKET_LABELS[value]) if value in BRACKET_LABELS else _("Tranche inconnue")
         elif key == "month":

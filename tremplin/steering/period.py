@@ -117,9 +117,14 @@ class FiltersForm(forms.Form):
     bracket = forms.ChoiceField(label=_("Tranche d'effectifs"), required=False)
 
     def __init__(self, data, scope, today=None):
+        self.today = today or timezone.localdate()
+        data = data.copy()
+        if not data.get("start") and not data.get("end"):
+            # No period chosen: the form shows the default one, as it is applied.
+            period = default_period(self.today)
+            data["start"], data["end"] = period.start.isoformat(), period.end.isoformat()
         super().__init__(data)
         self.scope = scope
-        self.today = today or timezone.localdate()
         departements = Departement.objects.order_by("code")
         regions = Region.objects.order_by("name")
         if not scope.national:
