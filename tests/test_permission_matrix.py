@@ -363,6 +363,7 @@ PAGES = {
     # Steering: managers and auditors (read only: every page is a GET); an advisor heading their
     # organisation too, on its territory (tests/steering/test_scope.py); the matrix's advisors do not.
     "steering:index": staff_read(),
+    "steering:budget": staff_read(),
     # voucher files
     "vouchers:list": signed_in(),
     # Exports: the list's own scope (each person's rows; tests/exports check which rows).

@@ -3,9 +3,12 @@
 from functools import wraps
 
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from tremplin.steering import budget as budget_figures
 from tremplin.steering.menu import menu
+from tremplin.steering.models import BudgetAlert
 from tremplin.steering.scope import scope_for
 
 
@@ -28,3 +31,25 @@ def render_page(request, template, scope, **context):
 @steering_page
 def index(request, scope):
     return render_page(request, "steering/index.html", scope)
+
+
+@steering_page
+def budget(request, scope):
+    now = timezone.now()
+    envelopes = budget_figures.figures(scope, now)
+    alerts = {}
+    if scope.national:
+        for alert in BudgetAlert.objects.filter(envelope__in=[f.envelope for f in envelopes]):
+            alerts.setdefault(alert.envelope_id, []).append(alert)
+    for fig in envelopes:
+        fig.alerts = alerts.get(fig.envelope.pk, [])
+    return render_page(
+        request,
+        "steering/budget.html",
+        scope,
+        envelopes=envelopes,
+        computed_at=now,
+        pace_days=budget_figures.PACE_DAYS,
+        min_history_days=budget_figures.MIN_HISTORY_DAYS,
+        thresholds=budget_figures.THRESHOLDS,
+    )
