@@ -470,6 +470,9 @@ def seed(seed_value=2026):
 
         seed_diagnostics(rng, count=400, owner=demo_owner)
         require_diagnostic(scheme)
+        from tremplin.steering.demo import seed_budget
+
+        seed_budget(rng)
     return ", ".join(f"{State(s).label} : {n}" for s, n in counts.items())
 
 
