@@ -176,7 +176,7 @@ def test_an_organisation_head_sees_their_territory_s_files_only(story, advisor, 
     assert Envelope.objects.get(pk=story.pk).committed_cents == 750_000  # the Isère file counts nationally
     client.force_login(advisor)
     page = client.get(URL).content.decode()
-    assert '<td data-figure="committed">5\u202f500 €</td>' in page
+    assert '<td class="tn-amount" data-figure="committed">5\u202f500 €</td>' in page
     assert 'data-figure="free"' not in page and "Date d'épuisement prévue" not in page
 
 
