@@ -7,11 +7,9 @@ from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from tests.factories import pdf_file
-from tests.payments.flows import approved_application
+from tests.payments.flows import approved_application, claim_approved_application
 from tremplin.payments import services as payments
 from tremplin.schemes.models import LedgerEntry
-from tremplin.vouchers import services
 
 pytestmark = pytest.mark.browser
 
@@ -20,16 +18,8 @@ pytestmark = pytest.mark.browser
 def history(scheme, advisor, manager):
     """Five files over three months on the Rhône's envelope (their ledger dated back), two of them paid."""
     scheme.envelopes.update(total_cents=1_500_000)
-    files = [approved_application(scheme, advisor) for _ in range(5)]
-    for application in files[:2]:
-        services.submit_claim(
-            application.owner,
-            application,
-            invoice=pdf_file("facture.pdf"),
-            proof_of_payment=pdf_file("virement.pdf"),
-            invoiced_spend_cents=400_000,
-        )
-        services.approve_claim(advisor, services.start_claim_review(advisor, application))
+    files = [claim_approved_application(scheme, advisor) for _ in range(2)]
+    files += [approved_application(scheme, advisor) for _ in range(3)]
     payments.mark_batch_paid(manager, payments.create_batch(manager, scheme))
     now = timezone.now()
     for days, application in zip((80, 65, 50, 35, 5), files, strict=True):
