@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import BooleanField, Case, Sum, Value, When
+from django.db.models import BooleanField, Case, FilteredRelation, Q, Sum, Value, When
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
@@ -119,20 +119,18 @@ def envelopes_in(scope):
 
 def ledger_rows(scope, envelope_ids):
     """(envelope, kind, local day, firm, Σ amount) of the ledger, in the scope; one query."""
-    # `IN (SELECT …)`, not a correlated EXISTS: PostgreSQL hashes the committed files once.
-    committed_files = LedgerEntry.objects.filter(envelope_id__in=envelope_ids, kind=Kind.COMMIT).values(
-        "application_id"
-    )
+    # A LEFT JOIN to the file's commitment (hash-joined by PostgreSQL), not a subquery per row.
+    # A file has at most one `commit` entry: only its approval writes one.
+    commitment = FilteredRelation("application__ledger", condition=Q(application__ledger__kind=Kind.COMMIT))
     firm = Case(
-        When(application_id__in=committed_files, then=Value(True)),
-        default=Value(False),
-        output_field=BooleanField(),
+        When(commitment__isnull=False, then=Value(True)), default=Value(False), output_field=BooleanField()
     )
     entries = scope.filter(
         LedgerEntry.objects.filter(envelope_id__in=envelope_ids), field="application__company__departement"
     )
     return (
-        entries.annotate(day=TruncDate("at"), firm=firm)
+        entries.annotate(commitment=commitment)
+        .annotate(day=TruncDate("at"), firm=firm)
         .values("envelope_id", "kind", "day", "firm")
         .annotate(amount=Sum("amount_cents"))
         .order_by()
