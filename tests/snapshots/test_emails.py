@@ -658,6 +658,15 @@ def test_proconnect_linked(sent, snapshot):
     assert as_text(email) == snapshot
 
 
+def test_budget_alert(sent, draft, scheme, manager, snapshot):
+    from tremplin.steering.alerts import send_budget_alerts
+
+    scheme.envelopes.update(total_cents=400_000)
+    vouchers.submit(draft.owner, draft)  # 2 000 € of 4 000 €: the 50 % threshold
+    email = only(sent(send_budget_alerts))
+    assert as_text(email) == snapshot
+
+
 def test_no_email_template_is_left_without_a_snapshot():
     """A new template under */emails/ needs a test here (the list is the one this module covers)."""
     found = {
@@ -682,6 +691,7 @@ COVERED_TEMPLATES = {
     "network/emails/reminder.txt",
     "network/emails/request_received.txt",
     "network/emails/taken.txt",
+    "steering/emails/budget_alert.txt",
     "providers/emails/invitation.txt",
     "providers/emails/message.txt",
     "providers/emails/quote_answer.txt",

@@ -29,7 +29,7 @@ from tremplin.providers.models import Provider, Status
 from tremplin.registry.identifiers import with_check_digit as luhn
 from tremplin.registry.models import Company, Departement
 from tremplin.schemes.models import EligibilityRule, Envelope, Scheme, SpendCategory
-from tremplin.steering.demo import seed_funnel
+from tremplin.steering.demo import seed_budget, seed_funnel
 from tremplin.vouchers import services
 from tremplin.vouchers.models import Application, State
 
@@ -472,6 +472,7 @@ def seed(seed_value=2026):
         seed_diagnostics(rng, count=400, owner=demo_owner)
         require_diagnostic(scheme)
         seed_funnel(rng)
+        seed_budget(rng)
     return ", ".join(f"{State(s).label} : {n}" for s, n in counts.items())
 
 

@@ -5,3 +5,6 @@ class SteeringConfig(AppConfig):
     name = "tremplin.steering"
     label = "steering"
     verbose_name = "Pilotage"
+
+    def ready(self):
+        from tremplin.steering import signals  # noqa: F401

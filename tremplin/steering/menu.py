@@ -15,6 +15,7 @@ class Page:
 
 PAGES = [
     Page("steering:index", _("Vue d'ensemble"), _("Les pages du pilotage.")),
+    Page("steering:budget", _("Budget"), _("Enveloppes engagées et payées, rythme et date d'épuisement.")),
     Page(
         "steering:funnel",
         _("Parcours des dossiers"),

@@ -8,4 +8,5 @@ urlpatterns = [
     path("parcours/", views.funnel_page, name="funnel"),
     path("delais/", views.delays_page, name="delays"),
     path("reseau/", views.network_page, name="network"),
+    path("budget/", views.budget, name="budget"),
 ]

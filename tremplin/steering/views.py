@@ -3,11 +3,14 @@
 from functools import wraps
 
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from tremplin.steering import budget as budget_figures
 from tremplin.steering.delays import delays
 from tremplin.steering.funnel import funnel
 from tremplin.steering.menu import menu
+from tremplin.steering.models import BudgetAlert
 from tremplin.steering.network import network
 from tremplin.steering.period import FiltersForm
 from tremplin.steering.scope import scope_for
@@ -65,3 +68,25 @@ def delays_page(request, scope):
 @steering_page
 def network_page(request, scope):
     return _filtered_page(request, scope, "steering/network.html", network)
+
+
+@steering_page
+def budget(request, scope):
+    now = timezone.now()
+    envelopes = budget_figures.figures(scope, now)
+    alerts = {}
+    if scope.national:
+        for alert in BudgetAlert.objects.filter(envelope__in=[f.envelope for f in envelopes]):
+            alerts.setdefault(alert.envelope_id, []).append(alert)
+    for fig in envelopes:
+        fig.alerts = alerts.get(fig.envelope.pk, [])
+    return render_page(
+        request,
+        "steering/budget.html",
+        scope,
+        envelopes=envelopes,
+        computed_at=now,
+        pace_days=budget_figures.PACE_DAYS,
+        min_history_days=budget_figures.MIN_HISTORY_DAYS,
+        thresholds=budget_figures.THRESHOLDS,
+    )

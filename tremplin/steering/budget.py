@@ -1,0 +1,264 @@
+"""Budget figures of the steering page: every figure comes from the envelopes' ledger, in one GROUP BY.
+
+For each envelope (a scheme's budget for one région and one year):
+- committed = Σ reserve − Σ release − Σ clawback (as `schemes.budget.ledger_totals`), split into
+  *reserved* (files that hold money but are not approved yet) and *firm* (files with a `commit` entry:
+  approved, claimed, paid); disbursed = Σ disburse − Σ clawback; free = total − committed.
+- Burn: committed and disbursed cumulated at the end of each month (local time, Europe/Paris).
+- Forecast (`PACE_DAYS`, `MIN_HISTORY_DAYS`): pace = net commitment (reserve − release − clawback) over
+  the last 90 days, today included, divided by 90 (or by the days since the envelope's first movement when
+  it is younger, as long as that is at least 30 days); run-out date = today + ⌈free ÷ pace⌉ days. No
+  forecast when the pace is zero or negative, or with less than 30 days of movements. Integer arithmetic:
+  no float.
+
+Scope: the nation sees every envelope and its free budget, forecast and reconciliation with the envelope's
+counters. An organisation's head sees the envelopes of the régions its territory touches: the envelope's
+total, and the committed / disbursed amounts and the burn of the files of its own territory only; the free
+budget and the forecast, which depend on files outside it, are not shown to them.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import BooleanField, Case, FilteredRelation, Q, Sum, Value, When
+from django.db.models.functions import TruncDate
+from django.utils import timezone
+
+from tremplin.registry.models import Departement
+from tremplin.schemes.models import Envelope, LedgerEntry
+
+Kind = LedgerEntry.Kind
+PACE_DAYS = 90
+MIN_HISTORY_DAYS = 30
+THRESHOLDS = (50, 75, 90)  # percent committed at which managers are alerted
+
+
+def percent(part, whole):
+    """`part` as a percentage of `whole`, rounded half up to one decimal (Decimal); None when whole is 0."""
+    if not whole:
+        return None
+    return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+@dataclass
+class Month:
+    month: date  # first day of the month
+    committed_cents: int  # cumulated at the end of the month (or today for the current month)
+    disbursed_cents: int
+
+
+@dataclass
+class Forecast:
+    days: int  # days of the window the pace is measured on
+    net_cents: int  # net commitment over that window
+    run_out: date | None  # None: no forecast
+    reason: str = ""  # "exhausted", "no_pace", "short_history" or "" when there is a date
+
+    @property
+    def pace_cents_per_day(self):
+        """The pace, rounded to the cent for display (the date uses the exact ratio)."""
+        return (Decimal(self.net_cents) / self.days).quantize(Decimal("1")) if self.days else Decimal(0)
+
+
+@dataclass
+class EnvelopeFigures:
+    envelope: Envelope
+    national: bool
+    reserved_cents: int = 0
+    firm_cents: int = 0
+    disbursed_cents: int = 0
+    months: list = field(default_factory=list)
+    forecast: Forecast | None = None
+
+    @property
+    def total_cents(self):
+        return self.envelope.total_cents
+
+    @property
+    def committed_cents(self):
+        return self.reserved_cents + self.firm_cents
+
+    @property
+    def free_cents(self):
+        return self.total_cents - self.committed_cents if self.national else None
+
+    @property
+    def percent_committed(self):
+        return percent(self.committed_cents, self.total_cents)
+
+    @property
+    def percent_disbursed(self):
+        return percent(self.disbursed_cents, self.total_cents)
+
+    @property
+    def reconciled(self):
+        """The ledger's figures equal the envelope's counters (national scope only: None otherwise)."""
+        if not self.national:
+            return None
+        return (self.committed_cents, self.disbursed_cents) == (
+            self.envelope.committed_cents,
+            self.envelope.disbursed_cents,
+        )
+
+    @property
+    def chart(self):
+        return burn_chart(self)
+
+
+def envelopes_in(scope):
+    """The envelopes the scope sees: all of them, or those of the régions its territory touches."""
+    envelopes = Envelope.objects.select_related("scheme", "region").order_by(
+        "-year", "scheme__name", "region__name"
+    )
+    if scope.national:
+        return envelopes
+    regions = Departement.objects.filter(code__in=scope.departements).values("region_id")
+    return envelopes.filter(region_id__in=regions)
+
+
+def ledger_rows(scope, envelope_ids):
+    """(envelope, kind, local day, firm, Σ amount) of the ledger, in the scope; one query."""
+    # A LEFT JOIN to the file's commitment (hash-joined by PostgreSQL), not a subquery per row.
+    # A file has at most one `commit` entry: only its approval writes one.
+    commitment = FilteredRelation("application__ledger", condition=Q(application__ledger__kind=Kind.COMMIT))
+    firm = Case(
+        When(commitment__isnull=False, then=Value(True)), default=Value(False), output_field=BooleanField()
+    )
+    entries = scope.filter(
+        LedgerEntry.objects.filter(envelope_id__in=envelope_ids), field="application__company__departement"
+    )
+    return (
+        entries.annotate(commitment=commitment)
+        .annotate(day=TruncDate("at"), firm=firm)
+        .values("envelope_id", "kind", "day", "firm")
+        .annotate(amount=Sum("amount_cents"))
+        .order_by()
+    )
+
+
+def committed_delta(kind, amount):
+    return {Kind.RESERVE: amount, Kind.RELEASE: -amount, Kind.CLAWBACK: -amount}.get(kind, 0)
+
+
+def disbursed_delta(kind, amount):
+    return {Kind.DISBURSE: amount, Kind.CLAWBACK: -amount}.get(kind, 0)
+
+
+def figures(scope, now=None, envelope_ids=None):
+    """The figures of every envelope the scope sees (or of those among `envelope_ids`), in two queries."""
+    today = timezone.localdate(now or timezone.now())
+    envelopes = envelopes_in(scope)
+    if envelope_ids is not None:
+        envelopes = envelopes.filter(pk__in=envelope_ids)
+    envelopes = list(envelopes)
+    by_id = {e.pk: EnvelopeFigures(envelope=e, national=scope.national) for e in envelopes}
+    days = {pk: {} for pk in by_id}  # envelope -> day -> [committed delta, disbursed delta]
+    if by_id:
+        for row in ledger_rows(scope, list(by_id)):
+            kind, amount, fig = row["kind"], row["amount"], by_id[row["envelope_id"]]
+            delta = committed_delta(kind, amount)
+            if row["firm"]:
+                fig.firm_cents += delta
+            else:
+                fig.reserved_cents += delta
+            fig.disbursed_cents += disbursed_delta(kind, amount)
+            day = days[row["envelope_id"]].setdefault(row["day"], [0, 0])
+            day[0] += delta
+            day[1] += disbursed_delta(kind, amount)
+    for pk, fig in by_id.items():
+        fig.months = burn(days[pk], today)
+        if scope.national:
+            fig.forecast = forecast(days[pk], fig.free_cents, today)
+    return list(by_id.values())
+
+
+def first_of_month(day):
+    return day.replace(day=1)
+
+
+def next_month(day):
+    return (day.replace(day=28) + timedelta(days=4)).replace(day=1)
+
+
+def burn(days, today):
+    """Committed and disbursed cumulated at the end of each month, from the first movement to today's month."""
+    if not days:
+        return []
+    month, last = first_of_month(min(days)), first_of_month(today)
+    committed = disbursed = 0
+    ordered = sorted(days.items())
+    months, i = [], 0
+    while month <= last:
+        end = next_month(month)
+        while i < len(ordered) and ordered[i][0] < end:
+            committed += ordered[i][1][0]
+            disbursed += ordered[i][1][1]
+            i += 1
+        months.append(Month(month, committed, disbursed))
+        month = end
+    return months
+
+
+def forecast(days, free_cents, today):
+    """When the free budget reaches zero at the pace of the last `PACE_DAYS` days (see the module's text)."""
+    if not days:
+        return Forecast(days=0, net_cents=0, run_out=None, reason="short_history")
+    start = max(today - timedelta(days=PACE_DAYS - 1), min(days))
+    window = (today - start).days + 1
+    net = sum(delta[0] for day, delta in days.items() if start <= day <= today)
+    if free_cents <= 0:
+        return Forecast(days=window, net_cents=net, run_out=today, reason="exhausted")
+    if window < MIN_HISTORY_DAYS:
+        return Forecast(days=window, net_cents=net, run_out=None, reason="short_history")
+    if net <= 0:
+        return Forecast(days=window, net_cents=net, run_out=None, reason="no_pace")
+    remaining_days = -(-free_cents * window // net)  # ⌈free ÷ (net ÷ window)⌉, in integers
+    return Forecast(days=window, net_cents=net, run_out=today + timedelta(days=remaining_days))
+
+
+# --- the chart ------------------------------------------------------------------------------------
+
+WIDTH, HEIGHT, LEFT, RIGHT, TOP, BOTTOM = 640, 260, 76, 16, 16, 40
+
+
+def burn_chart(fig):
+    """Coordinates of the burn chart (integers, SVG user units): two polylines, the total's line, the axes."""
+    months = fig.months
+    if not months:
+        return None
+    top_value = max([fig.total_cents] + [m.committed_cents for m in months]) or 1
+    plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
+    step = plot_w // max(len(months) - 1, 1)
+
+    def y(value):
+        return TOP + plot_h - (max(value, 0) * plot_h) // top_value
+
+    def x(i):
+        return LEFT + (i * step if len(months) > 1 else plot_w // 2)
+
+    points = {
+        "committed": " ".join(f"{x(i)},{y(m.committed_cents)}" for i, m in enumerate(months)),
+        "disbursed": " ".join(f"{x(i)},{y(m.disbursed_cents)}" for i, m in enumerate(months)),
+    }
+    return {
+        "width": WIDTH,
+        "height": HEIGHT,
+        "left": LEFT,
+        "right": WIDTH - RIGHT,
+        "bottom": TOP + plot_h,
+        "top": TOP,
+        "total_y": y(fig.total_cents),
+        "points": points,
+        "dots": [
+            {
+                "x": x(i),
+                "committed_y": y(m.committed_cents),
+                "disbursed_y": y(m.disbursed_cents),
+                "month": m.month,
+            }
+            for i, m in enumerate(months)
+        ],
+        "label_y": TOP + plot_h + 24,
+        "ticks": [{"y": y(top_value * k // 4), "cents": top_value * k // 4} for k in range(5)],
+    }

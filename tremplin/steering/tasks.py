@@ -1,0 +1,11 @@
+"""Steering work done by the task queue."""
+
+from django_tasks import task
+
+
+@task()
+def budget_alerts(envelope_ids: list[int] | None = None):
+    """Alert managers of the budget thresholds crossed (all envelopes, or these)."""
+    from tremplin.steering.alerts import send_budget_alerts
+
+    return send_budget_alerts(envelope_ids=set(envelope_ids) if envelope_ids is not None else None)
