@@ -359,6 +359,7 @@ PAGES = {
     # Steering: managers and auditors (read only: every page is a GET); an advisor heading their
     # organisation too, on its territory (tests/steering/test_scope.py); the matrix's advisors do not.
     "steering:index": staff_read(),
+    "steering:reach": staff_read(),
     # voucher files
     "vouchers:list": signed_in(),
     "vouchers:new": Rule(owner=ALLOW, methods=GP),

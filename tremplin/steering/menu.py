@@ -15,6 +15,7 @@ class Page:
 
 PAGES = [
     Page("steering:index", _("Vue d'ensemble"), _("Les pages du pilotage.")),
+    Page("steering:reach", _("Portée"), _("Bénéficiaires et entreprises touchées pour 1 000 éligibles.")),
 ]
 
 

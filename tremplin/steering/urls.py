@@ -5,4 +5,5 @@ from tremplin.steering import views
 app_name = "steering"
 urlpatterns = [
     path("", views.index, name="index"),
+    path("portee/", views.reach_page, name="reach"),
 ]

@@ -5,6 +5,8 @@ from functools import wraps
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from tremplin.steering import reach, tilemap
+from tremplin.steering.forms import ReachForm
 from tremplin.steering.menu import menu
 from tremplin.steering.scope import scope_for
 
@@ -28,3 +30,29 @@ def render_page(request, template, scope, **context):
 @steering_page
 def index(request, scope):
     return render_page(request, "steering/index.html", scope)
+
+
+@steering_page
+def reach_page(request, scope):
+    form = ReachForm(request.GET or None)
+    scheme = form.fields["dispositif"].queryset.first()
+    measure = "beneficiaries"
+    if form.is_bound and form.is_valid():
+        scheme = form.cleaned_data["dispositif"] or scheme
+        measure = form.cleaned_data["mesure"] or measure
+    elif not form.is_bound and scheme:
+        form = ReachForm(initial={"dispositif": scheme.slug, "mesure": measure})
+    context = {"form": form, "scheme": scheme, "measure": measure}
+    if scheme:
+        figures = reach.reach(scheme, scope)
+        highest, lowest = reach.highest_and_lowest(figures.rows, measure)
+        context.update(
+            figures=figures,
+            map=tilemap.tile_map(figures.rows, measure),
+            highest=highest,
+            lowest=lowest,
+            high_rate=highest and highest.rate_of(measure),
+            low_rate=lowest and lowest.rate_of(measure),
+            national_rate=figures.total.rate_of(measure),
+        )
+    return render_page(request, "steering/reach.html", scope, **context)
