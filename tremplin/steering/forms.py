@@ -26,7 +26,7 @@ class ReachForm(DsfrForm):
         error_messages={"invalid_choice": _("Ce dispositif n'existe pas : choisissez-en un dans la liste.")},
     )
     mesure = forms.ChoiceField(
-        label=_("Carte"),
+        label=_("Ce que montre la carte"),
         choices=MEASURES,
         required=False,
         error_messages={"invalid_choice": _("Choisissez dans la liste ce que la carte montre.")},
