@@ -367,6 +367,7 @@ PAGES = {
     "steering:delays": staff_read(),
     "steering:network": staff_read(),
     "steering:budget": staff_read(),
+    "steering:reach": staff_read(),
     # voucher files
     "vouchers:list": signed_in(),
     # Exports: the list's own scope (each person's rows; tests/exports check which rows).

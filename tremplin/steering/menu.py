@@ -31,6 +31,7 @@ PAGES = [
         _("Réseau de conseillers"),
         _("Demandes d'accompagnement : transmission sous 72 h, prise en charge sous 5 jours, issues."),
     ),
+    Page("steering:reach", _("Portée"), _("Bénéficiaires et entreprises touchées pour 1 000 éligibles.")),
 ]
 
 

@@ -7,7 +7,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from tremplin.steering import budget as budget_figures
+from tremplin.steering import reach, tilemap
 from tremplin.steering.delays import delays
+from tremplin.steering.forms import ReachForm
 from tremplin.steering.funnel import funnel
 from tremplin.steering.menu import menu
 from tremplin.steering.models import BudgetAlert
@@ -90,3 +92,29 @@ def budget(request, scope):
         min_history_days=budget_figures.MIN_HISTORY_DAYS,
         thresholds=budget_figures.THRESHOLDS,
     )
+
+
+@steering_page
+def reach_page(request, scope):
+    form = ReachForm(request.GET or None)
+    scheme = form.fields["dispositif"].queryset.first()
+    measure = "beneficiaries"
+    if form.is_bound and form.is_valid():
+        scheme = form.cleaned_data["dispositif"] or scheme
+        measure = form.cleaned_data["mesure"] or measure
+    elif not form.is_bound and scheme:
+        form = ReachForm(initial={"dispositif": scheme.slug, "mesure": measure})
+    context = {"form": form, "scheme": scheme, "measure": measure}
+    if scheme:
+        figures = reach.reach(scheme, scope)
+        highest, lowest = reach.highest_and_lowest(figures.rows, measure)
+        context.update(
+            figures=figures,
+            map=tilemap.tile_map(figures.rows, measure),
+            highest=highest,
+            lowest=lowest,
+            high_rate=highest and highest.rate_of(measure),
+            low_rate=lowest and lowest.rate_of(measure),
+            national_rate=figures.total.rate_of(measure),
+        )
+    return render_page(request, "steering/reach.html", scope, **context)
