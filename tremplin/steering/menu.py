@@ -31,6 +31,11 @@ PAGES = [
         _("Réseau de conseillers"),
         _("Demandes d'accompagnement : transmission sous 72 h, prise en charge sous 5 jours, issues."),
     ),
+    Page(
+        "steering:open_data",
+        _("Données ouvertes"),
+        _("Les chèques accordés au format SCDL et les chiffres agrégés, publics, à télécharger."),
+    ),
 ]
 
 

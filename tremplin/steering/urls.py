@@ -9,4 +9,5 @@ urlpatterns = [
     path("delais/", views.delays_page, name="delays"),
     path("reseau/", views.network_page, name="network"),
     path("budget/", views.budget, name="budget"),
+    path("donnees-ouvertes/", views.open_data, name="open_data"),
 ]
