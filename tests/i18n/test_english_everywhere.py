@@ -254,6 +254,7 @@ PAGES = [
     ("steering-delays", "manager", lambda w: reverse("steering:delays")),
     ("steering-network", "manager", lambda w: reverse("steering:network")),
     ("steering-budget", "manager", lambda w: reverse("steering:budget")),
+    ("steering-open-data", "manager", lambda w: reverse("steering:open_data")),
     ("network-request-form", None, lambda w: reverse("network:new_request")),
     ("error-404", None, lambda w: "/cette-page-n-existe-pas/"),
     ("owner-home", "owner", lambda w: reverse("vouchers:list")),
