@@ -68,6 +68,11 @@ def pay(applications, paid_at, cents=None):
     return batch
 
 
+def scdl():
+    rows, facts = opendata.grants()
+    return list(rows), facts
+
+
 def validated(content, slug, fmt="csv"):
     """frictionless's report on a published file against the dataset's own schema."""
     schema = Schema.from_descriptor(opendata.load_schema(slug))
@@ -90,7 +95,7 @@ def csv_rows(content):
 def test_a_granted_voucher_gives_one_scdl_row_worked_out_by_hand(settings, scheme):
     settings.GRANTOR_NAME, settings.GRANTOR_SIRET = "Direction générale des entreprises", "13000000300017"
     voucher = granted(scheme, siren="732829320", head_office_nic="00074", denomination="Fournil du Rhône")
-    rows, facts = opendata.grants()
+    rows, facts = scdl()
     assert facts == {"rows": 1, "left_out": 0}
     assert rows == [
         {
@@ -124,7 +129,7 @@ def test_only_granted_vouchers_are_published_and_a_paid_one_gives_its_transfer_d
         granted(scheme, state=state)
     for state in (State.DRAFT, State.SUBMITTED, State.UNDER_REVIEW, State.REJECTED, State.WITHDRAWN):
         ApplicationFactory(scheme=scheme, state=state, amount_cents=50_000)
-    rows, facts = opendata.grants()
+    rows, facts = scdl()
     assert facts["rows"] == 4
     by_reference = {row["referenceDecision"]: row for row in rows}
     assert by_reference[paid.reference]["datesPeriodeVersement"] == "2026-03-05"
@@ -137,7 +142,7 @@ def test_the_establishment_s_siret_is_the_beneficiary_s_when_the_file_names_one(
         siret=voucher.company.siren + "00029", company=voucher.company, nic="00029"
     )
     voucher.save()
-    [row], _ = opendata.grants()
+    [row], _ = scdl()
     assert row["idBeneficiaire"] == voucher.company.siren + "00029"
 
 
@@ -155,7 +160,7 @@ def test_sole_traders_whose_identity_insee_does_not_publish_are_left_out(scheme)
     )
     hidden_shop.establishment = hidden_shop.company.establishments.get()
     hidden_shop.save()
-    rows, facts = opendata.grants()
+    rows, facts = scdl()
     assert facts == {"rows": 1, "left_out": 2}
     assert [row["nomBeneficiaire"] for row in rows] == ["SARL Visible"]
     content = opendata.to_csv(opendata.DATASETS["subventions"], rows).decode()
@@ -167,7 +172,7 @@ def test_the_scdl_file_validates_against_its_schema(scheme):
     pay([granted(scheme, state=State.PAID)], at((2026, 3, 5)))
     granted(scheme, denomination="Café « Le Zinc », Lyon")  # quotes and a comma survive the CSV
     dataset = opendata.DATASETS["subventions"]
-    rows, _ = dataset.rows()
+    rows, _ = scdl()
     report = validated(opendata.to_csv(dataset, rows), "subventions")
     assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])
     assert report.tasks[0].stats["rows"] == 3
@@ -176,7 +181,7 @@ def test_the_scdl_file_validates_against_its_schema(scheme):
 def test_the_validation_is_not_a_formality(scheme):
     granted(scheme)
     dataset = opendata.DATASETS["subventions"]
-    content = opendata.to_csv(dataset, dataset.rows()[0]).decode().replace(",1234.56,", ",1234;56,")
+    content = opendata.to_csv(dataset, scdl()[0]).decode().replace(",1234.56,", ",1234;56,")
     report = validated(content.replace(",non,", ",peut-être,").encode(), "subventions")
     assert not report.valid
     assert {error[0] for error in report.flatten(["fieldName"])} == {"montant", "notificationUE"}

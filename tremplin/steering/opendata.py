@@ -55,8 +55,14 @@ class Dataset:
         return [field["name"] for field in self.schema["fields"]]
 
     def rows(self):
-        """(rows as dicts of typed values, facts about them)."""
+        """(rows as dicts of typed values, facts about them). The SCDL rows come as a generator, read once,
+        and their facts are complete once it is exhausted."""
         return BUILDERS[self.slug]()
+
+    def readable_rows(self):
+        """`rows()`, kept in memory only when several formats must read them."""
+        rows, facts = self.rows()
+        return (list(rows) if len(self.formats) > 1 else rows), facts
 
 
 DATASETS = {
@@ -172,13 +178,18 @@ def grants():
         .select_related("company", "establishment", "scheme", "payment_line__batch")
         .order_by("decided_at", "pk")
     )
-    rows, left_out = [], 0
-    for application in files.iterator(chunk_size=2000):
-        if is_hidden(application):
-            left_out += 1
-        else:
-            rows.append(grant_row(application))
-    return rows, {"rows": len(rows), "left_out": left_out}
+    facts = {"rows": 0, "left_out": 0}
+
+    def rows():
+        # Streamed (a server-side cursor on PostgreSQL): the file is written as the rows come.
+        for application in files.iterator(chunk_size=2000):
+            if is_hidden(application):
+                facts["left_out"] += 1
+            else:
+                facts["rows"] += 1
+                yield grant_row(application)
+
+    return rows(), facts
 
 
 # --- aggregated datasets -----------------------------------------------------------------------
@@ -281,14 +292,20 @@ def csv_text(value):
     return str(value)
 
 
-def to_csv(dataset, rows):
-    """UTF-8, comma, a header line with the schema's field names (as SCDL asks)."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
+def write_csv(dataset, rows, out):
+    """UTF-8, comma, a header line with the schema's field names (as SCDL asks), into the binary `out`."""
+    text = io.TextIOWrapper(out, encoding="utf-8", newline="", write_through=True)
+    writer = csv.writer(text, lineterminator="\r\n")
     writer.writerow(dataset.fields)
     for row in rows:
         writer.writerow([csv_text(row[name]) for name in dataset.fields])
-    return out.getvalue().encode("utf-8")
+    text.detach()
+
+
+def to_csv(dataset, rows):
+    out = io.BytesIO()
+    write_csv(dataset, rows, out)
+    return out.getvalue()
 
 
 def arrow_type(field):
@@ -302,7 +319,7 @@ def arrow_type(field):
     }.get(field["type"], pa.string())
 
 
-def to_parquet(dataset, rows, generated_at):
+def write_parquet(dataset, rows, generated_at, out):
     """Columns typed from the schema (numbers as decimal(14,2), yearmonth as text); the generation time and
     the schema's name in the file's metadata."""
     import pyarrow as pa
@@ -314,13 +331,20 @@ def to_parquet(dataset, rows, generated_at):
     table = table.replace_schema_metadata(
         {"generated_at": generated_at.isoformat(), "table_schema": dataset.schema["name"]}
     )
-    out = io.BytesIO()
     pq.write_table(table, out)
-    return out.getvalue()
+
+
+def write(dataset, fmt, rows, generated_at, out):
+    if fmt == "parquet":
+        write_parquet(dataset, rows, generated_at, out)
+    else:
+        write_csv(dataset, rows, out)
 
 
 def render(dataset, fmt, rows, generated_at):
-    return to_parquet(dataset, rows, generated_at) if fmt == "parquet" else to_csv(dataset, rows)
+    out = io.BytesIO()
+    write(dataset, fmt, rows, generated_at, out)
+    return out.getvalue()
 
 
 def stamp(moment):
@@ -332,11 +356,21 @@ def download_name(dataset, fmt, generated_at):
 
 
 def _write_atomically(path, content):
+    """Write `content` (bytes, or a function writing to a binary file) to `path`: readers see the old
+    file or the new one, never half of one."""
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    with os.fdopen(handle, "wb") as out:
-        out.write(content)
-    os.replace(tmp, path)
+    try:
+        with os.fdopen(handle, "wb") as out:
+            content(out) if callable(content) else out.write(content)
+        os.replace(tmp, path)
+    except BaseException:
+        os.unlink(tmp)
+        raise
+
+
+def _writer(dataset, fmt, rows, generated_at):
+    return lambda out: write(dataset, fmt, rows, generated_at, out)
 
 
 @dataclass(frozen=True)
@@ -360,9 +394,9 @@ def rebuild(dataset, directory=None, now=None):
     """Every format of `dataset` built from one reading of the database, with a note of when and what."""
     directory = Path(directory or settings.OPEN_DATA_DIR)
     generated_at = now or timezone.now()
-    rows, facts = dataset.rows()
+    rows, facts = dataset.readable_rows()
     for fmt in dataset.formats:
-        _write_atomically(directory / f"{dataset.slug}.{fmt}", render(dataset, fmt, rows, generated_at))
+        _write_atomically(directory / f"{dataset.slug}.{fmt}", _writer(dataset, fmt, rows, generated_at))
     meta = {"generated_at": generated_at.isoformat(), **facts}
     _write_atomically(_meta_path(directory, dataset), json.dumps(meta).encode())
     return meta
@@ -403,7 +437,7 @@ def export(directory, now=None):
 def _export(directory, generated_at):
     written, resources = [], []
     for dataset in DATASETS.values():
-        rows, facts = dataset.rows()
+        rows, _ = dataset.readable_rows()
         schema_name = f"tremplin-{dataset.slug}-schema.json"
         _write_atomically(
             directory / schema_name, json.dumps(dataset.schema, ensure_ascii=False, indent=2).encode()
@@ -411,7 +445,7 @@ def _export(directory, generated_at):
         written.append(directory / schema_name)
         for fmt in dataset.formats:
             name = download_name(dataset, fmt, generated_at)
-            _write_atomically(directory / name, render(dataset, fmt, rows, generated_at))
+            _write_atomically(directory / name, _writer(dataset, fmt, rows, generated_at))
             written.append(directory / name)
             resources.append(
                 {
