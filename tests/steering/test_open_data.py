@@ -438,3 +438,14 @@ def test_the_command_writes_every_file_with_its_schema_and_a_data_package(tmp_pa
         report = validated((out / resource["path"]).read_bytes(), slug, resource["format"])
         assert report.valid, (resource["path"], report.flatten(["rowNumber", "fieldName", "note"]))
         assert json.loads((out / resource["schema"]).read_text()) == opendata.load_schema(slug)
+
+
+def test_a_new_demo_drops_the_files_built_from_the_previous_database(client, scheme):
+    from tremplin.steering.demo import seed_open_data
+
+    url = reverse("opendata:file", args=["subventions", "csv"])
+    b"".join(client.get(url).streaming_content)
+    granted(scheme)
+    seed_open_data(None)
+    assert opendata.last_build(opendata.DATASETS["subventions"]) is None
+    assert len(csv_rows(b"".join(client.get(url).streaming_content))) == 1

@@ -412,6 +412,17 @@ def last_build(dataset, directory=None):
     return meta
 
 
+def clear(directory=None):
+    """Remove the built files and their notes (a new demo database must not serve the old one's)."""
+    directory = Path(directory or settings.OPEN_DATA_DIR)
+    for dataset in DATASETS.values():
+        for path in (
+            _meta_path(directory, dataset),
+            *(directory / f"{dataset.slug}.{f}" for f in dataset.formats),
+        ):
+            path.unlink(missing_ok=True)
+
+
 def published(dataset, fmt):
     """The public file of `dataset` in `fmt`, rebuilt first when missing or older than OPEN_DATA_MAX_AGE."""
     directory = Path(settings.OPEN_DATA_DIR)
