@@ -449,3 +449,31 @@ def test_a_new_demo_drops_the_files_built_from_the_previous_database(client, sch
     seed_open_data(None)
     assert opendata.last_build(opendata.DATASETS["subventions"]) is None
     assert len(csv_rows(b"".join(client.get(url).streaming_content))) == 1
+
+
+def test_the_scdl_file_reads_the_database_in_a_constant_number_of_queries(
+    scheme, django_assert_max_num_queries
+):
+    pay([granted(scheme, state=State.PAID)], at((2026, 3, 5)))
+    for _ in range(3):
+        granted(scheme)
+    with django_assert_max_num_queries(1):
+        rows, _ = scdl()
+    assert len(rows) == 4
+
+
+def test_a_stale_file_is_served_while_the_task_queue_rebuilds_it_once(client, settings, scheme):
+    from django_tasks import default_task_backend
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    url = reverse("opendata:file", args=["subventions", "csv"])
+    assert len(csv_rows(b"".join(client.get(url).streaming_content))) == 0  # missing: built at once
+    granted(scheme)
+    settings.OPEN_DATA_MAX_AGE = 0
+    for _ in range(2):
+        assert len(csv_rows(b"".join(client.get(url).streaming_content))) == 0
+    [result] = default_task_backend.results
+    assert result.task.name == "rebuild_task" and result.kwargs == {"slug": "subventions"}
+    opendata.rebuild_task.call(slug="subventions")  # what the worker does
+    settings.OPEN_DATA_MAX_AGE = 3600
+    assert len(csv_rows(b"".join(client.get(url).streaming_content))) == 1

@@ -2,8 +2,9 @@
 datasets (applications, payments, diagnostics by département x NAF section x month) with statistical
 secrecy under 10. Each dataset has its Table Schema in `schemas/`; docs/open-data.md describes them.
 
-The files are public. They are kept in `settings.OPEN_DATA_DIR` and rebuilt there when older than
-`settings.OPEN_DATA_MAX_AGE` seconds (`published`), or all at once by `export_open_data DIR` (`export`).
+The files are public. They are kept in `settings.OPEN_DATA_DIR`, rebuilt there by the task queue when a
+download finds them older than `settings.OPEN_DATA_MAX_AGE` seconds (`published`), or written all at once
+by `export_open_data DIR` (`export`).
 The figures are national whoever asks: open data is not scoped.
 """
 
@@ -24,6 +25,7 @@ from django.db.models import Count, F, Sum
 from django.db.models.functions import Substr, TruncMonth
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
+from django_tasks import task
 
 from tremplin.diagnostics.models import Diagnostic
 from tremplin.diagnostics.models import State as DiagnosticState
@@ -139,14 +141,14 @@ def payment_period(application, convention_day):
     return f"{convention_day.isoformat()}/{last.isoformat()}"
 
 
-def grant_row(application):
-    convention_day = timezone.localdate(application.decided_at)
+def spend_labels():
     with translation.override("fr"):
-        spend = (
-            str(SpendCategory(application.spend_category).label)
-            if application.spend_category in SpendCategory.values
-            else ""
-        )
+        return {value: str(label) for value, label in SpendCategory.choices}
+
+
+def grant_row(application, spend_labels):
+    convention_day = timezone.localdate(application.decided_at)
+    spend = spend_labels.get(application.spend_category, "")
     subject = f"Chèque numérique « {application.scheme.name} »" + (f" : {spend}" if spend else "")
     return {
         "nomAttribuant": settings.GRANTOR_NAME,
@@ -176,9 +178,31 @@ def grants():
             state__in=states_tagged(GRANTED), decided_at__isnull=False, amount_cents__isnull=False
         )
         .select_related("company", "establishment", "scheme", "payment_line__batch")
+        # Only what a row needs: a batch holds its whole SEPA file, a file dozens of columns.
+        .only(
+            "created_at",
+            "decided_at",
+            "amount_cents",
+            "valid_until",
+            "spend_category",
+            "scheme__name",
+            "scheme__slug",
+            "scheme__payment_target_days",
+            "company__siren",
+            "company__head_office_nic",
+            "company__denomination",
+            "company__first_name",
+            "company__last_name",
+            "company__diffusion",
+            "establishment__siret",
+            "establishment__diffusion",
+            "payment_line__batch__state",
+            "payment_line__batch__paid_at",
+        )
         .order_by("decided_at", "pk")
     )
     facts = {"rows": 0, "left_out": 0}
+    labels = spend_labels()
 
     def rows():
         # Streamed (a server-side cursor on PostgreSQL): the file is written as the rows come.
@@ -187,7 +211,7 @@ def grants():
                 facts["left_out"] += 1
             else:
                 facts["rows"] += 1
-                yield grant_row(application)
+                yield grant_row(application, labels)
 
     return rows(), facts
 
@@ -424,16 +448,42 @@ def clear(directory=None):
 
 
 def published(dataset, fmt):
-    """The public file of `dataset` in `fmt`, rebuilt first when missing or older than OPEN_DATA_MAX_AGE."""
+    """The public file of `dataset` in `fmt`. Missing, it is built now; older than OPEN_DATA_MAX_AGE, the
+    task queue rebuilds it (asked once per REBUILD_PATIENCE) and this download gets the current one, so a
+    visitor never waits for a national build."""
     directory = Path(settings.OPEN_DATA_DIR)
     meta = last_build(dataset)
     path = directory / f"{dataset.slug}.{fmt}"
-    too_old = meta and timezone.now() - meta["generated_at"] > timedelta(seconds=settings.OPEN_DATA_MAX_AGE)
-    if meta is None or too_old or not path.exists():
+    if meta is None or not path.exists():
         rebuild(dataset)
-        meta = last_build(dataset)
+    elif timezone.now() - meta["generated_at"] > timedelta(seconds=settings.OPEN_DATA_MAX_AGE):
+        ask_for_rebuild(dataset, directory)
+    meta = last_build(dataset)
     facts = {k: v for k, v in meta.items() if k != "generated_at"}
     return Published(path, dataset, fmt, meta["generated_at"], facts)
+
+
+# A rebuild asked for and not done after this long is asked for again (a worker may have died).
+REBUILD_PATIENCE = timedelta(minutes=15)
+
+
+def ask_for_rebuild(dataset, directory):
+    asked = directory / f"{dataset.slug}.asked"
+    try:
+        asked_at = datetime.fromtimestamp(asked.stat().st_mtime, UTC)
+    except OSError:
+        asked_at = None
+    if asked_at and timezone.now() - asked_at < REBUILD_PATIENCE:
+        return
+    asked.touch()
+    rebuild_task.enqueue(slug=dataset.slug)
+
+
+@task()
+def rebuild_task(slug):
+    directory = Path(settings.OPEN_DATA_DIR)
+    rebuild(DATASETS[slug], directory)
+    (directory / f"{slug}.asked").unlink(missing_ok=True)
 
 
 def export(directory, now=None):
