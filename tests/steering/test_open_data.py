@@ -477,3 +477,19 @@ def test_a_stale_file_is_served_while_the_task_queue_rebuilds_it_once(client, se
     opendata.rebuild_task.call(slug="subventions")  # what the worker does
     settings.OPEN_DATA_MAX_AGE = 3600
     assert len(csv_rows(b"".join(client.get(url).streaming_content))) == 1
+
+
+def test_an_organisation_s_head_and_an_auditor_see_the_same_national_files(logged_in, advisor, auditor):
+    advisor.heads_organisation = True
+    advisor.save()
+    for person in (advisor, auditor):
+        page = logged_in(person).get(reverse("steering:open_data"))
+        assert page.status_code == 200
+        assert "Ils couvrent toute la France, quel que soit votre périmètre." in page.content.decode()
+        assert f'href="{reverse("opendata:file", args=["subventions", "csv"])}"' in page.content.decode()
+
+
+def test_anonymous_visitors_are_sent_to_log_in_for_the_page_but_not_for_the_files(client):
+    response = client.get(reverse("steering:open_data"))
+    assert response.status_code == 302 and response["Location"].startswith(reverse("accounts:login"))
+    assert client.get(reverse("opendata:schema", args=["demandes"])).status_code == 200
