@@ -281,6 +281,14 @@ PAYER_NAME = os.environ.get("PAYER_NAME", "Agence de services et de paiement")
 PAYER_IBAN = os.environ.get("PAYER_IBAN", "FR7630001007941234567890185")
 PAYER_BIC = os.environ.get("PAYER_BIC", "BDFEFRPPCCT")
 
+# Open data (tremplin.steering.opendata): who grants the vouchers, named in the SCDL "subventions" file
+# (nomAttribuant, idAttribuant: a SIRET); the demo SIRET is made up. Published files are rebuilt in
+# OPEN_DATA_DIR when older than OPEN_DATA_MAX_AGE seconds.
+GRANTOR_NAME = os.environ.get("GRANTOR_NAME", PAYER_NAME)
+GRANTOR_SIRET = os.environ.get("GRANTOR_SIRET", "13000000300017")
+OPEN_DATA_DIR = Path(os.environ.get("OPEN_DATA_DIR", VAR_DIR / "open-data"))
+OPEN_DATA_MAX_AGE = envint("OPEN_DATA_MAX_AGE", 3600)
+
 # Where the registry adapter reads offline data from.
 REGISTRY_DATA_DIR = Path(os.environ.get("REGISTRY_DATA_DIR", BASE_DIR / "data"))
 

@@ -17,6 +17,7 @@ urlpatterns = [
     path("controle/", include("tremplin.fraud.urls")),
     path("mes-donnees/", include("tremplin.privacy.urls")),
     path("pilotage/", include("tremplin.steering.urls")),
+    path("donnees-ouvertes/", include("tremplin.steering.public_urls")),
     path("api/v1/", include(api_urls(api))),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -72,6 +72,7 @@ def _no_network(monkeypatch):
 @pytest.fixture(autouse=True)
 def _settings(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.OPEN_DATA_DIR = tmp_path / "open-data"
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

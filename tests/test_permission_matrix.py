@@ -368,6 +368,10 @@ PAGES = {
     "steering:network": staff_read(),
     "steering:budget": staff_read(),
     "steering:reach": staff_read(),
+    "steering:open_data": staff_read(),
+    # Open data: public files, for anyone (docs/open-data.md).
+    "opendata:file": public(args=lambda w: {"dataset": "demandes", "fmt": "csv"}),
+    "opendata:schema": public(args=lambda w: {"dataset": "subventions"}),
     # voucher files
     "vouchers:list": signed_in(),
     # Exports: the list's own scope (each person's rows; tests/exports check which rows).

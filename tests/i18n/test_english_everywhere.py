@@ -255,6 +255,7 @@ PAGES = [
     ("steering-network", "manager", lambda w: reverse("steering:network")),
     ("steering-budget", "manager", lambda w: reverse("steering:budget")),
     ("steering-reach", "manager", lambda w: reverse("steering:reach")),
+    ("steering-open-data", "manager", lambda w: reverse("steering:open_data")),
     ("network-request-form", None, lambda w: reverse("network:new_request")),
     ("error-404", None, lambda w: "/cette-page-n-existe-pas/"),
     ("owner-home", "owner", lambda w: reverse("vouchers:list")),

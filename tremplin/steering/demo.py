@@ -17,6 +17,7 @@ from tremplin.diagnostics.models import State as DiagnosticState
 from tremplin.network.models import Match, MatchState, Request
 from tremplin.payments.models import PaymentBatch
 from tremplin.schemes.models import Envelope, LedgerEntry, Scheme
+from tremplin.steering import opendata
 from tremplin.vouchers import services
 from tremplin.vouchers.models import Application, Claim, State
 
@@ -222,3 +223,9 @@ def _date_back(app, submitted, decided, paid, now):
     events.exclude(action__in=late | {"submit"}).update(at=decided)
     if paid:
         events.filter(action__in=late).update(at=paid)
+
+
+def seed_open_data(rng):
+    """The open-data files built from an earlier demo database go: the first download rebuilds them from
+    this one (the page says they are not built yet until then)."""
+    opendata.clear()

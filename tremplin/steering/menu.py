@@ -32,6 +32,11 @@ PAGES = [
         _("Demandes d'accompagnement : transmission sous 72 h, prise en charge sous 5 jours, issues."),
     ),
     Page("steering:reach", _("Portée"), _("Bénéficiaires et entreprises touchées pour 1 000 éligibles.")),
+    Page(
+        "steering:open_data",
+        _("Données ouvertes"),
+        _("Les chèques accordés au format SCDL et les chiffres agrégés, publics, à télécharger."),
+    ),
 ]
 
 

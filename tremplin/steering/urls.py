@@ -10,4 +10,5 @@ urlpatterns = [
     path("reseau/", views.network_page, name="network"),
     path("budget/", views.budget, name="budget"),
     path("portee/", views.reach_page, name="reach"),
+    path("donnees-ouvertes/", views.open_data, name="open_data"),
 ]

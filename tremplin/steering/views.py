@@ -2,12 +2,13 @@
 
 from functools import wraps
 
+from django.conf import settings
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from tremplin.steering import budget as budget_figures
-from tremplin.steering import reach, tilemap
+from tremplin.steering import opendata, reach, tilemap
 from tremplin.steering.delays import delays
 from tremplin.steering.forms import ReachForm
 from tremplin.steering.funnel import funnel
@@ -118,3 +119,19 @@ def reach_page(request, scope):
             national_rate=figures.total.rate_of(measure),
         )
     return render_page(request, "steering/reach.html", scope, **context)
+
+
+@steering_page
+def open_data(request, scope):
+    """The published datasets and their files; the notes of the last builds, no query of the figures."""
+    datasets = [
+        {"dataset": dataset, "build": opendata.last_build(dataset)} for dataset in opendata.DATASETS.values()
+    ]
+    return render_page(
+        request,
+        "steering/open_data.html",
+        scope,
+        datasets=datasets,
+        threshold=opendata.SECRECY_THRESHOLD,
+        max_age_minutes=settings.OPEN_DATA_MAX_AGE // 60,
+    )
