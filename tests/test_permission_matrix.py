@@ -359,6 +359,9 @@ PAGES = {
     # Steering: managers and auditors (read only: every page is a GET); an advisor heading their
     # organisation too, on its territory (tests/steering/test_scope.py); the matrix's advisors do not.
     "steering:index": staff_read(),
+    # The national de minimis register: the whole programme's, never an organisation head's
+    # (tests/steering/test_state_aid_register.py).
+    "steering:state_aid_register": staff_read(),
     # voucher files
     "vouchers:list": signed_in(),
     "vouchers:new": Rule(owner=ALLOW, methods=GP),

@@ -250,6 +250,7 @@ PAGES = [
     ("account-security", "manager", lambda w: reverse("accounts:security")),
     ("personal-data", "owner", lambda w: reverse("privacy:mine")),
     ("steering-index", "manager", lambda w: reverse("steering:index")),
+    ("steering-state-aid-register", "manager", lambda w: reverse("steering:state_aid_register")),
     ("network-request-form", None, lambda w: reverse("network:new_request")),
     ("error-404", None, lambda w: "/cette-page-n-existe-pas/"),
     ("owner-home", "owner", lambda w: reverse("vouchers:list")),

@@ -5,16 +5,28 @@ from dataclasses import dataclass
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from tremplin.accounts.models import Role
+
+NATIONAL_ROLES = (Role.MANAGER, Role.AUDITOR)
+
 
 @dataclass(frozen=True)
 class Page:
     url_name: str
     label: str
     description: str
+    # Only for those who see the whole programme (managers, auditors), not an organisation's head.
+    national: bool = False
 
 
 PAGES = [
     Page("steering:index", _("Vue d'ensemble"), _("Les pages du pilotage.")),
+    Page(
+        "steering:state_aid_register",
+        _("Registre des aides d'État"),
+        _("Les chèques accordés, à transmettre au registre national des aides de minimis."),
+        national=True,
+    ),
 ]
 
 
@@ -28,4 +40,5 @@ def menu(request):
             "current": request.path == url,
         }
         for page in PAGES
+        if not page.national or getattr(request.user, "role", None) in NATIONAL_ROLES
     ]
