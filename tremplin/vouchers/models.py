@@ -261,6 +261,8 @@ class Application(models.Model):
         indexes = [
             models.Index(fields=["envelope", "state", "queue_rank"]),
             models.Index(fields=["state", "valid_until"]),
+            # The State-aid register and the de minimis period read the grants by grant date.
+            models.Index(fields=["decided_at"], name="vouchers_app_decided_at"),
         ]
 
     def __str__(self):
