@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Fuzz the whole API (/api/v1/openapi.json) with schemathesis, once per role, against a real server on
 # the demo data: every check (`--checks all`), a fixed seed and a bounded number of examples per operation.
-# Exits non-zero on any failure. `make fuzz`; FUZZ_EXAMPLES=… FUZZ_SEED=… FUZZ_ROLES="manager owner" to vary.
+# Exits non-zero on any failure. `make fuzz`; FUZZ_EXAMPLES=… FUZZ_SEED=… FUZZ_ROLES="manager owner" to vary,
+# FUZZ_ARGS="--include-path-regex documents" to pass schemathesis more options (one operation, say).
 #
 # Each role starts from the same freshly seeded database (a copy taken after seed_demo), so one role's
 # writes never change what the next one meets, and a run replays the same requests every time.
@@ -81,7 +82,8 @@ print(ApiToken.issue(User.objects.get(email='${EMAILS[$role]}'), 'fuzz')[1])")
     --generation-database none \
     --workers 1 \
     --no-color \
-    --output-truncate false || status=$?
+    --output-truncate false \
+    ${FUZZ_ARGS:-} || status=$?
   kill "$SERVER_PID" 2>/dev/null || true
   wait "$SERVER_PID" 2>/dev/null || true
   SERVER_PID=

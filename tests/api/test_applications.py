@@ -164,10 +164,9 @@ def test_null_clears_a_draft_field(owner_api, draft):
     [
         ({"iban": "FR7630006000011234567890180"}, "invalid_iban"),
         ({"spend_category": "holidays"}, "category_not_eligible"),
-        ({"provider_id": 999999}, "unknown_provider"),
         ({"declared_headcount": 4, "unknown": 1}, None),
     ],
-    ids=["iban-checksum", "category", "provider", "unknown-field-ignored"],
+    ids=["iban-checksum", "category", "unknown-field-ignored"],
 )
 def test_bad_draft_values_are_refused_and_change_nothing(owner_api, draft, payload, code):
     before = row(draft)
@@ -181,6 +180,21 @@ def test_bad_draft_values_are_refused_and_change_nothing(owner_api, draft, paylo
     assert response.status_code == 400
     assert response.json()["code"] == code
     assert response.json()["message"]
+    assert row(draft) == before
+
+
+def test_an_unknown_provider_is_a_404_and_changes_nothing(owner_api, draft):
+    """A provider number that names no provider is a missing resource, as an unknown SIREN or scheme is."""
+    before = row(draft)
+
+    response = owner_api.patch(f"/applications/{draft.pk}", {"provider_id": 999999})
+
+    assert response.status_code == 404
+    assert response.json() == {
+        "code": "unknown_provider",
+        "message": "Ce prestataire n'existe pas.",
+        "field": "provider_id",
+    }
     assert row(draft) == before
 
 

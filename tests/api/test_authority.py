@@ -143,6 +143,36 @@ def test_an_extract_older_than_three_months_is_refused(apis, company):
     assert not Representation.objects.get(pk=rep["id"]).has_documents
 
 
+@pytest.mark.parametrize("no_date", ["", "null"])
+def test_a_statement_alone_may_come_with_an_empty_date(apis, company, no_date):
+    """Multipart has no null: a client echoing the representation's `"extract_issued_on": null` sends the
+    text "null", which means no date, as an empty field does."""
+    rep = ok(declare(apis["owner"], company))
+
+    response = apis["owner"].post(
+        f"/authority/representations/{rep['id']}/documents",
+        files={"statement": pdf_file("attestation.pdf"), "extract_issued_on": no_date},
+    )
+
+    data = ok(response)
+    assert data["extract_issued_on"] is None
+    assert Representation.objects.get(pk=rep["id"]).statement
+
+
+def test_a_date_that_is_not_one_is_refused_and_changes_nothing(apis, company):
+    rep = ok(declare(apis["owner"], company))
+
+    response = apis["owner"].post(
+        f"/authority/representations/{rep['id']}/documents",
+        files={"statement": pdf_file("attestation.pdf"), "extract_issued_on": "2026-13-45"},
+    )
+
+    assert response.status_code == 422
+    assert response.json()["code"] == "invalid"
+    assert response.json()["errors"][0]["loc"] == ["form", "extract_issued_on"]
+    assert not Representation.objects.get(pk=rep["id"]).statement
+
+
 def test_nobody_else_reads_or_completes_someone_s_declaration(apis, company):
     rep = ok(declare(apis["owner"], company))
 

@@ -146,6 +146,22 @@ def test_the_quote_flow_through_the_api(owner, draft, member, other_member):
     assert QuoteRequest.objects.get().state == "closed"
 
 
+def test_asking_an_unknown_provider_is_a_404_and_creates_nothing(owner, draft, member):
+    response = Api(owner).post(
+        "/quote-requests",
+        {
+            "application_id": draft.pk,
+            "provider_ids": [member.provider_id, 999999],
+            "category": "website",
+            "description": "Site vitrine",
+        },
+    )
+    assert response.status_code == 404
+    assert response.json()["code"] == "unknown_provider"
+    assert response.json()["field"] == "provider_ids"
+    assert not QuoteRequest.objects.exists()
+
+
 def test_more_than_three_providers_is_refused(owner, draft, member, other_member):
     extra = [UserFactory(provider_member=True).provider_id for _ in range(2)]
     response = Api(owner).post(

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils import timezone
 from ninja import File, Form, Path, Router, UploadedFile
+from ninja.errors import ValidationError as InvalidInput
 from ninja.responses import Status
 
 from tremplin.api.errors import responses
@@ -94,7 +95,10 @@ def declare_representation(request, payload: RepresentationIn):
             "properties": {
                 "extract_issued_on": {
                     "format": "recent-date",
-                    "description": "Date de l'extrait (AAAA-MM-JJ), dans les 3 derniers mois.",
+                    "description": (
+                        "Date de l'extrait (AAAA-MM-JJ), dans les 3 derniers mois ; "
+                        "vide (ou « null ») quand aucun extrait n'est envoyé."
+                    ),
                 }
             },
         },
@@ -104,11 +108,12 @@ def add_representation_documents(
     request,
     representation_id: Id,
     register_extract: File[UploadedFile] = None,
-    extract_issued_on: Form[date] = None,
+    extract_issued_on: Form[str] = None,
     statement: File[UploadedFile] = None,
 ):
     """Send an extract of the business register of less than 3 months (Kbis or RNE extract, PDF, with its
     date) and the statement signed by a legal representative (PDF); one may come before the other."""
+    extract_issued_on = _form_date(extract_issued_on, "extract_issued_on")
     rep = get_representation_for_user(request.auth, representation_id)
     if not (register_extract or statement or extract_issued_on):
         raise ServiceError(
@@ -124,6 +129,25 @@ def add_representation_documents(
         statement=statement and safe_name(statement, "attestation.pdf"),
     )
     return _representation(request.auth, rep.pk)
+
+
+def _form_date(value, field):
+    """A date sent as a form field (AAAA-MM-JJ). Multipart has no null: an empty field, or the text "null"
+    a client sends for the `null` it read in a representation, means no date."""
+    if value is None or value.strip() in ("", "null"):
+        return None
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise InvalidInput(
+            [
+                {
+                    "loc": ("form", field),
+                    "msg": "Indiquez une date au format AAAA-MM-JJ.",
+                    "type": "date_parsing",
+                }
+            ]
+        ) from None
 
 
 # --- mandates -------------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ from pydantic import Field
 from tremplin.api.errors import responses
 from tremplin.api.schemas import MAX_CENTS, MAX_ID, FormCents, Text, Whole, api_enum
 from tremplin.api.uploads import pdf_parts
-from tremplin.core.errors import PermissionDenied, ServiceError
+from tremplin.core.errors import NotFound, PermissionDenied, ServiceError
 from tremplin.providers import offers, quotes, reviews
 from tremplin.providers.access import (
     get_own_application,
@@ -259,7 +259,7 @@ def request_quotes(request, payload: QuoteRequestIn):
     application = get_own_application(request.auth, payload.application_id)
     providers = list(Provider.objects.filter(pk__in=payload.provider_ids))
     if len(providers) != len(set(payload.provider_ids)):
-        raise ServiceError("unknown_provider", "Un des prestataires indiqués n'existe pas.", "provider_ids")
+        raise NotFound("unknown_provider", "Un des prestataires indiqués n'existe pas.", "provider_ids")
     quote_request = quotes.request_quotes(
         request.auth, application, providers, payload.category, payload.description
     )

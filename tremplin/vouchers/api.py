@@ -231,7 +231,7 @@ def update_application(request, payload: ApplicationUpdate, application_id: Appl
         if provider_id is not None:
             provider = Provider.objects.filter(pk=provider_id).first()
             if provider is None:
-                raise ServiceError("unknown_provider", "Ce prestataire n'existe pas.", "provider_id")
+                raise NotFound("unknown_provider", "Ce prestataire n'existe pas.", "provider_id")
         fields["provider"] = provider
     for name in ("iban", "account_holder", "spend_category", "project_description"):
         if name in fields and fields[name] is None:
