@@ -22,6 +22,11 @@ DESCRIPTION = """API du programme Tremplin Numérique (chèque numérique) pour 
 
 Authentification : `Authorization: Bearer <jeton>`. Montants en centimes (entiers). Erreurs :
 `{"code", "message", "field"}` ; 422 pour une requête qui ne respecte pas le schéma.
+
+Réessais : une requête POST, PUT, PATCH ou DELETE envoyée avec l'en-tête `Idempotency-Key: <clé>`
+(1 à 255 caractères ASCII visibles, une clé par requête) n'est exécutée qu'une fois ; la renvoyer avec la
+même clé rend la première réponse (en-tête `Idempotent-Replayed: true`), la même clé pour une autre
+requête est refusée (422 `idempotency_key_reused`). Une clé vaut un jour.
 """
 
 api = NinjaAPI(

@@ -15,7 +15,7 @@ from tests.privacy.test_retention import NOW, run
 from tremplin.accounts.models import ApiToken, IdentityProviderLink, User
 from tremplin.authority.models import Capacity, Mandate, Representation
 from tremplin.core import audit
-from tremplin.core.models import AuditEvent
+from tremplin.core.models import AuditEvent, IdempotencyRecord
 from tremplin.network.models import Action, ActionKind, Match, Request, Theme
 from tremplin.privacy.retention import NO_BIRTH_DATE
 from tremplin.vouchers.models import Application, Message, MessageAttachment, State
@@ -24,6 +24,7 @@ pytestmark = pytest.mark.django_db
 
 YEAR = timedelta(days=365)
 DAYS = timedelta(days=10)
+DAY = timedelta(days=1)
 
 
 def at(when):
@@ -47,6 +48,33 @@ def applied(django_capture_on_commit_callbacks):
         return AuditEvent.objects.get(action="apply_retention").data["counts"]
 
     return apply
+
+
+# --- api_replays ----------------------------------------------------------------------------------
+
+
+def test_api_answers_kept_for_retries_go_after_a_day(applied):
+    def kept(key):
+        return IdempotencyRecord.objects.create(
+            scope="0" * 64,
+            key=key,
+            fingerprint="1" * 64,
+            status=200,
+            content_type="application/json",
+            body=b"{}",
+        )
+
+    with at(NOW - 2 * DAY):
+        kept("two days ago")
+    with at(NOW - DAY + timedelta(hours=1)):
+        kept("this morning")
+
+    def keys():
+        return sorted(IdempotencyRecord.objects.values_list("key", flat=True))
+
+    dry_run_changes_nothing(keys)
+    assert applied()["api_replays"] == 1
+    assert keys() == ["this morning"]
 
 
 # --- api_tokens ------------------------------------------------------------------------------------

@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
@@ -109,3 +111,28 @@ class Notification(models.Model):
             return gettext(self.subject_template).format(**self.subject_params)
         except (KeyError, IndexError, ValueError):
             return self.subject
+
+
+class IdempotencyRecord(models.Model):
+    """The first answer to a state-changing API request sent with an `Idempotency-Key` header, replayed to
+    the retries of the same client (tremplin.api.idempotency). Kept a day (docs/privacy.md)."""
+
+    KEPT_FOR = timedelta(days=1)
+
+    # SHA-256 of the request's credential (the Authorization header): a key means nothing to another client.
+    scope = models.CharField(max_length=64)
+    key = models.CharField(max_length=255)
+    # SHA-256 of the method, path, query and body: a retry must be the same request.
+    fingerprint = models.CharField(max_length=64)
+    status = models.PositiveSmallIntegerField()
+    content_type = models.CharField(max_length=100)
+    body = models.BinaryField()
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = "réponse rejouable"
+        verbose_name_plural = "réponses rejouables"
+        constraints = [models.UniqueConstraint(fields=["scope", "key"], name="idempotency_key_once")]
+
+    def __str__(self):
+        return f"{self.key} ({self.status})"

@@ -21,7 +21,7 @@ from django.db.models.functions import Coalesce
 
 from tremplin.accounts.models import ApiToken, IdentityProviderLink, User
 from tremplin.authority.models import Representation
-from tremplin.core.models import AuditEvent, Notification, PendingNotification
+from tremplin.core.models import AuditEvent, IdempotencyRecord, Notification, PendingNotification
 from tremplin.network.models import Request
 from tremplin.vouchers.models import Application, Message, MessageAttachment, State
 
@@ -214,6 +214,13 @@ RULES = [
         "delete",
         # Their matches go with them (cascade); the action log does not point at requests.
         lambda cutoff: Request.objects.filter(touched_at__lt=cutoff),
+    ),
+    Rule(
+        "api_replays",
+        "API answers kept for retries",
+        IdempotencyRecord.KEPT_FOR,
+        "delete",
+        lambda cutoff: IdempotencyRecord.objects.filter(created_at__lt=cutoff),
     ),
     Rule(
         "refused_checks",
