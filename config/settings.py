@@ -79,7 +79,7 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
     "tremplin.core.middleware.SecurityHeadersMiddleware",
     # Last, so that its transaction holds the view's writes and nothing else.
-    "tremplin.api.idempotency.IdempotencyMiddleware",
+    "tremplin.core.idempotency.IdempotencyMiddleware",
 ]
 
 # The roles whose people must pass a second factor (TOTP, or a strong ProConnect sign-in) after the

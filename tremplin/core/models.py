@@ -115,17 +115,20 @@ class Notification(models.Model):
 
 class IdempotencyRecord(models.Model):
     """The first answer to a state-changing API request sent with an `Idempotency-Key` header, replayed to
-    the retries of the same client (tremplin.api.idempotency). Kept a day (docs/privacy.md)."""
+    the retries of the same client, or to a form sent twice (tremplin.core.idempotency). Kept a day
+    (docs/privacy.md)."""
 
     KEPT_FOR = timedelta(days=1)
 
-    # SHA-256 of the request's credential (the Authorization header): a key means nothing to another client.
+    # SHA-256 of the request's credential (the Authorization header) or of the signed-in person: a key
+    # means nothing to another client.
     scope = models.CharField(max_length=64)
     key = models.CharField(max_length=255)
     # SHA-256 of the method, path, query and body: a retry must be the same request.
     fingerprint = models.CharField(max_length=64)
     status = models.PositiveSmallIntegerField()
     content_type = models.CharField(max_length=100)
+    location = models.CharField(max_length=2000, blank=True)  # a redirect's
     body = models.BinaryField()
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 

@@ -63,6 +63,8 @@
         data.delete(input.name);
       });
       data.set("_action", "save");
+      // The key makes the buttons' send happen once (tremplin.core.idempotency); a save is not that send.
+      data.delete("idempotency_key");
       fetch(form.dataset.autosave, {
         method: "POST",
         body: data,
