@@ -6,7 +6,7 @@ PORT ?= 8000
 # The address the links of emails point at: where `make run` serves, unless given.
 SITE_ROOT ?= http://127.0.0.1:$(PORT)
 
-.PHONY: run test test-browser fuzz setup deps system-deps browser-deps demo lint lock bench clean
+.PHONY: run serve test test-browser fuzz setup deps system-deps browser-deps demo lint lock bench clean
 
 $(VENV)/.installed: requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -32,6 +32,18 @@ run: setup
 	SITE_ROOT=$(SITE_ROOT) $(PY) manage.py db_worker --queue-name '*' >var/worker.log 2>&1 & \
 	  trap 'kill %1 2>/dev/null' EXIT INT TERM; \
 	  SITE_ROOT=$(SITE_ROOT) $(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+## The production stack on this machine (docs/deploy.md): gunicorn (config/gunicorn.py) and the task worker,
+## DEBUG off, on PostgreSQL (DATABASE_URL). TLS and its redirect are nginx's, in front.
+serve: deps
+	@case "$$DATABASE_URL" in postgres*) ;; *) echo "make serve runs on PostgreSQL: set DATABASE_URL=postgres://…" >&2; exit 2;; esac
+	@test -s var/secret_key || $(PY) -c "import secrets; print(secrets.token_urlsafe(50))" > var/secret_key
+	export DEBUG=false SECURE_SSL_REDIRECT=$${SECURE_SSL_REDIRECT:-false} SECRET_KEY=$${SECRET_KEY:-$$(cat var/secret_key)} \
+	  SITE_ROOT=$${SITE_ROOT:-http://127.0.0.1:$(PORT)} BIND=$${BIND:-127.0.0.1:$(PORT)}; \
+	  $(PY) manage.py migrate --no-input -v0 && $(PY) manage.py collectstatic --no-input -v0 && \
+	  { $(PY) manage.py db_worker --queue-name '*' >var/worker.log 2>&1 & \
+	    trap 'kill %1 2>/dev/null' EXIT INT TERM; \
+	    $(VENV)/bin/gunicorn -c config/gunicorn.py config.wsgi; }
 
 ## Set everything up and run the test suite but the browser tests (SQLite, or PostgreSQL when DATABASE_URL is set).
 test: deps

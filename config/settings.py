@@ -133,6 +133,12 @@ if not DEBUG:
     SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", True)
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    # The static files (after `collectstatic`) from the app servers themselves, compressed, so that a
+    # deployment needs no other file server; nginx in front may cache them.
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+        "whitenoise.middleware.WhiteNoiseMiddleware",
+    )
 
 ROOT_URLCONF = "config.urls"
 CSRF_FAILURE_VIEW = "tremplin.front.errors.csrf_failure"

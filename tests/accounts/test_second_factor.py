@@ -4,6 +4,7 @@ import re
 from datetime import timedelta
 
 import pytest
+import time_machine
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -110,17 +111,19 @@ def test_a_code_is_not_accepted_twice(manager):
 
 
 def test_wrong_codes_are_throttled_even_before_the_right_one(manager):
-    client = password_login(manager)
-    for _ in range(3):
-        client.post(VERIFY, {"code": "000000"})
-    device = second_factor.confirmed_device(manager)
-    device.refresh_from_db()
-    assert device.throttling_failure_count >= 1  # the first refusal; the next ones were not even tried
-    code = code_for(device)
-    response = client.post(VERIFY, {"code": code})
-    assert response.status_code == 400
-    assert "Trop d&#x27;essais incorrects" in response.content.decode()
-    assert stopped(client)
+    # The clock stands still: on a loaded machine the seconds of the delay would run out between two posts.
+    with time_machine.travel(timezone.now(), tick=False):
+        client = password_login(manager)
+        for _ in range(3):
+            client.post(VERIFY, {"code": "000000"})
+        device = second_factor.confirmed_device(manager)
+        device.refresh_from_db()
+        assert device.throttling_failure_count >= 1  # the first refusal; the next ones were not even tried
+        code = code_for(device)
+        response = client.post(VERIFY, {"code": code})
+        assert response.status_code == 400
+        assert "Trop d&#x27;essais incorrects" in response.content.decode()
+        assert stopped(client)
 
 
 def test_a_recovery_code_works_once_and_the_count_shows(manager):
