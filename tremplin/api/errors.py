@@ -1,9 +1,12 @@
-"""Every API error has the same JSON shape: {"code", "message" (French), "field"?}."""
+"""Every API error has the same JSON shape: {"code", "message" (French), "field"?, "details"?}."""
+
+from typing import Any
 
 from django.http import Http404
 from django.http.multipartparser import MultiPartParserError
 from ninja import Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from pydantic import Field
 
 from tremplin.core.errors import NotFound, ServiceError
 
@@ -14,6 +17,11 @@ class Error(Schema):
     code: str
     message: str
     field: str | None = None
+    details: dict[str, Any] | None = Field(
+        None,
+        description="Le détail structuré de certains refus : pour `de_minimis_ceiling`, le contrôle de minimis "
+        "(les sommes sur l'entreprise unique, la période de 3 ans et le plafond, comme `DeMinimisOut`).",
+    )
 
 
 class InvalidItem(Schema):

@@ -195,7 +195,8 @@ def get_eligibility(request, application_id: ApplicationId):
     """Evaluate the scheme's current rules for this file now (nothing is stored)."""
     application = _fetch(request.auth, application_id)
     today = timezone.localdate()
-    return serialize.eligibility(services.check_eligibility(application, today), today)
+    results, de_minimis = services.eligibility_and_de_minimis(application, today)
+    return serialize.eligibility(results, today, de_minimis)
 
 
 # --- drafts -------------------------------------------------------------------------------------
@@ -222,9 +223,11 @@ def create_application(request, payload: ApplicationCreate):
     "/{application_id}", response=responses(200, ApplicationDetail), operation_id="update_application"
 )
 def update_application(request, payload: ApplicationUpdate, application_id: ApplicationId):
-    """Save draft fields. Only the fields sent change; amounts are integer cents."""
+    """Save draft fields. Only the fields sent change; amounts are integer cents. `linked_companies`
+    replaces the list of the companies linked to this one (each SIREN checked, its key included)."""
     application = _fetch(request.auth, application_id)
     fields = payload.dict(exclude_unset=True)
+    linked = fields.pop("linked_companies", None)
     if "provider_id" in fields:
         provider_id = fields.pop("provider_id")
         provider = None
@@ -236,7 +239,10 @@ def update_application(request, payload: ApplicationUpdate, application_id: Appl
     for name in ("iban", "account_holder", "spend_category", "project_description"):
         if name in fields and fields[name] is None:
             fields[name] = ""
-    services.update_draft(request.auth, application, **fields)
+    if linked is not None:
+        services.declare_linked_companies(request.auth, application, linked)
+    if fields or linked is None:
+        services.update_draft(request.auth, application, **fields)
     return _detail(request.auth, application_id)
 
 
