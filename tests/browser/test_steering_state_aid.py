@@ -24,6 +24,8 @@ def test_the_owner_declares_a_linked_company_in_the_application_form(
     page.set_viewport_size({"width": width, "height": 900})
     page.goto(reverse("vouchers:edit", args=[draft.pk]))
     audit()
+    # A linked company's fields show once she answers "Oui", not before: most owners answer "Non".
+    expect(page.get_by_role("group", name="Entreprises liées à la vôtre")).to_be_hidden()
     page.get_by_role("group", name=QUESTION).get_by_text(
         "Oui", exact=True
     ).click()  # DSFR draws the radio over its label

@@ -95,7 +95,8 @@ class DraftForm(DsfrForm):
         label=_("Aides « de minimis » reçues sur les 3 dernières années (en euros)"),
         help_text=_(
             "Ce sont les petites aides publiques reçues par votre entreprise : le courrier qui vous les "
-            "a accordées dit « aide de minimis ». Additionnez-les. Mettez 0 si vous n'en avez reçu aucune."
+            "a accordées dit « aide de minimis ». Additionnez-les, sans les chèques numériques de ce "
+            "programme : nous les comptons nous-mêmes. Mettez 0 si vous n'en avez reçu aucune."
         ),
         required=False,
         allow_zero=True,
@@ -103,10 +104,12 @@ class DraftForm(DsfrForm):
     has_linked_companies = forms.TypedChoiceField(
         label=_("Votre entreprise est-elle liée à d'autres entreprises ?"),
         help_text=_(
-            "Deux entreprises sont liées quand l'une détient la majorité des droits de vote de l'autre, peut "
-            "nommer la majorité de ses dirigeants ou la contrôle par contrat ou par accord avec d'autres "
-            "associés. Ensemble, elles forment une « entreprise unique » : leurs aides de minimis "
-            "s'additionnent. Les chèques de ce programme déjà accordés sont comptés par nous, ne les ajoutez pas."
+            "Répondez « Oui » si une autre entreprise contrôle la vôtre, ou si la vôtre en contrôle une autre : "
+            "une société mère (holding) ou une filiale, par exemple. Contrôler, c'est détenir plus de la moitié "
+            "des droits de vote (le plus souvent, plus de la moitié des parts ou des actions), pouvoir nommer "
+            "ou révoquer la majorité des dirigeants, ou décider pour elle par un contrat, les statuts ou un "
+            "accord entre associés. Ensemble, ces entreprises forment une « entreprise unique » : leurs aides "
+            "de minimis comptent ensemble pour le plafond."
         ),
         choices=[("yes", _("Oui")), ("no", _("Non"))],
         coerce=lambda value: value == "yes",
@@ -272,7 +275,10 @@ class LinkedCompanyForm(DsfrForm):
     )
     de_minimis = EurosField(
         label=_("Ses aides de minimis des 3 dernières années (en euros)"),
-        help_text=_("Mettez 0 si elle n'en a reçu aucune."),
+        help_text=_(
+            "Mettez 0 si elle n'en a reçu aucune. Ne comptez pas les chèques numériques de ce programme : nous "
+            "les ajoutons nous-mêmes."
+        ),
         allow_zero=True,
         error_messages={"required": _("Indiquez les aides de minimis de cette entreprise (0 si aucune).")},
     )
