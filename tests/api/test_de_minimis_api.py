@@ -1,11 +1,13 @@
 """De minimis in the API: the linked companies declared through PATCH, the structured refusal over the
-ceiling (400 at submission, 409 at approval), the check kept on the file and shown by the eligibility."""
+ceiling (409 at submission and at approval, documented), the check kept on the file and shown by the
+eligibility."""
 
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
 
+from config.api import api as ninja_api
 from tests.api.conftest import api_for, ok
 from tests.factories import ApplicationFactory, CompanyFactory
 from tremplin.vouchers import services
@@ -57,6 +59,49 @@ def test_a_wrong_siren_is_a_400_with_its_code(draft, owner, item, code, field):
     response = api_for(owner).patch(f"/applications/{draft.pk}", {"linked_companies": [item]})
     assert response.status_code == 400
     assert response.json() == {"code": code, "message": response.json()["message"], "field": field}
+
+
+def operation(method, path):
+    return ninja_api.get_openapi_schema(path_prefix="/api/v1/")["paths"]["/api/v1" + path][method]
+
+
+def test_a_linked_company_declared_twice_is_a_400_the_operation_documents(draft, owner):
+    twice = [{"siren": "443061841", "de_minimis_cents": 0}, {"siren": "443 061 841", "de_minimis_cents": 5}]
+    response = api_for(owner).patch(f"/applications/{draft.pk}", {"linked_companies": twice})
+    assert response.status_code == 400
+    assert response.json() == {
+        "code": "linked_duplicate",
+        "message": "Cette entreprise liée est déjà déclarée.",
+        "field": "linked_siren",
+    }
+    assert not draft.linked_companies.exists()
+    # JSON Schema's uniqueItems cannot say "unique by SIREN": the 400 response names the refusal instead.
+    refused = operation("patch", "/applications/{application_id}")["responses"][400]
+    assert "`linked_duplicate`" in refused["description"]
+    example = refused["content"]["application/json"]["examples"]["linked_duplicate"]["value"]
+    assert example == response.json()
+
+
+def test_linked_companies_with_a_no_are_refused_and_change_nothing(draft, owner):
+    contradiction = {
+        "has_linked_companies": False,
+        "linked_companies": [{"siren": "443061841", "de_minimis_cents": 0}],
+    }
+    response = api_for(owner).patch(f"/applications/{draft.pk}", contradiction)
+    assert response.status_code == 400 and response.json()["code"] == "linked_companies_declared"
+    assert not draft.linked_companies.exists()
+
+
+@pytest.mark.parametrize(
+    "method, path",
+    [("post", "/applications/{application_id}/submit"), ("post", "/applications/{application_id}/approve")],
+)
+def test_the_refusal_over_the_ceiling_is_a_documented_409(method, path):
+    refused = operation(method, path)["responses"][409]
+    assert "`de_minimis_ceiling`" in refused["description"]
+    example = refused["content"]["application/json"]["examples"]["de_minimis_ceiling"]["value"]
+    assert example["code"] == "de_minimis_ceiling" and example["details"]["passed"] is False
+    assert refused["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/Error"}
 
 
 def test_a_negative_amount_or_too_many_companies_is_a_422(draft, owner):
