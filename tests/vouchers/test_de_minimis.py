@@ -299,3 +299,53 @@ def test_the_refusal_over_the_ceiling_shows_on_the_draft_page(client, draft):
     response = client.post(reverse("vouchers:edit", args=[draft.pk]), {"_action": "submit"})
     assert response.status_code == 200
     assert "au-delà du plafond de 300\u202f000 € sur 3 ans" in response.content.decode()
+
+
+@pytest.mark.parametrize("action", ["save", "submit"])
+def test_a_linked_company_typed_but_not_added_is_added_with_the_draft(client, draft, action):
+    client.force_login(draft.owner)
+    response = client.post(
+        reverse("vouchers:edit", args=[draft.pk]),
+        {
+            "_action": action,
+            "has_linked_companies": "yes",
+            "linked-siren": "443 061 841",
+            "linked-de_minimis": "2 000",
+        },
+    )
+    assert response.status_code == 302
+    assert list(draft.linked_companies.values_list("siren", "de_minimis_cents")) == [("443061841", 200_000)]
+    draft.refresh_from_db()
+    assert draft.state == (State.SUBMITTED if action == "submit" else State.DRAFT)
+
+
+def test_a_linked_company_typed_wrong_stops_the_submission(client, draft):
+    client.force_login(draft.owner)
+    response = client.post(
+        reverse("vouchers:edit", args=[draft.pk]),
+        {
+            "_action": "submit",
+            "has_linked_companies": "yes",
+            "linked-siren": "732829321",
+            "linked-de_minimis": "0",
+        },
+    )
+    assert response.status_code == 200
+    assert "Ce numéro SIREN n&#x27;existe pas" in response.content.decode()
+    draft.refresh_from_db()
+    assert draft.state == State.DRAFT and not draft.linked_companies.exists()
+
+
+def test_fields_left_under_a_no_are_not_declared(client, draft):
+    client.force_login(draft.owner)
+    client.post(
+        reverse("vouchers:edit", args=[draft.pk]),
+        {
+            "_action": "save",
+            "has_linked_companies": "no",
+            "linked-siren": "443061841",
+            "linked-de_minimis": "0",
+        },
+    )
+    draft.refresh_from_db()
+    assert draft.has_linked_companies is False and not draft.linked_companies.exists()

@@ -505,6 +505,13 @@ def edit(request, pk):
         form = forms.DraftForm(request.POST, request.FILES, application=application)
         form.is_valid()
         application = _save_valid_fields(request.user, application, form)
+        if (
+            not autosave
+            and action in ("save", "submit", "pick_provider")
+            and _linked_typed(request, application)
+        ):
+            # A linked company typed but not added ("Ajouter" not pressed) is added first, not lost.
+            linked_form, _done = _change_linked(request, application, "add_linked")
         if not autosave and (action == "add_linked" or action.startswith("remove_linked:")):
             linked_form, done = _change_linked(request, application, action)
             if done:
@@ -521,10 +528,10 @@ def edit(request, pk):
                     "fragments": {"payee-status": payee},
                 }
             )
-        elif action == "pick_provider":
+        elif action == "pick_provider" and not linked_form.errors:
             # What was typed is saved (the valid fields); the provider is chosen on its own page.
             return redirect("providers:pick_provider", application_pk=application.pk)
-        elif not form.errors and submitting:
+        elif not form.errors and not linked_form.errors and submitting:
             try:
                 application = services.submit(request.user, application)
             except ServiceError as exc:
@@ -550,6 +557,12 @@ def edit(request, pk):
             **_payee_context(application),
         },
     )
+
+
+def _linked_typed(request, application):
+    """Whether the owner, who answered "Oui", typed a linked company's SIREN or amount without adding it."""
+    typed = any(request.POST.get(f"linked-{name}", "").strip() for name in ("siren", "de_minimis"))
+    return typed and application.has_linked_companies is True
 
 
 def _change_linked(request, application, action):
