@@ -324,3 +324,9 @@ LOGGING = {
     # factur-x logs an error for every plain PDF; we report our own, specific findings instead.
     "loggers": {"factur-x": {"level": "CRITICAL", "handlers": [], "propagate": False}},
 }
+
+# The national de minimis register export (tremplin.steering.state_aid, docs/state-aid-register.md): the
+# granting authority of the vouchers. Empty: the open data's grantor (GRANTOR_NAME, GRANTOR_SIRET) when
+# those settings exist, else PAYER_NAME and a made-up demo SIRET. Set the real SIRET before any transmission.
+STATE_AID_GRANTOR_NAME = os.environ.get("STATE_AID_GRANTOR_NAME", "")
+STATE_AID_GRANTOR_SIRET = os.environ.get("STATE_AID_GRANTOR_SIRET", "")

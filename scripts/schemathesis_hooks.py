@@ -85,3 +85,35 @@ schemathesis.openapi.format("recent-date", RECENT_DATES)
 # 4.32's coverage phase fills the body's other required fields with "" (not an integer, not an enum
 # value) and calls it a valid request; and its examples phase ignores `encoding` anyway.
 schemathesis.openapi.format("binary", PDFS.map(Binary))
+
+
+def unique_linked_companies(body):
+    """`body` of `update_application` with the constraints its JSON Schema cannot say on `linked_companies`:
+    each SIREN once (uniqueItems compares whole items, so two items with one SIREN and different amounts
+    pass it), and no "no linked company" beside a non-empty list. The API refuses either with a 400 its
+    operation documents (`linked_duplicate`, `linked_companies_declared`); the first item of a SIREN is kept."""
+    if not isinstance(body, dict) or not isinstance(body.get("linked_companies"), list):
+        return body
+    seen, kept = set(), []
+    for item in body["linked_companies"]:
+        siren = item.get("siren") if isinstance(item, dict) else None
+        if isinstance(siren, str):
+            siren = siren.replace(" ", "")
+            if siren in seen:
+                continue
+            seen.add(siren)
+        kept.append(item)
+    body = {**body, "linked_companies": kept}
+    if kept and body.get("has_linked_companies") is False:
+        body["has_linked_companies"] = True
+    return body
+
+
+# Positive cases only: a negative one may break the schema through `linked_companies` itself (more items than
+# maxItems), which removing a repeated SIREN could repair. A case hook, not a body one: schemathesis runs case
+# hooks in every phase, the coverage phase included.
+@schemathesis.hook.apply_to(operation_id="update_application")
+def map_case(context, case):
+    if case.meta is None or case.meta.generation.mode == "positive":
+        case.body = unique_linked_companies(case.body)
+    return case

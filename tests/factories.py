@@ -279,6 +279,7 @@ class ApplicationFactory(factory.django.DjangoModelFactory):
     declared_headcount = 4
     declared_turnover_cents = 35_000_000
     declared_de_minimis_cents = 0
+    has_linked_companies = False
     # One account per file, held in the company's name at the (test) bank.
     iban = factory.Sequence(lambda n: french_iban("30006", "00001", f"{n:011d}"))
     account_holder = "Boulangerie Martin"

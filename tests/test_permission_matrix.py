@@ -372,6 +372,9 @@ PAGES = {
     # Open data: public files, for anyone (docs/open-data.md).
     "opendata:file": public(args=lambda w: {"dataset": "demandes", "fmt": "csv"}),
     "opendata:schema": public(args=lambda w: {"dataset": "subventions"}),
+    # The national de minimis register: the whole programme's, never an organisation head's
+    # (tests/steering/test_state_aid_register.py).
+    "steering:state_aid_register": staff_read(),
     # voucher files
     "vouchers:list": signed_in(),
     # Exports: the list's own scope (each person's rows; tests/exports check which rows).

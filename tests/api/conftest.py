@@ -190,6 +190,7 @@ def new_file(owner_api, scheme, company, provider, spend=400_000, *, director=Tr
                 "declared_headcount": 4,
                 "declared_turnover_cents": 35_000_000,
                 "declared_de_minimis_cents": 0,
+                "has_linked_companies": False,
                 "iban": " ".join(iban[i : i + 4] for i in range(0, len(iban), 4)),
                 "account_holder": company.denomination,
                 "provider_id": provider.pk,

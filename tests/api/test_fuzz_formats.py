@@ -61,3 +61,22 @@ def test_drawn_documents_are_pdfs_the_services_take(content):
     upload = SimpleUploadedFile("devis.pdf", content, content_type="application/pdf")
     assert clean_pdf(upload) is upload
     assert BytesIO(content).read(5) == b"%PDF-"
+
+
+def test_the_fuzzer_sends_each_linked_siren_once_and_no_no_beside_them():
+    twice = {
+        "has_linked_companies": False,
+        "linked_companies": [
+            {"siren": "443061841", "de_minimis_cents": 0},
+            {"siren": "443 061 841", "de_minimis_cents": 5},
+            {"siren": "732829320", "de_minimis_cents": 1},
+        ],
+    }
+    assert hooks.unique_linked_companies(twice) == {
+        "has_linked_companies": True,
+        "linked_companies": [
+            {"siren": "443061841", "de_minimis_cents": 0},
+            {"siren": "732829320", "de_minimis_cents": 1},
+        ],
+    }
+    assert hooks.unique_linked_companies({"linked_companies": None}) == {"linked_companies": None}

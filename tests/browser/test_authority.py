@@ -72,6 +72,10 @@ def test_an_applicant_not_in_the_register_is_held_until_the_advisor_confirms(
     page.get_by_label("Nombre de salariés").fill("3")
     page.get_by_label("Chiffre d'affaires du dernier exercice").fill("180 000")
     page.get_by_label("Aides « de minimis »").fill("0")
+    # DSFR draws the radio over its label: he clicks the answer's label, as he would.
+    page.get_by_role("group", name="Votre entreprise est-elle liée à d'autres entreprises ?").get_by_text(
+        "Non", exact=True
+    ).click()
     page.get_by_label("Type de dépense").select_option(label="Site internet")
     page.get_by_label("Votre projet en quelques phrases").fill("Un site pour vendre nos fromages en ligne.")
     page.get_by_role("button", name="Choisir un prestataire").click()  # saves what was typed first

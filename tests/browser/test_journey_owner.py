@@ -193,7 +193,14 @@ def test_the_owner_goes_from_the_quick_check_to_her_payment_with_the_keyboard_on
     type_into(page, revenue, "180000", max_presses=3)
     expect(page.get_by_role("status").filter(has_text="Brouillon enregistré à")).to_be_visible()
     expect(revenue).to_be_focused()  # the autosave of the headcount did not take the focus away
-    type_into(page, page.get_by_label("reçues sur les 3 dernières années"), "0", max_presses=3)
+    type_into(page, page.get_by_label("Aides « de minimis » reçues"), "0", max_presses=3)
+    # Her company is linked to no other: Tab reaches the group's first answer, the arrow moves to "Non".
+    linked = page.get_by_role("group", name="Votre entreprise est-elle liée à d'autres entreprises ?")
+    tab_to(page, linked.get_by_label("Oui", exact=True), max_presses=1)
+    assert_focus_visible(linked.get_by_label("Oui", exact=True))
+    page.keyboard.press("ArrowDown")
+    expect(linked.get_by_label("Non", exact=True)).to_be_checked()
+    expect(page.get_by_role("group", name="Entreprises liées à la vôtre")).to_be_hidden()
     category = page.get_by_label("Type de dépense")
     tab_to(page, category, max_presses=3)
     assert_focus_visible(category)

@@ -256,6 +256,7 @@ PAGES = [
     ("steering-budget", "manager", lambda w: reverse("steering:budget")),
     ("steering-reach", "manager", lambda w: reverse("steering:reach")),
     ("steering-open-data", "manager", lambda w: reverse("steering:open_data")),
+    ("steering-state-aid-register", "manager", lambda w: reverse("steering:state_aid_register")),
     ("network-request-form", None, lambda w: reverse("network:new_request")),
     ("error-404", None, lambda w: "/cette-page-n-existe-pas/"),
     ("owner-home", "owner", lambda w: reverse("vouchers:list")),

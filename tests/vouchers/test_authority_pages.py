@@ -59,6 +59,7 @@ def fill_draft(client, app, provider, **extra):
         "declared_headcount": "3",
         "declared_turnover": "120 000",
         "declared_de_minimis": "0",
+        "has_linked_companies": "no",
         "spend_category": "website",
         "project_description": "Un site pour prendre les commandes",
         "provider": str(provider.pk),

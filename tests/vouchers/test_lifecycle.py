@@ -80,6 +80,7 @@ def test_a_voucher_goes_from_draft_to_payment_and_clawback_through_the_pages(
         {
             "declared_turnover": "120 000",
             "declared_de_minimis": "0",
+            "has_linked_companies": "no",
             "spend_category": "ecommerce",
             "project_description": "Site de vente",
             "provider": str(provider.pk),

@@ -34,6 +34,7 @@ def draft_data(app, **overrides):
         "declared_headcount": "4",
         "declared_turnover": "350 000",
         "declared_de_minimis": "0",
+        "has_linked_companies": "no",
         "spend_category": "website",
         "project_description": "Un site pour prendre les commandes",
         "provider": str(app.provider_id),

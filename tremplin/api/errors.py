@@ -1,9 +1,13 @@
-"""Every API error has the same JSON shape: {"code", "message" (French), "field"?}."""
+"""Every API error has the same JSON shape: {"code", "message" (French), "field"?, "details"?}."""
+
+from http import HTTPStatus
+from typing import Any
 
 from django.http import Http404
 from django.http.multipartparser import MultiPartParserError
 from ninja import Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from pydantic import Field
 
 from tremplin.core.errors import NotFound, ServiceError
 
@@ -14,6 +18,11 @@ class Error(Schema):
     code: str
     message: str
     field: str | None = None
+    details: dict[str, Any] | None = Field(
+        None,
+        description="Le détail structuré de certains refus : pour `de_minimis_ceiling`, le contrôle de minimis "
+        "(les sommes sur l'entreprise unique, la période de 3 ans et le plafond, comme `DeMinimisOut`).",
+    )
 
 
 class InvalidItem(Schema):
@@ -34,6 +43,24 @@ ERRORS = {400: Error, 401: Error, 403: Error, 404: Error, 409: Error, 422: Inval
 def responses(ok_status=200, ok_schema=None):
     """Success schema plus every error shape an operation may answer with."""
     return {ok_status: ok_schema, **ERRORS}
+
+
+def refusals(*documented):
+    """`openapi_extra` naming refusals of an operation that its schema cannot express, each as
+    (status, why, error): the status's description gives the error's code and why, and the error (the
+    `Error` JSON the API answers) is an example of that status."""
+    described = {}
+    for status, why, error in documented:
+        response = described.setdefault(
+            status,
+            {
+                "description": HTTPStatus(status).phrase + ".",
+                "content": {"application/json": {"examples": {}}},
+            },
+        )
+        response["description"] += f" `{error['code']}` : {why}"
+        response["content"]["application/json"]["examples"][error["code"]] = {"value": error}
+    return {"responses": described}
 
 
 HTTP_MESSAGES = {

@@ -318,6 +318,7 @@ def new_draft(scheme, company, owner, provider, rng, iban=None):
         declared_headcount=rng.randint(0, 9),
         declared_turnover_cents=rng.randrange(5_000_000, 150_000_000, 100_000),
         declared_de_minimis_cents=rng.choice([0, 0, 0, 800_000, 2_500_000]),
+        has_linked_companies=False,
         # The company's account at the demo bank, with its RIB.
         iban=iban or company_iban(company.siren),
         account_holder=company.display_name[:70],

@@ -47,6 +47,13 @@ class Facts:
     declared_headcount: int | None = None
     declared_turnover_cents: int | None = None
     declared_de_minimis_cents: int | None = None
+    # The single undertaking (Regulation (EU) 2023/2831 art. 2(2)): whether the owner said if the company
+    # has linked companies (None: not answered), the aid those declared received, and the programme's own
+    # vouchers granted to any company of it within the 3-year period `de_minimis_period` (start, end).
+    has_linked_companies: bool | None = False
+    linked_de_minimis_cents: int = 0
+    granted_de_minimis_cents: int = 0
+    de_minimis_period: tuple | None = None
     amount_cents: int | None = None
     has_other_open_file: bool = False
     # References of the vouchers this company was already granted under the scheme (expired ones aside).
@@ -286,24 +293,62 @@ def _de_minimis(params, f):
                 )
             ),
         )
-    total = f.declared_de_minimis_cents + (f.amount_cents or 0)
-    if total <= ceiling:
+    if f.has_linked_companies is None:
         return (
-            True,
+            None,
             _m(
+                gettext_noop(
+                    "Dites si votre entreprise est liée à d'autres entreprises (« entreprise unique ») : leurs "
+                    "aides de minimis comptent avec les vôtres."
+                )
+            ),
+        )
+    amount = f.amount_cents or 0
+    total = f.declared_de_minimis_cents + f.linked_de_minimis_cents + f.granted_de_minimis_cents + amount
+    if f.de_minimis_period is None:
+        # Without the period (a check on the declarations alone), the short sentences.
+        if total <= ceiling:
+            return True, _m(
                 gettext_noop(
                     "Avec ce chèque, vos aides de minimis restent sous le plafond de %(ceiling)s sur 3 ans."
                 ),
                 ceiling=euros(ceiling),
+            )
+        return False, _m(
+            gettext_noop(
+                "Avec ce chèque, vos aides de minimis atteindraient %(total)s, au-delà du plafond de "
+                "%(ceiling)s sur 3 ans."
             ),
+            total=euros(total),
+            ceiling=euros(ceiling),
+        )
+    start, end = f.de_minimis_period
+    detail = {
+        "total": euros(total),
+        "ceiling": euros(ceiling),
+        "start": f"{start:%d/%m/%Y}",
+        "end": f"{end:%d/%m/%Y}",
+        "declared": euros(f.declared_de_minimis_cents),
+        "linked": euros(f.linked_de_minimis_cents),
+        "granted": euros(f.granted_de_minimis_cents),
+        "amount": euros(amount),
+    }
+    if total <= ceiling:
+        return True, _m(
+            gettext_noop(
+                "Avec ce chèque, les aides de minimis de votre entreprise unique atteignent %(total)s du "
+                "%(start)s au %(end)s : c'est sous le plafond de %(ceiling)s sur 3 ans."
+            ),
+            **detail,
         )
     return False, _m(
         gettext_noop(
-            "Avec ce chèque, vos aides de minimis atteindraient %(total)s, au-delà du plafond de "
-            "%(ceiling)s sur 3 ans."
+            "Avec ce chèque, les aides de minimis de votre entreprise unique atteindraient %(total)s du "
+            "%(start)s au %(end)s, au-delà du plafond de %(ceiling)s sur 3 ans : vos aides déclarées "
+            "%(declared)s, celles des entreprises liées %(linked)s, les chèques du programme déjà accordés "
+            "%(granted)s et ce chèque %(amount)s. Le chèque ne peut pas être accordé."
         ),
-        total=euros(total),
-        ceiling=euros(ceiling),
+        **detail,
     )
 
 

@@ -5,12 +5,18 @@ from dataclasses import dataclass
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from tremplin.accounts.models import Role
+
+NATIONAL_ROLES = (Role.MANAGER, Role.AUDITOR)
+
 
 @dataclass(frozen=True)
 class Page:
     url_name: str
     label: str
     description: str
+    # Only for those who see the whole programme (managers, auditors), not an organisation's head.
+    national: bool = False
 
 
 PAGES = [
@@ -37,6 +43,12 @@ PAGES = [
         _("Données ouvertes"),
         _("Les chèques accordés au format SCDL et les chiffres agrégés, publics, à télécharger."),
     ),
+    Page(
+        "steering:state_aid_register",
+        _("Registre des aides d'État"),
+        _("Les chèques accordés, à transmettre au registre national des aides de minimis."),
+        national=True,
+    ),
 ]
 
 
@@ -50,4 +62,5 @@ def menu(request):
             "current": request.path == url,
         }
         for page in PAGES
+        if not page.national or getattr(request.user, "role", None) in NATIONAL_ROLES
     ]

@@ -11,4 +11,5 @@ urlpatterns = [
     path("budget/", views.budget, name="budget"),
     path("portee/", views.reach_page, name="reach"),
     path("donnees-ouvertes/", views.open_data, name="open_data"),
+    path("registre-aides-etat/", views.state_aid_register, name="state_aid_register"),
 ]

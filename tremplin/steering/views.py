@@ -3,12 +3,14 @@
 from functools import wraps
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.http import StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from tremplin.steering import budget as budget_figures
-from tremplin.steering import opendata, reach, tilemap
+from tremplin.steering import opendata, reach, state_aid, tilemap
 from tremplin.steering.delays import delays
 from tremplin.steering.forms import ReachForm
 from tremplin.steering.funnel import funnel
@@ -134,4 +136,27 @@ def open_data(request, scope):
         datasets=datasets,
         threshold=opendata.SECRECY_THRESHOLD,
         max_age_minutes=settings.OPEN_DATA_MAX_AGE // 60,
+    )
+
+
+@steering_page
+def state_aid_register(request, scope):
+    """The granted vouchers for the national de minimis register: the whole programme's, so managers and
+    auditors only (an organisation's head steers a territory, not the State's register)."""
+    if not scope.national:
+        raise PermissionDenied
+    if request.GET.get("format") == "csv":
+        response = StreamingHttpResponse(state_aid.csv_lines(), content_type="text/csv; charset=utf-8")
+        name = f"registre-aides-etat-{timezone.localdate():%Y-%m-%d}.csv"
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
+    return render_page(
+        request,
+        "steering/state_aid_register.html",
+        scope,
+        summary=state_aid.summary(),
+        latest=state_aid.latest(),
+        grantor=state_aid.grantor(),
+        columns=state_aid.COLUMNS,
+        computed_at=timezone.localtime(),
     )

@@ -6,6 +6,7 @@ else.
 
 from typing import Annotated
 
+from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
 from ninja import Body, File, Form, Path, Query, Router, UploadedFile
@@ -13,7 +14,7 @@ from ninja.errors import ValidationError
 from ninja.responses import Status
 
 from tremplin.accounts.models import Role
-from tremplin.api.errors import responses
+from tremplin.api.errors import refusals, responses
 from tremplin.api.schemas import MAX_ID, FormCents, Iban, api_enum
 from tremplin.api.uploads import pdf_parts, safe_name
 from tremplin.core.errors import NotFound, PermissionDenied, ServiceError, as_conflict
@@ -195,7 +196,8 @@ def get_eligibility(request, application_id: ApplicationId):
     """Evaluate the scheme's current rules for this file now (nothing is stored)."""
     application = _fetch(request.auth, application_id)
     today = timezone.localdate()
-    return serialize.eligibility(services.check_eligibility(application, today), today)
+    results, de_minimis = services.eligibility_and_de_minimis(application, today)
+    return serialize.eligibility(results, today, de_minimis)
 
 
 # --- drafts -------------------------------------------------------------------------------------
@@ -218,13 +220,83 @@ def create_application(request, payload: ApplicationCreate):
     return Status(201 if created else 200, _detail(request.auth, application.pk))
 
 
+# The refusal over the de minimis ceiling, at submission and again at approval: `details` holds the check
+# (vouchers.deminimis.Check.as_dict(), the shape of DeMinimisOut). The sums of this example are made up.
+DE_MINIMIS_REFUSAL = (
+    409,
+    "avec ce chèque, les aides de minimis de l'entreprise unique dépasseraient le plafond sur 3 ans ; "
+    "`details` donne le contrôle (les sommes, la période et le plafond, comme `DeMinimisOut`).",
+    {
+        "code": "de_minimis_ceiling",
+        "message": "Votre demande ne remplit pas toutes les conditions : Avec ce chèque, les aides de minimis de "
+        "votre entreprise unique atteindraient 300 500 € du 04/12/2023 au 03/12/2026, au-delà du plafond de "
+        "300 000 € sur 3 ans : vos aides déclarées 299 000 €, celles des entreprises liées 0 €, les chèques du "
+        "programme déjà accordés 0 € et ce chèque 1 500 €. Le chèque ne peut pas être accordé.",
+        "field": None,
+        "details": {
+            "regulation": "Règlement (UE) 2023/2831",
+            "checked_on": "2026-12-03",
+            "period_start": "2023-12-04",
+            "period_end": "2026-12-03",
+            "ceiling_cents": 30_000_000,
+            "declared_cents": 29_900_000,
+            "has_linked_companies": False,
+            "linked_companies": [],
+            "linked_cents": 0,
+            "granted": [],
+            "granted_cents": 0,
+            "this_voucher_cents": 150_000,
+            "total_cents": 30_050_000,
+            "passed": False,
+        },
+    },
+)
+
+
 @router.patch(
-    "/{application_id}", response=responses(200, ApplicationDetail), operation_id="update_application"
+    "/{application_id}",
+    response=responses(200, ApplicationDetail),
+    operation_id="update_application",
+    # What JSON Schema cannot say about `linked_companies` (uniqueItems compares whole items, not SIRENs).
+    openapi_extra=refusals(
+        (
+            400,
+            "la même entreprise (même SIREN) figure deux fois dans `linked_companies`.",
+            {
+                "code": "linked_duplicate",
+                "message": "Cette entreprise liée est déjà déclarée.",
+                "field": "linked_siren",
+            },
+        ),
+        (
+            400,
+            "le SIREN de l'entreprise du dossier est donné parmi ses entreprises liées.",
+            {
+                "code": "linked_is_own_company",
+                "message": "C'est le SIREN de votre propre entreprise : ses aides se déclarent plus haut, dans « "
+                "Aides de minimis reçues ».",
+                "field": "linked_siren",
+            },
+        ),
+        (
+            400,
+            "`has_linked_companies` à false alors que des entreprises liées sont déclarées (dans cette requête "
+            "ou avant).",
+            {
+                "code": "linked_companies_declared",
+                "message": "Vous avez déclaré des entreprises liées : retirez-les d'abord si votre entreprise "
+                "n'est liée à aucune autre.",
+                "field": "has_linked_companies",
+            },
+        ),
+    ),
 )
 def update_application(request, payload: ApplicationUpdate, application_id: ApplicationId):
-    """Save draft fields. Only the fields sent change; amounts are integer cents."""
+    """Save draft fields. Only the fields sent change; amounts are integer cents. `linked_companies`
+    replaces the list of the companies linked to this one (each SIREN checked, its key included)."""
     application = _fetch(request.auth, application_id)
     fields = payload.dict(exclude_unset=True)
+    linked = fields.pop("linked_companies", None)
     if "provider_id" in fields:
         provider_id = fields.pop("provider_id")
         provider = None
@@ -236,7 +308,12 @@ def update_application(request, payload: ApplicationUpdate, application_id: Appl
     for name in ("iban", "account_holder", "spend_category", "project_description"):
         if name in fields and fields[name] is None:
             fields[name] = ""
-    services.update_draft(request.auth, application, **fields)
+    # A refused field leaves the linked companies as they were: the request changes all or nothing.
+    with transaction.atomic():
+        if linked is not None:
+            services.declare_linked_companies(request.auth, application, linked)
+        if fields or linked is None:
+            services.update_draft(request.auth, application, **fields)
     return _detail(request.auth, application_id)
 
 
@@ -285,7 +362,7 @@ def _transition(name, path=None, operation_id=None, **extra):
     )
 
 
-@_transition("submit", operation_id="submit_application")
+@_transition("submit", operation_id="submit_application", openapi_extra=refusals(DE_MINIMIS_REFUSAL))
 def submit(request, application_id: ApplicationId):
     services.submit(request.auth, _fetch_to_act(request.auth, application_id, "submit"))
     return _detail(request.auth, application_id)
@@ -349,7 +426,7 @@ def answer_info(request, payload: MessageIn, application_id: ApplicationId):
     return _detail(request.auth, application_id)
 
 
-@_transition("approve")
+@_transition("approve", openapi_extra=refusals(DE_MINIMIS_REFUSAL))
 def approve(request, application_id: ApplicationId, payload: Body[NoteIn | None] = None):
     services.approve(
         request.auth, _fetch_to_act(request.auth, application_id, "approve"), payload.note if payload else ""

@@ -13,6 +13,7 @@ from tremplin.api.schemas import (
     Iban,
     NonBlank,
     PositiveCents,
+    Siren,
     SirenOrSiret,
     Siret,
     Text,
@@ -74,12 +75,36 @@ class ApplicationCreate(Schema):
     }
 
 
+class LinkedCompanyIn(Schema):
+    siren: Siren = Field(description="SIREN (9 chiffres, clé de contrôle comprise) de l'entreprise liée.")
+    name: Text(255) = Field("", description="Son nom, seulement si le répertoire SIRENE ne la connaît pas.")
+    de_minimis_cents: Cents = Field(
+        description="Les aides de minimis qu'elle a reçues sur les 3 dernières années, en centimes (chèques "
+        "du programme exclus : ils sont comptés par la plateforme)."
+    )
+
+
 class ApplicationUpdate(Schema):
     """Only the fields sent are changed; null clears a field."""
 
     declared_headcount: Whole(ge=0, le=10_000_000) | None = None
     declared_turnover_cents: Cents | None = None
-    declared_de_minimis_cents: Cents | None = None
+    declared_de_minimis_cents: Cents | None = Field(
+        None,
+        description="Les aides de minimis reçues par l'entreprise sur les 3 dernières années, en centimes "
+        "(chèques du programme exclus : ils sont comptés par la plateforme).",
+    )
+    has_linked_companies: bool | None = Field(
+        None,
+        description="L'entreprise est-elle liée à d'autres (« entreprise unique », règlement (UE) 2023/2831, "
+        "art. 2, § 2) ? Obligatoire pour déposer.",
+    )
+    linked_companies: list[LinkedCompanyIn] | None = Field(
+        None,
+        max_length=20,
+        description="Les entreprises liées et leurs aides de minimis : remplace la liste déclarée (liste vide : "
+        "aucune). Une liste non vide vaut has_linked_companies = true.",
+    )
     iban: Iban | None = None
     account_holder: Text(70) | None = None
     provider_id: Whole(ge=1, le=MAX_ID) | None = None
@@ -183,10 +208,59 @@ class RuleOut(Schema):
     message: str
 
 
+class LinkedCompanyOut(Schema):
+    siren: str
+    name: str
+    de_minimis_cents: int
+    in_registry: bool = Field(description="Le SIREN est au répertoire SIRENE de la plateforme.")
+
+
+class LinkedAidOut(Schema):
+    siren: str
+    name: str
+    de_minimis_cents: int
+
+
+class GrantOut(Schema):
+    reference: str
+    siren: str
+    granted_on: date = Field(description="Date d'octroi : celle de l'accord du chèque, pas du paiement.")
+    amount_cents: int
+
+
+class DeMinimisOut(Schema):
+    """The de minimis check over the single undertaking, on the 3 years ending on `checked_on`."""
+
+    regulation: str
+    checked_on: date
+    period_start: date = Field(description="Premier jour de la période de 3 ans (inclus).")
+    period_end: date = Field(description="Dernier jour de la période de 3 ans (inclus).")
+    ceiling_cents: int
+    declared_cents: int | None = Field(description="Aides déclarées pour l'entreprise elle-même.")
+    has_linked_companies: bool | None
+    linked_companies: list[LinkedAidOut]
+    linked_cents: int
+    granted: list[GrantOut] = Field(
+        description="Chèques du programme accordés dans la période à une entreprise de l'entreprise unique."
+    )
+    granted_cents: int
+    this_voucher_cents: int
+    total_cents: int
+    passed: bool | None = Field(description="null tant qu'une déclaration manque.")
+
+
+class DeMinimisChecksOut(Schema):
+    submission: DeMinimisOut | None = None
+    approval: DeMinimisOut | None = None
+
+
 class EligibilityOut(Schema):
     eligible: bool
     evaluated_on: date
     rules: list[RuleOut]
+    de_minimis: DeMinimisOut | None = Field(
+        None, description="Le détail du plafond de minimis, quand le dispositif en a un."
+    )
 
 
 class ClaimOut(Schema):
@@ -245,6 +319,12 @@ class ApplicationDetail(ApplicationSummary):
     declared_headcount: int | None
     declared_turnover_cents: int | None
     declared_de_minimis_cents: int | None
+    has_linked_companies: bool | None
+    linked_companies: list[LinkedCompanyOut] = Field(description="Masquées pour les prestataires.")
+    de_minimis_check: DeMinimisChecksOut = Field(
+        description="Le contrôle du plafond de minimis tel qu'il a tourné au dépôt et à l'accord ; masqué pour "
+        "les prestataires."
+    )
     iban: str | None = Field(description="Masqué pour les prestataires.")
     account_holder: str
     provider: ProviderOut | None

@@ -95,10 +95,27 @@ class DraftForm(DsfrForm):
         label=_("Aides « de minimis » reçues sur les 3 dernières années (en euros)"),
         help_text=_(
             "Ce sont les petites aides publiques reçues par votre entreprise : le courrier qui vous les "
-            "a accordées dit « aide de minimis ». Additionnez-les. Mettez 0 si vous n'en avez reçu aucune."
+            "a accordées dit « aide de minimis ». Additionnez-les, sans les chèques numériques de ce "
+            "programme : nous les comptons nous-mêmes. Mettez 0 si vous n'en avez reçu aucune."
         ),
         required=False,
         allow_zero=True,
+    )
+    has_linked_companies = forms.TypedChoiceField(
+        label=_("Votre entreprise est-elle liée à d'autres entreprises ?"),
+        help_text=_(
+            "Répondez « Oui » si une autre entreprise contrôle la vôtre, ou si la vôtre en contrôle une autre : "
+            "une société mère (holding) ou une filiale, par exemple. Contrôler, c'est détenir plus de la moitié "
+            "des droits de vote (le plus souvent, plus de la moitié des parts ou des actions), pouvoir nommer "
+            "ou révoquer la majorité des dirigeants, ou décider pour elle par un contrat, les statuts ou un "
+            "accord entre associés. Ensemble, ces entreprises forment une « entreprise unique » : leurs aides "
+            "de minimis comptent ensemble pour le plafond."
+        ),
+        choices=[("yes", _("Oui")), ("no", _("Non"))],
+        coerce=lambda value: value == "yes",
+        empty_value=None,
+        required=False,
+        widget=forms.RadioSelect,
     )
     spend_category = forms.ChoiceField(label=_("Type de dépense"), required=False)
     project_description = forms.CharField(
@@ -156,6 +173,7 @@ class DraftForm(DsfrForm):
         "declared_headcount": "declared_headcount",
         "declared_turnover": "declared_turnover_cents",
         "declared_de_minimis": "declared_de_minimis_cents",
+        "has_linked_companies": "has_linked_companies",
         "spend_category": "spend_category",
         "project_description": "project_description",
         "provider": "provider",
@@ -166,7 +184,10 @@ class DraftForm(DsfrForm):
         "bank_document": "bank_document",
     }
     fieldsets = [
-        (_("Votre entreprise"), ["declared_headcount", "declared_turnover", "declared_de_minimis"]),
+        (
+            _("Votre entreprise"),
+            ["declared_headcount", "declared_turnover", "declared_de_minimis", "has_linked_companies"],
+        ),
         (_("Votre projet"), ["spend_category", "project_description", "provider", "planned_spend", "quote"]),
         (_("Le compte à créditer"), ["iban", "account_holder", "bank_document"]),
     ]
@@ -180,6 +201,7 @@ class DraftForm(DsfrForm):
                 "declared_headcount": application.declared_headcount,
                 "declared_turnover": euros_input(application.declared_turnover_cents),
                 "declared_de_minimis": euros_input(application.declared_de_minimis_cents),
+                "has_linked_companies": {True: "yes", False: "no"}.get(application.has_linked_companies),
                 "spend_category": application.spend_category,
                 "project_description": application.project_description,
                 "provider": application.provider_id,
@@ -232,6 +254,35 @@ class DraftForm(DsfrForm):
                 value = value or ""
             values[key] = value
         return values
+
+
+class LinkedCompanyForm(DsfrForm):
+    """One company linked to the owner's (one single undertaking), added to the draft's list."""
+
+    prefix = "linked"
+    siren = forms.CharField(
+        label=_("SIREN de l'entreprise liée"),
+        help_text=_("9 chiffres. Exemple : 732 829 320."),
+        max_length=20,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "numeric"}),
+        error_messages={"required": _("Indiquez le numéro SIREN de l'entreprise liée.")},
+    )
+    name = forms.CharField(
+        label=_("Nom de l'entreprise liée (facultatif)"),
+        help_text=_("Seulement si elle n'est pas au répertoire SIRENE : sinon nous reprenons son nom."),
+        max_length=255,
+        required=False,
+    )
+    de_minimis = EurosField(
+        label=_("Ses aides de minimis des 3 dernières années (en euros)"),
+        help_text=_(
+            "Mettez 0 si elle n'en a reçu aucune. Ne comptez pas les chèques numériques de ce programme : nous "
+            "les ajoutons nous-mêmes."
+        ),
+        allow_zero=True,
+        error_messages={"required": _("Indiquez les aides de minimis de cette entreprise (0 si aucune).")},
+    )
+    service_fields = {"linked_siren": "siren", "linked_de_minimis": "de_minimis", "linked_companies": None}
 
 
 # --- actions on a file ----------------------------------------------------------------------------

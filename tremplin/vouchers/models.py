@@ -132,6 +132,9 @@ def states_tagged(tag):
 
 
 OPEN_STATES = states_tagged(OPEN)
+# A voucher the company was granted counts (towards the scheme's limit, the de minimis ceiling, the State-aid
+# register), unless it expired unused: its right lapsed and nothing was paid.
+COUNTED_VOUCHERS = tuple(s for s in states_tagged(GRANTED) if s != State.EXPIRED)
 # Submitted and not finished: neither open nor a draft (refused, paid, expired, withdrawn, clawed back).
 FINISHED_STATES = tuple(s for s in State if s not in OPEN_STATES and s != State.DRAFT)
 
@@ -169,9 +172,17 @@ class Application(models.Model):
 
     declared_headcount = models.PositiveIntegerField("effectif salarié déclaré", null=True, blank=True)
     declared_turnover_cents = models.BigIntegerField("chiffre d'affaires déclaré", null=True, blank=True)
+    # The de minimis aid the company itself received over the last 3 years (our vouchers aside: the
+    # platform counts them itself, from their grant date).
     declared_de_minimis_cents = models.BigIntegerField(
         "aides de minimis reçues sur 3 ans", null=True, blank=True
     )
+    # Whether the company forms a "single undertaking" with other companies (Regulation (EU) 2023/2831
+    # art. 2(2)): None, not answered yet (files submitted before the question was asked, and new drafts);
+    # the linked companies and their aid are the `linked_companies` rows.
+    has_linked_companies = models.BooleanField("entreprises liées (entreprise unique)", null=True, blank=True)
+    # The de minimis check as it ran at submission, then at approval (vouchers.deminimis.Check.as_dict()).
+    de_minimis_check = models.JSONField("vérification de minimis", default=dict, blank=True)
     iban = models.CharField("IBAN", max_length=34, blank=True)
     account_holder = models.CharField("titulaire du compte", max_length=70, blank=True)
     bank_document = models.FileField("RIB (PDF)", upload_to="bank/%Y/%m/", blank=True)
@@ -293,6 +304,36 @@ class Application(models.Model):
             envelope_id=self.envelope_id, state=State.WAITLISTED, queue_rank__lt=self.queue_rank
         ).count()
         return ahead + 1
+
+
+class LinkedCompany(models.Model):
+    """A company the owner declares linked to theirs (one "single undertaking", Regulation (EU) 2023/2831
+    art. 2(2)), and the de minimis aid it received over the last 3 years (our vouchers aside)."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="linked_companies")
+    siren = models.CharField("SIREN", max_length=9)
+    # The registry's company when it holds the SIREN (else the SIREN alone identifies it).
+    company = models.ForeignKey(
+        "registry.Company", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    name = models.CharField("nom", max_length=255, blank=True)
+    de_minimis_cents = models.BigIntegerField("aides de minimis reçues sur 3 ans", default=0)
+    declared_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "entreprise liée"
+        verbose_name_plural = "entreprises liées"
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["application", "siren"], name="one_line_per_linked_siren"),
+            models.CheckConstraint(
+                condition=models.Q(de_minimis_cents__gte=0), name="linked_aid_not_negative"
+            ),
+        ]
+        indexes = [models.Index(fields=["siren"])]
+
+    def __str__(self):
+        return f"{self.name or self.siren} ({self.siren})"
 
 
 class Claim(models.Model):

@@ -98,6 +98,19 @@ def detail(a, user):
         "declared_headcount": a.declared_headcount,
         "declared_turnover_cents": a.declared_turnover_cents,
         "declared_de_minimis_cents": a.declared_de_minimis_cents,
+        "has_linked_companies": a.has_linked_companies,
+        "linked_companies": []
+        if user.is_provider
+        else [
+            {
+                "siren": r.siren,
+                "name": r.name,
+                "de_minimis_cents": r.de_minimis_cents,
+                "in_registry": bool(r.company_id),
+            }
+            for r in a.linked_companies.all()
+        ],
+        "de_minimis_check": {} if user.is_provider else (a.de_minimis_check or {}),
         # A provider works for the business; its bank details are none of its business.
         "iban": None if user.is_provider else a.iban,
         "account_holder": a.account_holder,
@@ -119,9 +132,10 @@ def detail(a, user):
     }
 
 
-def eligibility(results, on):
+def eligibility(results, on, de_minimis=None):
     return {
         "eligible": all_passed(results),
         "evaluated_on": on,
         "rules": [r.as_dict() for r in results],
+        "de_minimis": de_minimis.as_dict() if de_minimis else None,
     }

@@ -26,19 +26,21 @@ from tremplin.core.formatting import euros
 from tremplin.core.language import programme_language
 from tremplin.core.models import AuditEvent
 from tremplin.core.notifications import notify
-from tremplin.core.validators import clean_attachments, clean_iban, clean_pdf
+from tremplin.core.validators import clean_attachments, clean_iban, clean_pdf, clean_siren
 from tremplin.core.workflow import SYSTEM
 from tremplin.registry import lookup
 from tremplin.schemes import budget, prerequisites
 from tremplin.schemes.eligibility import Facts, all_passed, evaluate
 from tremplin.schemes.models import Envelope, Scheme
-from tremplin.vouchers import assignment
+from tremplin.vouchers import assignment, deminimis
 from tremplin.vouchers.access import advisor_covers, advisors_of
 from tremplin.vouchers.models import (
+    COUNTED_VOUCHERS,
     GRANTED,
     OPEN_STATES,
     Application,
     Claim,
+    LinkedCompany,
     Message,
     MessageAttachment,
     RejectionReason,
@@ -47,8 +49,6 @@ from tremplin.vouchers.models import (
 )
 from tremplin.vouchers.workflow import WORKFLOW
 
-# A voucher the company was granted counts towards the scheme's limit, unless it expired unused.
-COUNTED_VOUCHERS = tuple(s for s in states_tagged(GRANTED) if s != State.EXPIRED)
 # Mail services whose addresses say nothing of who employs a person.
 WEBMAIL_DOMAINS = {
     "gmail.com", "yahoo.fr", "yahoo.com", "hotmail.fr", "hotmail.com", "outlook.fr", "outlook.com",
@@ -68,6 +68,7 @@ DRAFT_FIELDS = {
     "declared_headcount",
     "declared_turnover_cents",
     "declared_de_minimis_cents",
+    "has_linked_companies",
     "iban",
     "account_holder",
     "provider",
@@ -259,6 +260,15 @@ def update_draft(owner, application, **fields):
         # Checked again on the locked row: a submission may have happened since.
         if application.state != State.DRAFT:
             raise Conflict("not_a_draft", "Ce dossier a déjà été déposé : il ne peut plus être modifié.")
+        if fields.get("has_linked_companies") is False and application.linked_companies.exists():
+            raise ServiceError(
+                "linked_companies_declared",
+                gettext_noop(
+                    "Vous avez déclaré des entreprises liées : retirez-les d'abord si votre entreprise n'est liée "
+                    "à aucune autre."
+                ),
+                "has_linked_companies",
+            )
         iban_changed = "iban" in fields and fields["iban"] != application.iban
         quote_replaced = bool(fields.get("quote")) or (
             "provider" in fields and getattr(fields["provider"], "pk", None) != application.provider_id
@@ -276,6 +286,79 @@ def update_draft(owner, application, **fields):
         if quote_replaced:
             for hook in _quote_replaced_hooks:
                 hook(owner, application)
+    return application
+
+
+# At most this many companies linked to one file: beyond, the owner writes to their advisor.
+MAX_LINKED_COMPANIES = 20
+MAX_DECLARED_AID_CENTS = 100_000_000_000
+
+
+@programme_language
+def declare_linked_companies(owner, application, companies):
+    """The owner's list of the companies linked to theirs (one single undertaking, Regulation (EU)
+    2023/2831 art. 2(2)) and the de minimis aid each received over the last 3 years: it replaces the
+    draft's list. `companies`: dicts with `siren` (as typed), `de_minimis_cents` and, for a SIREN the
+    registry does not hold, an optional `name`. Each SIREN is checked (key included) and looked up in the
+    registry, whose name then prevails. A non-empty list answers "yes, linked companies"."""
+    if application.owner_id != owner.pk:
+        raise PermissionDenied("forbidden", "Vous n'avez pas le droit de modifier ce dossier.")
+    if len(companies) > MAX_LINKED_COMPANIES:
+        raise ServiceError(
+            "too_many_linked_companies",
+            gettext_noop(
+                "Vous pouvez déclarer au plus %(max)s entreprises liées : au-delà, écrivez à votre conseiller."
+            ),
+            "linked_companies",
+            max=MAX_LINKED_COMPANIES,
+        )
+    own = application.company.siren
+    rows, seen = [], set()
+    for item in companies:
+        siren = clean_siren(item.get("siren") or "", "linked_siren")
+        if siren == own:
+            raise ServiceError(
+                "linked_is_own_company",
+                gettext_noop(
+                    "C'est le SIREN de votre propre entreprise : ses aides se déclarent plus haut, dans « Aides "
+                    "de minimis reçues »."
+                ),
+                "linked_siren",
+            )
+        if siren in seen:
+            raise ServiceError(
+                "linked_duplicate", gettext_noop("Cette entreprise liée est déjà déclarée."), "linked_siren"
+            )
+        seen.add(siren)
+        cents = item.get("de_minimis_cents")
+        if cents is None or cents < 0 or cents > MAX_DECLARED_AID_CENTS:
+            raise ServiceError(
+                "invalid_amount",
+                gettext_noop(
+                    "Indiquez les aides de minimis reçues par cette entreprise sur 3 ans, en euros (0 si aucune)."
+                ),
+                "linked_de_minimis",
+            )
+        company = lookup.find_company(siren)
+        name = registry_name(company) if company else (item.get("name") or "").strip()[:255]
+        rows.append(LinkedCompany(siren=siren, company=company, name=name, de_minimis_cents=cents))
+    with transaction.atomic():
+        application = WORKFLOW.lock(application)
+        if application.state != State.DRAFT:
+            raise Conflict("not_a_draft", "Ce dossier a déjà été déposé : il ne peut plus être modifié.")
+        before = list(application.linked_companies.values_list("siren", flat=True))
+        application.linked_companies.all().delete()
+        for row in rows:
+            row.application = application
+        LinkedCompany.objects.bulk_create(rows)
+        if rows and application.has_linked_companies is not True:
+            application.has_linked_companies = True
+            application.save(update_fields=["has_linked_companies", "updated_at"])
+        audit.record(
+            application, actor=owner, action="declare_linked_companies", count=len(rows),
+            previous=before,
+            linked=[{"siren": r.siren, "de_minimis_cents": r.de_minimis_cents} for r in rows],
+        )  # fmt: skip
     return application
 
 
@@ -319,6 +402,11 @@ def _check_payee(application):
 
 def check_eligibility(application, on=None):
     """Evaluate the scheme's current rules for this file; shown before submitting, stored at submission."""
+    return eligibility_and_de_minimis(application, on)[0]
+
+
+def eligibility_and_de_minimis(application, on=None):
+    """(the rules' results, the de minimis check over the single undertaking or None without the rule)."""
     on = on or timezone.localdate()
     amount = (
         application.scheme.voucher_amount_cents(application.planned_spend_cents)
@@ -345,7 +433,17 @@ def check_eligibility(application, on=None):
         )
     if kinds & {"diagnostic_completed", "support_action"}:
         facts = replace(facts, **prerequisites.facts_for(application.company))
-    return evaluate(rules, facts)
+    check = None
+    if "de_minimis" in kinds:
+        check = deminimis.check(application, on, amount_cents=amount or 0)
+        facts = replace(
+            facts,
+            has_linked_companies=application.has_linked_companies,
+            linked_de_minimis_cents=check.linked_cents,
+            granted_de_minimis_cents=check.granted_cents,
+            de_minimis_period=check.window,
+        )
+    return evaluate(rules, facts), check
 
 
 def completeness_errors(application):
@@ -509,12 +607,13 @@ def submit(owner, application):
         application.payee_checked_at is None or application.payee_checked_iban != application.iban
     ):
         _check_payee(application)
-    results = check_eligibility(application, today)
+    results, de_minimis = eligibility_and_de_minimis(application, today)
     if not all_passed(results):
         failed = [r.message for r in results if r.passed is not True]
-        raise Conflict(
-            "not_eligible", "Votre demande ne remplit pas toutes les conditions : " + " ".join(failed)
-        )
+        message = "Votre demande ne remplit pas toutes les conditions : " + " ".join(failed)
+        if de_minimis is not None and de_minimis.passed is False:
+            raise DeMinimisCeiling(message, de_minimis)
+        raise Conflict("not_eligible", message)
     envelope = _envelope_for(application, today)
     if envelope is None:
         raise Conflict(
@@ -525,6 +624,7 @@ def submit(owner, application):
 
     def reserve(application):
         application.eligibility = [r.as_dict() for r in results]
+        application.de_minimis_check = {"submission": de_minimis.as_dict()} if de_minimis else {}
         application.rules_version = scheme.rules_version
         application.amount_cents = amount
         application.envelope = envelope
@@ -742,11 +842,57 @@ def approve(advisor, application, note=""):
                 "peut pas être accordé.",
             )
         _require_payee_verified(application)
+        _require_de_minimis(application)
         budget.commit(application)
         application.decided_at = timezone.now()
         application.valid_until = timezone.localdate() + timedelta(days=application.scheme.validity_days)
 
     return WORKFLOW.perform(advisor, application, "approve", reason=note, apply=grant)
+
+
+class DeMinimisCeiling(ServiceError):
+    """Over the de minimis ceiling: the plain sentence, and the sums as `details` (the API's JSON)."""
+
+    # A refusal for the file's state (what it asks against the aid already granted): 409, like every
+    # other eligibility refusal of a complete file.
+    def __init__(self, message, check, status=409, **params):
+        super().__init__("de_minimis_ceiling", message, **params)
+        self.status = status
+        self.details = check.as_dict()
+
+    def as_dict(self):
+        return {**super().as_dict(), "details": self.details}
+
+
+def _require_de_minimis(application):
+    """Check the ceiling again on the day of the grant, with the programme's vouchers granted since the
+    submission to any company of the single undertaking; keep the check on the file."""
+    ceiling = deminimis.ceiling_of(application.scheme)
+    if ceiling is None:
+        return
+    check = deminimis.check(application, timezone.localdate(), ceiling_cents=ceiling)
+    start, end = check.window
+    if check.passed is False:
+        raise DeMinimisCeiling(
+            gettext_noop(
+                "Le chèque ne peut pas être accordé : avec lui, les aides de minimis de l'entreprise unique "
+                "atteindraient %(total)s du %(start)s au %(end)s, au-delà du plafond de %(ceiling)s sur 3 ans "
+                "(aides déclarées %(declared)s, entreprises liées %(linked)s, chèques du programme déjà "
+                "accordés %(granted)s, ce chèque %(amount)s). Refusez la demande, ou demandez à l'entreprise "
+                "de corriger sa déclaration."
+            ),
+            check,
+            status=409,
+            total=euros(check.total_cents),
+            start=f"{start:%d/%m/%Y}",
+            end=f"{end:%d/%m/%Y}",
+            ceiling=euros(check.ceiling_cents),
+            declared=euros(check.declared_cents or 0),
+            linked=euros(check.linked_cents),
+            granted=euros(check.granted_cents),
+            amount=euros(check.this_voucher_cents),
+        )
+    application.de_minimis_check = {**(application.de_minimis_check or {}), "approval": check.as_dict()}
 
 
 @programme_language

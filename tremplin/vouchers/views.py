@@ -498,12 +498,25 @@ def edit(request, pk):
         messages.info(request, gettext("Cette demande est déjà déposée : elle ne peut plus être modifiée."))
         return redirect("vouchers:detail", pk=application.pk)
     autosave = request.headers.get("X-Autosave") == "1"
-    submitting = request.POST.get("_action") == "submit"
+    action = request.POST.get("_action", "")
+    submitting = action == "submit"
+    linked_form = forms.LinkedCompanyForm()
     if request.method == "POST":
         form = forms.DraftForm(request.POST, request.FILES, application=application)
         form.is_valid()
         application = _save_valid_fields(request.user, application, form)
-        if autosave:
+        if (
+            not autosave
+            and action in ("save", "submit", "pick_provider")
+            and _linked_typed(request, application)
+        ):
+            # A linked company typed but not added ("Ajouter" not pressed) is added first, not lost.
+            linked_form, _done = _change_linked(request, application, "add_linked")
+        if not autosave and (action == "add_linked" or action.startswith("remove_linked:")):
+            linked_form, done = _change_linked(request, application, action)
+            if done:
+                return redirect(reverse("vouchers:edit", args=[application.pk]) + "#linked-companies")
+        elif autosave:
             # The bank's answer on the account just saved, for the block under it (autosave.js).
             payee = render_to_string(
                 "vouchers/includes/payee.html", {**_payee_context(application), "is_owner": True}, request
@@ -515,17 +528,17 @@ def edit(request, pk):
                     "fragments": {"payee-status": payee},
                 }
             )
-        if request.POST.get("_action") == "pick_provider":
+        elif action == "pick_provider" and not linked_form.errors:
             # What was typed is saved (the valid fields); the provider is chosen on its own page.
             return redirect("providers:pick_provider", application_pk=application.pk)
-        if not form.errors and submitting:
+        elif not form.errors and not linked_form.errors and submitting:
             try:
                 application = services.submit(request.user, application)
             except ServiceError as exc:
                 form.add_service_error(exc)
             else:
                 return redirect("vouchers:detail", pk=application.pk)
-        if not form.errors:
+        if not form.errors and not linked_form.errors:
             messages.success(request, gettext("Votre brouillon est enregistré."))
             return redirect("vouchers:edit", pk=application.pk)
     else:
@@ -536,12 +549,55 @@ def edit(request, pk):
         {
             "application": application,
             "form": form,
+            "linked_form": linked_form,
+            "linked_companies": list(application.linked_companies.all()),
             "eligibility": services.check_eligibility(application),
             "missing": _missing(request.user, application),
             "representation": authority.representation_of(request.user, application.company),
             **_payee_context(application),
         },
     )
+
+
+def _linked_typed(request, application):
+    """Whether the owner, who answered "Oui", typed a linked company's SIREN or amount without adding it."""
+    typed = any(request.POST.get(f"linked-{name}", "").strip() for name in ("siren", "de_minimis"))
+    return typed and application.has_linked_companies is True
+
+
+def _change_linked(request, application, action):
+    """Add the company typed in the linked form, or remove one: (the linked form, whether it was done)."""
+    current = [
+        {"siren": row.siren, "name": row.name, "de_minimis_cents": row.de_minimis_cents}
+        for row in application.linked_companies.all()
+    ]
+    if action == "add_linked":
+        linked_form = forms.LinkedCompanyForm(request.POST)
+        if not linked_form.is_valid():
+            return linked_form, False
+        wanted = current + [
+            {
+                "siren": linked_form.cleaned_data["siren"],
+                "name": linked_form.cleaned_data["name"],
+                "de_minimis_cents": linked_form.cleaned_data["de_minimis"],
+            }
+        ]
+        done = gettext("L'entreprise liée est ajoutée à votre déclaration.")
+    else:
+        linked_form = forms.LinkedCompanyForm()
+        siren = action.removeprefix("remove_linked:")
+        wanted = [row for row in current if row["siren"] != siren]
+        done = gettext("L'entreprise liée est retirée de votre déclaration.")
+    try:
+        services.declare_linked_companies(request.user, application, wanted)
+    except ServiceError as exc:
+        if action != "add_linked":
+            messages.error(request, gettext(exc.msgid) % exc.params if exc.params else gettext(exc.message))
+            return linked_form, True
+        linked_form.add_service_error(exc)
+        return linked_form, False
+    messages.success(request, done)
+    return linked_form, True
 
 
 def _payee_context(application):
