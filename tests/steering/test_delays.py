@@ -135,11 +135,9 @@ def test_a_head_never_counts_a_file_outside_the_territory(head, decided):
     assert measured(d.overall) == (5, 10 * DAY, 20 * DAY, 2, 1)
 
 
-def test_the_page_shows_medians_tables_and_the_method(
-    client, auditor, decided, django_assert_max_num_queries
-):
+def test_the_page_shows_medians_tables_and_the_method(client, auditor, decided, django_assert_num_queries):
     client.force_login(auditor)
-    with django_assert_max_num_queries(30):
+    with django_assert_num_queries(19):
         response = client.get(URL, PERIOD)
     page = response.content.decode()
     assert response.status_code == 200

@@ -173,10 +173,10 @@ def test_the_default_period_is_the_last_six_months():
 
 
 def test_the_page_shows_the_figures_with_a_chart_a_table_and_a_summary(
-    client, manager, programme, django_assert_max_num_queries
+    client, manager, programme, django_assert_num_queries
 ):
     client.force_login(manager)
-    with django_assert_max_num_queries(25):
+    with django_assert_num_queries(14):
         response = client.get(URL, PERIOD)
     page = response.content.decode()
     assert response.status_code == 200

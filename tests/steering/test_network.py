@@ -132,10 +132,10 @@ def test_the_first_taking_in_charge_is_recorded_once(theme, advisor, rhone):
 
 
 def test_the_page_shows_the_shares_with_a_chart_and_tables(
-    client, manager, requests, django_assert_max_num_queries
+    client, manager, requests, django_assert_num_queries
 ):
     client.force_login(manager)
-    with django_assert_max_num_queries(20):
+    with django_assert_num_queries(11):
         response = client.get(URL, PERIOD)
     page = response.content.decode()
     assert response.status_code == 200 and "<svg" in page and "Chiffres arrêtés le" in page
