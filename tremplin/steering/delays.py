@@ -11,26 +11,28 @@ scheme's service level, for the period, per organisation and per advisor (the fi
 
 Percentiles are nearest-rank: of n durations sorted ascending, the p-th percentile is the one of rank
 ⌈p × n⌉ (the median is the ⌈n/2⌉-th, the lower middle value when n is even; the 90th percentile the
-⌈0.9 n⌉-th). The database ranks the durations with window functions (ROW_NUMBER and COUNT over each
-group) and returns only the two ranked rows per group: the same SQL on PostgreSQL and SQLite, one query per
-grouping, never the durations themselves.
+⌈0.9 n⌉-th). They are read from histograms (steering.facts.DelayFact: how many files per duration, in
+tenths of a day as the page shows them), so they are exact to the tenth of a day over any filter; the
+files still waiting are counted when the figures were computed.
 """
 
 from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, Window
-from django.db.models.functions import RowNumber
-from django.utils import timezone
+from django.db.models import Sum
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
+from tremplin.accounts.models import User
+from tremplin.network.models import Organisation
 from tremplin.schemes.models import Scheme
+from tremplin.steering import facts
 from tremplin.steering.charts import bar_chart
-from tremplin.vouchers.models import BEFORE_DECISION, Application, State, states_tagged
+from tremplin.steering.facts import span_q
+from tremplin.steering.models import DelayFact, WaitingFact
+from tremplin.steering.models import Measure as Kind
 
-WAITING_STATES = [s.value for s in states_tagged(BEFORE_DECISION)]
 DAY_SECONDS = 86_400
 
 
@@ -50,28 +52,22 @@ def p90_rank(n):
     return (9 * n + 9) // 10
 
 
-def percentiles(queryset, duration, group=None):
-    """{group value (None without `group`): (n, median, p90)} of `duration` over `queryset`, nearest-rank."""
-    partition = [F(group)] if group else None
-    ranked = (
-        queryset.annotate(d=ExpressionWrapper(duration, output_field=DurationField()))
-        .annotate(
-            rank=Window(RowNumber(), partition_by=partition, order_by=[F("d").asc(), F("pk").asc()]),
-            n=Window(Count("pk"), partition_by=partition),
-        )
-        .filter(Q(rank=(F("n") + 1) / 2) | Q(rank=(9 * F("n") + 9) / 10))
-        .order_by()
-    )
-    out = {}
-    for key, n, rank, value in ranked.values_list(group or "pk", "n", "rank", "d"):
-        key = key if group else None
-        n_, median, p90 = out.get(key, (n, None, None))
-        if rank == median_rank(n):
-            median = value
-        if rank == p90_rank(n):
-            p90 = value
-        out[key] = (n, median, p90)
-    return out
+def tenths_of_day(tenths):
+    return timedelta(seconds=tenths * DAY_SECONDS // 10)
+
+
+def nearest_rank(histogram):
+    """(n, median, p90) of a histogram {tenths of a day: files}, nearest-rank; (0, None, None) if empty."""
+    n = sum(histogram.values())
+    if not n:
+        return 0, None, None
+    wanted, found, seen = {"median": median_rank(n), "p90": p90_rank(n)}, {}, 0
+    for tenths in sorted(histogram):
+        seen += histogram[tenths]
+        for name, rank in wanted.items():
+            if name not in found and seen >= rank:
+                found[name] = tenths_of_day(tenths)
+    return n, found["median"], found["p90"]
 
 
 @dataclass
@@ -137,111 +133,94 @@ class Delays:
         return [self.decision, self.payment]
 
 
-def _over(schemes, finished, started, days_of):
-    """Files whose `finished` is more than the scheme's target after `started`, each scheme its own."""
-    q = Q(pk__in=[])
-    for scheme in schemes:
-        q |= Q(scheme_id=scheme.pk, **{f"{finished}__gt": F(started) + timedelta(days=days_of(scheme))})
-    return q
-
-
-def _waiting_over(schemes, started, days_of, now):
-    q = Q(pk__in=[])
-    for scheme in schemes:
-        q |= Q(scheme_id=scheme.pk, **{f"{started}__lt": now - timedelta(days=days_of(scheme))})
-    return q
+GROUPS = ["organisations", "advisors"]
 
 
 def _advisor_name(first, last, email):
     return f"{first} {last}".strip() or email
 
 
-def _measure(spec, base, period, previous, late_q, waiting):
+def _unassigned_last(measures):
+    return sorted(measures, key=lambda m: (str(m.label) == str(_("Non attribué")), m.label))
+
+
+def _measure(measure, cells, waiting, period, previous):
     """The overall, previous, per-organisation and per-advisor measures of one delay."""
-    done = base.filter(period.within(spec["finished"]))
-    duration = F(spec["finished"]) - F(spec["started"])
-    overall = Measure(_("Ensemble"))
-    overall.count, overall.median, overall.p90 = percentiles(done, duration).get(None, (0, None, None))
-    overall.late = done.filter(late_q).count()
-    overall.waiting_late = waiting.count()
-    before = Measure(_("Période précédente"))
-    before.count, before.median, before.p90 = percentiles(
-        base.filter(previous.within(spec["finished"])), duration
-    ).get(None, (0, None, None))
-    groups = {}
-    for key, lookups, name in (
-        (
-            "organisations",
-            ["assigned_advisor__organisation_id", "assigned_advisor__organisation__name"],
-            None,
+    rows = list(
+        cells.filter(span_q(period), measure=measure)
+        .values("organisation_id", "advisor_id", "tenths")
+        .annotate(n=Sum("files"), n_late=Sum("late"))
+        .order_by()
+    )
+    waits = list(
+        waiting.filter(measure=measure)
+        .values("organisation_id", "advisor_id")
+        .annotate(n=Sum("files"))
+        .order_by()
+    )
+    before = dict(
+        cells.filter(span_q(previous), measure=measure)
+        .values("tenths")
+        .annotate(n=Sum("files"))
+        .order_by()
+        .values_list("tenths", "n")
+    )
+
+    def keys(row):
+        return (None, ("organisations", row["organisation_id"]), ("advisors", row["advisor_id"]))
+
+    histograms, counts = {}, {}  # {key: {tenths: files}}, {key: [late, waiting late]}
+    for row in rows:
+        for key in keys(row):
+            histogram = histograms.setdefault(key, {})
+            histogram[row["tenths"]] = histogram.get(row["tenths"], 0) + row["n"]
+            counts.setdefault(key, [0, 0])[0] += row["n_late"]
+    for row in waits:
+        for key in keys(row):
+            counts.setdefault(key, [0, 0])[1] += row["n"]
+
+    def measured(label, key):
+        result = Measure(label)
+        result.count, result.median, result.p90 = nearest_rank(histograms.get(key, {}))
+        result.late, result.waiting_late = counts.get(key, (0, 0))
+        return result
+
+    overall = measured(_("Ensemble"), None)
+    previous_measure = Measure(_("Période précédente"))
+    previous_measure.count, previous_measure.median, previous_measure.p90 = nearest_rank(before)
+    ids = {name: {key[1] for key in counts if key and key[0] == name} - {None} for name in GROUPS}
+    labels = {
+        "organisations": dict(
+            Organisation.objects.filter(pk__in=ids["organisations"]).values_list("pk", "name")
         ),
-        (
-            "advisors",
-            [
-                "assigned_advisor_id",
-                "assigned_advisor__first_name",
-                "assigned_advisor__last_name",
-                "assigned_advisor__email",
-            ],
-            _advisor_name,
-        ),
-    ):
-        counts = {}
-        for row in done.values(*lookups).annotate(n=Count("pk"), late=Count("pk", filter=late_q)).order_by():
-            label = name(*[row[k] for k in lookups[1:]]) if name else row[lookups[1]]
-            counts[row[lookups[0]]] = Measure(label or _("Non attribué"), row["n"], late=row["late"])
-        for row in waiting.values(lookups[0]).annotate(n=Count("pk")).order_by():
-            measure = counts.get(row[lookups[0]])
-            if measure is None:
-                measure = counts[row[lookups[0]]] = Measure(_("Non attribué"))
-            measure.waiting_late = row["n"]
-        for group, (_n, median, p90) in percentiles(done, duration, lookups[0]).items():
-            counts[group].median, counts[group].p90 = median, p90
-        groups[key] = sorted(counts.values(), key=lambda m: (str(m.label) == str(_("Non attribué")), m.label))
-    return overall, before, groups
+        "advisors": {
+            pk: _advisor_name(first, last, email)
+            for pk, first, last, email in User.objects.filter(pk__in=ids["advisors"]).values_list(
+                "pk", "first_name", "last_name", "email"
+            )
+        },
+    }
+    groups = {
+        name: _unassigned_last(
+            measured(labels[name].get(key[1]) or _("Non attribué"), key)
+            for key in counts
+            if key and key[0] == name
+        )
+        for name in GROUPS
+    }
+    return overall, previous_measure, groups
 
 
-def delays(scope, form, now=None):
-    """Time to decision and to payment for the period `form` chose (a valid FiltersForm), in scope."""
-    now = now or timezone.now()
+def delays(scope, form, computed_at=None):
+    """Time to decision and to payment for the period `form` chose (a valid FiltersForm), in scope, from
+    the figures computed at `computed_at` (steering.facts)."""
     period, previous = form.period, form.period.previous()
-    schemes = list(Scheme.objects.only("pk", "name", "review_sla_days", "payment_target_days").order_by("pk"))
-    files = scope.filter(Application.objects.filter(form.company_q()))
-
-    def review(s):
-        return s.review_sla_days
-
-    def payment(s):
-        return s.payment_target_days
-
-    decision_spec = {"finished": "decided_at", "started": "submitted_at"}
-    decided = files.filter(submitted_at__isnull=False, decided_at__isnull=False)
-    waiting = files.filter(state__in=WAITING_STATES, submitted_at__isnull=False).filter(
-        _waiting_over(schemes, "submitted_at", review, now)
-    )
-    overall, before, groups = _measure(
-        decision_spec,
-        decided,
-        period,
-        previous,
-        _over(schemes, "decided_at", "submitted_at", review),
-        waiting,
-    )
-    decision = Delay("decision", _("Délai de décision"), overall, before, **groups)
-
-    payment_spec = {"finished": "payment_line__batch__paid_at", "started": "claim__submitted_at"}
-    paid = files.filter(payment_line__batch__paid_at__isnull=False, claim__isnull=False)
-    unpaid = files.filter(state=State.CLAIM_APPROVED, claim__approved_at__isnull=False).filter(
-        _waiting_over(schemes, "claim__approved_at", payment, now)
-    )
-    overall, before, groups = _measure(
-        payment_spec,
-        paid,
-        period,
-        previous,
-        _over(schemes, "payment_line__batch__paid_at", "claim__approved_at", payment),
-        unpaid,
-    )
-    payment_delay = Delay("payment", _("Délai de paiement"), overall, before, **groups)
+    schemes = Scheme.objects.only("name", "review_sla_days", "payment_target_days").order_by("pk")
+    cells = facts.cells(DelayFact, scope, form)
+    waiting = facts.cells(WaitingFact, scope, form)
+    measured = {}
+    for measure, title in ((Kind.DECISION, _("Délai de décision")), (Kind.PAYMENT, _("Délai de paiement"))):
+        overall, before, groups = _measure(measure, cells, waiting, period, previous)
+        measured[measure] = Delay(measure.value, title, overall, before, **groups)
     targets = [(s.name, s.review_sla_days, s.payment_target_days) for s in schemes]
-    return Delays(period, previous, decision, payment_delay, targets, now)
+    return Delays(period, previous, measured[Kind.DECISION], measured[Kind.PAYMENT], targets, computed_at)

@@ -7,26 +7,26 @@ Definitions (written on the page too):
 - submitted: the file was submitted (`submitted_at`); granted: the voucher was granted (its state is one
   of the "granted" states: approved, payment claimed, paid, expired, clawed back); claimed: a payment claim
   exists; paid: its transfer is in a batch marked paid.
-Every count is one SQL aggregate (GROUP BY for the splits), whatever the number of files.
+The counts are read from the pre-aggregated cells (steering.facts): one SQL sum per table, whatever the
+number of files.
 """
 
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Count, F, Q
-from django.db.models.functions import Substr, TruncMonth
-from django.utils import timezone
+from django.db.models import F, Sum
+from django.db.models.functions import Coalesce, TruncMonth
 from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from tremplin.diagnostics.models import Diagnostic
-from tremplin.diagnostics.models import State as DiagnosticState
 from tremplin.registry.headcount import BRACKET_LABELS, HEADCOUNT_BRACKETS
 from tremplin.registry.models import NafSection
+from tremplin.steering import facts
 from tremplin.steering.charts import bar_chart
-from tremplin.steering.period import percent, section_of_division
-from tremplin.vouchers.models import GRANTED, Application, states_tagged
+from tremplin.steering.facts import span_q
+from tremplin.steering.models import FunnelFact
+from tremplin.steering.period import percent
 
 STAGES = [
     ("diagnostics", _("Diagnostics réalisés")),
@@ -36,7 +36,6 @@ STAGES = [
     ("claimed", _("Demandes de paiement")),
     ("paid", _("Chèques payés")),
 ]
-FILE_STAGES = [key for key, _label in STAGES if key != "diagnostics"]
 SPLITS = [
     ("region", _("Par région")),
     ("departement", _("Par département")),
@@ -44,18 +43,6 @@ SPLITS = [
     ("bracket", _("Par tranche d'effectifs")),
     ("month", _("Par mois")),
 ]
-GRANTED_STATES = [s.value for s in states_tagged(GRANTED)]
-
-
-def _reached(within):
-    """The file stages' counts among the files opened `within` (a Q on the file)."""
-    return {
-        "applications": Count("pk", filter=within),
-        "submitted": Count("pk", filter=within & Q(submitted_at__isnull=False)),
-        "approved": Count("pk", filter=within & Q(state__in=GRANTED_STATES)),
-        "claimed": Count("pk", filter=within & Q(claim__isnull=False)),
-        "paid": Count("pk", filter=within & Q(payment_line__batch__paid_at__isnull=False)),
-    }
 
 
 @dataclass
@@ -125,32 +112,8 @@ class Funnel:
         return next(stage for stage in self.stages if stage.key == key)
 
 
-def _files(scope, form):
-    return scope.filter(Application.objects.filter(form.company_q()))
-
-
-def _diagnostics(scope, form):
-    return scope.filter(Diagnostic.objects.filter(form.company_q(), state=DiagnosticState.COMPLETED))
-
-
-def _group_by(key, when):
-    """(the GROUP BY expressions, named) for split `key`; `when` is the date the month split uses."""
-    if key == "region":
-        return {"g": F("company__departement__region_id"), "name": F("company__departement__region__name")}
-    if key == "departement":
-        return {"g": F("company__departement_id"), "name": F("company__departement__name")}
-    if key == "section":
-        return {"g": Substr("company__naf_code", 1, 2)}
-    if key == "bracket":
-        return {"g": F("company__headcount_bracket")}
-    return {"g": TruncMonth(when)}
-
-
 def _month_start(value):
-    if hasattr(value, "hour"):
-        value = timezone.localtime(value) if timezone.is_aware(value) else value
-        return date(value.year, value.month, 1)
-    return value
+    return date(value.year, value.month, 1)
 
 
 def _months_of(period):
@@ -161,44 +124,37 @@ def _months_of(period):
     return months
 
 
-def _split(scope, form, key, sections):
-    period = form.period
-    rows = {}
+GROUP_BY = {
+    # The départements' lines carry their région: the région split is summed from them.
+    "departement": {
+        "g": F("departement_id"),
+        "name": F("departement__name"),
+        "region": F("departement__region_id"),
+        "region_name": F("departement__region__name"),
+    },
+    "section": {"g": F("section")},
+    "bracket": {"g": F("bracket")},
+    "month": {"g": TruncMonth("day")},
+}
+COUNTS = [key for key, _label in STAGES]
 
-    def row_for(value, name):
-        if key == "section":
-            value = section_of_division(value)
-            name = (f"{value} – {sections[value]}" if value in sections else value) or _("Secteur inconnu")
-        elif key == "bracket":
-            name = gettext(BRACKET_LABELS[value]) if value in BRACKET_LABELS else _("Tranche inconnue")
-        elif key == "month":
-            value = _month_start(value)
-            name = value
-        elif not value:
-            name = _("Inconnu")
-        return rows.setdefault(value or "", Row(value or "", name))
 
-    files = (
-        _files(scope, form)
-        .filter(period.within("created_at"))
-        .values(**_group_by(key, "created_at"))
-        .annotate(**_reached(Q()))
-        .order_by()
-    )
-    for line in files:
-        row = row_for(line["g"], line.get("name"))
-        for stage in FILE_STAGES:
-            row.counts[stage] = row.counts.get(stage, 0) + line[stage]
-    diagnostics = (
-        _diagnostics(scope, form)
-        .filter(period.within("completed_at"))
-        .values(**_group_by(key, "completed_at"))
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    for line in diagnostics:
-        row = row_for(line["g"], line.get("name"))
-        row.counts["diagnostics"] = row.counts.get("diagnostics", 0) + line["n"]
+def row_for(rows, key, value, name, sections):
+    """The row of `rows` (a dict) for the group `value` of split `key`, made with its label if new."""
+    if key == "section":
+        name = (f"{value} – {sections[value]}" if value in sections else value) or _("Secteur inconnu")
+    elif key == "bracket":
+        name = gettext(BRACKET_LABELS[value]) if value in BRACKET_LABELS else _("Tranche inconnue")
+    elif key == "month":
+        value = _month_start(value)
+        name = value
+    elif not value:
+        name = _("Inconnu")
+    return rows.setdefault(value or "", Row(value or "", name))
+
+
+def ordered(rows, key, period):
+    """The rows of split `key` in the page's order (every month of the period, even empty)."""
     if key == "month":
         for month in _months_of(period):
             rows.setdefault(month, Row(month, month))
@@ -209,33 +165,49 @@ def _split(scope, form, key, sections):
     return sorted(rows.values(), key=lambda r: (r.key == "", str(r.key)))
 
 
-def funnel(scope, form):
-    """The funnel of the period `form` chose (a valid FiltersForm), with the previous period, in scope."""
+def _lines(scope, form, key):
+    return (
+        facts.cells(FunnelFact, scope, form, by=[key] if key in ("departement", "section", "bracket") else [])
+        .filter(span_q(form.period))
+        .values(**GROUP_BY[key])
+        .annotate(**{f"n_{stage}": Sum(stage) for stage in COUNTS})
+        .order_by()
+    )
+
+
+def _splits(scope, form, sections):
+    """{split key: its rows}, one query per split but the région's (summed from the départements)."""
+    found = {key: {} for key, _title in SPLITS}
+    for key in GROUP_BY:
+        for line in _lines(scope, form, key):
+            targets = [(key, line["g"], line.get("name"))]
+            if key == "departement":
+                targets.append(("region", line["region"], line["region_name"]))
+            for split, value, name in targets:
+                row = row_for(found[split], split, value, name, sections)
+                for stage in COUNTS:
+                    row.counts[stage] = row.counts.get(stage, 0) + line[f"n_{stage}"]
+    return {key: ordered(rows, key, form.period) for key, rows in found.items()}
+
+
+def funnel(scope, form, computed_at=None):
+    """The funnel of the period `form` chose (a valid FiltersForm), with the previous period, in scope,
+    from the figures computed at `computed_at` (steering.facts)."""
     period, previous = form.period, form.period.previous()
-    both = Q(created_at__gte=previous.since, created_at__lt=period.until)
-    now_counts = _reached(period.within("created_at"))
-    before = _reached(previous.within("created_at"))
-    totals = (
-        _files(scope, form)
-        .filter(both)
-        .aggregate(**now_counts, **{f"prev_{k}": v for k, v in before.items()})
+    cells = facts.cells(FunnelFact, scope, form)
+    now, before = span_q(period), span_q(previous)
+    totals = cells.filter(now | before).aggregate(
+        **{f"now_{key}": Coalesce(Sum(key, filter=now), 0) for key in COUNTS},
+        **{f"prev_{key}": Coalesce(Sum(key, filter=before), 0) for key in COUNTS},
     )
-    diagnostics = (
-        _diagnostics(scope, form)
-        .filter(completed_at__gte=previous.since, completed_at__lt=period.until)
-        .aggregate(
-            diagnostics=Count("pk", filter=period.within("completed_at")),
-            prev_diagnostics=Count("pk", filter=previous.within("completed_at")),
-        )
-    )
-    totals.update(diagnostics)
     stages, before_count = [], None
     for key, label in STAGES:
-        stage = Stage(key, label, totals[key], totals[f"prev_{key}"])
+        stage = Stage(key, label, totals[f"now_{key}"], totals[f"prev_{key}"])
         if before_count is not None and key != "applications":
             stage.rate = percent(stage.count, before_count)
         stages.append(stage)
         before_count = stage.count
     sections = dict(NafSection.objects.values_list("code", "label"))
-    splits = [(key, title, _split(scope, form, key, sections)) for key, title in SPLITS]
-    return Funnel(period, previous, stages, splits, timezone.now())
+    rows = _splits(scope, form, sections)
+    splits = [(key, title, rows[key]) for key, title in SPLITS]
+    return Funnel(period, previous, stages, splits, computed_at)

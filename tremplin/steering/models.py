@@ -20,3 +20,153 @@ class BudgetAlert(models.Model):
 
     def __str__(self):
         return f"{self.envelope_id} – {self.threshold} %"
+
+
+class Grain(models.TextChoices):
+    DAY = "d", "jour"
+    MONTH = "m", "mois"
+
+
+class Dimensions(models.Model):
+    """What the steering filters and the scope cut by: the département, the NAF section, the headcount
+    bracket (a request's own département; '' for an unknown section or bracket)."""
+
+    departement = models.ForeignKey(
+        "registry.Departement", null=True, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    section = models.CharField(max_length=1, blank=True)
+    bracket = models.CharField(max_length=2, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class Cell(Dimensions):
+    """One day's (or one month's) counts of one combination of dimensions: a period is read as its whole
+    months plus the days at its two ends, so every figure over any run of days is exact."""
+
+    grain = models.CharField(max_length=1, choices=Grain.choices)
+    day = models.DateField()  # the local (Paris) day, or the first day of the month
+
+    class Meta:
+        abstract = True
+        # Every read names the three dimensions (a value, or ANY for a roll-up), then a run of days.
+        indexes = [
+            models.Index(fields=["departement", "section", "bracket", "grain", "day"], name="%(class)s_cell")
+        ]
+
+
+def _counter():
+    return models.PositiveIntegerField(default=0, db_default=0)
+
+
+class FunnelFact(Cell):
+    """The funnel's cohorts: files by their opening day, with those that reached each stage since, and
+    diagnostics by their completion day."""
+
+    diagnostics = _counter()
+    applications = _counter()
+    submitted = _counter()
+    approved = _counter()
+    claimed = _counter()
+    paid = _counter()
+
+    def __str__(self):
+        return f"{self.grain} {self.day} {self.departement_id} {self.section} {self.bracket}"
+
+
+class Measure(models.TextChoices):
+    DECISION = "decision", "délai de décision"
+    PAYMENT = "payment", "délai de paiement"
+
+
+class DelayFact(Cell):
+    """How many files finished (decided, paid) on a day after a delay of `tenths` tenths of a day, as the
+    page rounds it, and how many of those were over their scheme's service level: a histogram, so that
+    medians and 90th percentiles over any filter are exact to the tenth of a day shown."""
+
+    measure = models.CharField(max_length=8, choices=Measure.choices)
+    advisor = models.ForeignKey(
+        "accounts.User", null=True, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    organisation = models.ForeignKey(
+        "network.Organisation", null=True, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    tenths = models.IntegerField()
+    files = _counter()
+    late = _counter()
+
+    def __str__(self):
+        return f"{self.grain} {self.day} {self.departement_id} {self.section} {self.bracket}"
+
+
+class WaitingFact(Dimensions):
+    """Files still waiting (for a decision, for the transfer) and already over the service level, when the
+    figures were computed."""
+
+    measure = models.CharField(max_length=8, choices=Measure.choices)
+    advisor = models.ForeignKey(
+        "accounts.User", null=True, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    organisation = models.ForeignKey(
+        "network.Organisation", null=True, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    files = _counter()
+
+    def __str__(self):
+        return f"{self.measure} {self.departement_id} {self.section} {self.bracket}"
+
+
+class RequestFact(Cell):
+    """Advisor requests by the day they were made: transmitted within 72 h, taken in charge within 5 days,
+    and their outcome when the figures were computed."""
+
+    requests = _counter()
+    transmitted = _counter()
+    taken = _counter()
+    done = _counter()
+    taking_care = _counter()
+    pending = _counter()
+    not_reachable = _counter()
+    no_help = _counter()
+    national_queue = _counter()
+    archived = _counter()
+
+    def __str__(self):
+        return f"{self.grain} {self.day} {self.departement_id} {self.section} {self.bracket}"
+
+
+class MatchFact(Cell):
+    """Matches by their request's day, per organisation and antenna of the advisor."""
+
+    organisation = models.ForeignKey(
+        "network.Organisation", null=True, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    antenna = models.ForeignKey(
+        "network.Antenna", null=True, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    matches = _counter()
+    transmitted = _counter()
+    taken = _counter()
+    done = _counter()
+    no_help = _counter()
+    not_reachable = _counter()
+    declined = _counter()
+    open = _counter()
+
+    def __str__(self):
+        return f"{self.grain} {self.day} {self.departement_id} {self.section} {self.bracket}"
+
+
+class FlowRefresh(models.Model):
+    """The one row saying when the facts above were last rebuilt, and whether a rebuild is pending."""
+
+    computed_at = models.DateTimeField("calculés le", null=True)
+    duration_ms = models.PositiveIntegerField(null=True)
+    requested_at = models.DateTimeField("recalcul demandé le", null=True)
+
+    class Meta:
+        verbose_name = "calcul des chiffres de pilotage"
+
+    def __str__(self):
+        return f"{self.computed_at}"

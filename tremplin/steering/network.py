@@ -9,42 +9,23 @@ an advisor within 72 hours, the share taken in charge within 5 days, and the out
 - Outcome: the request's status, computed from its matches as everywhere else (`request_status`).
 - Per organisation and per antenna, the same counts over the matches of their advisors, the 5 days then
   counted from the match's creation (when the request reached them).
-Shares are in per cent of the requests (or matches), one decimal, rounded half up.
+Shares are in per cent of the requests (or matches), one decimal, rounded half up. The counts are read
+from the pre-aggregated cells (steering.facts), the outcomes as they were when the figures were computed.
 """
 
 from dataclasses import dataclass
-from datetime import timedelta
 
-from django.db.models import (
-    Case,
-    CharField,
-    Count,
-    DateTimeField,
-    Exists,
-    ExpressionWrapper,
-    F,
-    OuterRef,
-    Q,
-    Value,
-    When,
-)
-from django.utils import timezone
+from django.db.models import Sum
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
-from tremplin.network.models import Match, MatchState, Request, RequestStatus
+from tremplin.network.models import RequestStatus
+from tremplin.steering import facts
 from tremplin.steering.charts import bar_chart
+from tremplin.steering.facts import span_q
+from tremplin.steering.models import MatchFact, RequestFact
 from tremplin.steering.period import percent
 
-TRANSMITTED_WITHIN = timedelta(hours=72)
-TAKEN_WITHIN = timedelta(days=5)
-# The order in which a request's status is decided from its matches (network.models.request_status).
-STATUS_ORDER = [
-    (MatchState.DONE, RequestStatus.DONE),
-    (MatchState.TAKING_CARE, RequestStatus.TAKING_CARE),
-    (MatchState.PENDING, RequestStatus.PENDING),
-    (MatchState.NOT_REACHABLE, RequestStatus.NOT_REACHABLE),
-    (MatchState.NO_HELP, RequestStatus.NO_HELP),
-]
 OUTCOMES = [
     RequestStatus.DONE,
     RequestStatus.TAKING_CARE,
@@ -54,10 +35,6 @@ OUTCOMES = [
     RequestStatus.NATIONAL_QUEUE,
     RequestStatus.ARCHIVED,
 ]
-
-
-def _after(lookup, delay):
-    return ExpressionWrapper(OuterRef(lookup) + delay, output_field=DateTimeField())
 
 
 @dataclass
@@ -141,94 +118,46 @@ class NetworkFigures:
         )
 
 
-def _requests(scope, form):
-    return scope.filter(Request.objects.filter(form.company_q(territory="departement")), field="departement")
+OUTCOME_FIELDS = [s.value for s in OUTCOMES]
+HOLDER_COUNTS = ["matches", "transmitted", "taken", "done", "no_help", "not_reachable", "declined", "open"]
 
 
-def network(scope, form):
-    """The network's figures for the period `form` chose (a valid FiltersForm), in scope."""
+def network(scope, form, computed_at=None):
+    """The network's figures for the period `form` chose (a valid FiltersForm), in scope, from the
+    figures computed at `computed_at` (steering.facts)."""
     period, previous = form.period, form.period.previous()
-    requests = _requests(scope, form).annotate(
-        transmitted=Exists(
-            Match.objects.filter(
-                request=OuterRef("pk"), created_at__lte=_after("created_at", TRANSMITTED_WITHIN)
-            )
-        ),
-        taken=Exists(
-            Match.objects.filter(
-                request=OuterRef("pk"), taken_care_at__lte=_after("created_at", TAKEN_WITHIN)
-            )
-        ),
-    )
-    counts = {}
-    for name, within in (("now", period.within("created_at")), ("before", previous.within("created_at"))):
-        counts[f"{name}_requests"] = Count("pk", filter=within)
-        counts[f"{name}_transmitted"] = Count("pk", filter=within & Q(transmitted=True))
-        counts[f"{name}_taken"] = Count("pk", filter=within & Q(taken=True))
-    totals = requests.filter(created_at__gte=previous.since, created_at__lt=period.until).aggregate(**counts)
+    now, before = span_q(period), span_q(previous)
+    sums = {}
+    for name, within in (("now", now), ("before", before)):
+        for key in ("requests", "transmitted", "taken"):
+            sums[f"{name}_{key}"] = Coalesce(Sum(key, filter=within), 0)
+    for key in OUTCOME_FIELDS:
+        sums[f"now_{key}"] = Coalesce(Sum(key, filter=now), 0)
+    totals = facts.cells(RequestFact, scope, form).filter(now | before).aggregate(**sums)
     current = Totals(totals["now_requests"], totals["now_transmitted"], totals["now_taken"])
-    before = Totals(totals["before_requests"], totals["before_transmitted"], totals["before_taken"])
-
-    status = Case(
-        When(archived_at__isnull=False, then=Value(RequestStatus.ARCHIVED.value)),
-        *[
-            When(
-                Exists(Match.objects.filter(request=OuterRef("pk"), state=state)),
-                then=Value(outcome.value),
-            )
-            for state, outcome in STATUS_ORDER
-        ],
-        default=Value(RequestStatus.NATIONAL_QUEUE.value),
-        output_field=CharField(),
-    )
-    by_status = dict(
-        _requests(scope, form)
-        .filter(period.within("created_at"))
-        .annotate(status=status)
-        .values("status")
-        .annotate(n=Count("pk"))
-        .order_by()
-        .values_list("status", "n")
-    )
+    before_totals = Totals(totals["before_requests"], totals["before_transmitted"], totals["before_taken"])
     outcomes = [
-        (s.value, s.label, by_status.get(s.value, 0), percent(by_status.get(s.value, 0), current.requests))
+        (s.value, s.label, totals[f"now_{s.value}"], percent(totals[f"now_{s.value}"], current.requests))
         for s in OUTCOMES
     ]
 
-    matches = scope.filter(
-        Match.objects.filter(form.company_q(prefix="request__company__", territory="request__departement")),
-        field="request__departement",
-    ).filter(period.within("request__created_at"))
-    holder_counts = {
-        "matches": Count("pk"),
-        "transmitted": Count("pk", filter=Q(created_at__lte=F("request__created_at") + TRANSMITTED_WITHIN)),
-        "taken": Count("pk", filter=Q(taken_care_at__lte=F("created_at") + TAKEN_WITHIN)),
-        "done": Count("pk", filter=Q(state=MatchState.DONE)),
-        "no_help": Count("pk", filter=Q(state=MatchState.NO_HELP)),
-        "not_reachable": Count("pk", filter=Q(state=MatchState.NOT_REACHABLE)),
-        "declined": Count("pk", filter=Q(state=MatchState.NOT_FOR_ME)),
-        "open": Count("pk", filter=Q(state__in=[MatchState.PENDING, MatchState.TAKING_CARE])),
-    }
+    matches = facts.cells(MatchFact, scope, form).filter(now)
 
     def holders(group, label_field, organisation_field=None):
         fields = [group, label_field] + ([organisation_field] if organisation_field else [])
-        rows = matches.values(*fields).annotate(**holder_counts).order_by()
+        rows = matches.values(*fields).annotate(**{f"n_{k}": Sum(k) for k in HOLDER_COUNTS}).order_by()
         found = [
             Holder(
                 row[label_field] or _("Sans antenne"),
                 (row[organisation_field] or "") if organisation_field else "",
-                **{k: row[k] for k in holder_counts},
+                **{k: row[f"n_{k}"] for k in HOLDER_COUNTS},
             )
             for row in rows
         ]
         return sorted(found, key=lambda h: (h.organisation, str(h.label)))
 
-    organisations = holders("advisor__organisation_id", "advisor__organisation__name")
-    antennas = holders(
-        "advisor__advisor_profile__antenna_id",
-        "advisor__advisor_profile__antenna__name",
-        "advisor__advisor_profile__antenna__organisation__name",
-    )
+    organisations = holders("organisation_id", "organisation__name")
+    antennas = holders("antenna_id", "antenna__name", "antenna__organisation__name")
     return NetworkFigures(
-        period, previous, current, before, outcomes, organisations, antennas, timezone.now()
+        period, previous, current, before_totals, outcomes, organisations, antennas, computed_at
     )

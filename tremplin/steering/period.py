@@ -72,23 +72,6 @@ def default_period(today=None):
     return Period(months_before(today, DEFAULT_MONTHS) + timedelta(days=1), today)
 
 
-def section_q(field, section):
-    """The NAF rev. 2 codes of `section`, by their division (the two first digits)."""
-    low, high = next((lo, hi) for code, lo, hi in SECTION_DIVISIONS if code == section)
-    q = Q()
-    for division in range(low, high + 1):
-        q |= Q(**{f"{field}__startswith": f"{division:02d}"})
-    return q
-
-
-def section_of_division(division):
-    """'62' -> 'J', '' when not a NAF division."""
-    if not (division or "").isdigit():
-        return ""
-    number = int(division)
-    return next((code for code, low, high in SECTION_DIVISIONS if low <= number <= high), "")
-
-
 def percent(part, whole):
     """`part` out of `whole` in per cent, one decimal, rounded half up (None when `whole` is 0)."""
     if not whole:
@@ -168,20 +151,18 @@ class FiltersForm(forms.Form):
     def period(self):
         return self.cleaned_data["period"]
 
-    def company_q(self, prefix="company__", territory=None):
-        """The region, département, section and bracket filters on the company at `prefix`; `territory`
-        leads to the département when it is not the company's (a request's own département)."""
+    def dimensions_q(self):
+        """The same filters on the pre-aggregated cells (steering.facts), which carry the section."""
         data = self.cleaned_data
-        territory = territory or f"{prefix}departement"
         q = Q()
         if data.get("region"):
-            q &= Q(**{f"{territory}__region_id": data["region"]})
+            q &= Q(departement__region_id=data["region"])
         if data.get("departement"):
-            q &= Q(**{f"{territory}_id": data["departement"]})
+            q &= Q(departement_id=data["departement"])
         if data.get("section"):
-            q &= section_q(f"{prefix}naf_code", data["section"])
+            q &= Q(section=data["section"])
         if data.get("bracket"):
-            q &= Q(**{f"{prefix}headcount_bracket": data["bracket"]})
+            q &= Q(bracket=data["bracket"])
         return q
 
     def query_string(self):

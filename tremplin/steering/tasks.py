@@ -9,3 +9,12 @@ def budget_alerts(envelope_ids: list[int] | None = None):
     from tremplin.steering.alerts import send_budget_alerts
 
     return send_budget_alerts(envelope_ids=set(envelope_ids) if envelope_ids is not None else None)
+
+
+@task()
+def refresh_flow_facts():
+    """Rebuild the figures of the funnel, delays and network pages (steering.facts); returns its ms."""
+    from tremplin.steering.facts import refresh, start_refresh
+
+    start_refresh()
+    return refresh().duration_ms

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from tremplin.steering import budget as budget_figures
-from tremplin.steering import opendata, reach, state_aid, tilemap
+from tremplin.steering import facts, opendata, reach, state_aid, tilemap
 from tremplin.steering.delays import delays
 from tremplin.steering.forms import ReachForm
 from tremplin.steering.funnel import funnel
@@ -45,16 +45,24 @@ def index(request, scope):
 
 
 def _filtered_page(request, scope, template, compute, **context):
-    """A page of figures for a period: the filters form, then the figures, or the form's errors (400)."""
+    """A page of figures for a period: the filters form, then the figures, or the form's errors (400).
+
+    The figures are those of the last rebuild of the pre-aggregated tables (steering.facts); when there
+    was none yet, one is asked for and the page says the figures are being computed."""
     form = FiltersForm(request.GET, scope)
     if not form.is_valid():
         return render_page(request, template, scope, form=form, status=400, **context)
+    computed_at = facts.last_refresh()
+    if computed_at is None:
+        facts.request_refresh()
+        computed_at = facts.last_refresh()  # done already when the task queue runs tasks at once
     return render_page(
         request,
         template,
         scope,
         form=form,
-        figures=compute(scope, form),
+        figures=computed_at and compute(scope, form, computed_at),
+        computing=computed_at is None,
         query=form.query_string(),
         **context,
     )
