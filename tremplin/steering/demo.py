@@ -2,7 +2,8 @@
 
 `seed_funnel` spreads the files and requests over ten months (delays, previous period); `seed_budget`
 files vouchers through the real services until about half of the Auvergne-Rhône-Alpes envelope is
-committed, with a budget history (burn chart, forecast).
+committed, with a budget history (burn chart, forecast); `seed_figures` computes the pre-aggregated figures
+last, so the budget and reach pages show them at once.
 """
 
 from datetime import timedelta
@@ -17,7 +18,7 @@ from tremplin.diagnostics.models import State as DiagnosticState
 from tremplin.network.models import Match, MatchState, Request
 from tremplin.payments.models import PaymentBatch
 from tremplin.schemes.models import Envelope, LedgerEntry, Scheme
-from tremplin.steering import opendata
+from tremplin.steering import facts, opendata
 from tremplin.vouchers import services
 from tremplin.vouchers.models import Application, Claim, State
 
@@ -229,3 +230,9 @@ def seed_open_data(rng):
     """The open-data files built from an earlier demo database go: the first download rebuilds them from
     this one (the page says they are not built yet until then)."""
     opendata.clear()
+
+
+def seed_figures(rng):
+    """The budget and reach pages' figures, computed once the demo is complete (the re-dating above moves
+    movements without a signal)."""
+    facts.refresh()

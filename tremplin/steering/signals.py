@@ -1,13 +1,22 @@
-"""After each reservation, check the envelope's budget thresholds (once the transaction commits).
+"""What steering does when other apps' data change, once the transaction commits:
+- after each reservation, check the envelope's budget thresholds (`tasks.budget_alerts`);
+- after any change its pre-aggregated figures count (a ledger movement, an envelope, a submitted file, an
+  advisor's action or coaching session, a completed diagnostic, a registry import), queue their refresh
+  (`facts.request_refresh`, debounced).
 
-Connected here, in steering, so that schemes never imports steering: apps depend one way.
+Connected here, in steering, so that the other apps never import steering: apps depend one way.
 """
 
 from django.db import transaction
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
-from tremplin.schemes.models import LedgerEntry
+from tremplin.diagnostics.models import Diagnostic
+from tremplin.diagnostics.models import State as DiagnosticState
+from tremplin.network.models import Action, CoachingSession
+from tremplin.registry.signals import registry_imported
+from tremplin.schemes.models import Envelope, LedgerEntry
+from tremplin.vouchers.models import Application, State
 
 
 @receiver(post_save, sender=LedgerEntry, dispatch_uid="steering_budget_alerts_after_reservation")
@@ -17,3 +26,40 @@ def check_thresholds_after_reservation(sender, instance, created, **kwargs):
 
         envelope_id = instance.envelope_id
         transaction.on_commit(lambda: budget_alerts.enqueue(envelope_ids=[envelope_id]))
+
+
+def refresh_after_commit():
+    """Queue a refresh of the figures when the current transaction commits (a no-op while one is queued)."""
+    from tremplin.steering.facts import request_refresh
+
+    transaction.on_commit(request_refresh)
+
+
+@receiver(post_save, sender=LedgerEntry, dispatch_uid="steering_refresh_after_movement")
+@receiver(post_save, sender=Action, dispatch_uid="steering_refresh_after_action")
+@receiver(post_save, sender=CoachingSession, dispatch_uid="steering_refresh_after_coaching")
+def refresh_after_creation(sender, instance, created, **kwargs):
+    if created:
+        refresh_after_commit()
+
+
+@receiver(post_save, sender=Envelope, dispatch_uid="steering_refresh_after_envelope")
+def refresh_after_envelope(sender, instance, **kwargs):
+    refresh_after_commit()
+
+
+@receiver(post_save, sender=Application, dispatch_uid="steering_refresh_after_file")
+def refresh_after_file(sender, instance, **kwargs):
+    if instance.state != State.DRAFT:  # a draft saving itself counts nowhere
+        refresh_after_commit()
+
+
+@receiver(post_save, sender=Diagnostic, dispatch_uid="steering_refresh_after_diagnostic")
+def refresh_after_diagnostic(sender, instance, **kwargs):
+    if instance.state == DiagnosticState.COMPLETED:
+        refresh_after_commit()
+
+
+@receiver(registry_imported, dispatch_uid="steering_refresh_after_registry_import")
+def refresh_after_import(sender, report, **kwargs):
+    refresh_after_commit()

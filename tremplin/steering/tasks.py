@@ -9,3 +9,11 @@ def budget_alerts(envelope_ids: list[int] | None = None):
     from tremplin.steering.alerts import send_budget_alerts
 
     return send_budget_alerts(envelope_ids=set(envelope_ids) if envelope_ids is not None else None)
+
+
+@task()
+def refresh_figures():
+    """Recompute the pre-aggregated figures of the budget and reach pages (queued by facts.request_refresh)."""
+    from tremplin.steering.facts import run_queued_refresh
+
+    return run_queued_refresh().duration_ms
