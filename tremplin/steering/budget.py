@@ -339,7 +339,9 @@ def window_forecast(first_day, net, free_cents, today):
 
 # --- the chart ------------------------------------------------------------------------------------
 
-WIDTH, HEIGHT, LEFT, RIGHT, TOP, BOTTOM = 640, 260, 76, 16, 16, 40
+# RIGHT leaves room for half of the last month's label, centred under its point ("sept. 26" at 13 units:
+# about 60 wide), or the SVG's edge would cut it.
+WIDTH, HEIGHT, LEFT, RIGHT, TOP, BOTTOM = 640, 260, 76, 36, 16, 40
 
 
 def burn_chart(fig):
