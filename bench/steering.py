@@ -7,7 +7,8 @@ every column from the model's own defaults unless the bench sets it): the refere
 scheme with an envelope per région, COMPANIES companies spread over every département, NAF section and
 headcount bracket, APPLICATIONS files over them in every state with their dates spread over 18 months,
 the ledger that goes with them (reservation, firm commitment, payment), advisor requests with their
-matches, advisor actions and diagnostics. Then ANALYZE.
+matches, advisor actions and diagnostics. Then ANALYZE, and the refresh of the steering's pre-aggregated
+figures (`tremplin.steering.facts.refresh`, timed: "refresh_s"), the budget and reach pages' source.
 
 Each page of `tremplin.steering.menu.PAGES` is requested through Django's full stack (test client: URL
 resolution, middleware, session, the page's queries, template) as the programme manager (the nation)
@@ -15,8 +16,8 @@ and as an organisation head (one territory), REPEAT times after a warm-up; the b
 primary-key page of the same stack in the same run (one file's page, `vouchers:detail`, as the
 manager). Prints one JSON line last:
 
-    {"applications": ..., "companies": ..., "pages": {"<page>": p95_ms, ...}, "max_p95_ms": ...,
-     "baseline_p95_ms": ...}
+    {"applications": ..., "companies": ..., "build_s": ..., "refresh_s": ...,
+     "pages": {"<page>": p95_ms, ...}, "max_p95_ms": ..., "baseline_p95_ms": ...}
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/test .venv/bin/python bench/steering.py
     .venv/bin/python bench/steering.py --applications 100000 --companies 50000   # a quicker run
@@ -318,6 +319,15 @@ def main():
     started = time.perf_counter()
     manager, heads, a_file = build(args.companies, args.applications)
     built_s = time.perf_counter() - started
+    from django.db import connection
+
+    from tremplin.steering.facts import refresh
+
+    started = time.perf_counter()
+    refresh()
+    refresh_s = time.perf_counter() - started
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
 
     def client_for(user):
         give_device(user)
@@ -339,6 +349,7 @@ def main():
                 "applications": args.applications,
                 "companies": args.companies,
                 "build_s": round(built_s, 1),
+                "refresh_s": round(refresh_s, 1),
                 "pages": pages,
                 "max_p95_ms": max(pages.values()),
                 "baseline_p95_ms": round(baseline, 1),
