@@ -22,6 +22,7 @@ command `refresh_steering_figures` (schedule it nightly: eligibility depends on 
 """
 
 import time
+from contextlib import contextmanager
 from datetime import timedelta
 
 from django.db import IntegrityError, connection, transaction
@@ -41,6 +42,7 @@ from tremplin.steering.models import (
 ROW = 1  # the primary key of the one FiguresRefresh row
 DEBOUNCE = timedelta(seconds=60)
 STALE = timedelta(hours=1)  # a refresh queued longer ago than this is taken as lost: ask again
+LOCK_KEY = 7_301_001  # PostgreSQL advisory lock: one refresh at a time
 
 
 def insert_select(model, queryset, columns, constants=None):
@@ -66,9 +68,30 @@ def insert_select(model, queryset, columns, constants=None):
         return cursor.rowcount
 
 
+@contextmanager
+def _one_at_a_time():
+    """On PostgreSQL, wait for a refresh under way (a worker, the command) before taking the snapshot: two
+    REPEATABLE READ transactions rewriting the same rows would fail to serialise. SQLite's IMMEDIATE
+    transactions already queue writers."""
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_lock(%s)", [LOCK_KEY])
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_unlock(%s)", [LOCK_KEY])
+
+
 def refresh(now=None):
     """Recompute every pre-aggregated figure as of `now`, in one transaction; returns the FiguresRefresh."""
-    now = now or timezone.now()
+    with _one_at_a_time():
+        return _refresh(now or timezone.now())
+
+
+def _refresh(now):
     today = timezone.localdate(now)
     started = time.perf_counter()
     # PostgreSQL: every statement sees the data committed before the first one (READ COMMITTED would let

@@ -29,10 +29,13 @@ def check_thresholds_after_reservation(sender, instance, created, **kwargs):
 
 
 def refresh_after_commit():
-    """Queue a refresh of the figures when the current transaction commits (a no-op while one is queued)."""
+    """Queue a refresh of the figures when the current transaction commits (a no-op while one is queued).
+
+    Robust: a queue that cannot be reached is logged, and the change already committed is not reported as
+    failed (the nightly refresh catches up)."""
     from tremplin.steering.facts import request_refresh
 
-    transaction.on_commit(request_refresh)
+    transaction.on_commit(request_refresh, robust=True)
 
 
 @receiver(post_save, sender=LedgerEntry, dispatch_uid="steering_refresh_after_movement")
