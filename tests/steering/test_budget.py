@@ -326,5 +326,5 @@ def test_the_page_makes_the_same_few_queries_whatever_the_ledger_holds(
 def test_the_last_month_s_label_fits_in_the_chart(story, manager):
     chart = only_figures(manager).chart
     # A label is centred under its point; the widest ("sept. 26", 13 units) is about 60 units wide.
-    assert chart["dots"][-1]["x"] + 30 <= chart["width"]
-    assert chart["dots"][0]["x"] - 30 >= 0
+    assert int(chart["dots"][-1]["x"]) + 30 <= int(chart["width"])
+    assert int(chart["dots"][0]["x"]) - 30 >= 0

@@ -345,7 +345,10 @@ WIDTH, HEIGHT, LEFT, RIGHT, TOP, BOTTOM = 640, 260, 76, 36, 16, 40
 
 
 def burn_chart(fig):
-    """Coordinates of the burn chart (integers, SVG user units): two polylines, the total's line, the axes."""
+    """Coordinates of the burn chart (SVG user units): two polylines, the total's line, the axes.
+
+    Given as strings: the template writes them as they are (an integer would go through localisation,
+    a few thousand times on a page of many envelopes)."""
     months = fig.months
     if not months:
         return None
@@ -363,24 +366,35 @@ def burn_chart(fig):
         "committed": " ".join(f"{x(i)},{y(m.committed_cents)}" for i, m in enumerate(months)),
         "disbursed": " ".join(f"{x(i)},{y(m.disbursed_cents)}" for i, m in enumerate(months)),
     }
+    total_y = y(fig.total_cents)
     return {
-        "width": WIDTH,
-        "height": HEIGHT,
-        "left": LEFT,
-        "right": WIDTH - RIGHT,
-        "bottom": TOP + plot_h,
-        "top": TOP,
-        "total_y": y(fig.total_cents),
+        "width": str(WIDTH),
+        "height": str(HEIGHT),
+        "left": str(LEFT),
+        "right": str(WIDTH - RIGHT),
+        "bottom": str(TOP + plot_h),
+        "top": str(TOP),
+        "total_y": str(total_y),
+        "total_label_y": str(total_y - 4),
+        "tick_label_x": str(LEFT - 4),
         "points": points,
         "dots": [
             {
-                "x": x(i),
-                "committed_y": y(m.committed_cents),
-                "disbursed_y": y(m.disbursed_cents),
+                "x": str(x(i)),
+                "committed_y": str(y(m.committed_cents)),
+                "square_x": str(x(i) - 3),  # the disbursed point's 6 × 6 square, centred on it
+                "square_y": str(y(m.disbursed_cents) - 3),
                 "month": m.month,
             }
             for i, m in enumerate(months)
         ],
-        "label_y": TOP + plot_h + 24,
-        "ticks": [{"y": y(top_value * k // 4), "cents": top_value * k // 4} for k in range(5)],
+        "label_y": str(TOP + plot_h + 24),
+        "ticks": [
+            {
+                "y": str(y(top_value * k // 4)),
+                "label_y": str(y(top_value * k // 4) + 4),
+                "cents": top_value * k // 4,
+            }
+            for k in range(5)
+        ],
     }
