@@ -10,9 +10,9 @@ the ledger that goes with them (reservation, firm commitment, payment), advisor 
 matches, advisor actions and diagnostics. Then ANALYZE, and the refresh of the steering's pre-aggregated
 figures (`tremplin.steering.facts.refresh`, timed: "refresh_s"), the budget and reach pages' source.
 
-Each page of `tremplin.steering.menu.PAGES` is requested through Django's full stack (test client: URL
-resolution, middleware, session, the page's queries, template) as the programme manager (the nation)
-and as an organisation head (one territory), REPEAT times after a warm-up; the baseline is a
+Each page of `tremplin.steering.menu.PAGES` (or of `--pages`) is requested through Django's full stack
+(test client: URL resolution, middleware, session, the page's queries, template) as the programme
+manager (the nation) and as an organisation head (one territory), REPEAT times after a warm-up; the baseline is a
 primary-key page of the same stack in the same run (one file's page, `vouchers:detail`, as the
 manager). Prints one JSON line last:
 
@@ -298,6 +298,9 @@ def main():
     parser.add_argument("--applications", type=int, default=1_000_000)
     parser.add_argument("--companies", type=int, default=500_000)
     parser.add_argument("--repeat", type=int, default=20)
+    parser.add_argument(
+        "--pages", help="only these pages, by URL name, comma-separated (e.g. steering:budget,steering:reach)"
+    )
     args = parser.parse_args()
 
     os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/test")
@@ -339,10 +342,11 @@ def main():
     as_manager, as_head = client_for(manager), client_for(heads[0])
     baseline = measure(as_manager, reverse("vouchers:detail", args=[a_file]), args.repeat)
     pages = {}
-    for page in PAGES:
-        url = reverse(page.url_name)
-        pages[page.url_name] = round(measure(as_manager, url, args.repeat), 1)
-        pages[page.url_name + " (territory)"] = round(measure(as_head, url, args.repeat), 1)
+    names = args.pages.split(",") if args.pages else [page.url_name for page in PAGES]
+    for name in names:
+        url = reverse(name)
+        pages[name] = round(measure(as_manager, url, args.repeat), 1)
+        pages[name + " (territory)"] = round(measure(as_head, url, args.repeat), 1)
     print(
         json.dumps(
             {
