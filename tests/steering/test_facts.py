@@ -10,7 +10,14 @@ from tremplin.network.models import Action, ActionKind
 from tremplin.registry.signals import registry_imported
 from tremplin.schemes.models import LedgerEntry
 from tremplin.steering import facts, reach
-from tremplin.steering.models import EnvelopeSnapshot, FiguresRefresh, LedgerMonth, ReachCount, ReachSnapshot
+from tremplin.steering.models import (
+    EnvelopeSnapshot,
+    FiguresRefresh,
+    LedgerMonth,
+    QueuedRefresh,
+    ReachCount,
+    ReachSnapshot,
+)
 from tremplin.vouchers import services as vouchers
 
 pytestmark = pytest.mark.django_db
@@ -96,15 +103,13 @@ def test_a_ledger_movement_queues_one_refresh_then_none_while_it_is_queued(
     queued, django_capture_on_commit_callbacks
 ):
     envelope = EnvelopeFactory()
-    FiguresRefresh.objects.all().delete()
     application = ApplicationFactory(scheme=envelope.scheme)
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         vouchers.submit(application.owner, application)
     assert LedgerEntry.objects.filter(application=application).exists()
     assert facts.request_refresh in callbacks
     assert queued().count("refresh_figures") == 1
-    row = FiguresRefresh.objects.get()
-    assert row.pending and row.refreshed_at is None
+    assert QueuedRefresh.objects.exists() and facts.last_refresh() is None
     other = ApplicationFactory(scheme=envelope.scheme)
     with django_capture_on_commit_callbacks(execute=True):
         vouchers.submit(other.owner, other)
@@ -118,14 +123,14 @@ def test_the_queued_task_runs_later_then_a_new_change_queues_again(queued):
     (result,) = default_task_backend.results
     assert result.task.run_after > timezone.now()  # debounced
     facts.run_queued_refresh()
-    assert not FiguresRefresh.objects.get().pending and facts.last_refresh()
+    assert not QueuedRefresh.objects.exists() and facts.last_refresh()
     facts.request_refresh()
     assert queued().count("refresh_figures") == 2
 
 
 def test_a_lost_refresh_does_not_block_the_next_ones(queued):
     facts.request_refresh()
-    FiguresRefresh.objects.update(requested_at=timezone.now() - facts.STALE * 2)
+    QueuedRefresh.objects.update(requested_at=timezone.now() - facts.STALE * 2)
     facts.request_refresh()
     assert queued().count("refresh_figures") == 2
 

@@ -14,7 +14,7 @@ envelopes' counters are of the same instant and still reconcile. Pages say the f
 `FiguresRefresh.refreshed_at`. The figures are the day's figures of that instant: the burn ends at its
 month, the forecast's window ends at its day, eligibility (company age) is judged on that day.
 
-Triggers (`signals`): a ledger movement, an envelope saved, a file saved, an advisor's action or coaching
+Triggers (`signals`): a ledger movement, an envelope saved, a file submitted, an advisor's action or coaching
 session, a completed diagnostic, a registry import; each asks `request_refresh` once its transaction commits,
 which enqueues the task `tasks.refresh_figures` unless one is already queued (debounce: on a backend that
 can defer, it runs `DEBOUNCE` later, so a burst of movements costs one refresh). Also the management
@@ -26,7 +26,6 @@ from contextlib import contextmanager
 from datetime import timedelta
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from tremplin.schemes.models import Scheme
@@ -35,11 +34,12 @@ from tremplin.steering.models import (
     EnvelopeSnapshot,
     FiguresRefresh,
     LedgerMonth,
+    QueuedRefresh,
     ReachCount,
     ReachSnapshot,
 )
 
-ROW = 1  # the primary key of the one FiguresRefresh row
+QUEUED = 1  # the primary key of the one QueuedRefresh row
 DEBOUNCE = timedelta(seconds=60)
 STALE = timedelta(hours=1)  # a refresh queued longer ago than this is taken as lost: ask again
 LOCK_KEY = 7_301_001  # PostgreSQL advisory lock: one refresh at a time
@@ -104,11 +104,12 @@ def _refresh(now):
                 cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
         _refresh_budget(today)
         _refresh_reach(today)
-        duration_ms = round((time.perf_counter() - started) * 1000)
-        values = {"refreshed_at": now, "on": today, "duration_ms": duration_ms}
-        if not FiguresRefresh.objects.filter(pk=ROW).update(**values):
-            FiguresRefresh.objects.create(pk=ROW, **values)
-    return FiguresRefresh.objects.get(pk=ROW)
+        # Inserted, never updated: a REPEATABLE READ transaction may not update a row that another
+        # transaction changed after its snapshot.
+        FiguresRefresh.objects.all().delete()
+        return FiguresRefresh.objects.create(
+            refreshed_at=now, on=today, duration_ms=round((time.perf_counter() - started) * 1000)
+        )
 
 
 def _refresh_budget(today):
@@ -137,22 +138,21 @@ def _refresh_reach(today):
 
 
 def last_refresh():
-    """The FiguresRefresh row, or None when the figures were never computed."""
-    return FiguresRefresh.objects.filter(pk=ROW, refreshed_at__isnull=False).first()
+    """The latest FiguresRefresh, or None when the figures were never computed."""
+    return FiguresRefresh.objects.order_by("-refreshed_at").first()
 
 
 def request_refresh():
     """Queue a refresh unless one is already queued (the debounce); returns the task's result or None."""
     now = timezone.now()
-    queued = Q(pending=False) | Q(requested_at__lt=now - STALE) | Q(requested_at__isnull=True)
-    if not FiguresRefresh.objects.filter(queued, pk=ROW).update(pending=True, requested_at=now):
-        if FiguresRefresh.objects.filter(pk=ROW).exists():
-            return None  # a refresh is queued: it will see this change too
+    if QueuedRefresh.objects.filter(pk=QUEUED, requested_at__gte=now - STALE).exists():
+        return None  # the queued refresh will see this change too
+    if not QueuedRefresh.objects.filter(pk=QUEUED).update(requested_at=now):  # a stale one is taken over
         try:
             with transaction.atomic():
-                FiguresRefresh.objects.create(pk=ROW, pending=True, requested_at=now)
+                QueuedRefresh.objects.create(pk=QUEUED, requested_at=now)
         except IntegrityError:
-            return None  # another process created the row and queued a refresh first
+            return None  # another process queued one first
     from tremplin.steering.tasks import refresh_figures
 
     task = refresh_figures
@@ -163,5 +163,5 @@ def request_refresh():
 
 def run_queued_refresh():
     """What the task does: take the queued mark off first (a change from now on queues another), refresh."""
-    FiguresRefresh.objects.filter(pk=ROW).update(pending=False)
+    QueuedRefresh.objects.filter(pk=QUEUED).delete()
     return refresh()

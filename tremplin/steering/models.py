@@ -26,21 +26,34 @@ class BudgetAlert(models.Model):
 
 
 class FiguresRefresh(models.Model):
-    """The one row (pk 1) saying when the pre-aggregated figures were last computed, and whether a refresh
-    is queued (the debounce of `facts.request_refresh`)."""
+    """A refresh of the pre-aggregated figures: the latest one says when the pages' figures were computed
+    (each refresh inserts its row and deletes the older ones)."""
 
-    refreshed_at = models.DateTimeField("calculés le", null=True)
-    on = models.DateField("jour des chiffres", null=True)
-    duration_ms = models.PositiveIntegerField("durée du calcul (ms)", null=True)
-    pending = models.BooleanField("calcul demandé", default=False)
-    requested_at = models.DateTimeField("demandé le", null=True)
+    refreshed_at = models.DateTimeField("calculés le")
+    on = models.DateField("jour des chiffres")
+    duration_ms = models.PositiveIntegerField("durée du calcul (ms)")
 
     class Meta:
         verbose_name = "calcul des chiffres du pilotage"
         verbose_name_plural = "calculs des chiffres du pilotage"
 
     def __str__(self):
-        return f"{self.refreshed_at or 'jamais'}"
+        return f"{self.refreshed_at}"
+
+
+class QueuedRefresh(models.Model):
+    """The one row (pk 1) that exists while a refresh is queued: the debounce of `facts.request_refresh`.
+
+    Apart from FiguresRefresh, so that queueing never writes a row the refresh under way writes too."""
+
+    requested_at = models.DateTimeField("demandé le")
+
+    class Meta:
+        verbose_name = "calcul demandé"
+        verbose_name_plural = "calculs demandés"
+
+    def __str__(self):
+        return f"{self.requested_at}"
 
 
 class EnvelopeSnapshot(models.Model):
