@@ -146,9 +146,12 @@ def build(companies, applications):
         cap_cents=300_000,
         min_spend_cents=50_000,
     )
+    # Room for every file's reservation (at most 2,900 € each) even where a région gets twice its share:
+    # the envelopes' check constraint refuses any overcommitment.
+    total_cents = max(5_000_000_000, 2 * applications * 290_000 // len(regions))
     envelopes = {
         code: Envelope.objects.create(
-            scheme=scheme, region_id=code, year=now.year, total_cents=5_000_000_000
+            scheme=scheme, region_id=code, year=now.year, total_cents=total_cents
         ).pk
         for code in regions
     }
