@@ -8,7 +8,7 @@ scheme with an envelope per région, COMPANIES companies spread over every dépa
 headcount bracket, APPLICATIONS files over them in every state with their dates spread over 18 months,
 the ledger that goes with them (reservation, firm commitment, payment), advisor requests with their
 matches, advisor actions and diagnostics. Then ANALYZE, and the refresh of the steering's pre-aggregated
-figures (`tremplin.steering.facts.refresh`, timed: "refresh_s"), the budget and reach pages' source.
+figures (`tremplin.steering.stock_facts.refresh`, timed: "refresh_s"), the budget and reach pages' source.
 
 Each page of `tremplin.steering.menu.PAGES` (or of `--pages`) is requested through Django's full stack
 (test client: URL resolution, middleware, session, the page's queries, template) as the programme
@@ -327,7 +327,7 @@ def main():
     built_s = time.perf_counter() - started
     from django.db import connection
 
-    from tremplin.steering.facts import refresh
+    from tremplin.steering.stock_facts import refresh
 
     started = time.perf_counter()
     refresh()

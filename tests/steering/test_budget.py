@@ -34,7 +34,7 @@ from tremplin.core.models import Notification
 from tremplin.payments import services as payments
 from tremplin.schemes.budget import ledger_totals
 from tremplin.schemes.models import Envelope
-from tremplin.steering import budget, facts
+from tremplin.steering import budget, stock_facts
 from tremplin.steering.alerts import send_budget_alerts
 from tremplin.steering.models import BudgetAlert
 from tremplin.steering.scope import scope_for
@@ -82,7 +82,7 @@ def story(time_machine, advisor, manager):
     time_machine.move_to(noon(5, 26), tick=False)
     vouchers.withdraw(e.owner, e, "Projet reporté.")
     time_machine.move_to(noon(6, 1), tick=False)
-    facts.refresh()  # the pages' figures, as of 1 June at noon
+    stock_facts.refresh()  # the pages' figures, as of 1 June at noon
     return Envelope.objects.get(pk=envelope.pk)
 
 
@@ -158,7 +158,7 @@ def test_the_number_of_queries_does_not_grow_with_envelopes(
 ):
     for code in ("53", "11", "76"):
         EnvelopeFactory(scheme=story.scheme, region__code=code, region__name=f"Région {code}")
-    facts.refresh()
+    stock_facts.refresh()
     client.force_login(manager)
     with django_assert_max_num_queries(12):
         assert "Région 76" in client.get(URL).content.decode()
@@ -170,7 +170,7 @@ def test_an_organisation_head_sees_their_territory_s_files_only(story, advisor, 
         scheme=story.scheme, company=CompanyFactory(departement=isere, head_office_postal_code="38000")
     )
     vouchers.submit(outside.owner, outside)
-    facts.refresh()
+    stock_facts.refresh()
     advisor.heads_organisation = True
     advisor.save()
     fig = only_figures(advisor)
@@ -185,7 +185,7 @@ def test_an_organisation_head_sees_their_territory_s_files_only(story, advisor, 
 
 def test_a_head_sees_no_envelope_of_a_région_outside_their_territory(story, advisor):
     EnvelopeFactory(scheme=story.scheme, region__code="53", region__name="Bretagne")
-    facts.refresh()
+    stock_facts.refresh()
     advisor.heads_organisation = True
     advisor.save()
     assert [f.envelope.region_id for f in budget.figures(scope_for(advisor))] == ["84"]
@@ -194,7 +194,7 @@ def test_a_head_sees_no_envelope_of_a_région_outside_their_territory(story, adv
 @pytest.mark.parametrize("who", ["manager", "auditor"])
 def test_managers_and_auditors_see_every_envelope(request, story, client, who):
     EnvelopeFactory(scheme=story.scheme, region__code="53", region__name="Bretagne")
-    facts.refresh()
+    stock_facts.refresh()
     client.force_login(request.getfixturevalue(who))
     page = client.get(URL).content.decode()
     assert "Bretagne" in page and "Auvergne-Rhône-Alpes" in page
@@ -280,7 +280,7 @@ def test_the_stored_figures_equal_the_live_ones_for_the_nation_and_a_territory(s
     )
     vouchers.submit(outside.owner, outside)
     EnvelopeFactory(scheme=story.scheme, region__code="53", region__name="Bretagne")
-    facts.refresh()
+    stock_facts.refresh()
     advisor.heads_organisation = True
     advisor.save()
     for user in (manager, advisor):
@@ -295,7 +295,7 @@ def test_the_stored_figures_are_those_of_the_refresh_until_the_next_one(story, m
     vouchers.submit(application.owner, application)  # no commit in a test: no refresh queued
     (fig,) = budget.figures(scope_for(manager))
     assert (fig.committed_cents, fig.reconciled, fig.months[-1].month) == (550_000, True, date(2026, 6, 1))
-    facts.refresh()
+    stock_facts.refresh()
     (fig,) = budget.figures(scope_for(manager))
     assert (fig.committed_cents, fig.reconciled) == (750_000, True)
 
@@ -318,7 +318,7 @@ def test_the_page_makes_the_same_few_queries_whatever_the_ledger_holds(
     for _ in range(3):
         application = ApplicationFactory(scheme=story.scheme)
         vouchers.submit(application.owner, application)
-    facts.refresh()
+    stock_facts.refresh()
     with django_assert_num_queries(8):
         client.get(URL)
 

@@ -26,7 +26,7 @@ from tremplin.network.models import Action, ActionKind, CoachingSession
 from tremplin.registry.models import Company, Departement, Region
 from tremplin.schemes.eligibility import RULES, Facts, answered_by_registry, evaluate
 from tremplin.schemes.models import EligibilityRule
-from tremplin.steering import facts, reach
+from tremplin.steering import reach, stock_facts
 from tremplin.steering.scope import scope_for
 from tremplin.vouchers.models import State
 
@@ -121,7 +121,7 @@ def world(departements, reach_scheme, manager):
     granted(reach_scheme, CompanyFactory(departement=paris), State.EXPIRED)  # B
     CompanyFactory(departement=guadeloupe)
     CompanyFactory(departement=None)
-    facts.refresh()  # the page's counts
+    stock_facts.refresh()  # the page's counts
     return reach_scheme
 
 
@@ -166,7 +166,7 @@ def test_every_registry_rule_has_its_sql_condition():
 
 def test_a_scheme_without_rules_counts_every_company_with_a_head_office(world, manager):
     scheme = SchemeFactory(with_rules=False)
-    facts.refresh()
+    stock_facts.refresh()
     rows = figures_of(scheme, manager)
     assert sum(r.eligible for r in rows.values()) == Company.objects.exclude(departement=None).count()
 
@@ -277,7 +277,7 @@ def reference_departements():
 def test_the_map_has_one_square_per_departement_overseas_included(client, manager):
     reference_departements()
     SchemeFactory()
-    facts.refresh()
+    stock_facts.refresh()
     client.force_login(manager)
     page = client.get(URL).content.decode()
     drawn = re.findall(r'data-departement="([^"]+)"', page)
@@ -304,7 +304,7 @@ def test_the_page_makes_few_queries_whatever_the_registry_holds(
         for _ in range(5):
             action(CompanyFactory(departement=departements[code]), UserFactory(advisor=True))
             granted(world, CompanyFactory(departement=departements[code]))
-    facts.refresh()
+    stock_facts.refresh()
     with django_assert_max_num_queries(len(small.captured_queries)):
         client.get(URL)
 
@@ -334,7 +334,7 @@ def test_new_rules_are_not_counted_until_the_next_refresh(client, world, manager
     page = client.get(URL).content.decode()
     assert "pas encore été calculée sous ses règles actuelles" in page
     assert "data-departement" not in page
-    facts.refresh()
+    stock_facts.refresh()
     active = Company.objects.filter(state=Company.State.ACTIVE).exclude(departement=None).count()
     assert reach.reach(world, scope_for(manager)).total.eligible == active == 21
 

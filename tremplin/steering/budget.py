@@ -11,7 +11,7 @@ For each envelope (a scheme's budget for one région and one year):
   forecast when the pace is zero or negative, or with less than 30 days of movements. Integer arithmetic:
   no float.
 
-Two paths give the same figures: `figures` reads the pre-aggregated tables of `steering.facts` (the pages,
+Two paths give the same figures: `figures` reads the pre-aggregated tables of `steering.stock_facts` (the pages,
 as of the last refresh), `live_figures` reads the ledger itself (the budget alerts, right after a
 reservation). `ledger_months` is the GROUP BY the refresh stores.
 
@@ -181,7 +181,7 @@ def ledger_months(today):
 
 
 def envelope_counters():
-    """Every envelope's amount and counters, as `EnvelopeSnapshot` rows (for `facts.insert_select`)."""
+    """Every envelope's amount and counters, as `EnvelopeSnapshot` rows (for `stock_facts.insert_select`)."""
     return Envelope.objects.values(
         "total_cents", "committed_cents", "disbursed_cents", envelope=F("pk")
     ).order_by()
@@ -243,7 +243,7 @@ def figures(scope, refreshed=None):
     is the figures' "today"), from the pre-aggregated tables: three small queries whatever the ledger
     holds. No envelope when the figures were never computed."""
     if refreshed is None:
-        from tremplin.steering.facts import last_refresh
+        from tremplin.steering.stock_facts import last_refresh
 
         refreshed = last_refresh()
         if refreshed is None:

@@ -18,7 +18,7 @@ from tremplin.diagnostics.models import State as DiagnosticState
 from tremplin.network.models import Match, MatchState, Request
 from tremplin.payments.models import PaymentBatch
 from tremplin.schemes.models import Envelope, LedgerEntry, Scheme
-from tremplin.steering import facts, opendata
+from tremplin.steering import opendata, stock_facts
 from tremplin.vouchers import services
 from tremplin.vouchers.models import Application, Claim, State
 
@@ -235,4 +235,4 @@ def seed_open_data(rng):
 def seed_figures(rng):
     """The budget and reach pages' figures, computed once the demo is complete (the re-dating above moves
     movements without a signal)."""
-    facts.refresh()
+    stock_facts.refresh()

@@ -22,7 +22,7 @@ class BudgetAlert(models.Model):
         return f"{self.envelope_id} – {self.threshold} %"
 
 
-# --- pre-aggregated figures (steering.facts) ---------------------------------------------------------
+# --- pre-aggregated figures (steering.stock_facts) ---------------------------------------------------------
 
 
 class FiguresRefresh(models.Model):
@@ -42,7 +42,7 @@ class FiguresRefresh(models.Model):
 
 
 class QueuedRefresh(models.Model):
-    """The one row (pk 1) that exists while a refresh is queued: the debounce of `facts.request_refresh`.
+    """The one row (pk 1) that exists while a refresh is queued: the debounce of `stock_facts.request_refresh`.
 
     Apart from FiguresRefresh, so that queueing never writes a row the refresh under way writes too."""
 

@@ -15,7 +15,7 @@ date, unknown head office) counts the company out, as the quick check would not 
 
 Rates are per 1,000 eligible companies, rounded half up to one decimal (Decimal, no float).
 
-The page reads the counts the last refresh stored (`steering.facts`: `counts_by_departement` is what it
+The page reads the counts the last refresh stored (`steering.stock_facts`: `counts_by_departement` is what it
 stores, per scheme under its rules version), with eligibility judged on the refresh's day; `live_reach`
 counts from the registry and the files themselves (same figures, seconds over millions of companies).
 """
@@ -235,7 +235,7 @@ def reach(scheme, scope, refreshed=None):
     for code, measure, companies in stored.values_list("departement_code", "measure", "companies"):
         counts[measure][code] = companies
     if refreshed is None:
-        from tremplin.steering.facts import last_refresh
+        from tremplin.steering.stock_facts import last_refresh
 
         refreshed = last_refresh()
     computed_at = refreshed.refreshed_at if refreshed else None

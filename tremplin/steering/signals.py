@@ -2,7 +2,7 @@
 - after each reservation, check the envelope's budget thresholds (`tasks.budget_alerts`);
 - after any change its pre-aggregated figures count (a ledger movement, an envelope, a submitted file, an
   advisor's action or coaching session, a completed diagnostic, a registry import), queue their refresh
-  (`facts.request_refresh`, debounced).
+  (`stock_facts.request_refresh`, debounced).
 
 Connected here, in steering, so that the other apps never import steering: apps depend one way.
 """
@@ -33,7 +33,7 @@ def refresh_after_commit():
 
     Robust: a queue that cannot be reached is logged, and the change already committed is not reported as
     failed (the nightly refresh catches up)."""
-    from tremplin.steering.facts import request_refresh
+    from tremplin.steering.stock_facts import request_refresh
 
     transaction.on_commit(request_refresh, robust=True)
 

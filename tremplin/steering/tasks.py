@@ -13,7 +13,7 @@ def budget_alerts(envelope_ids: list[int] | None = None):
 
 @task()
 def refresh_figures():
-    """Recompute the pre-aggregated figures of the budget and reach pages (queued by facts.request_refresh)."""
-    from tremplin.steering.facts import run_queued_refresh
+    """Recompute the pre-aggregated figures of the budget and reach pages (queued by stock_facts.request_refresh)."""
+    from tremplin.steering.stock_facts import run_queued_refresh
 
     return run_queued_refresh().duration_ms

@@ -7,7 +7,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from tremplin.steering import budget as budget_figures
-from tremplin.steering import facts, opendata, reach, tilemap
+from tremplin.steering import opendata, reach, stock_facts, tilemap
 from tremplin.steering.delays import delays
 from tremplin.steering.forms import ReachForm
 from tremplin.steering.funnel import funnel
@@ -74,7 +74,7 @@ def network_page(request, scope):
 
 @steering_page
 def budget(request, scope):
-    refreshed = facts.last_refresh()
+    refreshed = stock_facts.last_refresh()
     envelopes = budget_figures.figures(scope, refreshed) if refreshed else []
     alerts = {}
     if scope.national:

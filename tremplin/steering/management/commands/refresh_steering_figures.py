@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from tremplin.steering.facts import refresh
+from tremplin.steering.stock_facts import refresh
 
 
 class Command(BaseCommand):

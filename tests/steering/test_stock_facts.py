@@ -9,7 +9,7 @@ from tests.factories import ApplicationFactory, CompanyFactory, EnvelopeFactory,
 from tremplin.network.models import Action, ActionKind
 from tremplin.registry.signals import registry_imported
 from tremplin.schemes.models import LedgerEntry
-from tremplin.steering import facts, reach
+from tremplin.steering import reach, stock_facts
 from tremplin.steering.models import (
     EnvelopeSnapshot,
     FiguresRefresh,
@@ -57,17 +57,19 @@ def stored():
 
 
 def test_a_refresh_twice_stores_the_same_figures(programme):
-    first = facts.refresh()
+    first = stock_facts.refresh()
     before = stored()
     assert before[0] == [(programme.pk, 1_000_000, 400_000)]
     assert sum(row[-1] for row in before[1]) == 400_000
-    facts.refresh()
+    stock_facts.refresh()
     assert stored() == before
-    assert FiguresRefresh.objects.count() == 1 and facts.last_refresh().refreshed_at >= first.refreshed_at
+    assert (
+        FiguresRefresh.objects.count() == 1 and stock_facts.last_refresh().refreshed_at >= first.refreshed_at
+    )
 
 
 def test_a_refresh_that_fails_leaves_the_previous_figures_whole(programme, monkeypatch):
-    previous = facts.refresh()
+    previous = stock_facts.refresh()
     before = stored()
     application = ApplicationFactory(scheme=programme.scheme)
     vouchers.submit(application.owner, application)
@@ -77,15 +79,15 @@ def test_a_refresh_that_fails_leaves_the_previous_figures_whole(programme, monke
 
     monkeypatch.setattr(reach, "counts_by_departement", broken)
     with pytest.raises(RuntimeError):
-        facts.refresh()  # the budget's tables were already rewritten when reach failed
+        stock_facts.refresh()  # the budget's tables were already rewritten when reach failed
     assert stored() == before
-    assert facts.last_refresh().refreshed_at == previous.refreshed_at
+    assert stock_facts.last_refresh().refreshed_at == previous.refreshed_at
 
 
 @pytest.mark.django_db(transaction=True)
 def test_a_refresh_opening_its_own_transaction_takes_one_snapshot(programme):
     """Outside any transaction (a worker, the command), PostgreSQL's REPEATABLE READ path is the one run."""
-    done = facts.refresh()
+    done = stock_facts.refresh()
     assert done.duration_ms is not None and stored()[0] == [(programme.pk, 1_000_000, 400_000)]
 
 
@@ -107,9 +109,9 @@ def test_a_ledger_movement_queues_one_refresh_then_none_while_it_is_queued(
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         vouchers.submit(application.owner, application)
     assert LedgerEntry.objects.filter(application=application).exists()
-    assert facts.request_refresh in callbacks
+    assert stock_facts.request_refresh in callbacks
     assert queued().count("refresh_figures") == 1
-    assert QueuedRefresh.objects.exists() and facts.last_refresh() is None
+    assert QueuedRefresh.objects.exists() and stock_facts.last_refresh() is None
     other = ApplicationFactory(scheme=envelope.scheme)
     with django_capture_on_commit_callbacks(execute=True):
         vouchers.submit(other.owner, other)
@@ -117,21 +119,21 @@ def test_a_ledger_movement_queues_one_refresh_then_none_while_it_is_queued(
 
 
 def test_the_queued_task_runs_later_then_a_new_change_queues_again(queued):
-    facts.request_refresh()
+    stock_facts.request_refresh()
     from django_tasks import default_task_backend
 
     (result,) = default_task_backend.results
     assert result.task.run_after > timezone.now()  # debounced
-    facts.run_queued_refresh()
-    assert not QueuedRefresh.objects.exists() and facts.last_refresh()
-    facts.request_refresh()
+    stock_facts.run_queued_refresh()
+    assert not QueuedRefresh.objects.exists() and stock_facts.last_refresh()
+    stock_facts.request_refresh()
     assert queued().count("refresh_figures") == 2
 
 
 def test_a_lost_refresh_does_not_block_the_next_ones(queued):
-    facts.request_refresh()
-    QueuedRefresh.objects.update(requested_at=timezone.now() - facts.STALE * 2)
-    facts.request_refresh()
+    stock_facts.request_refresh()
+    QueuedRefresh.objects.update(requested_at=timezone.now() - stock_facts.STALE * 2)
+    stock_facts.request_refresh()
     assert queued().count("refresh_figures") == 2
 
 
@@ -155,7 +157,7 @@ def test_other_changes_the_figures_count_queue_a_refresh(queued, django_capture_
 def test_with_the_immediate_backend_a_movement_refreshes_the_figures(
     programme, django_capture_on_commit_callbacks
 ):
-    facts.refresh()
+    stock_facts.refresh()
     application = ApplicationFactory(scheme=programme.scheme)
     with django_capture_on_commit_callbacks(execute=True):
         vouchers.submit(application.owner, application)
@@ -165,4 +167,6 @@ def test_with_the_immediate_backend_a_movement_refreshes_the_figures(
 def test_the_command_computes_the_figures(programme, capsys):
     call_command("refresh_steering_figures")
     assert "Chiffres du pilotage calculés en" in capsys.readouterr().out
-    assert facts.last_refresh() is not None and EnvelopeSnapshot.objects.get().committed_cents == 400_000
+    assert (
+        stock_facts.last_refresh() is not None and EnvelopeSnapshot.objects.get().committed_cents == 400_000
+    )
