@@ -7,19 +7,19 @@ every column from the model's own defaults unless the bench sets it): the refere
 scheme with an envelope per région, COMPANIES companies spread over every département, NAF section and
 headcount bracket, APPLICATIONS files over them in every state with their dates spread over 18 months,
 the ledger that goes with them (reservation, firm commitment, payment), advisor requests with their
-matches, advisor actions and diagnostics. Then ANALYZE.
+matches, advisor actions and diagnostics. Then ANALYZE, and the refresh of the steering's pre-aggregated
+figures (`tremplin.steering.stock_facts.refresh`, timed: "refresh_s"), the budget and reach pages' source.
 
-Each page of `tremplin.steering.menu.PAGES` is requested through Django's full stack (test client: URL
-resolution, middleware, session, the page's queries, template) as the programme manager (the nation)
-and as an organisation head (one territory), REPEAT times after a warm-up; the baseline is a
+Each page of `tremplin.steering.menu.PAGES` (or of `--pages`) is requested through Django's full stack
+(test client: URL resolution, middleware, session, the page's queries, template) as the programme
+manager (the nation) and as an organisation head (one territory), REPEAT times after a warm-up; the baseline is a
 primary-key page of the same stack in the same run (one file's page, `vouchers:detail`, as the
 manager). The funnel, delays and network pages read pre-aggregated tables: the bench rebuilds them once
 the data is in (`steering.facts.refresh`, as the task queue would) and reports how long it took
 (`refresh_s`). Prints one JSON line last:
 
     {"applications": ..., "companies": ..., "build_s": ..., "refresh_s": ...,
-     "pages": {"<page>": p95_ms, ...}, "max_p95_ms": ...,
-     "baseline_p95_ms": ...}
+     "pages": {"<page>": p95_ms, ...}, "max_p95_ms": ..., "baseline_p95_ms": ...}
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/test .venv/bin/python bench/steering.py
     .venv/bin/python bench/steering.py --applications 100000 --companies 50000   # a quicker run
@@ -148,9 +148,12 @@ def build(companies, applications):
         cap_cents=300_000,
         min_spend_cents=50_000,
     )
+    # Room for every file's reservation (at most 2,900 € each) even where a région gets twice its share:
+    # the envelopes' check constraint refuses any overcommitment.
+    total_cents = max(5_000_000_000, 2 * applications * 290_000 // len(regions))
     envelopes = {
         code: Envelope.objects.create(
-            scheme=scheme, region_id=code, year=now.year, total_cents=5_000_000_000
+            scheme=scheme, region_id=code, year=now.year, total_cents=total_cents
         ).pk
         for code in regions
     }
@@ -300,6 +303,9 @@ def main():
     parser.add_argument("--applications", type=int, default=1_000_000)
     parser.add_argument("--companies", type=int, default=500_000)
     parser.add_argument("--repeat", type=int, default=20)
+    parser.add_argument(
+        "--pages", help="only these pages, by URL name, comma-separated (e.g. steering:budget,steering:reach)"
+    )
     args = parser.parse_args()
 
     os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/test")
@@ -322,8 +328,13 @@ def main():
     started = time.perf_counter()
     manager, heads, a_file = build(args.companies, args.applications)
     built_s = time.perf_counter() - started
-    # The funnel, delays and network pages read pre-aggregated tables: rebuild them as the task would.
-    from tremplin.steering.facts import refresh
+
+    # The steering pages read pre-aggregated tables: rebuild them as the tasks would.
+    from tremplin.steering import facts, stock_facts
+
+    def refresh():
+        facts.refresh()
+        stock_facts.refresh()
 
     started = time.perf_counter()
     refresh()
@@ -341,11 +352,13 @@ def main():
     as_manager, as_head = client_for(manager), client_for(heads[0])
     baseline = measure(as_manager, reverse("vouchers:detail", args=[a_file]), args.repeat)
     pages = {}
-    for page in PAGES:
-        url = reverse(page.url_name)
-        pages[page.url_name] = round(measure(as_manager, url, args.repeat), 1)
-        if not getattr(page, "national", False):  # a national page (the State-aid register) is not a head's
-            pages[page.url_name + " (territory)"] = round(measure(as_head, url, args.repeat), 1)
+    names = args.pages.split(",") if args.pages else [page.url_name for page in PAGES]
+    national = {page.url_name for page in PAGES if getattr(page, "national", False)}
+    for name in names:
+        url = reverse(name)
+        pages[name] = round(measure(as_manager, url, args.repeat), 1)
+        if name not in national:  # a national page (the State-aid register) is not a head's
+            pages[name + " (territory)"] = round(measure(as_head, url, args.repeat), 1)
     print(
         json.dumps(
             {

@@ -10,6 +10,7 @@ from tests.factories import ApplicationFactory, CompanyFactory, SchemeFactory, U
 from tests.steering.test_reach import reference_departements
 from tremplin.network.models import Action, ActionKind
 from tremplin.registry.models import Departement
+from tremplin.steering import stock_facts
 from tremplin.vouchers.models import State
 
 pytestmark = pytest.mark.browser
@@ -39,6 +40,7 @@ def test_the_manager_reads_the_reach_map_and_its_table(page, log_in, audit, scre
                 Action.objects.create(
                     kind=ActionKind.AWARENESS, advisor=advisor, company=company, on=timezone.localdate()
                 )
+    stock_facts.refresh()
 
     log_in(manager)
     page.goto("/pilotage/")

@@ -300,7 +300,7 @@ def test_the_command_rebuilds_the_figures(files):
     from django.core.management import call_command
 
     files.make(at(D(2026, 1, 5)))
-    call_command("steering_refresh_figures", verbosity=0)
+    call_command("refresh_steering_figures", verbosity=0)
     detailed = FunnelFact.objects.filter(applications=1, section="C", bracket="02").exclude(departement="*")
     assert detailed.count() == 2  # its day and its month
     assert connection.vendor in ("sqlite", "postgresql")

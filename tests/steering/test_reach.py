@@ -26,7 +26,7 @@ from tremplin.network.models import Action, ActionKind, CoachingSession
 from tremplin.registry.models import Company, Departement, Region
 from tremplin.schemes.eligibility import RULES, Facts, answered_by_registry, evaluate
 from tremplin.schemes.models import EligibilityRule
-from tremplin.steering import reach
+from tremplin.steering import reach, stock_facts
 from tremplin.steering.scope import scope_for
 from tremplin.vouchers.models import State
 
@@ -121,6 +121,7 @@ def world(departements, reach_scheme, manager):
     granted(reach_scheme, CompanyFactory(departement=paris), State.EXPIRED)  # B
     CompanyFactory(departement=guadeloupe)
     CompanyFactory(departement=None)
+    stock_facts.refresh()  # the page's counts
     return reach_scheme
 
 
@@ -165,6 +166,7 @@ def test_every_registry_rule_has_its_sql_condition():
 
 def test_a_scheme_without_rules_counts_every_company_with_a_head_office(world, manager):
     scheme = SchemeFactory(with_rules=False)
+    stock_facts.refresh()
     rows = figures_of(scheme, manager)
     assert sum(r.eligible for r in rows.values()) == Company.objects.exclude(departement=None).count()
 
@@ -214,7 +216,7 @@ def test_managers_and_auditors_see_the_nation(request, client, world, who):
     assert "Portée la plus forte : Rhône (69), 333,3" in summary
     assert "la plus faible : Ain (01), 0,0" in summary
     assert "ensemble du périmètre (France entière) : 300,0 pour 1 000" in summary
-    assert "Chiffres calculés le" in page
+    assert "Chiffres arrêtés le" in page
 
 
 def test_the_map_shows_the_companies_reached_when_asked(client, world, manager):
@@ -275,6 +277,7 @@ def reference_departements():
 def test_the_map_has_one_square_per_departement_overseas_included(client, manager):
     reference_departements()
     SchemeFactory()
+    stock_facts.refresh()
     client.force_login(manager)
     page = client.get(URL).content.decode()
     drawn = re.findall(r'data-departement="([^"]+)"', page)
@@ -301,5 +304,43 @@ def test_the_page_makes_few_queries_whatever_the_registry_holds(
         for _ in range(5):
             action(CompanyFactory(departement=departements[code]), UserFactory(advisor=True))
             granted(world, CompanyFactory(departement=departements[code]))
+    stock_facts.refresh()
     with django_assert_max_num_queries(len(small.captured_queries)):
+        client.get(URL)
+
+
+# --- the pre-aggregated counts ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("territory", [None, "01"])
+def test_the_stored_counts_equal_the_live_ones(world, manager, departements, territory):
+    user = manager
+    if territory:
+        user = UserFactory(
+            advisor=True,
+            heads_organisation=True,
+            organisation=OrganisationFactory(departements=[departements[territory]]),
+        )
+    stored, live = reach.reach(world, scope_for(user)), reach.live_reach(world, scope_for(user))
+    assert (stored.rows, stored.total, stored.conditions) == (live.rows, live.total, live.conditions)
+
+
+def test_new_rules_are_not_counted_until_the_next_refresh(client, world, manager):
+    EligibilityRule.objects.create(scheme=world, kind="active_in_registry", params={}, version=2)
+    world.rules_version = 2
+    world.save()
+    assert reach.reach(world, scope_for(manager)) is None
+    client.force_login(manager)
+    page = client.get(URL).content.decode()
+    assert "pas encore été calculée sous ses règles actuelles" in page
+    assert "data-departement" not in page
+    stock_facts.refresh()
+    active = Company.objects.filter(state=Company.State.ACTIVE).exclude(departement=None).count()
+    assert reach.reach(world, scope_for(manager)).total.eligible == active == 21
+
+
+def test_the_page_makes_a_pinned_number_of_queries(client, world, manager, django_assert_num_queries):
+    client.force_login(manager)
+    client.get(URL)
+    with django_assert_num_queries(12):
         client.get(URL)

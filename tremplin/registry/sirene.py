@@ -31,6 +31,7 @@ from tqdm import tqdm
 from tremplin.registry.bulk import Upsert, update_by_pk
 from tremplin.registry.headcount import HEADCOUNT_BRACKETS
 from tremplin.registry.models import Commune, Company, Departement, Diffusion, Establishment
+from tremplin.registry.signals import registry_imported
 
 # Full headers as INSEE publishes them (December 2025 onwards). Only used to
 # write files (demo data, tests): reading never relies on this order.
@@ -775,6 +776,7 @@ def _import_file(spec, path, *, batch_size, progress, error_sink):
             spec.flush(batch, report, on_error, context)
         bar.update(counter.bytes_read - bar.n)
         bar.close()
+    registry_imported.send(sender=spec.label, report=report)
     return report
 
 

@@ -14,7 +14,7 @@ from django.urls import reverse
 from tremplin.accounts.models import Role
 from tremplin.core.language import programme_language
 from tremplin.core.notifications import notify
-from tremplin.steering.budget import THRESHOLDS, figures
+from tremplin.steering.budget import THRESHOLDS, live_figures
 from tremplin.steering.models import BudgetAlert
 from tremplin.steering.scope import Scope
 
@@ -35,7 +35,7 @@ def send_budget_alerts(envelope_ids=None, now=None):
     recorded = 0
     managers = list(get_user_model().objects.filter(role=Role.MANAGER, is_active=True).order_by("pk"))
     sent = set(BudgetAlert.objects.values_list("envelope_id", "threshold"))
-    for fig in figures(NATION, now, envelope_ids=envelope_ids):
+    for fig in live_figures(NATION, now, envelope_ids=envelope_ids):
         envelope = fig.envelope
         new = [t for t in crossed(fig.committed_cents, fig.total_cents) if (envelope.pk, t) not in sent]
         if not new:

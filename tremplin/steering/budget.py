@@ -11,6 +11,10 @@ For each envelope (a scheme's budget for one région and one year):
   forecast when the pace is zero or negative, or with less than 30 days of movements. Integer arithmetic:
   no float.
 
+Two paths give the same figures: `figures` reads the pre-aggregated tables of `steering.stock_facts` (the pages,
+as of the last refresh), `live_figures` reads the ledger itself (the budget alerts, right after a
+reservation). `ledger_months` is the GROUP BY the refresh stores.
+
 Scope: the nation sees every envelope and its free budget, forecast and reconciliation with the envelope's
 counters. An organisation's head sees the envelopes of the régions its territory touches: the envelope's
 total, and the committed / disbursed amounts and the burn of the files of its own territory only; the free
@@ -21,12 +25,13 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import BooleanField, Case, FilteredRelation, Q, Sum, Value, When
-from django.db.models.functions import TruncDate
+from django.db.models import BooleanField, Case, F, FilteredRelation, Min, Q, Sum, Value, When
+from django.db.models.functions import TruncDate, TruncMonth
 from django.utils import timezone
 
 from tremplin.registry.models import Departement
 from tremplin.schemes.models import Envelope, LedgerEntry
+from tremplin.steering.models import EnvelopeSnapshot, LedgerMonth
 
 Kind = LedgerEntry.Kind
 PACE_DAYS = 90
@@ -65,15 +70,14 @@ class Forecast:
 class EnvelopeFigures:
     envelope: Envelope
     national: bool
+    total_cents: int  # the envelope's amount and counters, at the time of the figures
+    counted_committed_cents: int
+    counted_disbursed_cents: int
     reserved_cents: int = 0
     firm_cents: int = 0
     disbursed_cents: int = 0
     months: list = field(default_factory=list)
     forecast: Forecast | None = None
-
-    @property
-    def total_cents(self):
-        return self.envelope.total_cents
 
     @property
     def committed_cents(self):
@@ -97,8 +101,8 @@ class EnvelopeFigures:
         if not self.national:
             return None
         return (self.committed_cents, self.disbursed_cents) == (
-            self.envelope.committed_cents,
-            self.envelope.disbursed_cents,
+            self.counted_committed_cents,
+            self.counted_disbursed_cents,
         )
 
     @property
@@ -117,14 +121,19 @@ def envelopes_in(scope):
     return envelopes.filter(region_id__in=regions)
 
 
-def ledger_rows(scope, envelope_ids):
-    """(envelope, kind, local day, firm, Σ amount) of the ledger, in the scope; one query."""
-    # A LEFT JOIN to the file's commitment (hash-joined by PostgreSQL), not a subquery per row.
-    # A file has at most one `commit` entry: only its approval writes one.
+def _firm():
+    """Whether a movement's file has a firm commitment: a LEFT JOIN to the file's `commit` entry (hash-joined
+    by PostgreSQL), not a subquery per row. A file has at most one: only its approval writes one."""
     commitment = FilteredRelation("application__ledger", condition=Q(application__ledger__kind=Kind.COMMIT))
     firm = Case(
         When(commitment__isnull=False, then=Value(True)), default=Value(False), output_field=BooleanField()
     )
+    return commitment, firm
+
+
+def ledger_rows(scope, envelope_ids):
+    """(envelope, kind, local day, firm, Σ amount) of the ledger, in the scope; one query."""
+    commitment, firm = _firm()
     entries = scope.filter(
         LedgerEntry.objects.filter(envelope_id__in=envelope_ids), field="application__company__departement"
     )
@@ -137,6 +146,47 @@ def ledger_rows(scope, envelope_ids):
     )
 
 
+# LedgerMonth's fields and the aliases `ledger_months` gives them.
+LEDGER_MONTH_COLUMNS = {
+    "envelope": "l_envelope",
+    "departement_code": "l_departement",
+    "month": "l_month",
+    "kind": "l_kind",
+    "firm": "l_firm",
+    "recent": "l_recent",
+    "first_day": "l_first_day",
+    "amount_cents": "l_amount",
+}
+
+
+def ledger_months(today):
+    """The whole ledger grouped as `LedgerMonth` rows (aliases: LEDGER_MONTH_COLUMNS), as of `today`."""
+    commitment, firm = _firm()
+    window = Q(day__gte=today - timedelta(days=PACE_DAYS - 1), day__lte=today)
+    return (
+        LedgerEntry.objects.annotate(commitment=commitment)
+        .alias(day=TruncDate("at"))
+        .annotate(
+            l_envelope=F("envelope_id"),
+            l_departement=F("application__company__departement_id"),
+            l_month=TruncMonth("day"),
+            l_kind=F("kind"),
+            l_firm=firm,
+            l_recent=Case(When(window, then=Value(True)), default=Value(False), output_field=BooleanField()),
+        )
+        .values("l_envelope", "l_departement", "l_month", "l_kind", "l_firm", "l_recent")
+        .annotate(l_first_day=Min("day"), l_amount=Sum("amount_cents"))
+        .order_by()
+    )
+
+
+def envelope_counters():
+    """Every envelope's amount and counters, as `EnvelopeSnapshot` rows (for `stock_facts.insert_select`)."""
+    return Envelope.objects.values(
+        "total_cents", "committed_cents", "disbursed_cents", envelope=F("pk")
+    ).order_by()
+
+
 def committed_delta(kind, amount):
     return {Kind.RESERVE: amount, Kind.RELEASE: -amount, Kind.CLAWBACK: -amount}.get(kind, 0)
 
@@ -145,31 +195,91 @@ def disbursed_delta(kind, amount):
     return {Kind.DISBURSE: amount, Kind.CLAWBACK: -amount}.get(kind, 0)
 
 
-def figures(scope, now=None, envelope_ids=None):
-    """The figures of every envelope the scope sees (or of those among `envelope_ids`), in two queries."""
+def _add(fig, periods, row):
+    """Add one (kind, firm, amount) row of the ledger to the envelope's totals and to its period."""
+    kind, amount = row["kind"], row["amount"]
+    delta = committed_delta(kind, amount)
+    if row["firm"]:
+        fig.firm_cents += delta
+    else:
+        fig.reserved_cents += delta
+    fig.disbursed_cents += disbursed_delta(kind, amount)
+    period = periods.setdefault(row["period"], [0, 0])
+    period[0] += delta
+    period[1] += disbursed_delta(kind, amount)
+    return delta
+
+
+def live_figures(scope, now=None, envelope_ids=None):
+    """The figures of every envelope the scope sees (or of those among `envelope_ids`), from the ledger
+    itself: two queries, but over every movement of the envelopes (the alerts; the pages read `figures`)."""
     today = timezone.localdate(now or timezone.now())
     envelopes = envelopes_in(scope)
     if envelope_ids is not None:
         envelopes = envelopes.filter(pk__in=envelope_ids)
-    envelopes = list(envelopes)
-    by_id = {e.pk: EnvelopeFigures(envelope=e, national=scope.national) for e in envelopes}
+    by_id = {
+        e.pk: EnvelopeFigures(
+            envelope=e,
+            national=scope.national,
+            total_cents=e.total_cents,
+            counted_committed_cents=e.committed_cents,
+            counted_disbursed_cents=e.disbursed_cents,
+        )
+        for e in envelopes
+    }
     days = {pk: {} for pk in by_id}  # envelope -> day -> [committed delta, disbursed delta]
     if by_id:
         for row in ledger_rows(scope, list(by_id)):
-            kind, amount, fig = row["kind"], row["amount"], by_id[row["envelope_id"]]
-            delta = committed_delta(kind, amount)
-            if row["firm"]:
-                fig.firm_cents += delta
-            else:
-                fig.reserved_cents += delta
-            fig.disbursed_cents += disbursed_delta(kind, amount)
-            day = days[row["envelope_id"]].setdefault(row["day"], [0, 0])
-            day[0] += delta
-            day[1] += disbursed_delta(kind, amount)
+            _add(by_id[row["envelope_id"]], days[row["envelope_id"]], {**row, "period": row["day"]})
     for pk, fig in by_id.items():
         fig.months = burn(days[pk], today)
         if scope.national:
             fig.forecast = forecast(days[pk], fig.free_cents, today)
+    return list(by_id.values())
+
+
+def figures(scope, refreshed=None):
+    """The same figures as `live_figures`, as of the last refresh (`refreshed`, a FiguresRefresh: its day
+    is the figures' "today"), from the pre-aggregated tables: three small queries whatever the ledger
+    holds. No envelope when the figures were never computed."""
+    if refreshed is None:
+        from tremplin.steering.stock_facts import last_refresh
+
+        refreshed = last_refresh()
+        if refreshed is None:
+            return []
+    today = refreshed.on
+    snapshots = EnvelopeSnapshot.objects.select_related("envelope__scheme", "envelope__region").filter(
+        envelope__in=envelopes_in(scope)
+    )
+    by_id = {
+        s.envelope_id: EnvelopeFigures(
+            envelope=s.envelope,
+            national=scope.national,
+            total_cents=s.total_cents,
+            counted_committed_cents=s.committed_cents,
+            counted_disbursed_cents=s.disbursed_cents,
+        )
+        for s in snapshots.order_by("-envelope__year", "envelope__scheme__name", "envelope__region__name")
+    }
+    months = {pk: {} for pk in by_id}  # envelope -> month -> [committed delta, disbursed delta]
+    first = {}  # envelope -> day of its first movement
+    recent = dict.fromkeys(by_id, 0)  # envelope -> net commitment in the forecast's window
+    rows = scope.filter(LedgerMonth.objects.filter(envelope_id__in=list(by_id)), field="departement_code")
+    for row in (
+        rows.values("envelope_id", "month", "kind", "firm", "recent")
+        .annotate(amount=Sum("amount_cents"), first_day=Min("first_day"))
+        .order_by()
+    ):
+        pk = row["envelope_id"]
+        delta = _add(by_id[pk], months[pk], {**row, "period": row["month"]})
+        if row["recent"]:
+            recent[pk] += delta
+        first[pk] = min(first.get(pk, row["first_day"]), row["first_day"])
+    for pk, fig in by_id.items():
+        fig.months = burn(months[pk], today)
+        if scope.national:
+            fig.forecast = window_forecast(first.get(pk), recent[pk], fig.free_cents, today)
     return list(by_id.values())
 
 
@@ -182,7 +292,9 @@ def next_month(day):
 
 
 def burn(days, today):
-    """Committed and disbursed cumulated at the end of each month, from the first movement to today's month."""
+    """Committed and disbursed cumulated at the end of each month, from the first movement to today's month.
+
+    `days`: {day: [committed delta, disbursed delta]}; a month's first day may stand for the whole month."""
     if not days:
         return []
     month, last = first_of_month(min(days)), first_of_month(today)
@@ -203,10 +315,18 @@ def burn(days, today):
 def forecast(days, free_cents, today):
     """When the free budget reaches zero at the pace of the last `PACE_DAYS` days (see the module's text)."""
     if not days:
-        return Forecast(days=0, net_cents=0, run_out=None, reason="short_history")
+        return window_forecast(None, 0, free_cents, today)
     start = max(today - timedelta(days=PACE_DAYS - 1), min(days))
-    window = (today - start).days + 1
     net = sum(delta[0] for day, delta in days.items() if start <= day <= today)
+    return window_forecast(min(days), net, free_cents, today)
+
+
+def window_forecast(first_day, net, free_cents, today):
+    """The forecast from the first movement's day and the net commitment of the days of the window."""
+    if first_day is None:
+        return Forecast(days=0, net_cents=0, run_out=None, reason="short_history")
+    start = max(today - timedelta(days=PACE_DAYS - 1), first_day)
+    window = (today - start).days + 1
     if free_cents <= 0:
         return Forecast(days=window, net_cents=net, run_out=today, reason="exhausted")
     if window < MIN_HISTORY_DAYS:
@@ -219,11 +339,16 @@ def forecast(days, free_cents, today):
 
 # --- the chart ------------------------------------------------------------------------------------
 
-WIDTH, HEIGHT, LEFT, RIGHT, TOP, BOTTOM = 640, 260, 76, 16, 16, 40
+# RIGHT leaves room for half of the last month's label, centred under its point ("sept. 26" at 13 units:
+# about 60 wide), or the SVG's edge would cut it.
+WIDTH, HEIGHT, LEFT, RIGHT, TOP, BOTTOM = 640, 260, 76, 36, 16, 40
 
 
 def burn_chart(fig):
-    """Coordinates of the burn chart (integers, SVG user units): two polylines, the total's line, the axes."""
+    """Coordinates of the burn chart (SVG user units): two polylines, the total's line, the axes.
+
+    Given as strings: the template writes them as they are (an integer would go through localisation,
+    a few thousand times on a page of many envelopes)."""
     months = fig.months
     if not months:
         return None
@@ -241,24 +366,35 @@ def burn_chart(fig):
         "committed": " ".join(f"{x(i)},{y(m.committed_cents)}" for i, m in enumerate(months)),
         "disbursed": " ".join(f"{x(i)},{y(m.disbursed_cents)}" for i, m in enumerate(months)),
     }
+    total_y = y(fig.total_cents)
     return {
-        "width": WIDTH,
-        "height": HEIGHT,
-        "left": LEFT,
-        "right": WIDTH - RIGHT,
-        "bottom": TOP + plot_h,
-        "top": TOP,
-        "total_y": y(fig.total_cents),
+        "width": str(WIDTH),
+        "height": str(HEIGHT),
+        "left": str(LEFT),
+        "right": str(WIDTH - RIGHT),
+        "bottom": str(TOP + plot_h),
+        "top": str(TOP),
+        "total_y": str(total_y),
+        "total_label_y": str(total_y - 4),
+        "tick_label_x": str(LEFT - 4),
         "points": points,
         "dots": [
             {
-                "x": x(i),
-                "committed_y": y(m.committed_cents),
-                "disbursed_y": y(m.disbursed_cents),
+                "x": str(x(i)),
+                "committed_y": str(y(m.committed_cents)),
+                "square_x": str(x(i) - 3),  # the disbursed point's 6 × 6 square, centred on it
+                "square_y": str(y(m.disbursed_cents) - 3),
                 "month": m.month,
             }
             for i, m in enumerate(months)
         ],
-        "label_y": TOP + plot_h + 24,
-        "ticks": [{"y": y(top_value * k // 4), "cents": top_value * k // 4} for k in range(5)],
+        "label_y": str(TOP + plot_h + 24),
+        "ticks": [
+            {
+                "y": str(y(top_value * k // 4)),
+                "label_y": str(y(top_value * k // 4) + 4),
+                "cents": top_value * k // 4,
+            }
+            for k in range(5)
+        ],
     }

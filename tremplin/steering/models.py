@@ -170,3 +170,115 @@ class FlowRefresh(models.Model):
 
     def __str__(self):
         return f"{self.computed_at}"
+
+
+# --- pre-aggregated figures (steering.stock_facts) ---------------------------------------------------------
+
+
+class FiguresRefresh(models.Model):
+    """A refresh of the pre-aggregated figures: the latest one says when the pages' figures were computed
+    (each refresh inserts its row and deletes the older ones)."""
+
+    refreshed_at = models.DateTimeField("calculés le")
+    on = models.DateField("jour des chiffres")
+    duration_ms = models.PositiveIntegerField("durée du calcul (ms)")
+
+    class Meta:
+        verbose_name = "calcul des chiffres du pilotage"
+        verbose_name_plural = "calculs des chiffres du pilotage"
+
+    def __str__(self):
+        return f"{self.refreshed_at}"
+
+
+class QueuedRefresh(models.Model):
+    """The one row (pk 1) that exists while a refresh is queued: the debounce of `stock_facts.request_refresh`.
+
+    Apart from FiguresRefresh, so that queueing never writes a row the refresh under way writes too."""
+
+    requested_at = models.DateTimeField("demandé le")
+
+    class Meta:
+        verbose_name = "calcul demandé"
+        verbose_name_plural = "calculs demandés"
+
+    def __str__(self):
+        return f"{self.requested_at}"
+
+
+class EnvelopeSnapshot(models.Model):
+    """An envelope's amount and counters when the figures were computed (free and reconciliation)."""
+
+    envelope = models.OneToOneField(
+        "schemes.Envelope", on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    total_cents = models.BigIntegerField("montant total (centimes)")
+    committed_cents = models.BigIntegerField("engagé au compteur (centimes)")
+    disbursed_cents = models.BigIntegerField("payé au compteur (centimes)")
+
+    class Meta:
+        verbose_name = "enveloppe au dernier calcul"
+        verbose_name_plural = "enveloppes au dernier calcul"
+
+    def __str__(self):
+        return f"{self.envelope_id} : {self.committed_cents} / {self.total_cents}"
+
+
+class LedgerMonth(models.Model):
+    """Σ of the ledger per envelope, département of the file's company, local month, kind, firm or not,
+    and whether the day falls in the forecast's window (the `budget.PACE_DAYS` before the refresh)."""
+
+    envelope = models.ForeignKey("schemes.Envelope", on_delete=models.CASCADE, related_name="+")
+    departement_code = models.CharField("département", max_length=3, null=True)
+    month = models.DateField("mois")
+    kind = models.CharField("mouvement", max_length=16)
+    firm = models.BooleanField("engagement ferme")
+    recent = models.BooleanField("dans la fenêtre du rythme")
+    first_day = models.DateField("premier jour")
+    amount_cents = models.BigIntegerField("montant (centimes)")
+
+    class Meta:
+        verbose_name = "grand livre par mois"
+        verbose_name_plural = "grand livre par mois"
+
+    def __str__(self):
+        return f"{self.envelope_id} {self.month:%Y-%m} {self.kind} : {self.amount_cents}"
+
+
+class ReachSnapshot(models.Model):
+    """A scheme whose reach was computed, under the rules version of that time."""
+
+    scheme = models.ForeignKey("schemes.Scheme", on_delete=models.CASCADE, related_name="+")
+    rules_version = models.PositiveIntegerField("version des règles")
+    on = models.DateField("jour de l'éligibilité")
+
+    class Meta:
+        verbose_name = "portée calculée"
+        verbose_name_plural = "portées calculées"
+        constraints = [
+            models.UniqueConstraint(fields=["scheme", "rules_version"], name="reach_snapshot_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.scheme_id} v{self.rules_version} ({self.on})"
+
+
+class ReachCount(models.Model):
+    """Companies eligible, beneficiaries or reached of one scheme's snapshot in one département."""
+
+    class Measure(models.TextChoices):
+        ELIGIBLE = "eligible", "éligibles"
+        BENEFICIARIES = "beneficiaries", "bénéficiaires"
+        REACHED = "reached", "touchées"
+
+    snapshot = models.ForeignKey(ReachSnapshot, on_delete=models.CASCADE, related_name="counts")
+    departement_code = models.CharField("département", max_length=3)
+    measure = models.CharField("mesure", max_length=16, choices=Measure.choices)
+    companies = models.PositiveIntegerField("entreprises")
+
+    class Meta:
+        verbose_name = "compte de portée"
+        verbose_name_plural = "comptes de portée"
+
+    def __str__(self):
+        return f"{self.departement_code} {self.measure} : {self.companies}"

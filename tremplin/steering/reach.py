@@ -14,12 +14,16 @@ date, unknown head office) counts the company out, as the quick check would not 
   sessions and coaching included), a file submitted under any scheme or a completed diagnostic.
 
 Rates are per 1,000 eligible companies, rounded half up to one decimal (Decimal, no float).
+
+The page reads the counts the last refresh stored (`steering.stock_facts`: `counts_by_departement` is what it
+stores, per scheme under its rules version), with eligibility judged on the refresh's day; `live_reach`
+counts from the registry and the files themselves (same figures, seconds over millions of companies).
 """
 
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from tremplin.diagnostics.models import Diagnostic
@@ -28,6 +32,7 @@ from tremplin.network.models import Action, CoachingSession
 from tremplin.registry.headcount import HEADCOUNT_BRACKETS
 from tremplin.registry.models import Company, Departement
 from tremplin.schemes.eligibility import _months_before, answered_by_registry, condition, parameters
+from tremplin.steering.models import ReachCount, ReachSnapshot
 from tremplin.vouchers.models import GRANTED, Application, State, states_tagged
 
 PER = 1000
@@ -151,38 +156,47 @@ class Reach:
     rows: list  # one Row per département of the scope, in code order
     total: Row  # the scope as a whole
     conditions: list  # the registry rules counted, as the scheme states them
-    computed_at: object
+    computed_at: object  # when the counts were made
 
 
-def reach(scheme, scope, on=None):
-    """The reach of `scheme` in `scope`, per département: five queries whatever the registry's size."""
-    on = on or timezone.localdate()
+Measure = ReachCount.Measure
+COUNT_ALIASES = {"departement_code": "r_departement", "companies": "r_companies"}
+
+
+def counts_by_departement(scheme, on):
+    """{measure: queryset of (r_departement, r_companies)}: the companies eligible to `scheme` on `on`,
+    reached among them, and its beneficiaries, per département of the nation; set-based, no company is
+    loaded (the refresh inserts them with `INSERT … SELECT`)."""
     rules = list(scheme.current_rules())
-    departements = scope.filter(Departement.objects.select_related("region"), field="code")
-    eligible = scope.filter(eligible_companies(rules, on), field="departement")
-    counts = dict(eligible.values_list("departement_id").annotate(n=Count("pk")).order_by())
+    eligible = eligible_companies(rules, on)
     first, *others = contacted_company_ids()
     # One semi-join on the union of the contacts (an IN list per source would be probed row by row).
-    reached = dict(
-        eligible.filter(pk__in=first.union(*others))
-        .values_list("departement_id")
-        .annotate(n=Count("pk"))
-        .order_by()
+    reached = eligible.filter(pk__in=first.union(*others))
+    beneficiaries = Application.objects.filter(
+        scheme=scheme, state__in=states_tagged(GRANTED), company__departement__isnull=False
     )
-    beneficiaries = dict(
-        scope.filter(Application.objects.filter(scheme=scheme, state__in=states_tagged(GRANTED)))
-        .values_list("company__departement_id")
-        .annotate(n=Count("company_id", distinct=True))
-        .order_by()
-    )
+    return {
+        Measure.ELIGIBLE: eligible.values(r_departement=F("departement_id")).annotate(
+            r_companies=Count("pk")
+        ),
+        Measure.REACHED: reached.values(r_departement=F("departement_id")).annotate(r_companies=Count("pk")),
+        Measure.BENEFICIARIES: beneficiaries.values(r_departement=F("company__departement_id")).annotate(
+            r_companies=Count("company_id", distinct=True)
+        ),
+    }
+
+
+def _reach(rules, scope, counts, computed_at):
+    """The Reach of `counts` ({measure: {département: companies}}) over the scope's départements."""
+    departements = scope.filter(Departement.objects.select_related("region"), field="code")
     rows = [
         Row(
             code=dep.code,
             name=dep.name,
             region=dep.region.name,
-            eligible=counts.get(dep.code, 0),
-            beneficiaries=beneficiaries.get(dep.code, 0),
-            reached=reached.get(dep.code, 0),
+            eligible=counts[Measure.ELIGIBLE].get(dep.code, 0),
+            beneficiaries=counts[Measure.BENEFICIARIES].get(dep.code, 0),
+            reached=counts[Measure.REACHED].get(dep.code, 0),
         )
         for dep in departements.order_by("code")
     ]
@@ -195,7 +209,37 @@ def reach(scheme, scope, on=None):
         reached=sum(r.reached for r in rows),
     )
     conditions = [condition(rule, rules) for rule in rules if answered_by_registry(rule)]
-    return Reach(rows=rows, total=total, conditions=[c for c in conditions if c], computed_at=timezone.now())
+    return Reach(rows=rows, total=total, conditions=[c for c in conditions if c], computed_at=computed_at)
+
+
+def live_reach(scheme, scope, on=None):
+    """The reach of `scheme` in `scope`, per département, counted now: five queries, over the registry."""
+    on = on or timezone.localdate()
+    counts = {
+        measure: dict(
+            scope.filter(queryset, field="r_departement").values_list("r_departement", "r_companies")
+        )
+        for measure, queryset in counts_by_departement(scheme, on).items()
+    }
+    return _reach(list(scheme.current_rules()), scope, counts, timezone.now())
+
+
+def reach(scheme, scope, refreshed=None):
+    """The reach of `scheme` in `scope` as the last refresh counted it under the scheme's current rules
+    (`refreshed`: that FiguresRefresh); None when it was never counted (a new scheme, new rules)."""
+    snapshot = ReachSnapshot.objects.filter(scheme=scheme, rules_version=scheme.rules_version).first()
+    if snapshot is None:
+        return None
+    counts = {measure: {} for measure in Measure.values}
+    stored = scope.filter(snapshot.counts.all(), field="departement_code")
+    for code, measure, companies in stored.values_list("departement_code", "measure", "companies"):
+        counts[measure][code] = companies
+    if refreshed is None:
+        from tremplin.steering.stock_facts import last_refresh
+
+        refreshed = last_refresh()
+    computed_at = refreshed.refreshed_at if refreshed else None
+    return _reach(list(scheme.current_rules()), scope, counts, computed_at)
 
 
 def class_bounds(rows, measure):

@@ -1,9 +1,12 @@
-"""Steering's reactions to changes in the other apps, connected here so that they never import steering:
-apps depend one way.
+"""What steering does when other apps' data change, once the transaction commits:
+- after each reservation, check the envelope's budget thresholds (`tasks.budget_alerts`);
+- after each change of a file, a claim, a payment batch, a request, a match, a diagnostic or a scheme (each
+  writes an audit event), ask for one rebuild of the funnel, delays and network figures (`facts`);
+- after any change the budget and reach figures count (a ledger movement, an envelope, a submitted file, an
+  advisor's action or coaching session, a completed diagnostic, a registry import), queue their refresh
+  (`stock_facts.request_refresh`, debounced).
 
-- After each reservation, check the envelope's budget thresholds (once the transaction commits).
-- After each change of a file, a claim, a payment batch, a request, a match or a diagnostic (each writes
-  an audit event), ask for one rebuild of the funnel, delays and network figures (steering.facts).
+Connected here, in steering, so that the other apps never import steering: apps depend one way.
 """
 
 from django.contrib.contenttypes.models import ContentType
@@ -13,10 +16,12 @@ from django.dispatch import receiver
 
 from tremplin.core.models import AuditEvent
 from tremplin.diagnostics.models import Diagnostic
-from tremplin.network.models import Match, Request
+from tremplin.diagnostics.models import State as DiagnosticState
+from tremplin.network.models import Action, CoachingSession, Match, Request
 from tremplin.payments.models import PaymentBatch
-from tremplin.schemes.models import LedgerEntry, Scheme
-from tremplin.vouchers.models import Application, Claim
+from tremplin.registry.signals import registry_imported
+from tremplin.schemes.models import Envelope, LedgerEntry, Scheme
+from tremplin.vouchers.models import Application, Claim, State
 
 FLOW_MODELS = (Application, Claim, PaymentBatch, Request, Match, Diagnostic, Scheme)
 
@@ -38,3 +43,43 @@ def refresh_flow_facts_after_change(sender, instance, created, **kwargs):
         from tremplin.steering.facts import request_refresh
 
         transaction.on_commit(request_refresh)
+
+
+def refresh_after_commit():
+    """Queue a refresh of the figures when the current transaction commits (a no-op while one is queued).
+
+    Robust: a queue that cannot be reached is logged, and the change already committed is not reported as
+    failed (the nightly refresh catches up)."""
+    from tremplin.steering.stock_facts import request_refresh
+
+    transaction.on_commit(request_refresh, robust=True)
+
+
+@receiver(post_save, sender=LedgerEntry, dispatch_uid="steering_refresh_after_movement")
+@receiver(post_save, sender=Action, dispatch_uid="steering_refresh_after_action")
+@receiver(post_save, sender=CoachingSession, dispatch_uid="steering_refresh_after_coaching")
+def refresh_after_creation(sender, instance, created, **kwargs):
+    if created:
+        refresh_after_commit()
+
+
+@receiver(post_save, sender=Envelope, dispatch_uid="steering_refresh_after_envelope")
+def refresh_after_envelope(sender, instance, **kwargs):
+    refresh_after_commit()
+
+
+@receiver(post_save, sender=Application, dispatch_uid="steering_refresh_after_file")
+def refresh_after_file(sender, instance, **kwargs):
+    if instance.state != State.DRAFT:  # a draft saving itself counts nowhere
+        refresh_after_commit()
+
+
+@receiver(post_save, sender=Diagnostic, dispatch_uid="steering_refresh_after_diagnostic")
+def refresh_after_diagnostic(sender, instance, **kwargs):
+    if instance.state == DiagnosticState.COMPLETED:
+        refresh_after_commit()
+
+
+@receiver(registry_imported, dispatch_uid="steering_refresh_after_registry_import")
+def refresh_after_import(sender, report, **kwargs):
+    refresh_after_commit()

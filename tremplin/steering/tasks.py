@@ -18,3 +18,11 @@ def refresh_flow_facts():
 
     start_refresh()
     return refresh().duration_ms
+
+
+@task()
+def refresh_figures():
+    """Recompute the pre-aggregated figures of the budget and reach pages (queued by stock_facts.request_refresh)."""
+    from tremplin.steering.stock_facts import run_queued_refresh
+
+    return run_queued_refresh().duration_ms

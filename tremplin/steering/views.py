@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from tremplin.steering import budget as budget_figures
-from tremplin.steering import facts, opendata, reach, state_aid, tilemap
+from tremplin.steering import facts, opendata, reach, state_aid, stock_facts, tilemap
 from tremplin.steering.delays import delays
 from tremplin.steering.forms import ReachForm
 from tremplin.steering.funnel import funnel
@@ -85,8 +85,8 @@ def network_page(request, scope):
 
 @steering_page
 def budget(request, scope):
-    now = timezone.now()
-    envelopes = budget_figures.figures(scope, now)
+    refreshed = stock_facts.last_refresh()
+    envelopes = budget_figures.figures(scope, refreshed) if refreshed else []
     alerts = {}
     if scope.national:
         for alert in BudgetAlert.objects.filter(envelope__in=[f.envelope for f in envelopes]):
@@ -98,7 +98,7 @@ def budget(request, scope):
         "steering/budget.html",
         scope,
         envelopes=envelopes,
-        computed_at=now,
+        refreshed=refreshed,
         pace_days=budget_figures.PACE_DAYS,
         min_history_days=budget_figures.MIN_HISTORY_DAYS,
         thresholds=budget_figures.THRESHOLDS,
@@ -116,11 +116,11 @@ def reach_page(request, scope):
     elif not form.is_bound and scheme:
         form = ReachForm(initial={"dispositif": scheme.slug, "mesure": measure})
     context = {"form": form, "scheme": scheme, "measure": measure}
-    if scheme:
-        figures = reach.reach(scheme, scope)
+    figures = reach.reach(scheme, scope) if scheme else None
+    context["figures"] = figures
+    if figures:
         highest, lowest = reach.highest_and_lowest(figures.rows, measure)
         context.update(
-            figures=figures,
             map=tilemap.tile_map(figures.rows, measure),
             highest=highest,
             lowest=lowest,

@@ -1,0 +1,167 @@
+"""The steering's pre-aggregated figures: computed in the database, in one transaction, then read by the pages.
+
+Live queries over the ledger (millions of movements) and the registry (millions of companies) take
+seconds; the budget and reach pages read small tables instead:
+- `EnvelopeSnapshot`: each envelope's total and counters; `LedgerMonth`: the ledger summed per envelope,
+  département of the file's company, local month, kind, firm or not, inside the forecast's window or not;
+- `ReachSnapshot` and `ReachCount`: per scheme (under its rules version) and département, the companies
+  eligible, beneficiaries and reached.
+
+`refresh` recomputes them all with `INSERT … SELECT … GROUP BY` statements (SQLite and PostgreSQL alike;
+no company, no movement is loaded into Python) in one transaction, in one snapshot of the database
+(REPEATABLE READ on PostgreSQL; SQLite's transactions are serialisable), so the ledger's sums and the
+envelopes' counters are of the same instant and still reconcile. Pages say the figures are "arrêtés" at
+`FiguresRefresh.refreshed_at`. The figures are the day's figures of that instant: the burn ends at its
+month, the forecast's window ends at its day, eligibility (company age) is judged on that day.
+
+Triggers (`signals`): a ledger movement, an envelope saved, a file submitted, an advisor's action or coaching
+session, a completed diagnostic, a registry import; each asks `request_refresh` once its transaction commits,
+which enqueues the task `tasks.refresh_figures` unless one is already queued (debounce: on a backend that
+can defer, it runs `DEBOUNCE` later, so a burst of movements costs one refresh). Also the management
+command `refresh_steering_figures` (schedule it nightly: eligibility depends on the day) and the demo seed.
+"""
+
+import time
+from contextlib import contextmanager
+from datetime import timedelta
+
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
+
+from tremplin.schemes.models import Scheme
+from tremplin.steering import budget, reach
+from tremplin.steering.models import (
+    EnvelopeSnapshot,
+    FiguresRefresh,
+    LedgerMonth,
+    QueuedRefresh,
+    ReachCount,
+    ReachSnapshot,
+)
+
+QUEUED = 1  # the primary key of the one QueuedRefresh row
+DEBOUNCE = timedelta(seconds=60)
+STALE = timedelta(hours=1)  # a refresh queued longer ago than this is taken as lost: ask again
+LOCK_KEY = 7_301_001  # PostgreSQL advisory lock: one refresh at a time
+
+
+def insert_select(model, queryset, columns, constants=None):
+    """INSERT INTO `model`'s table the rows of `queryset`, one statement run by the database.
+
+    `columns`: {field name: alias of the queryset's values}; `constants`: {field name: value} the same
+    for every row. Returns the number of rows inserted."""
+    constants = constants or {}
+    quote = connection.ops.quote_name
+    sql, params = queryset.query.sql_with_params()
+    fields = [model._meta.get_field(name) for name in [*constants, *columns]]
+    selected = ["%s"] * len(constants) + [quote(alias) for alias in columns.values()]
+    values = [
+        field.get_db_prep_save(value, connection)
+        for field, value in zip(fields, constants.values(), strict=False)
+    ]
+    statement = (
+        f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "
+        f"SELECT {', '.join(selected)} FROM ({sql}) source"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(statement, [*values, *params])
+        return cursor.rowcount
+
+
+@contextmanager
+def _one_at_a_time():
+    """On PostgreSQL, wait for a refresh under way (a worker, the command) before taking the snapshot: two
+    REPEATABLE READ transactions rewriting the same rows would fail to serialise. SQLite's IMMEDIATE
+    transactions already queue writers."""
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_lock(%s)", [LOCK_KEY])
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_unlock(%s)", [LOCK_KEY])
+
+
+def refresh(now=None):
+    """Recompute every pre-aggregated figure as of `now`, in one transaction; returns the FiguresRefresh."""
+    with _one_at_a_time():
+        return _refresh(now or timezone.now())
+
+
+def _refresh(now):
+    today = timezone.localdate(now)
+    started = time.perf_counter()
+    # PostgreSQL: every statement sees the data committed before the first one (READ COMMITTED would let
+    # a reservation committed between two statements break the reconciliation). Only possible when the
+    # refresh opens the transaction; inside an outer one (tests), that one's isolation holds.
+    repeatable = connection.vendor == "postgresql" and not connection.in_atomic_block
+    with transaction.atomic():
+        if repeatable:
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        _refresh_budget(today)
+        _refresh_reach(today)
+        # Inserted, never updated: a REPEATABLE READ transaction may not update a row that another
+        # transaction changed after its snapshot.
+        FiguresRefresh.objects.all().delete()
+        return FiguresRefresh.objects.create(
+            refreshed_at=now, on=today, duration_ms=round((time.perf_counter() - started) * 1000)
+        )
+
+
+def _refresh_budget(today):
+    LedgerMonth.objects.all().delete()
+    EnvelopeSnapshot.objects.all().delete()
+    insert_select(
+        EnvelopeSnapshot,
+        budget.envelope_counters(),
+        {name: name for name in ("envelope", "total_cents", "committed_cents", "disbursed_cents")},
+    )
+    insert_select(LedgerMonth, budget.ledger_months(today), budget.LEDGER_MONTH_COLUMNS)
+
+
+def _refresh_reach(today):
+    ReachCount.objects.all().delete()
+    ReachSnapshot.objects.all().delete()
+    for scheme in Scheme.objects.order_by("pk"):
+        snapshot = ReachSnapshot.objects.create(scheme=scheme, rules_version=scheme.rules_version, on=today)
+        for measure, queryset in reach.counts_by_departement(scheme, today).items():
+            insert_select(
+                ReachCount,
+                queryset,
+                reach.COUNT_ALIASES,
+                constants={"snapshot": snapshot.pk, "measure": measure},
+            )
+
+
+def last_refresh():
+    """The latest FiguresRefresh, or None when the figures were never computed."""
+    return FiguresRefresh.objects.order_by("-refreshed_at").first()
+
+
+def request_refresh():
+    """Queue a refresh unless one is already queued (the debounce); returns the task's result or None."""
+    now = timezone.now()
+    if QueuedRefresh.objects.filter(pk=QUEUED, requested_at__gte=now - STALE).exists():
+        return None  # the queued refresh will see this change too
+    if not QueuedRefresh.objects.filter(pk=QUEUED).update(requested_at=now):  # a stale one is taken over
+        try:
+            with transaction.atomic():
+                QueuedRefresh.objects.create(pk=QUEUED, requested_at=now)
+        except IntegrityError:
+            return None  # another process queued one first
+    from tremplin.steering.tasks import refresh_figures
+
+    task = refresh_figures
+    if task.get_backend().supports_defer:
+        task = task.using(run_after=now + DEBOUNCE)
+    return task.enqueue()
+
+
+def run_queued_refresh():
+    """What the task does: take the queued mark off first (a change from now on queues another), refresh."""
+    QueuedRefresh.objects.filter(pk=QUEUED).delete()
+    return refresh()
