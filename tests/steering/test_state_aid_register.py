@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from tests.factories import ApplicationFactory, CompanyFactory, SchemeFactory
 from tremplin.registry.models import Diffusion, NafCode, NafSection
-from tremplin.steering import state_aid
+from tremplin.steering import state_aid, stock_facts
 from tremplin.vouchers.models import Application, State
 
 pytestmark = pytest.mark.django_db
@@ -142,6 +142,29 @@ def test_managers_and_auditors_read_the_page_and_download_the_file(request, clie
     assert download.status_code == 200 and download["Content-Type"].startswith("text/csv")
     assert "attachment" in download["Content-Disposition"]
     assert b"".join(download.streaming_content).decode() == "".join(state_aid.csv_lines())
+
+
+def test_the_page_s_totals_are_those_of_the_last_refresh(client, register, manager, rhone):
+    """Counting every granted voucher of the nation is too long for each view: the totals come from the
+    steering figures' refresh, which the page dates; the file stays live."""
+    stock_facts.refresh()
+    stored = stock_facts.last_refresh()
+    assert state_aid.stored_summary(stored) == state_aid.summary()
+    assert (stored.aids_count, stored.aids_total_cents) == (3, 500_050)
+    later = grant(CompanyFactory(departement=rhone), datetime(2026, 5, 4, 10, tzinfo=PARIS), 70_000)
+    client.force_login(manager)
+
+    html = client.get(URL).content.decode()
+
+    assert "Totaux arrêtés le" in html and "5\u202f000,50 €" in html  # not yet the later grant
+    assert aid_id_in(html, later)  # the latest aids are read live
+    assert len(read("".join(state_aid.csv_lines()))) == 1 + 4
+    stock_facts.refresh()
+    assert "5\u202f700,50 €" in client.get(URL).content.decode()
+
+
+def aid_id_in(html, application):
+    return state_aid.aid_id(application) in html
 
 
 def test_the_page_counts_few_queries(client, register, manager, django_assert_max_num_queries):

@@ -52,7 +52,10 @@ class Cell(Dimensions):
         abstract = True
         # Every read names the three dimensions (a value, or ANY for a roll-up), then a run of days.
         indexes = [
-            models.Index(fields=["departement", "section", "bracket", "grain", "day"], name="%(class)s_cell")
+            models.Index(fields=["departement", "section", "bracket", "grain", "day"], name="%(class)s_cell"),
+            # A split by département over the whole nation reads the roll-up of the other two, every
+            # département at once: the département is then a range, the other two and the grain are equal.
+            models.Index(fields=["section", "bracket", "grain", "day"], name="%(class)s_by_dep"),
         ]
 
 
@@ -182,6 +185,10 @@ class FiguresRefresh(models.Model):
     refreshed_at = models.DateTimeField("calculés le")
     on = models.DateField("jour des chiffres")
     duration_ms = models.PositiveIntegerField("durée du calcul (ms)")
+    # The State-aid register's summary (steering.state_aid.summary), for its page.
+    aids_count = models.PositiveIntegerField("aides accordées", default=0)
+    aids_total_cents = models.BigIntegerField("montant des aides accordées (centimes)", default=0)
+    aids_last_granted_on = models.DateField("dernière aide accordée le", null=True, blank=True)
 
     class Meta:
         verbose_name = "calcul des chiffres du pilotage"

@@ -186,3 +186,13 @@ def summary():
         "total_cents": figures["total"] or 0,
         "last_granted_on": timezone.localdate(last) if last else None,
     }
+
+
+def stored_summary(refreshed):
+    """The summary as the last refresh of the steering figures stored it (steering.stock_facts): counting
+    every granted voucher of a national programme is too long for each view of the page."""
+    return {
+        "count": refreshed.aids_count,
+        "total_cents": refreshed.aids_total_cents,
+        "last_granted_on": refreshed.aids_last_granted_on,
+    }

@@ -29,7 +29,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from tremplin.schemes.models import Scheme
-from tremplin.steering import budget, reach
+from tremplin.steering import budget, reach, state_aid
 from tremplin.steering.models import (
     EnvelopeSnapshot,
     FiguresRefresh,
@@ -106,9 +106,15 @@ def _refresh(now):
         _refresh_reach(today)
         # Inserted, never updated: a REPEATABLE READ transaction may not update a row that another
         # transaction changed after its snapshot.
+        aids = state_aid.summary()
         FiguresRefresh.objects.all().delete()
         return FiguresRefresh.objects.create(
-            refreshed_at=now, on=today, duration_ms=round((time.perf_counter() - started) * 1000)
+            refreshed_at=now,
+            on=today,
+            duration_ms=round((time.perf_counter() - started) * 1000),
+            aids_count=aids["count"],
+            aids_total_cents=aids["total_cents"],
+            aids_last_granted_on=aids["last_granted_on"],
         )
 
 

@@ -158,11 +158,13 @@ def state_aid_register(request, scope):
         name = f"registre-aides-etat-{timezone.localdate():%Y-%m-%d}.csv"
         response["Content-Disposition"] = f'attachment; filename="{name}"'
         return response
+    refreshed = stock_facts.last_refresh()
     return render_page(
         request,
         "steering/state_aid_register.html",
         scope,
-        summary=state_aid.summary(),
+        summary=state_aid.stored_summary(refreshed) if refreshed else state_aid.summary(),
+        refreshed=refreshed,
         latest=state_aid.latest(),
         grantor=state_aid.grantor(),
         columns=state_aid.COLUMNS,
