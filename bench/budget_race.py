@@ -154,6 +154,7 @@ def build_data(files, capacity, voucher_cents):
             declared_headcount=3,
             declared_turnover_cents=20_000_000,
             declared_de_minimis_cents=0,
+            has_linked_companies=False,
             # The company's account; the bank is asked whose it is when the file is submitted.
             iban=company_iban(c.siren),
             account_holder=c.denomination,

@@ -46,7 +46,10 @@ PROVIDER_REFUSAL = gettext_noop(
 def representation_of(user, company):
     if not getattr(user, "pk", None):
         return None
-    return representation_for(user.pk, company.pk)
+    rep = representation_for(user.pk, company.pk)
+    if rep is not None:
+        rep.company = company  # the caller's company, already loaded: no query to read it again
+    return rep
 
 
 def representation_for(user_id, company_id):
@@ -170,7 +173,11 @@ def standing(user, company, on=None):
     Called before any reservation: a registry match is re-read from the source, a mandate must still
     be active; an advisor's decision stands.
     """
-    rep = representation_of(user, company)
+    return recheck(representation_of(user, company), on)
+
+
+def recheck(rep, on=None):
+    """`standing()` of a representation already read (None stays None)."""
     if rep is None:
         return None
     before = (rep.status, rep.basis, rep.mandate_id, rep.matched_role)

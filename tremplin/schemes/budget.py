@@ -18,8 +18,14 @@ def take_receipt_number(envelope_id: int) -> int:
     The UPDATE locks the envelope row until the caller's transaction ends, so
     receipt numbers follow the order in which submissions reach the budget.
     """
-    Envelope.objects.filter(pk=envelope_id).update(receipt_counter=F("receipt_counter") + 1)
-    return Envelope.objects.filter(pk=envelope_id).values_list("receipt_counter", flat=True).get()
+    with connection.cursor() as cursor:
+        # One statement (PostgreSQL, and SQLite since 3.35, return the updated row).
+        cursor.execute(
+            f"UPDATE {Envelope._meta.db_table} SET receipt_counter = receipt_counter + 1 WHERE id = %s "
+            "RETURNING receipt_counter",
+            [envelope_id],
+        )
+        return cursor.fetchone()[0]
 
 
 def try_reserve(envelope_id: int, application, amount_cents: int) -> bool:

@@ -1,3 +1,4 @@
+import uuid
 from decimal import ROUND_DOWN, Decimal
 
 from django.core.validators import MinValueValidator
@@ -45,6 +46,9 @@ class Scheme(models.Model):
     lottery_seed = models.CharField("graine du tirage (publiée)", max_length=64, blank=True)
     lottery_drawn_at = models.DateTimeField("tirage effectué le", null=True, blank=True)
     rules_version = models.PositiveIntegerField("version des règles", default=1)
+    # Drawn again whenever one of the scheme's rules is saved or deleted (signals below): with the
+    # version, it names the rules as they are, so every process may keep them in memory.
+    rules_token = models.UUIDField(default=uuid.uuid4, editable=False)
     review_sla_days = models.PositiveIntegerField("délai cible d'instruction (jours)", default=15)
     payment_target_days = models.PositiveIntegerField(
         "délai cible de paiement (jours)",
@@ -75,6 +79,24 @@ class Scheme(models.Model):
 
     def current_rules(self):
         return self.rules.filter(version=self.rules_version).order_by("position", "id")
+
+    def rules_in_force(self):
+        """The current rules, read once per process for each (version, token): the submission path.
+
+        A tuple of rule objects, shared between callers: read them, never change them. A rule changed
+        by `QuerySet.update()` or `bulk_create()` is not seen until the version changes (or a rule is
+        saved): change rules with `save()`, or under a new version.
+        """
+        key = (self.pk, self.rules_version, self.rules_token)
+        rules = _RULES_IN_FORCE.get(key)
+        if rules is None:
+            if len(_RULES_IN_FORCE) >= 1024:
+                _RULES_IN_FORCE.clear()
+            rules = _RULES_IN_FORCE[key] = tuple(self.current_rules())
+        return rules
+
+
+_RULES_IN_FORCE: dict[tuple, tuple] = {}
 
 
 class EligibilityRule(models.Model):

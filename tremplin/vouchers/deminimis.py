@@ -165,16 +165,24 @@ def our_grants(sirens, on, exclude=None):
 
 def ceiling_of(scheme):
     """The scheme's de minimis ceiling, or None when its rules hold no de minimis rule."""
-    rule = next((r for r in scheme.current_rules() if r.kind == "de_minimis"), None)
-    if rule is None:
-        return None
+    rule = next((r for r in scheme.rules_in_force() if r.kind == "de_minimis"), None)
+    return None if rule is None else ceiling_in(rule)
+
+
+def ceiling_in(rule):
+    """The ceiling a de minimis rule sets."""
     return (rule.params or {}).get("ceiling_cents", CEILING_CENTS)
 
 
 def check(application, on=None, amount_cents=None, ceiling_cents=None):
     """The de minimis check of `application` on day `on` (today by default)."""
     on = on or timezone.localdate()
-    linked = list(LinkedCompany.objects.filter(application=application).order_by("id"))
+    # Linked companies are only ever recorded with `has_linked_companies` true (services.declare_linked_companies).
+    linked = (
+        list(LinkedCompany.objects.filter(application=application).order_by("id"))
+        if application.has_linked_companies
+        else []
+    )
     sirens = single_undertaking(application, linked)
     if amount_cents is None:
         amount_cents = application.amount_cents or 0

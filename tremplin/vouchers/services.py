@@ -47,7 +47,7 @@ from tremplin.vouchers.models import (
     State,
     states_tagged,
 )
-from tremplin.vouchers.workflow import WORKFLOW
+from tremplin.vouchers.workflow import WORKFLOW, remember_standing
 
 # Mail services whose addresses say nothing of who employs a person.
 WEBMAIL_DOMAINS = {
@@ -422,7 +422,7 @@ def eligibility_and_de_minimis(application, on=None):
         amount_cents=amount,
         has_other_open_file=_has_other_open_file(application),
     )
-    rules = list(application.scheme.current_rules())
+    rules = application.scheme.rules_in_force()
     kinds = {rule.kind for rule in rules}
     if "max_vouchers_per_company" in kinds:
         facts = replace(
@@ -435,7 +435,10 @@ def eligibility_and_de_minimis(application, on=None):
         facts = replace(facts, **prerequisites.facts_for(application.company))
     check = None
     if "de_minimis" in kinds:
-        check = deminimis.check(application, on, amount_cents=amount or 0)
+        rule = next(r for r in rules if r.kind == "de_minimis")
+        check = deminimis.check(
+            application, on, amount_cents=amount or 0, ceiling_cents=deminimis.ceiling_in(rule)
+        )
         facts = replace(
             facts,
             has_linked_companies=application.has_linked_companies,
@@ -588,12 +591,16 @@ def submit(owner, application):
     application = Application.objects.select_related(
         "company__departement__region", "scheme", "provider"
     ).get(pk=application.pk)
+    # Who applies: their representation read once, for the role check and then checked again before
+    # anything is reserved (and before the envelope's lock).
+    rep = authority.representation_of(owner, application.company)
+    remember_standing(application, rep)
     WORKFLOW.guard(owner, application, "submit")
     scheme = application.scheme
     if not scheme.is_open(now):
         raise Conflict("scheme_closed", "La période de dépôt de ce dispositif est close.")
-    # Who applies, checked before anything is reserved (and before the envelope's lock).
-    rep = authority.standing(owner, application.company, today)
+    rep = authority.recheck(rep, today)
+    remember_standing(application, rep)
     refusal = authority_refusal(owner, application, rep)
     if refusal:
         raise as_conflict(refusal)

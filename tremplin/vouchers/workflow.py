@@ -147,6 +147,24 @@ def _tell_advisors_of_submission(application, actor, reason, data):
     )
 
 
+def tell_of_submission(application, state):
+    """The submission's notices (tasks.tell_of_submission): the owner's receipt describes the file as it
+    was submitted (`state`); the advisors hear of it only if it is still there (a later transition, a
+    promotion say, has its own notice)."""
+    still = application.state == state
+    application.state = state
+    _tell_owner_of_submission(application, None, "", {})
+    if still:
+        _tell_advisors_of_submission(application, None, "", {})
+
+
+def _tell_of_submission_later(application, actor, reason, data):
+    """Leave the notices of a submission to the worker: rendering them is no work for the request."""
+    from tremplin.vouchers import tasks
+
+    tasks.tell_of_submission.enqueue(application_id=application.pk, state=application.state)
+
+
 def _tell_advisors_of_funding(how):
     """A file funded after its submission (`how`: "promoted" from the waiting list, or "lottery" by the
     draw) reaches the advisors as a new funded file does; a file the draw leaves waiting does not."""
@@ -239,7 +257,7 @@ WORKFLOW = Workflow(
             also=[State.WAITLISTED, State.AUTHORITY_CHECK],
             label=_("Demande déposée"),
             title=_("Déposer la demande"),
-            notify=_both(_tell_owner_of_submission, _tell_advisors_of_submission),
+            notify=_tell_of_submission_later,
         ),
         transition(
             "confirm_authority",
