@@ -54,11 +54,11 @@ def representation_of(user, company):
 
 def representation_for(user_id, company_id):
     """The representation of a person for a company by their ids (no need to load either)."""
-    return (
-        Representation.objects.filter(user_id=user_id, company_id=company_id)
-        .select_related("mandate__grantor", "decided_by")
-        .first()
-    )
+    # One per person and company (a unique constraint): `get` adds no ORDER BY to compile.
+    try:
+        return Representation.objects.get(user_id=user_id, company_id=company_id)
+    except Representation.DoesNotExist:
+        return None
 
 
 def _active_mandate(company, email, on):

@@ -539,7 +539,8 @@ def evaluate(rules, facts: Facts) -> list[RuleResult]:
     results = []
     for rule in rules:
         passed, message = RULES[rule.kind].evaluate(parameters(rule.kind, rule.params), facts)
-        results.append(RuleResult(rule.kind, rule.get_kind_display(), passed, message))
+        # The kind's label in the current language (get_kind_display() hashes every choice at each call).
+        results.append(RuleResult(rule.kind, str(type(rule).Kind(rule.kind).label), passed, message))
     return results
 
 

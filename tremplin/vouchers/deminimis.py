@@ -21,6 +21,7 @@ import calendar
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
+from django.db.models import Q
 from django.utils import timezone
 
 from tremplin.vouchers.models import COUNTED_VOUCHERS, Application, LinkedCompany
@@ -121,7 +122,8 @@ def _day_start(day):
 
 
 def single_undertaking(application, linked=None):
-    """The SIRENs of the single undertaking of `application`'s company (see the module's docstring)."""
+    """Which companies make the single undertaking of `application`'s company (see the module's
+    docstring), as a condition on a file's company: one query with the grants it selects."""
     own = application.company.siren
     declared = (
         {row.siren for row in linked}
@@ -130,19 +132,22 @@ def single_undertaking(application, linked=None):
     )
     sirens = {own, *declared}
     # Granted files of other companies that declared one of these companies linked to theirs.
-    sirens |= set(
+    declaring = (
         LinkedCompany.objects.filter(siren__in=sirens, application__state__in=COUNTED_VOUCHERS)
         .exclude(application=application)
-        .values_list("application__company__siren", flat=True)
+        .values("application__company__siren")
     )
-    return sirens
+    return Q(company__siren__in=sirens) | Q(company__siren__in=declaring)
 
 
-def our_grants(sirens, on, exclude=None):
-    """Our vouchers granted to these companies within the 3-year period ending on `on`, by grant date."""
+def our_grants(undertaking, on, exclude=None):
+    """Our vouchers granted to the companies of `undertaking` (a condition, `single_undertaking()`, or
+    SIRENs) within the 3-year period ending on `on`, by grant date."""
     start, end = window(on)
+    if not isinstance(undertaking, Q):
+        undertaking = Q(company__siren__in=undertaking)
     granted = Application.objects.filter(
-        company__siren__in=sirens,
+        undertaking,
         state__in=COUNTED_VOUCHERS,
         decided_at__gte=_day_start(start),
         decided_at__lt=_day_start(end + timedelta(days=1)),
@@ -183,7 +188,7 @@ def check(application, on=None, amount_cents=None, ceiling_cents=None):
         if application.has_linked_companies
         else []
     )
-    sirens = single_undertaking(application, linked)
+    undertaking = single_undertaking(application, linked)
     if amount_cents is None:
         amount_cents = application.amount_cents or 0
     return Check(
@@ -196,6 +201,6 @@ def check(application, on=None, amount_cents=None, ceiling_cents=None):
         linked=tuple((row.siren, row.name, row.de_minimis_cents) for row in linked)
         if application.has_linked_companies
         else (),
-        granted=our_grants(sirens, on, exclude=application.pk),
+        granted=our_grants(undertaking, on, exclude=application.pk),
         this_voucher_cents=amount_cents,
     )

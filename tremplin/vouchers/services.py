@@ -576,7 +576,10 @@ def _envelope_for(application, on):
     region = application.company.region
     if region is None:
         return None
-    return Envelope.objects.filter(scheme=application.scheme, region=region, year=on.year).first()
+    try:  # one per scheme, région and year (a unique constraint)
+        return Envelope.objects.get(scheme=application.scheme, region=region, year=on.year)
+    except Envelope.DoesNotExist:
+        return None
 
 
 @programme_language
