@@ -245,7 +245,8 @@ def main():
     extracts = tempfile.mkdtemp(prefix="tn-bench-race-extracts-")
     os.environ["RNE_FILE"], os.environ["BANK_ACCOUNTS_FILE"] = map(str, write_extracts(extracts, args.files))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    os.environ["TASKS_BACKEND"] = "django_tasks.backends.dummy.DummyBackend"
+    # The production backend: what a submission enqueues (its notices) is stored as in production.
+    os.environ["TASKS_BACKEND"] = "django_tasks_db.DatabaseBackend"
     os.environ["EMAIL_BACKEND"] = "django.core.mail.backends.locmem.EmailBackend"
     import django
 

@@ -629,3 +629,12 @@ def test_a_multipart_body_that_cannot_be_read_is_refused_in_the_apis_json(
     assert response["Content-Type"].startswith("application/json")
     assert response.json()["code"] == "bad_request"
     assert row(draft) == before
+
+
+def test_the_submission_answers_the_file_as_reading_it_afterwards_shows_it(owner_api, draft):
+    """The answer is built from the file the service returns, not read again: it must say the same."""
+    response = owner_api.post(f"/applications/{draft.pk}/submit")
+    assert response.status_code == 200
+    assert response.json()["state"] == "submitted"
+    assert response.json()["queue_rank"] == 1
+    assert response.json() == owner_api.get(f"/applications/{draft.pk}").json()

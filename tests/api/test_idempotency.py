@@ -120,12 +120,12 @@ def test_a_malformed_key_is_refused_before_anything_is_done(owner_api, scheme, k
 
 def test_a_request_that_crashed_keeps_nothing_and_its_retry_runs(owner_api, draft, monkeypatch):
     owner_api.client.raise_request_exception = False
-    answer = vouchers_api._detail
+    answer = vouchers_api.serialize.detail
 
     def crash_after_the_writes(*args, **kwargs):
         raise RuntimeError("the server died before answering")
 
-    monkeypatch.setattr(vouchers_api, "_detail", crash_after_the_writes)
+    monkeypatch.setattr(vouchers_api.serialize, "detail", crash_after_the_writes)
     crashed = post(owner_api, f"/applications/{draft.pk}/submit", key="retry-me")
 
     assert crashed.status_code == 500
@@ -134,7 +134,7 @@ def test_a_request_that_crashed_keeps_nothing_and_its_retry_runs(owner_api, draf
     assert not LedgerEntry.objects.filter(application_id=draft.pk).exists()
     assert not IdempotencyRecord.objects.exists()
 
-    monkeypatch.setattr(vouchers_api, "_detail", answer)
+    monkeypatch.setattr(vouchers_api.serialize, "detail", answer)
     retried = post(owner_api, f"/applications/{draft.pk}/submit", key="retry-me")
 
     assert retried.status_code == 200 and retried.json()["state"] == "submitted"

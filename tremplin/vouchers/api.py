@@ -364,8 +364,10 @@ def _transition(name, path=None, operation_id=None, **extra):
 
 @_transition("submit", operation_id="submit_application", openapi_extra=refusals(DE_MINIMIS_REFUSAL))
 def submit(request, application_id: ApplicationId):
-    services.submit(request.auth, _fetch_to_act(request.auth, application_id, "submit"))
-    return _detail(request.auth, application_id)
+    # Answered from the file the service returns (read with what the answer shows): on opening day the
+    # answer is built while the envelope's row is locked, until the request's transaction commits.
+    application = services.submit(request.auth, _fetch_to_act(request.auth, application_id, "submit"))
+    return serialize.detail(application, request.auth)
 
 
 @_transition("confirm_authority")

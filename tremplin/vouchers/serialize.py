@@ -108,7 +108,8 @@ def detail(a, user):
                 "de_minimis_cents": r.de_minimis_cents,
                 "in_registry": bool(r.company_id),
             }
-            for r in a.linked_companies.all()
+            # Only ever recorded with has_linked_companies true (services.declare_linked_companies).
+            for r in (a.linked_companies.all() if a.has_linked_companies else ())
         ],
         "de_minimis_check": {} if user.is_provider else (a.de_minimis_check or {}),
         # A provider works for the business; its bank details are none of its business.

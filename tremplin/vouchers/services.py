@@ -594,6 +594,8 @@ def submit(owner, application):
     application = Application.objects.select_related(
         "company__departement__region", "scheme", "provider"
     ).get(pk=application.pk)
+    if application.owner_id == owner.pk:
+        application.owner = owner  # the notices and the answer name them: no need to read them again
     # Who applies: their representation read once, for the role check and then checked again before
     # anything is reserved (and before the envelope's lock).
     rep = authority.representation_of(owner, application.company)
