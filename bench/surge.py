@@ -472,8 +472,8 @@ def main():
     parser.add_argument(
         "--kill", action="store_true", help="SIGKILL one app server a third of the way through"
     )
-    parser.add_argument("--submissions", type=int, default=4000, help="files submitted in each phase")
-    parser.add_argument("--capacity", type=int, default=1000, help="files the envelope funds")
+    parser.add_argument("--submissions", type=int, default=2000, help="files submitted in each phase")
+    parser.add_argument("--capacity", type=int, default=500, help="files the envelope funds")
     parser.add_argument("--clients", type=int, default=64, help="concurrent clients")
     parser.add_argument("--max-seconds", type=float, default=60, help="each phase stops sending after this")
     parser.add_argument("--workers", type=int, help="workers per app server (2 for one server, else 1)")
