@@ -547,7 +547,9 @@ def main():
         if victim:
             victim.start()
             wait_http(victim.port)
-            time.sleep(1)  # nginx's fail_timeout: the server is tried again
+            # New nginx workers forget that the server failed (else it waits out fail_timeout).
+            nginx.send_signal(signal.SIGHUP)
+            time.sleep(1)
         real = run_phase("submit", base, SUBMIT_PATH, drafts, tokens, args, folder, victim)
         checks = check_invariants(envelope_id, real["acknowledged"])
     finally:
@@ -560,6 +562,7 @@ def main():
         for server in servers:
             server.stop()
         connections.close_all()
+    shutil.rmtree(folder, ignore_errors=True)  # on a failure it stays, with the servers' logs
     for label, phase, check in (("baseline", baseline, baseline_checks), ("submit", real, checks)):
         shown = {k: v for k, v in phase.items() if k != "acknowledged"}
         print(f"# {label}: {json.dumps({**shown, **check})}", file=sys.stderr)
