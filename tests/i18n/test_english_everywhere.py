@@ -403,6 +403,11 @@ PAGES = [
         "manager",
         lambda w: w.file("approved") and reverse("vouchers:scheme", args=[w.scheme.slug]),
     ),
+    (
+        "manager-scheme-preregistration",
+        "manager",
+        lambda w: reverse("vouchers:scheme", args=[w.preregistered().scheme.slug]),
+    ),
     ("manager-files", "manager", lambda w: w.file("submitted") and reverse("vouchers:list")),
     ("manager-file", "manager", detail("claimed")),
     ("manager-batch", "manager", lambda w: reverse("payments:batch", args=[w.batch().pk])),

@@ -229,3 +229,10 @@ def test_the_submission_checks_again_what_the_check_found_ready(prereg_draft, ow
     assert refused.value.code == "not_eligible"
     prereg_draft.refresh_from_db()
     assert prereg_draft.state == State.DRAFT
+
+
+def test_the_managers_scheme_page_gives_the_pre_registration(client, manager, prereg_scheme):
+    client.force_login(manager)
+    body = client.get(reverse("vouchers:scheme", args=[prereg_scheme.slug])).content.decode()
+    assert "Préinscription" in body
+    assert ": brouillons et vérification, dépôt le " in body

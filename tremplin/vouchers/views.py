@@ -590,7 +590,6 @@ def edit(request, pk):
             # Found ready by "Vérifier mon dossier" and nothing missing since (the submission checks again).
             "ready": application.checked_at is not None and not missing and all_passed(eligibility),
             "preregistration": scheme.in_preregistration(),
-            "closed": not scheme.takes_drafts(),
             **_payee_context(application),
         },
     )
