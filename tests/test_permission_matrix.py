@@ -390,6 +390,7 @@ PAGES = {
         methods=GP, args=lambda w: {"slug": w.scheme.slug}, data=lambda w: {"draw-seed": "graine"}
     ),
     "vouchers:detail": Rule(**FILE_READERS, args=pk("submitted")),
+    "vouchers:receipt": Rule(**FILE_READERS, args=pk("submitted")),
     "vouchers:edit": Rule(owner=OWN, methods=GP, args=pk("draft")),
     "vouchers:delete": Rule(owner=OWN, methods=P, args=pk("draft")),
     "vouchers:assign": Rule(advisor=OWN, manager=ALLOW, methods=GP, args=pk("submitted")),
@@ -597,6 +598,7 @@ API = {
     "POST /applications/{application_id}/quote": Rule(
         owner=OWN, args=DRAFT, multipart=True, data=lambda w: {"quote": pdf_file()}
     ),
+    "POST /applications/{application_id}/check": Rule(owner=OWN, args=DRAFT),
     "POST /applications/{application_id}/submit": Rule(owner=OWN, args=DRAFT),
     "POST /applications/{application_id}/confirm-authority": Rule(
         advisor=OWN, args=APP, data=body({"checklist": []})

@@ -6,6 +6,7 @@ registry (company, NAF, legal form, places) and the names of things the test cre
 """
 
 import re
+from datetime import timedelta
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -13,11 +14,11 @@ import pytest
 from django.conf import settings
 from django.test import Client
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 import tremplin
 from tests.diagnostics.helpers import Q, all_minimum, dimension_answers
-from tests.factories import ApplicationFactory, luhn_complete, pdf_file
+from tests.factories import ApplicationFactory, EnvelopeFactory, SchemeFactory, luhn_complete, pdf_file
 from tests.i18n.test_catalog import parse_po
 from tests.payments.flows import approved_application, claim_approved_application
 from tests.providers.conftest import make_offer
@@ -181,6 +182,30 @@ class World:
             return application
         raise AssertionError(state)
 
+    def preregistered(self, checked=False):
+        """The owner's complete draft on a scheme in pre-registration (submissions open in three days)."""
+        opens = timezone.now() + timedelta(days=3)
+        scheme = SchemeFactory(
+            preregistration_opens_at=timezone.now() - timedelta(days=1),
+            window_opens_at=opens,
+            window_closes_at=opens + timedelta(days=60),
+        )
+        EnvelopeFactory(scheme=scheme, year=timezone.localtime(opens).year)
+        draft = ApplicationFactory(scheme=scheme, owner=self.owner, company=self.company)
+        if checked:
+            services.check_draft(self.owner, draft)
+        return draft
+
+    def waitlisted(self):
+        """The owner's file waiting for budget: another company's file took the whole envelope."""
+        scheme = SchemeFactory()
+        EnvelopeFactory(scheme=scheme, total_cents=200_000)
+        first = ApplicationFactory(scheme=scheme)
+        services.submit(first.owner, first)
+        return services.submit(
+            self.owner, ApplicationFactory(scheme=scheme, owner=self.owner, company=self.company)
+        )
+
     def flagged(self):
         """A submitted file whose IBAN another company's file gives too (a fraud flag)."""
         application = self.file("submitted")
@@ -266,6 +291,15 @@ PAGES = [
     ("new-application", "owner", lambda w: reverse("vouchers:new")),
     ("draft-form", "owner", lambda w: reverse("vouchers:edit", args=[w.file("draft").pk])),
     ("file-draft", "owner", detail("draft")),
+    ("draft-form-preregistration", "owner", lambda w: reverse("vouchers:edit", args=[w.preregistered().pk])),
+    (
+        "draft-form-preregistration-ready",
+        "owner",
+        lambda w: reverse("vouchers:edit", args=[w.preregistered(checked=True).pk]),
+    ),
+    ("owner-home-preregistration", "owner", lambda w: w.preregistered() and reverse("vouchers:list")),
+    ("file-waitlisted", "owner", lambda w: reverse("vouchers:detail", args=[w.waitlisted().pk])),
+    ("owner-home-waitlisted", "owner", lambda w: w.waitlisted() and reverse("vouchers:list")),
     ("file-submitted", "owner", detail("submitted")),
     ("file-approved-claim-form", "owner", detail("approved")),
     ("file-claimed", "owner", detail("claimed")),
@@ -368,6 +402,11 @@ PAGES = [
         "manager-scheme",
         "manager",
         lambda w: w.file("approved") and reverse("vouchers:scheme", args=[w.scheme.slug]),
+    ),
+    (
+        "manager-scheme-preregistration",
+        "manager",
+        lambda w: reverse("vouchers:scheme", args=[w.preregistered().scheme.slug]),
     ),
     ("manager-files", "manager", lambda w: w.file("submitted") and reverse("vouchers:list")),
     ("manager-file", "manager", detail("claimed")),

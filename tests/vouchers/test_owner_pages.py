@@ -372,7 +372,7 @@ def test_submitting_when_the_budget_is_spent_shows_the_waitlist_position(as_user
     late.refresh_from_db()
     assert late.state == State.WAITLISTED
     body = client.get(response["Location"]).content.decode()
-    assert "position 2 sur la liste d'attente" in body
+    assert "Vous êtes 2<sup>e</sup> sur la liste d'attente de la région Auvergne-Rhône-Alpes." in body
 
 
 def test_spend_below_the_minimum_is_refused_at_submission(as_user, draft):

@@ -13,7 +13,16 @@ class EligibilityRuleInline(admin.TabularInline):
 
 @admin.register(Scheme)
 class SchemeAdmin(admin.ModelAdmin):
-    list_display = ["name", "window_opens_at", "window_closes_at", "rate", "cap_cents", "allocation", "payee"]
+    list_display = [
+        "name",
+        "preregistration_opens_at",
+        "window_opens_at",
+        "window_closes_at",
+        "rate",
+        "cap_cents",
+        "allocation",
+        "payee",
+    ]
     list_filter = ["allocation", "payee"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}

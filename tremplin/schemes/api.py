@@ -3,8 +3,6 @@
 from datetime import datetime
 from typing import Annotated
 
-from django.db.models import Q
-from django.utils import timezone
 from ninja import Path, Router, Schema
 from pydantic import Field
 
@@ -32,9 +30,16 @@ class SchemeOut(Schema):
     cap_cents: int
     min_spend_cents: int
     spend_categories: list[Choice]
+    preregistration_opens_at: datetime | None = Field(
+        description="Début de la préinscription : les brouillons peuvent être créés et vérifiés, le dépôt "
+        "n'ouvre qu'à `window_opens_at`. Absent sans préinscription."
+    )
     window_opens_at: datetime
     window_closes_at: datetime
-    is_open: bool
+    is_open: bool = Field(description="Les dépôts sont reçus maintenant.")
+    in_preregistration: bool = Field(
+        description="Préinscription en cours : brouillons oui, dépôt pas encore."
+    )
     validity_days: int
     review_sla_days: int
     payment_target_days: int = Field(
@@ -60,9 +65,11 @@ def scheme_out(s):
         "spend_categories": [
             {"code": code, "label": str(CATEGORY_LABELS.get(code, code))} for code in s.spend_categories
         ],
+        "preregistration_opens_at": s.preregistration_opens_at,
         "window_opens_at": s.window_opens_at,
         "window_closes_at": s.window_closes_at,
         "is_open": s.is_open(),
+        "in_preregistration": s.in_preregistration(),
         "validity_days": s.validity_days,
         "review_sla_days": s.review_sla_days,
         "payment_target_days": s.payment_target_days,
@@ -84,10 +91,9 @@ def scheme_or_404(scheme_id):
 
 @router.get("", response=responses(200, list[SchemeOut]), operation_id="list_schemes")
 def list_schemes(request):
-    """Schemes open for applications now."""
-    now = timezone.now()
-    open_now = Scheme.objects.filter(Q(window_opens_at__lte=now) & Q(window_closes_at__gt=now))
-    return [scheme_out(s) for s in open_now.order_by("window_closes_at", "id")]
+    """Schemes taking applications now: open for submissions, or in pre-registration (drafts only)."""
+    taking = Scheme.objects.filter(Scheme.taking_drafts_filter())
+    return [scheme_out(s) for s in taking.order_by("window_closes_at", "id")]
 
 
 @router.get("/{scheme_id}", response=responses(200, SchemeOut), operation_id="get_scheme")

@@ -1,6 +1,7 @@
 import uuid
 from decimal import ROUND_DOWN, Decimal
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils import timezone
@@ -38,6 +39,16 @@ class Scheme(models.Model):
     cap_cents = models.PositiveBigIntegerField("plafond (centimes)", default=250_000)
     min_spend_cents = models.PositiveBigIntegerField("dépense minimale HT (centimes)", default=50_000)
     spend_categories = models.JSONField("catégories de dépenses éligibles", default=list)
+    # Drafts can be started and checked from here on, so that opening day is only the click on "Déposer".
+    preregistration_opens_at = models.DateTimeField(
+        "début de la préinscription",
+        null=True,
+        blank=True,
+        help_text=(
+            "Facultatif. À partir de cette date, les entreprises peuvent préparer leur demande et la faire "
+            "vérifier ; le dépôt reste fermé jusqu'à l'ouverture des dépôts. Doit précéder l'ouverture."
+        ),
+    )
     window_opens_at = models.DateTimeField("ouverture des dépôts")
     window_closes_at = models.DateTimeField("clôture des dépôts")
     validity_days = models.PositiveIntegerField("durée de validité du chèque (jours)", default=180)
@@ -64,13 +75,55 @@ class Scheme(models.Model):
     class Meta:
         verbose_name = "dispositif"
         ordering = ["-window_opens_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(preregistration_opens_at__isnull=True)
+                | models.Q(preregistration_opens_at__lt=models.F("window_opens_at")),
+                name="preregistration_before_opening",
+            ),
+        ]
 
     def __str__(self):
         return self.name
 
+    def clean(self):
+        super().clean()
+        if self.window_opens_at and self.window_closes_at and self.window_closes_at <= self.window_opens_at:
+            raise ValidationError({"window_closes_at": "La clôture des dépôts doit suivre leur ouverture."})
+        if (
+            self.preregistration_opens_at
+            and self.window_opens_at
+            and self.preregistration_opens_at >= self.window_opens_at
+        ):
+            raise ValidationError(
+                {"preregistration_opens_at": "La préinscription doit commencer avant l'ouverture des dépôts."}
+            )
+
     def is_open(self, at=None):
+        """Submissions are received now."""
         at = at or timezone.now()
         return self.window_opens_at <= at < self.window_closes_at
+
+    def in_preregistration(self, at=None):
+        """Drafts can be prepared and checked, but not submitted yet."""
+        at = at or timezone.now()
+        return (
+            self.preregistration_opens_at is not None
+            and self.preregistration_opens_at <= at < self.window_opens_at
+        )
+
+    def takes_drafts(self, at=None):
+        """An owner may start a draft now: during pre-registration or while submissions are open."""
+        at = at or timezone.now()
+        return self.in_preregistration(at) or self.is_open(at)
+
+    @classmethod
+    def taking_drafts_filter(cls, at=None):
+        """`takes_drafts` as a queryset filter."""
+        at = at or timezone.now()
+        return models.Q(window_closes_at__gt=at) & (
+            models.Q(window_opens_at__lte=at) | models.Q(preregistration_opens_at__lte=at)
+        )
 
     def voucher_amount_cents(self, planned_spend_cents: int) -> int:
         """Rate × spend, rounded down to the cent, capped."""

@@ -31,6 +31,7 @@ from tremplin.vouchers.api_schemas import (
     ApplicationPage,
     ApplicationUpdate,
     AuthorityChecklistIn,
+    CheckOut,
     ContestIn,
     ContestOut,
     DrawIn,
@@ -347,6 +348,22 @@ def upload_quote(
     application = _fetch(request.auth, application_id)
     services.update_draft(request.auth, application, **files)
     return _detail(request.auth, application_id)
+
+
+@router.post("/{application_id}/check", response=responses(200, CheckOut), operation_id="check_application")
+def check_application(request, application_id: ApplicationId):
+    """Check a draft as its submission would (who applies, completeness, the account, the rules, the
+    budget), without submitting nor reserving anything: usable during the scheme's pre-registration, before
+    submissions open. The result is kept on the draft (`checked_at`) until it changes; the submission
+    checks everything again. Owner of the draft only."""
+    application = _fetch(request.auth, application_id)
+    application, problems = services.check_draft(request.auth, application)
+    return {
+        "ready": not problems,
+        "checked_at": application.checked_at,
+        "submission_opens_at": application.scheme.window_opens_at,
+        "problems": [p.as_dict() for p in problems],
+    }
 
 
 # --- transitions --------------------------------------------------------------------------------

@@ -254,6 +254,21 @@ class DeMinimisChecksOut(Schema):
     approval: DeMinimisOut | None = None
 
 
+class ProblemOut(Schema):
+    code: str
+    message: str
+    field: str | None = None
+
+
+class CheckOut(Schema):
+    ready: bool = Field(description="Tout ce que le dépôt vérifie est en ordre : il ne reste qu'à déposer.")
+    checked_at: datetime | None = Field(description="Quand le brouillon a été trouvé prêt (vide sinon).")
+    submission_opens_at: datetime = Field(description="Ouverture des dépôts du dispositif.")
+    problems: list[ProblemOut] = Field(
+        description="Ce qui empêcherait le dépôt, dans l'ordre où le corriger."
+    )
+
+
 class EligibilityOut(Schema):
     eligible: bool
     evaluated_on: date
@@ -309,7 +324,7 @@ class ApplicationSummary(Schema):
     reserved_cents: int
     created_at: datetime
     updated_at: datetime
-    submitted_at: datetime | None
+    submitted_at: datetime | None = Field(description="Heure de réception du dépôt par le serveur.")
     valid_until: date | None
 
 
@@ -337,8 +352,20 @@ class ApplicationDetail(ApplicationSummary):
     payee: PayeeOut | None = Field(
         description="Vérification du compte bancaire ; masquée pour les prestataires."
     )
-    queue_rank: int | None
-    waitlist_position: int | None
+    queue_rank: int | None = Field(
+        description="Numéro d'arrivée de la demande dans le budget de sa région (premier arrivé, premier "
+        "servi) : l'ordre de réception enregistré par le serveur, qui décide du financement et de la liste "
+        "d'attente. Vide pour un brouillon et pour un dispositif par tirage au sort."
+    )
+    waitlist_position: int | None = Field(
+        description="Place sur la liste d'attente du budget de sa région (1 : la prochaine demande financée "
+        "quand un budget se libère), calculée à chaque lecture : elle avance quand une demande placée avant "
+        "est financée ou retirée. Vide hors liste d'attente."
+    )
+    checked_at: datetime | None = Field(
+        description="Quand « Vérifier mon dossier » a trouvé le brouillon prêt (toutes les vérifications du "
+        "dépôt, sans rien réserver) ; effacé dès que le brouillon change. Le dépôt vérifie tout à nouveau."
+    )
     eligibility: list[RuleOut] = Field(description="Vérification enregistrée au dépôt.")
     rules_version: int | None
     decided_at: datetime | None

@@ -2,6 +2,9 @@
 
 from django import forms
 from django.forms.models import apply_limit_choices_to_to_formfield
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from tremplin.core.forms import AttachmentsField, DsfrForm, EurosField, PdfField
@@ -55,6 +58,7 @@ class CompanyLookupForm(DsfrForm):
     def __init__(self, *args, schemes=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["scheme"].queryset = Scheme.objects.filter(pk__in=[s.pk for s in schemes])
+        self.fields["scheme"].label_from_instance = scheme_label
         if len(schemes) == 1:
             self.fields["scheme"].initial = schemes[0].pk
         self.company = None
@@ -65,6 +69,18 @@ class CompanyLookupForm(DsfrForm):
             self.cleaned_data["identifier"], "identifier", establishment=True
         )
         return self.establishment.siret if self.establishment else self.company.siren
+
+
+def scheme_label(scheme):
+    """A scheme's name, and during its pre-registration when submissions open."""
+    if not scheme.in_preregistration():
+        return scheme.name
+    opens = timezone.localtime(scheme.window_opens_at)
+    return gettext("%(name)s (préinscription : dépôt à partir du %(day)s à %(time)s)") % {
+        "name": scheme.name,
+        "day": date_format(opens, "j F Y"),
+        "time": date_format(opens, "H:i"),
+    }
 
 
 # --- the draft ----------------------------------------------------------------------------------

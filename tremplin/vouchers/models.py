@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -220,6 +221,9 @@ class Application(models.Model):
     queue_rank = models.BigIntegerField("rang de réception", null=True, blank=True)
     eligibility = models.JSONField("vérification d'éligibilité", default=list, blank=True)
     rules_version = models.PositiveIntegerField(null=True, blank=True)
+    # When "Vérifier mon dossier" last found the draft ready (services.check_draft); any change to the
+    # draft clears it. The submission checks everything again all the same.
+    checked_at = models.DateTimeField("dossier vérifié le", null=True, blank=True)
 
     # A contest by the company's representative: who, when, and the state the file is held from.
     contested_by = models.ForeignKey(
@@ -297,13 +301,38 @@ class Application(models.Model):
         return self.reserved_cents > 0
 
     def waitlist_position(self):
-        """1-based position on the waiting list of its envelope, or None."""
+        """1-based position on the waiting list of its envelope, or None (`with_waitlist_position` counts
+        it in the list's query)."""
         if self.state != State.WAITLISTED or self.queue_rank is None:
             return None
-        ahead = Application.objects.filter(
-            envelope_id=self.envelope_id, state=State.WAITLISTED, queue_rank__lt=self.queue_rank
-        ).count()
+        ahead = getattr(self, "waiting_ahead", None)
+        if ahead is None:
+            ahead = Application.objects.filter(
+                envelope_id=self.envelope_id, state=State.WAITLISTED, queue_rank__lt=self.queue_rank
+            ).count()
         return ahead + 1
+
+
+def with_waitlist_position(queryset):
+    """The files with the number of waiting files ahead of each in its envelope, in the same query."""
+    ahead = (
+        Application.objects.filter(
+            envelope_id=models.OuterRef("envelope_id"),
+            state=State.WAITLISTED,
+            queue_rank__lt=models.OuterRef("queue_rank"),
+        )
+        .order_by()
+        .values("envelope_id")
+        .annotate(n=models.Count("pk"))
+        .values("n")
+    )
+    return queryset.annotate(
+        waiting_ahead=models.Case(
+            models.When(state=State.WAITLISTED, then=Coalesce(models.Subquery(ahead), 0)),
+            default=None,
+            output_field=models.IntegerField(),
+        )
+    )
 
 
 class LinkedCompany(models.Model):

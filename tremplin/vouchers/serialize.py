@@ -124,6 +124,7 @@ def detail(a, user):
         "payee": None if user.is_provider else _payee(a),
         "queue_rank": a.queue_rank,
         "waitlist_position": a.waitlist_position(),
+        "checked_at": a.checked_at,
         "eligibility": a.eligibility or [],
         "rules_version": a.rules_version,
         "decided_at": a.decided_at,

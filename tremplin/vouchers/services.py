@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import CharField, Exists, OuterRef
 from django.db.models.functions import Cast
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
@@ -92,7 +93,7 @@ def create_draft(owner, scheme, company, establishment=None):
         raise PermissionDenied(
             "forbidden", "Seul le chef d'entreprise peut déposer une demande pour son entreprise."
         )
-    if not scheme.is_open():
+    if not scheme.takes_drafts():
         raise Conflict("scheme_closed", "Les demandes pour ce dispositif ne sont pas ouvertes en ce moment.")
     lookup.ensure_active(company, "siren")
     if Application.objects.filter(company=company, state__in=OPEN_STATES).exists():
@@ -273,6 +274,12 @@ def update_draft(owner, application, **fields):
         quote_replaced = bool(fields.get("quote")) or (
             "provider" in fields and getattr(fields["provider"], "pk", None) != application.provider_id
         )
+        if any(
+            bool(value) if name in ("quote", "bank_document") else getattr(application, name) != value
+            for name, value in fields.items()
+        ):
+            # The file changed: the check made before opening day no longer holds.
+            application.checked_at = None
         for name, value in fields.items():
             setattr(application, name, value)
         if iban_changed:
@@ -353,7 +360,9 @@ def declare_linked_companies(owner, application, companies):
         LinkedCompany.objects.bulk_create(rows)
         if rows and application.has_linked_companies is not True:
             application.has_linked_companies = True
-            application.save(update_fields=["has_linked_companies", "updated_at"])
+        # Another single undertaking: the check before opening day no longer holds.
+        application.checked_at = None
+        application.save(update_fields=["has_linked_companies", "checked_at", "updated_at"])
         audit.record(
             application, actor=owner, action="declare_linked_companies", count=len(rows),
             previous=before,
@@ -603,7 +612,7 @@ def submit(owner, application):
     WORKFLOW.guard(owner, application, "submit")
     scheme = application.scheme
     if not scheme.is_open(now):
-        raise Conflict("scheme_closed", "La période de dépôt de ce dispositif est close.")
+        raise closed_refusal(scheme, now)
     rep = authority.recheck(rep, today)
     remember_standing(application, rep)
     refusal = authority_refusal(owner, application, rep)
@@ -675,6 +684,81 @@ def submit(owner, application):
             "Une autre demande est déjà en cours pour cette entreprise : une seule à la fois est possible.",
         ) from None
     return application
+
+
+def closed_refusal(scheme, now):
+    """Why a file of `scheme` cannot be submitted at `now`: not open yet (and when it opens), or closed."""
+    if now < scheme.window_opens_at:
+        opens = timezone.localtime(scheme.window_opens_at)
+        return Conflict(
+            "scheme_closed",
+            gettext_noop("Le dépôt n'est pas encore ouvert : il ouvre le %(day)s à %(time)s."),
+            day=date_format(opens, "j F Y"),
+            time=date_format(opens, "H:i"),
+        )
+    return Conflict("scheme_closed", gettext_noop("La période de dépôt de ce dispositif est close."))
+
+
+@programme_language
+def check_draft(owner, application):
+    """ "Vérifier mon dossier": every check `submit` runs (who applies, completeness, the account, the rules,
+    the budget's existence), nothing reserved, no receipt number taken. Usable during the pre-registration
+    window, so that opening day is only the click on "Déposer"; `submit` checks everything again.
+
+    Returns the problems found (ServiceErrors, empty when the file is ready) and stores the moment the file
+    was found ready in `checked_at` (cleared otherwise).
+    """
+    now = timezone.now()
+    application = Application.objects.select_related(
+        "company__departement__region", "scheme", "provider"
+    ).get(pk=application.pk)
+    if application.owner_id != owner.pk:
+        raise PermissionDenied("forbidden", "Vous n'avez pas le droit de modifier ce dossier.")
+    if application.state != State.DRAFT:
+        raise Conflict("not_a_draft", "Ce dossier a déjà été déposé : il ne peut plus être modifié.")
+    scheme = application.scheme
+    if not scheme.takes_drafts(now):
+        raise closed_refusal(scheme, now)
+    # Checked as on the day it can be submitted: the first day of submissions when that is still to come.
+    on = max(timezone.localdate(now), timezone.localdate(scheme.window_opens_at))
+    rep = authority.standing(owner, application.company, timezone.localdate(now))
+    problems = list(completeness_errors(application))
+    refusal = authority_refusal(owner, application, rep)
+    if refusal:
+        problems.append(refusal)
+    if provider_for_client(owner, application):
+        problems.append(PermissionDenied("provider_for_client", authority.PROVIDER_REFUSAL))
+    payee_fields = []
+    if (
+        scheme.payee == Scheme.Payee.BUSINESS
+        and application.iban
+        and (application.payee_checked_at is None or application.payee_checked_iban != application.iban)
+    ):
+        _check_payee(application)
+        payee_fields = [
+            "payee_outcome", "payee_checked_iban", "payee_holder_name", "payee_checked_at",
+            "payee_confirmed_by", "payee_confirmed_at",
+        ]  # fmt: skip
+    results, _de_minimis = eligibility_and_de_minimis(application, on)
+    problems += [ServiceError("not_eligible", r.message) for r in results if r.passed is not True]
+    if _envelope_for(application, on) is None:
+        problems.append(
+            ServiceError(
+                "no_envelope",
+                gettext_noop(
+                    "Aucun budget n'est ouvert pour votre région cette année : le dépôt n'est pas possible."
+                ),
+            )
+        )
+    with transaction.atomic():
+        locked = WORKFLOW.lock(application)
+        if locked.state != State.DRAFT:
+            raise Conflict("not_a_draft", "Ce dossier a déjà été déposé : il ne peut plus être modifié.")
+        application.checked_at = None if problems else now
+        application.save(update_fields=["checked_at", *payee_fields])
+        if not problems:
+            audit.record(application, actor=owner, action="check_draft")
+    return application, problems
 
 
 def _promote_waitlisted(envelope_id):

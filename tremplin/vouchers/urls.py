@@ -15,6 +15,7 @@ urlpatterns = [
     path("dispositifs/", views.schemes, name="schemes"),
     path("dispositifs/<slug:slug>/", views.scheme, name="scheme"),
     path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/accuse-de-reception/", views.receipt, name="receipt"),
     path("<int:pk>/brouillon/", views.edit, name="edit"),
     path("<int:pk>/brouillon/supprimer/", views.delete, name="delete"),
     path("<int:pk>/attribuer/", views.assign, name="assign"),

@@ -4,6 +4,7 @@ from datetime import timedelta
 from functools import partial
 
 from django.contrib import messages
+from django.contrib.humanize.templatetags.humanize import ordinal
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Sum
@@ -13,7 +14,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import escape
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -28,7 +32,7 @@ from tremplin.core.exports import export_response
 from tremplin.core.web import document_response, pdf_response, require_role, status_for
 from tremplin.registry.carried import carried_company
 from tremplin.registry.models import NafCode
-from tremplin.schemes.eligibility import BRACKET_LABELS
+from tremplin.schemes.eligibility import BRACKET_LABELS, all_passed
 from tremplin.schemes.models import Scheme, SpendCategory
 from tremplin.vouchers import assignment, exports, forms, services
 from tremplin.vouchers.access import advisor_covers, applications_for, get_application_for_user
@@ -42,8 +46,10 @@ from tremplin.vouchers.models import (
     MessageAttachment,
     State,
     states_tagged,
+    with_waitlist_position,
 )
 from tremplin.vouchers.payment_date import expected_payment_on, paid_on
+from tremplin.vouchers.templatetags.voucher_tags import long_date
 from tremplin.vouchers.timeline import STAFF_ROLES, timeline
 from tremplin.vouchers.workflow import WORKFLOW, remember_standing
 
@@ -158,11 +164,33 @@ def _listed(request):
     return qs, filter_form
 
 
+def _owner_next_step(app):
+    """The owner's next step, with the place on the waiting list or the opening of submissions."""
+    if app.state == State.WAITLISTED and app.waitlist_position() is not None:
+        # humanize's ordinal is markup ("12<sup>e</sup>"): the sentence is ours, the région's name escaped.
+        return mark_safe(
+            gettext("Vous êtes %(rank)s sur la liste d'attente de la région %(region)s.")
+            % {"rank": ordinal(app.waitlist_position()), "region": escape(app.envelope.region.name)}
+        )
+    if app.state == State.DRAFT and app.scheme.in_preregistration():
+        opens = timezone.localtime(app.scheme.window_opens_at)
+        when = {"day": long_date(opens), "time": date_format(opens, "H:i")}
+        if app.checked_at:
+            return gettext("Dossier prêt : déposez-le à partir du %(day)s à %(time)s.") % when
+        return gettext("Préparez et vérifiez votre demande : le dépôt ouvre le %(day)s à %(time)s.") % when
+    return app.next_step
+
+
 def application_list(request):
     qs, filter_form = _listed(request)
     is_owner = request.user.role == Role.OWNER
+    if is_owner:
+        qs = with_waitlist_position(qs.select_related("envelope__region"))
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     _decorate(page.object_list)
+    if is_owner:
+        for app in page.object_list:
+            app.next_step = _owner_next_step(app)
     return render(
         request,
         "vouchers/list.html",
@@ -170,7 +198,7 @@ def application_list(request):
             "page_obj": page,
             "filter_form": filter_form,
             "is_owner": is_owner,
-            "can_apply": is_owner and Scheme.objects.filter(**_open_filter()).exists(),
+            "can_apply": is_owner and Scheme.objects.filter(Scheme.taking_drafts_filter()).exists(),
         },
     )
 
@@ -321,17 +349,12 @@ def assign(request, pk):
 # --- new file and draft ---------------------------------------------------------------------------
 
 
-def _open_filter():
-    now = timezone.now()
-    return {"window_opens_at__lte": now, "window_closes_at__gt": now}
-
-
 @require_http_methods(["GET", "POST"])
 def new(request):
     if request.user.is_authenticated and request.user.role == Role.PROVIDER:
         raise DjangoPermissionDenied(gettext(authority.PROVIDER_REFUSAL))
     require_role(request.user, Role.OWNER)
-    schemes = list(Scheme.objects.filter(**_open_filter()).order_by("window_closes_at", "pk"))
+    schemes = list(Scheme.objects.filter(Scheme.taking_drafts_filter()).order_by("window_closes_at", "pk"))
     form = forms.CompanyLookupForm(request.POST or None, schemes=schemes)
     company = None
     declaration = None
@@ -501,6 +524,7 @@ def edit(request, pk):
     action = request.POST.get("_action", "")
     submitting = action == "submit"
     linked_form = forms.LinkedCompanyForm()
+    checked = None  # the problems "Vérifier mon dossier" found, when it was just clicked
     if request.method == "POST":
         form = forms.DraftForm(request.POST, request.FILES, application=application)
         form.is_valid()
@@ -538,11 +562,19 @@ def edit(request, pk):
                 form.add_service_error(exc)
             else:
                 return redirect("vouchers:detail", pk=application.pk)
-        if not form.errors and not linked_form.errors:
+        elif not form.errors and not linked_form.errors and action == "check":
+            try:
+                application, checked = services.check_draft(request.user, application)
+            except ServiceError as exc:
+                form.add_service_error(exc)
+        if not form.errors and not linked_form.errors and checked is None:
             messages.success(request, gettext("Votre brouillon est enregistré."))
             return redirect("vouchers:edit", pk=application.pk)
     else:
         form = forms.DraftForm(application=application)
+    eligibility = services.check_eligibility(application)
+    missing = _missing(request.user, application)
+    scheme = application.scheme
     return render(
         request,
         "vouchers/edit.html",
@@ -551,9 +583,13 @@ def edit(request, pk):
             "form": form,
             "linked_form": linked_form,
             "linked_companies": list(application.linked_companies.all()),
-            "eligibility": services.check_eligibility(application),
-            "missing": _missing(request.user, application),
+            "eligibility": eligibility,
+            "missing": missing,
             "representation": authority.representation_of(request.user, application.company),
+            "checked": checked,
+            # Found ready by "Vérifier mon dossier" and nothing missing since (the submission checks again).
+            "ready": application.checked_at is not None and not missing and all_passed(eligibility),
+            "preregistration": scheme.in_preregistration(),
             **_payee_context(application),
         },
     )
@@ -694,7 +730,7 @@ def _render_detail(request, application, bound=None, status=200):
             "application": application,
             "badge_class": WORKFLOW.badge(application.state),
             "next_step": WORKFLOW.hint(application.state) if request.user.role == Role.OWNER else "",
-            "position": application.waitlist_position(),
+            **_receipt_context(request, application),
             "claim": claim,
             "expected_payment_on": expected_payment_on(claim) if claim else None,
             "paid_on": paid_on(claim) if claim else None,
@@ -722,6 +758,39 @@ def _render_detail(request, application, bound=None, status=200):
             ),
         },
         status=status,
+    )
+
+
+# While the file can still move in the arrival order (waiting for budget, or for the check of who
+# applies), its receipt is asked again by the page (receipt.js).
+RECEIPT_LIVE_STATES = (State.WAITLISTED, State.AUTHORITY_CHECK)
+
+
+def _receipt_context(request, application, shown_state=None):
+    """What vouchers/includes/receipt.html needs: the place on the waiting list, the région of the budget,
+    and whether the file moved on since the page showed `shown_state`."""
+    moved_on = shown_state is not None and shown_state != application.state
+    envelope = application.envelope
+    return {
+        "position": application.waitlist_position(),
+        "receipt_region": envelope.region.name if envelope else "",
+        "receipt_live": application.state in RECEIPT_LIVE_STATES and not moved_on,
+        "moved_on": moved_on,
+        "is_owner": application.owner_id == request.user.pk,
+    }
+
+
+@require_GET
+def receipt(request, pk):
+    """The receipt fragment alone (no page around it), for receipt.js; `?etat=` is the state the page shows."""
+    application = get_application_for_user(request.user, pk)
+    if application.submitted_at is None:
+        raise Http404("Ce dossier n'est pas encore déposé.")
+    shown = request.GET.get("etat")
+    return render(
+        request,
+        "vouchers/includes/receipt.html",
+        {"application": application, **_receipt_context(request, application, shown or None)},
     )
 
 

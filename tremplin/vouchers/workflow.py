@@ -247,6 +247,7 @@ WORKFLOW = Workflow(
         "confirm_payee": _("Compte bancaire vérifié par le conseiller"),
         "change_bank_account": _("Compte bancaire changé (IBAN finissant par {iban_end})"),
         "declare_linked_companies": _("Entreprises liées déclarées (entreprise unique) : {count}"),
+        "check_draft": _("Dossier vérifié avant le dépôt : il est prêt"),
     },
     transitions=[
         transition(
