@@ -35,7 +35,7 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
-from django.db import transaction
+from django.db import connection, transaction
 from tqdm import tqdm
 
 from tremplin.registry.bulk import EstablishmentMerge, LegalUnitMerge, StagingTable
@@ -221,6 +221,7 @@ DUCKDB_MEMORY_LIMIT = "512MB"
 # Rows DuckDB refuses while parsing (wrong number of fields, bad UTF-8...): the file is refused
 # whole, so reporting the first ones is enough.
 STRUCTURAL_REJECTS_KEPT = KEPT_ERRORS
+PENDING_ERRORS = 100_000
 STRUCTURAL_CODES = frozenset({"truncated_row", "unreadable_row", "bad_encoding"})
 
 
@@ -398,15 +399,19 @@ def _digits(column, length):
     return f"regexp_full_match({column}, '[0-9]{{{length}}}')"
 
 
-def _luhn(column, length):
-    """SQL: the Luhn sum of a string of `length` digits is a multiple of 10."""
+def luhn_sum(column, length):
+    """SQL: the Luhn sum of a string of `length` digits (valid when it is a multiple of 10)."""
     terms = []
     for position in range(1, length + 1):
         digit = f"(ascii(substr({column}, {position}, 1)) - 48)"
         if (length - position) % 2:
             digit = f"(2 * {digit} - CASE WHEN {digit} >= 5 THEN 9 ELSE 0 END)"
         terms.append(digit)
-    return f"(({' + '.join(terms)}) % 10 = 0)"
+    return f"({' + '.join(terms)})"
+
+
+def _luhn(column, length):
+    return f"({luhn_sum(column, length)} % 10 = 0)"
 
 
 def _digit_sum(column, length):
@@ -886,18 +891,43 @@ class _StockReader:
                 self.pipe.close()
 
 
+class _Rejects:
+    """The rejected rows of one file, handed to the report and the error sink in line order at the end.
+
+    Line numbers of checked rows are counted from the rows DuckDB parsed; the rows it could not
+    parse (known only once the file is read) are put back in between. Beyond PENDING_ERRORS,
+    rejected rows are only counted (such a file is refused anyway).
+    """
+
+    def __init__(self, report, error_sink):
+        self.report, self.error_sink = report, error_sink
+        self.pending = []
+        self.count = 0
+
+    def add(self, error):
+        self.count += 1
+        if len(self.pending) < PENDING_ERRORS:
+            self.pending.append(error)
+
+    def flush(self, structural):
+        skipped = sorted(error.line for error in structural)
+        shift, index = 0, 0
+        for error in sorted(self.pending, key=lambda error: error.line):
+            while index < len(skipped) and skipped[index] <= error.line + shift:
+                shift, index = shift + 1, index + 1
+            error.line += shift
+        for error in sorted(self.pending + structural, key=lambda error: error.line):
+            self.report.add_error(error)
+            if self.error_sink is not None:
+                self.error_sink(self.report.file_name, error)
+        self.report.rejected += self.count - len(self.pending)
+
+
 def _import_file(
     spec, path, *, batch_size=DEFAULT_BATCH_SIZE, max_rejected=0, progress=False, error_sink=None
 ):
-    from django.db import connection
-
     report = ImportReport(spec.label, Path(path).name)
-
-    def on_error(error):
-        report.add_error(error)
-        if error_sink is not None:
-            error_sink(report.file_name, error)
-
+    rejects = _Rejects(report, error_sink)
     geography = Geography() if spec is ESTABLISHMENTS else None
     with tempfile.TemporaryDirectory(prefix="tremplin-sirene-") as workdir:
         reader = _StockReader(spec, path, connection.vendor, geography, workdir)
@@ -913,24 +943,18 @@ def _import_file(
                         report.rows_read += batch.num_rows
                         rejected = pc.is_valid(batch.column("reject_code"))
                         if pc.any(rejected).as_py():
-                            for row in (
-                                batch.filter(rejected)
-                                .select(["line", "reject_identifier", "reject_code", "reject_message"])
-                                .to_pylist()
-                            ):
-                                on_error(RowError(*row.values()))
+                            columns = ["line", "reject_identifier", "reject_code", "reject_message"]
+                            for row in batch.filter(rejected).select(columns).to_pylist():
+                                rejects.add(RowError(*row.values()))
                             batch = batch.filter(pc.invert(rejected))
                         load(batch.select(staging.names))
                         bar.update(batch.num_rows)
                 bar.close()
                 structural = reader.structural_errors()
                 report.rows_read += len(structural)
-                for error in structural:
-                    on_error(error)
                 for line, siret, siren in merge.unknown_companies(staging):
-                    on_error(RowError(line, siret, "unknown_company", f"unité légale inconnue : {siren}"))
-                # The geography joins may hand rows over out of order: the report reads in line order.
-                report.errors.sort(key=lambda error: error.line)
+                    rejects.add(RowError(line, siret, "unknown_company", f"unité légale inconnue : {siren}"))
+                rejects.flush(structural)
                 if structural or report.rejected > max_rejected:
                     raise StockRejected(report)
                 counts = merge.run(staging)
