@@ -22,6 +22,7 @@ from pyarrow import csv as arrow_csv
 from tremplin.registry.models import Company, Establishment
 
 # "text" is never NULL (an empty field is an empty string); "varchar" may be NULL.
+MERGE_WORK_MEM = "256MB"
 _TYPES = {"text", "varchar", "date", "integer", "bigint", "boolean", "timestamptz"}
 
 
@@ -42,6 +43,10 @@ class StagingTable:
         self.names = [name for name, _kind in columns]
         definition = ", ".join(f"{_qn(column)} {kind}" for column, kind in columns)
         with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                # The merge's hash joins and sorts span millions of rows: in memory rather than spilled
+                # (this transaction only; the server's memory, not the importing process's).
+                cursor.execute(f"SET LOCAL work_mem = '{MERGE_WORK_MEM}'")
             cursor.execute(f"DROP TABLE IF EXISTS {_qn(name)}")
             cursor.execute(f"CREATE TEMPORARY TABLE {_qn(name)} ({definition})")
 
