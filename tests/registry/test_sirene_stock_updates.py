@@ -16,6 +16,7 @@ from tremplin.registry.models import Company, Establishment
 from tremplin.registry.sirene import (
     ETABLISSEMENT_COLUMNS,
     UNITE_LEGALE_COLUMNS,
+    SireneFileError,
     StockRejected,
     import_establishments,
     import_legal_units,
@@ -291,3 +292,14 @@ def test_import_sirene_refuses_a_malformed_stock_and_writes_the_rejected_rows(tm
             "date": [("3", SIRENS[1], "bad_date")],
         }[kind]
     )
+
+
+def test_a_file_duckdb_cannot_read_at_all_is_refused_in_french(tmp_path):
+    path = write_stock(tmp_path / "ul.csv", [legal_unit(SIRENS[0])])
+    path.write_text(path.read_text() + '"' + SIRENS[1] + ",une citation jamais refermée\n")
+
+    with pytest.raises(SireneFileError) as excinfo:
+        import_legal_units(path)
+
+    assert "Aucune ligne n'a été importée" in str(excinfo.value)
+    assert not Company.objects.exists()

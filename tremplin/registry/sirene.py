@@ -851,7 +851,14 @@ class _StockReader:
         )
 
     def batches(self, batch_size):
-        yield from self.con.sql(self.sql).to_arrow_reader(batch_size)
+        try:
+            yield from self.con.sql(self.sql).to_arrow_reader(batch_size)
+        except duckdb.Error as exc:
+            if self.pipe is not None:
+                self.pipe.close()  # a damaged archive explains DuckDB's error better than DuckDB
+            raise SireneFileError(
+                f"{self.spec.label} : fichier {self.file_name} illisible ({exc}). Aucune ligne n'a été importée."
+            ) from None
 
     def structural_errors(self):
         """The rows DuckDB could not parse, as RowErrors (only once the query has run)."""
