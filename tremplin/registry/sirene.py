@@ -284,27 +284,22 @@ class ImportReport:
 
 @contextmanager
 def open_sirene_file(path):
-    """Yield (text stream, None, total bytes) for a plain or zipped CSV file.
+    """Yield a text stream over a plain or zipped CSV file.
 
     A zip is read in place (never extracted to disk); it must hold one CSV file.
     """
-    path = Path(path)
-    with _csv_bytes(path) as (raw, total):
-        stream = _text(raw)
+    with _csv_bytes(Path(path)) as raw:
+        # utf-8-sig: tolerate a byte-order mark, which spreadsheet tools add when re-saving.
+        stream = io.TextIOWrapper(raw, encoding="utf-8-sig", errors="surrogateescape", newline="")
         try:
-            yield stream, None, total
+            yield stream
         finally:
             stream.detach()
 
 
-def _text(raw):
-    # utf-8-sig: tolerate a byte-order mark, which spreadsheet tools add when re-saving.
-    return io.TextIOWrapper(raw, encoding="utf-8-sig", errors="surrogateescape", newline="")
-
-
 @contextmanager
 def _csv_bytes(path):
-    """Yield (binary stream, size) of the CSV inside `path` (a zip holding one CSV, or the CSV itself)."""
+    """Yield a binary stream over the CSV of `path` (a zip holding one CSV, or the CSV itself)."""
     if not path.exists():
         raise SireneFileError(f"Fichier introuvable : {path}")
     if zipfile.is_zipfile(path):
@@ -312,7 +307,7 @@ def _csv_bytes(path):
             member = _only_csv(archive, path)
             try:
                 with archive.open(member) as raw:
-                    yield raw, member.file_size
+                    yield raw
             except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
                 raise _damaged(path, exc) from None
     elif _starts_with(path, b"PK\x03\x04"):
@@ -324,7 +319,7 @@ def _csv_bytes(path):
         )
     else:
         with path.open("rb") as raw:
-            yield raw, path.stat().st_size
+            yield raw
 
 
 def _only_csv(archive, path):
@@ -365,7 +360,7 @@ class _ZipPipe:
 
     def _feed(self):
         try:
-            with _csv_bytes(self.path) as (raw, _size), self.fifo.open("wb") as pipe:
+            with _csv_bytes(self.path) as raw, self.fifo.open("wb") as pipe:
                 while chunk := raw.read(1 << 20):
                     pipe.write(chunk)
         except SireneFileError as exc:
@@ -746,7 +741,7 @@ ESTABLISHMENTS = _FileSpec(
 
 
 def _read_header(path, label):
-    with open_sirene_file(path) as (stream, _counter, _total):
+    with open_sirene_file(path) as stream:
         try:
             return [name.strip() for name in next(csv.reader(stream))]
         except StopIteration:
