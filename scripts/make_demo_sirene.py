@@ -8,8 +8,8 @@ headers, one CSV per zip) and manifest.json (reference date, seed, counts).
 Everything is invented (names, addresses) except the geography (real commune
 codes from data/reference/) and the nomenclatures. Same seed and date, same bytes.
 
-Standard library only: it runs without the project's virtualenv, and
-bench/sirene_import.py imports `generate()` to build larger files.
+Standard library only: it runs without the project's virtualenv. For millions of rows,
+bench/registry_import.py generates its files in DuckDB SQL instead.
 """
 
 import argparse

@@ -43,11 +43,19 @@ def test_import_sirene_imports_both_files_and_writes_an_error_report(tmp_path, r
         establishments,
         "--errors",
         errors,
+        "--max-rejets",
+        "1",
         "--no-progress",
     )
 
-    assert "Unités légales : 2 lignes lues, 1 créées, 0 mises à jour, 1 rejetées." in out
-    assert "Établissements : 2 lignes lues, 1 créées, 0 mises à jour, 1 rejetées." in out
+    assert (
+        "Unités légales : 2 lignes lues, 1 créées, 0 mises à jour (dont 0 cessations), 0 inchangées, 1 rejetées."
+        in out
+    )
+    assert (
+        "Établissements : 2 lignes lues, 1 créées, 0 mises à jour (dont 0 cessations), 0 inchangées, 1 rejetées."
+        in out
+    )
     with errors.open(encoding="utf-8") as f:
         rows = list(csv.DictReader(f))
     assert [(r["fichier"], r["ligne"], r["code"]) for r in rows] == [
@@ -57,12 +65,17 @@ def test_import_sirene_imports_both_files_and_writes_an_error_report(tmp_path, r
     assert Company.objects.get(siren=SIRENS[0]).departement_id == "69"
 
 
-def test_import_sirene_prints_the_first_errors_without_an_error_file(tmp_path, db):
-    units = write_stock(tmp_path / "ul.csv", [legal_unit("732829321")])
+def test_import_sirene_refuses_a_file_with_a_bad_row_and_prints_the_first_errors(tmp_path, db):
+    units = write_stock(tmp_path / "ul.csv", [legal_unit(SIRENS[0]), legal_unit("732829321")])
+    err = io.StringIO()
 
-    _out, err = run("import_sirene", "--unites-legales", units)
+    with pytest.raises(
+        CommandError, match="1 ligne\\(s\\) rejetée\\(s\\) sur 2\\). Aucune ligne n'a été importée"
+    ):
+        call_command("import_sirene", "--unites-legales", units, stdout=io.StringIO(), stderr=err)
 
-    assert "ligne 2 [732829321] : SIREN invalide" in err
+    assert "ligne 3 [732829321] : SIREN invalide" in err.getvalue()
+    assert not Company.objects.exists()
 
 
 def test_import_sirene_refuses_a_wrong_header_in_french(tmp_path, db):
@@ -149,7 +162,7 @@ def test_the_error_report_neutralises_cells_a_spreadsheet_would_run_as_formulas(
     units = write_stock(tmp_path / "ul.csv", [{**legal_unit(), "siren": typed}])
     errors = tmp_path / "rejets.csv"
 
-    run("import_sirene", "--unites-legales", units, "--errors", errors, "--no-progress")
+    run("import_sirene", "--unites-legales", units, "--errors", errors, "--max-rejets", "1", "--no-progress")
 
     with errors.open(encoding="utf-8") as f:
         (row,) = list(csv.DictReader(f))

@@ -69,7 +69,8 @@ def test_a_second_import_updates_establishments_and_moves_the_head_office(tmp_pa
     report = import_rows(tmp_path, [moved])
     again = import_rows(tmp_path, [moved])
 
-    assert (report.created, report.updated, again.created, again.updated) == (0, 1, 0, 1)
+    assert (report.created, report.updated, report.unchanged) == (0, 1, 0)
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 1)
     assert Establishment.objects.count() == 1
     assert Establishment.objects.get().street == "12 BOULEVARD DE LA LIBERTE"
     assert Company.objects.get(siren=SIRENS[0]).departement_id == "35"
@@ -146,7 +147,7 @@ def test_an_establishment_that_is_not_the_head_office_leaves_the_company_alone(t
 
 def test_it_reports_an_establishment_whose_legal_unit_is_unknown(tmp_path, companies):
     unknown = "879521474"  # valid, but absent from the legal-unit file
-    report = import_rows(tmp_path, [establishment(unknown), establishment(SIRENS[1])])
+    report = import_rows(tmp_path, [establishment(unknown), establishment(SIRENS[1])], max_rejected=1)
 
     assert codes(report) == [(unknown + head_office_nic(unknown), "unknown_company")]
     assert "unité légale inconnue" in report.errors[0].message
@@ -166,6 +167,7 @@ def test_it_reports_invalid_sirets(tmp_path, companies):
             # The NIC makes the 14 digits pass the Luhn check, but the SIREN itself fails it.
             establishment("732829321"),
         ],
+        max_rejected=3,
     )
 
     assert codes(report) == [
@@ -196,7 +198,9 @@ def test_it_accepts_la_poste_sirets_which_follow_their_own_rule(tmp_path, refere
     ],
 )
 def test_it_reports_malformed_establishment_rows(tmp_path, companies, column, value, code):
-    report = import_rows(tmp_path, [establishment(SIRENS[0], **{column: value}), establishment(SIRENS[1])])
+    report = import_rows(
+        tmp_path, [establishment(SIRENS[0], **{column: value}), establishment(SIRENS[1])], max_rejected=1
+    )
 
     assert [c for _identifier, c in codes(report)] == [code]
     assert Establishment.objects.count() == 1

@@ -12,6 +12,7 @@ from tremplin.registry.sirene import (
     UNITE_LEGALE_COLUMNS,
     UNITE_LEGALE_REQUIRED,
     SireneFileError,
+    StockRejected,
     import_legal_units,
 )
 
@@ -20,6 +21,14 @@ pytestmark = pytest.mark.django_db
 
 def codes(report):
     return [(error.identifier, error.code) for error in report.errors]
+
+
+def refused(path, **kwargs):
+    """The report of a file refused whole."""
+    with pytest.raises(StockRejected) as excinfo:
+        import_legal_units(path, **kwargs)
+    assert "Aucune ligne n'a été importée" in str(excinfo.value)
+    return excinfo.value.report
 
 
 def test_it_imports_legal_units_from_a_plain_csv(tmp_path):
@@ -77,7 +86,7 @@ def test_it_imports_legal_units_from_a_zip(tmp_path):
     assert set(Company.objects.values_list("siren", flat=True)) == set(SIRENS)
 
 
-def test_a_second_import_updates_the_companies_without_duplicating_them(tmp_path):
+def test_a_second_import_rewrites_only_what_changed_and_counts_it(tmp_path):
     first = write_stock(tmp_path / "v1.csv", [legal_unit(s) for s in SIRENS[:3]])
     import_legal_units(first)
     Company.objects.filter(siren=SIRENS[0]).update(
@@ -100,8 +109,14 @@ def test_a_second_import_updates_the_companies_without_duplicating_them(tmp_path
     report = import_legal_units(newer, batch_size=2)
     again = import_legal_units(newer, batch_size=2)
 
-    assert (report.rows_read, report.created, report.updated) == (4, 1, 3)
-    assert (again.rows_read, again.created, again.updated) == (4, 0, 4)
+    assert (report.rows_read, report.created, report.updated, report.ceased, report.unchanged) == (
+        4,
+        1,
+        1,
+        1,
+        2,
+    )
+    assert (again.rows_read, again.created, again.updated, again.ceased, again.unchanged) == (4, 0, 0, 0, 4)
     assert Company.objects.count() == 4
     company = Company.objects.get(siren=SIRENS[0])
     assert company.denomination == "BOULANGERIE DU PARC ET FILS"
@@ -159,7 +174,8 @@ def test_it_requires_only_the_columns_it_uses(tmp_path):
     assert import_legal_units(path).created == 1
 
 
-def test_it_reports_a_truncated_row_and_imports_the_others(tmp_path):
+@pytest.mark.parametrize("max_rejected", [0, 10])
+def test_a_truncated_row_refuses_the_whole_file_with_a_row_level_report(tmp_path, max_rejected):
     truncated = list(legal_unit(SIRENS[1]).values())[:12]
     path = write_stock(
         tmp_path / "truncated.csv",
@@ -167,28 +183,55 @@ def test_it_reports_a_truncated_row_and_imports_the_others(tmp_path):
         columns=UNITE_LEGALE_COLUMNS,
     )
 
-    report = import_legal_units(path)
+    report = refused(path, max_rejected=max_rejected)  # a structural error is never tolerated
 
-    assert (report.rows_read, report.created, report.rejected) == (3, 2, 1)
+    assert (report.rows_read, report.created, report.rejected) == (3, 0, 1)
     assert codes(report) == [(SIRENS[1], "truncated_row")]
     assert report.errors[0].line == 3
     assert "12 champs au lieu de 35" in report.errors[0].message
-    assert set(Company.objects.values_list("siren", flat=True)) == {SIRENS[0], SIRENS[2]}
+    assert not Company.objects.exists()
 
 
 @pytest.mark.parametrize("bad_date", ["2021/05/03", "03-05-2021", "2021-02-30", "20210503", "hier"])
-def test_it_reports_a_bad_creation_date(tmp_path, bad_date):
+def test_a_bad_creation_date_refuses_the_file_with_a_row_level_report(tmp_path, bad_date):
     path = write_stock(
         tmp_path / "dates.csv",
-        [legal_unit(SIRENS[0], dateCreationUniteLegale=bad_date), legal_unit(SIRENS[1])],
+        [legal_unit(SIRENS[1]), legal_unit(SIRENS[0], dateCreationUniteLegale=bad_date)],
     )
 
-    report = import_legal_units(path)
+    report = refused(path)
 
     assert codes(report) == [(SIRENS[0], "bad_date")]
-    assert bad_date in report.errors[0].message
-    # A rejected row is never half-imported.
+    assert report.errors[0].line == 3
+    assert (
+        f"dateCreationUniteLegale invalide : « {bad_date} » (format attendu AAAA-MM-JJ)"
+        == report.errors[0].message
+    )
+    assert not Company.objects.exists()
+
+
+def test_a_tolerated_bad_row_is_skipped_and_never_half_imported(tmp_path):
+    path = write_stock(
+        tmp_path / "dates.csv",
+        [legal_unit(SIRENS[0], dateCreationUniteLegale="hier"), legal_unit(SIRENS[1])],
+    )
+
+    report = import_legal_units(path, max_rejected=1)
+
+    assert (report.rows_read, report.created, report.rejected) == (2, 1, 1)
     assert list(Company.objects.values_list("siren", flat=True)) == [SIRENS[1]]
+
+
+def test_more_bad_rows_than_tolerated_refuse_the_file(tmp_path):
+    path = write_stock(
+        tmp_path / "dates.csv",
+        [legal_unit(s, dateCreationUniteLegale="hier") for s in SIRENS[:2]] + [legal_unit(SIRENS[2])],
+    )
+
+    report = refused(path, max_rejected=1)
+
+    assert codes(report) == [(SIRENS[0], "bad_date"), (SIRENS[1], "bad_date")]
+    assert not Company.objects.exists()
 
 
 def test_a_missing_creation_date_is_not_an_error(tmp_path):
@@ -203,7 +246,7 @@ def test_it_reports_an_invalid_siren_checksum(tmp_path):
         tmp_path / "checksum.csv", [legal_unit("732829321"), legal_unit("73282932"), legal_unit(SIRENS[1])]
     )
 
-    report = import_legal_units(path)
+    report = import_legal_units(path, max_rejected=2)
 
     assert codes(report) == [("732829321", "bad_checksum"), ("73282932", "bad_siren")]
     assert "clé de contrôle" in report.errors[0].message
@@ -234,7 +277,7 @@ def test_it_reports_unknown_values(tmp_path, column, value, code):
         tmp_path / "values.csv", [legal_unit(SIRENS[0], **{column: value}), legal_unit(SIRENS[1])]
     )
 
-    report = import_legal_units(path)
+    report = import_legal_units(path, max_rejected=1)
 
     assert codes(report) == [(SIRENS[0], code)]
     assert column in report.errors[0].message
@@ -306,7 +349,7 @@ def test_a_repeated_siren_in_one_file_keeps_the_last_row(tmp_path):
 
     report = import_legal_units(path)
 
-    assert (report.rows_read, report.created, report.updated) == (2, 1, 1)
+    assert (report.rows_read, report.created, report.updated, report.unchanged) == (2, 1, 0, 0)
     assert Company.objects.get().denomination == "NOUVEAU NOM"
 
 
@@ -319,7 +362,7 @@ def test_it_tolerates_a_byte_order_mark_and_blank_lines(tmp_path):
     assert (report.rows_read, report.created, report.rejected) == (2, 2, 0)
 
 
-def test_it_reports_a_row_that_is_not_utf_8(tmp_path):
+def test_a_row_that_is_not_utf_8_refuses_the_file(tmp_path):
     path = write_stock(
         tmp_path / "latin1.csv",
         [legal_unit(SIRENS[0]), legal_unit(SIRENS[1], denominationUniteLegale="ÉPICERIE")],
@@ -327,10 +370,11 @@ def test_it_reports_a_row_that_is_not_utf_8(tmp_path):
     header, first, second = path.read_text(encoding="utf-8").splitlines(keepends=True)
     path.write_bytes((header + first).encode() + second.encode("latin-1"))
 
-    report = import_legal_units(path)
+    report = refused(path)
 
     assert codes(report) == [(SIRENS[1], "bad_encoding")]
-    assert report.created == 1
+    assert report.errors[0].line == 3
+    assert not Company.objects.exists()
 
 
 def test_an_empty_file_is_refused(tmp_path):
@@ -370,7 +414,7 @@ def test_a_control_character_rejects_the_line_and_nothing_of_it_is_stored(tmp_pa
         tmp_path / "ul.csv", [legal_unit(SIRENS[0], denominationUniteLegale=value), legal_unit(SIRENS[1])]
     )
 
-    report = import_legal_units(path)
+    report = import_legal_units(path, max_rejected=1)
 
     assert codes(report) == [(SIRENS[0], "control_character")]
     assert "denominationUniteLegale" in report.errors[0].message
@@ -387,3 +431,5 @@ def test_a_zip_damaged_inside_stops_the_import_with_a_sentence_naming_the_archiv
 
     with pytest.raises(SireneFileError, match="archive StockUniteLegale.zip est endommagée"):
         import_legal_units(path)
+
+    assert not Company.objects.exists()

@@ -1,12 +1,261 @@
-"""Portable bulk writes for the registry's large imports.
+"""Set-based writes for the registry's imports.
 
-SQLite runs one prepared statement per row through executemany, which its
-driver loops over in C. PostgreSQL would pay a round trip per row that way, so
-it gets one statement per batch instead, fed with one array per column
-(unnest): a handful of parameters however many rows.
+Reference data (a few thousand rows) goes through Upsert: one executemany on
+SQLite, one statement fed with one array per column (unnest) on PostgreSQL.
+
+A stock file goes first to a temporary staging table: PostgreSQL gets it
+through `COPY` (psycopg's `cursor.copy`), SQLite through batched executemany,
+which its driver loops over in C. Then one statement per table merges it:
+`INSERT ... SELECT ... ON CONFLICT DO UPDATE ... WHERE` the row differs, so a
+newer stock rewrites only what changed. Counting new, changed, ceased and
+unchanged rows is one join of the staging table with the real one, before the
+merge. The SQL is the same on both databases but for de-duplication, where
+SQLite has no DISTINCT ON.
 """
 
+import io
+from contextlib import contextmanager
+
 from django.db import connection, models
+from pyarrow import csv as arrow_csv
+
+from tremplin.registry.models import Company, Establishment
+
+# "text" is never NULL (an empty field is an empty string); "varchar" may be NULL.
+MERGE_WORK_MEM = "256MB"
+_TYPES = {"text", "varchar", "date", "integer", "bigint", "boolean", "timestamptz"}
+
+
+def _qn(name):
+    return connection.ops.quote_name(name)
+
+
+def _sum(condition):
+    return f"coalesce(sum(CASE WHEN {condition} THEN 1 ELSE 0 END), 0)"
+
+
+class StagingTable:
+    """A temporary table (dropped at the end of the session at the latest) loaded from Arrow batches."""
+
+    def __init__(self, name, columns):
+        assert {kind for _name, kind in columns} <= _TYPES
+        self.name, self.columns = name, columns
+        self.names = [name for name, _kind in columns]
+        definition = ", ".join(f"{_qn(column)} {kind}" for column, kind in columns)
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                # The merge's hash joins and sorts span millions of rows: in memory rather than spilled
+                # (this transaction only; the server's memory, not the importing process's).
+                cursor.execute(f"SET LOCAL work_mem = '{MERGE_WORK_MEM}'")
+            cursor.execute(f"DROP TABLE IF EXISTS {_qn(name)}")
+            cursor.execute(f"CREATE TEMPORARY TABLE {_qn(name)} ({definition})")
+
+    @contextmanager
+    def loader(self):
+        """Yield load(batch): appends an Arrow batch whose columns are `names`, in that order."""
+        columns = ", ".join(_qn(c) for c in self.names)
+        if connection.vendor == "postgresql":
+            text = ", ".join(_qn(c) for c, kind in self.columns if kind == "text")
+            connection.ensure_connection()
+            options = arrow_csv.WriteOptions(include_header=False)
+            # An unquoted empty field is NULL in COPY's CSV format; text columns are never NULL here.
+            statement = f"COPY {_qn(self.name)} ({columns}) FROM STDIN (FORMAT csv, FORCE_NOT_NULL ({text}))"
+            with connection.connection.cursor() as cursor, cursor.copy(statement) as copy:
+
+                def load(batch):
+                    sink = io.BytesIO()
+                    arrow_csv.write_csv(batch, sink, options)
+                    copy.write(sink.getbuffer())
+
+                yield load
+        else:
+            statement = (
+                f"INSERT INTO {_qn(self.name)} ({columns}) VALUES ({', '.join(['%s'] * len(self.names))})"
+            )
+            with connection.cursor() as cursor:
+
+                def load(batch):
+                    cursor.executemany(
+                        statement, zip(*(column.to_pylist() for column in batch.columns), strict=True)
+                    )
+
+                yield load
+
+    def keep_last_per(self, key):
+        """A key repeated in the file: its last line wins (ON CONFLICT cannot touch a row twice)."""
+        table = _qn(self.name)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT count(*) FROM (SELECT 1 FROM {table} GROUP BY {key} HAVING count(*) > 1) AS d"
+            )
+            if cursor.fetchone()[0]:
+                cursor.execute(
+                    f"DELETE FROM {table} WHERE line NOT IN (SELECT max(line) FROM {table} GROUP BY {key})"
+                )
+
+    def drop(self):
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP TABLE {_qn(self.name)}")
+
+
+def merge(model, key, fields, source, state_column, ceased=("A", "C"), defaults=()):
+    """Upsert `fields` ([(column, SQL over `source`)]) into model's table; return (new, changed, ceased, unchanged).
+
+    `source` is a FROM clause over the staging table aliased `s`. Only the rows that
+    differ are written: an unchanged row keeps its tuple (and its triggers, if any, stay quiet).
+    """
+    table = _qn(model._meta.db_table)
+    columns = [_qn(column) for column, _expression in fields]
+    expressions = [expression for _column, expression in fields]
+    owned = [c for c in columns if c != _qn(key)]
+    owned_source = [e for (c, e) in fields if c != key]
+    pk = _qn(model._meta.pk.column)
+    was, becomes = ceased
+    is_new = _sum(f"t.{pk} IS NULL")
+    differs = _sum(
+        f"t.{pk} IS NOT NULL AND ({_row('t', owned)}) IS DISTINCT FROM ({', '.join(owned_source)})"
+    )
+    ceases = _sum(f"t.{_qn(state_column)} = '{was}' AND {dict(fields)[state_column]} = '{becomes}'")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {is_new}, {differs}, {ceases}, count(*) "
+            f"FROM {source} LEFT JOIN {table} AS t ON t.{_qn(key)} = s.{_qn(key)}"
+        )
+        new, changed, ceased_count, total = cursor.fetchone()
+        default_columns = "".join(f", {_qn(column)}" for column, _value in defaults)
+        default_values = "".join(f", {value}" for _column, value in defaults)
+        cursor.execute(
+            f"INSERT INTO {table} ({', '.join(columns)}{default_columns}) "
+            f"SELECT {', '.join(expressions)}{default_values} FROM {source} WHERE true "
+            f"ON CONFLICT ({_qn(key)}) DO UPDATE SET {', '.join(f'{c} = EXCLUDED.{c}' for c in owned)} "
+            f"WHERE ({_row(table, owned)}) IS DISTINCT FROM ({_row('EXCLUDED', owned)})"
+        )
+    return new, changed, ceased_count, total - new - changed
+
+
+def _row(alias, columns):
+    return ", ".join(f"{alias}.{c}" for c in columns)
+
+
+# Columns the stock file owns. The head office's location is written by the
+# establishment import, so re-importing legal units never clears it.
+COMPANY_COLUMNS = [
+    ("siren", "text"),
+    ("diffusion", "text"),
+    ("created_on", "date"),
+    ("acronym", "text"),
+    ("last_name", "text"),
+    ("first_name", "text"),
+    ("denomination", "text"),
+    ("headcount_bracket", "text"),
+    ("headcount_year", "integer"),
+    ("category", "text"),
+    ("state", "text"),
+    ("legal_form", "text"),
+    ("naf_code", "text"),
+    ("naf_nomenclature", "text"),
+    ("naf2025_code", "text"),
+    ("head_office_nic", "text"),
+    ("last_processed_at", "timestamptz"),
+]
+ESTABLISHMENT_COLUMNS = [
+    ("siren", "text"),
+    ("siret", "text"),
+    ("nic", "text"),
+    ("diffusion", "text"),
+    ("is_head_office", "boolean"),
+    ("state", "text"),
+    ("created_on", "date"),
+    ("sign_name", "text"),
+    ("street", "text"),
+    ("postal_code", "text"),
+    ("commune_code", "text"),
+    ("commune_name", "text"),
+    ("naf_code", "text"),
+    ("headcount_bracket", "text"),
+    ("departement", "varchar"),  # None when no département could be found
+]
+
+
+class LegalUnitMerge:
+    staging_columns = [("line", "bigint"), *COMPANY_COLUMNS]
+
+    def unknown_companies(self, staging):
+        return []
+
+    def run(self, staging):
+        staging.keep_last_per("siren")
+        fields = [(name, f"s.{_qn(name)}") for name, _kind in COMPANY_COLUMNS]
+        return merge(
+            Company,
+            "siren",
+            fields,
+            f"{_qn(staging.name)} AS s",
+            "state",
+            ceased=(Company.State.ACTIVE, Company.State.CEASED),
+            defaults=[
+                ("head_office_postal_code", "''"),
+                ("head_office_commune_code", "''"),
+                ("departement_id", "NULL"),
+            ],
+        )
+
+
+class EstablishmentMerge:
+    staging_columns = [("line", "bigint"), *ESTABLISHMENT_COLUMNS]
+
+    def unknown_companies(self, staging):
+        """(line, siret, siren) of the establishments whose legal unit the registry does not hold."""
+        company = _qn(Company._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT s.line, s.siret, s.siren FROM {_qn(staging.name)} AS s "
+                f"WHERE NOT EXISTS (SELECT 1 FROM {company} AS c WHERE c.siren = s.siren) ORDER BY s.line"
+            )
+            yield from cursor
+
+    def run(self, staging):
+        staging.keep_last_per("siret")
+        company = _qn(Company._meta.db_table)
+        fields = [("company_id", "c.id")] + [
+            (name, f"s.{_qn(name)}")
+            for name, _kind in ESTABLISHMENT_COLUMNS
+            if name not in ("siren", "departement")
+        ]
+        fields.sort(key=lambda f: f[0] != "siret")  # the key first
+        counts = merge(
+            Establishment,
+            "siret",
+            fields,
+            f"{_qn(staging.name)} AS s JOIN {company} AS c ON c.siren = s.siren",
+            "state",
+            ceased=(Establishment.State.OPEN, Establishment.State.CLOSED),
+        )
+        self._locate_head_offices(staging)
+        return counts
+
+    def _locate_head_offices(self, staging):
+        """The head office's location on its company, when it is the one the legal unit names (or it names none)."""
+        company = _qn(Company._meta.db_table)
+        head_offices = (
+            f"FROM {_qn(staging.name)} AS s JOIN {company} AS o ON o.siren = s.siren "
+            "AND o.head_office_nic IN ('', s.nic) WHERE s.is_head_office"
+        )
+        if connection.vendor == "postgresql":
+            latest = (
+                f"SELECT DISTINCT ON (s.siren) s.siren, s.postal_code, s.commune_code, s.departement "
+                f"{head_offices} ORDER BY s.siren, s.line DESC"
+            )
+        else:  # SQLite takes the other columns from the row holding max(line)
+            latest = f"SELECT s.siren, s.postal_code, s.commune_code, s.departement, max(s.line) {head_offices} GROUP BY s.siren"
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {company} AS c SET head_office_postal_code = h.postal_code, "
+                "head_office_commune_code = h.commune_code, departement_id = h.departement "
+                f"FROM ({latest}) AS h WHERE c.siren = h.siren AND "
+                "(c.head_office_postal_code, c.head_office_commune_code, c.departement_id) "
+                "IS DISTINCT FROM (h.postal_code, h.commune_code, h.departement)"
+            )
 
 
 def _adapter(field):
@@ -73,9 +322,8 @@ class Upsert:
 def update_by_pk(model, fields, rows):
     """Set `fields` on many rows at once; each row is (*values, pk)."""
     meta = model._meta
-    qn = connection.ops.quote_name
-    table, pk = qn(meta.db_table), qn(meta.pk.column)
-    columns = [qn(meta.get_field(name).column) for name in fields]
+    table, pk = _qn(meta.db_table), _qn(meta.pk.column)
+    columns = [_qn(meta.get_field(name).column) for name in fields]
     if not rows:
         return
     with connection.cursor() as cursor:

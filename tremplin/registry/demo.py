@@ -23,7 +23,7 @@ def reference_date():
 
 
 def demo_sirens(path=LEGAL_UNITS):
-    with open_sirene_file(path) as (stream, _counter, _total):
+    with open_sirene_file(path) as stream:
         return [row["siren"].strip() for row in csv.DictReader(stream)]
 
 

@@ -1,36 +1,46 @@
 """Read INSEE's SIRENE stock files (StockUniteLegale, StockEtablissement) into the registry.
 
+The files (CSV, the zipped CSV INSEE publishes, or its Parquet edition) are read
+by DuckDB, which checks and reshapes every row in SQL and hands them over in
+Arrow batches, so memory stays bounded whatever the file's size. The checked
+rows go to a temporary staging table (PostgreSQL `COPY`, SQLite batched
+inserts), then one set-based upsert per table writes only the rows that differ.
+
 Columns are mapped by name, never by position: INSEE adds columns without notice.
 Unknown columns are ignored; a file missing a column we use is refused whole.
-Files are streamed (plain CSV or the zipped CSV INSEE publishes, read in place)
-and written in batches of upserts, so a re-import of a newer stock updates rows.
-
-A malformed row (wrong number of fields, bad date, invalid SIREN/SIRET check
-digit, unknown state...) is reported and skipped as a whole; the rest imports.
 Fields INSEE hides for partially diffusible units hold the literal "[ND]": they
 are stored as empty strings.
+
+Policy for malformed rows: a stock file is a snapshot, so by default it is all
+or nothing. Every rejected row is reported (line, identifier, code, French
+message) and, if there is any, nothing of the file is imported. `max_rejected`
+tolerates up to that many rows with a bad value (SIREN, date, unknown state...):
+they are reported and skipped, the rest imports. A structurally malformed file
+(truncated or unreadable row, invalid UTF-8, missing column, damaged archive)
+is always refused whole.
 """
 
 import csv
 import io
+import os
 import re
+import tempfile
+import threading
 import zipfile
 import zlib
-from collections.abc import Callable
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
-from datetime import date, datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
-from django.db import transaction
-from stdnum.fr import siren as siren_checker
-from stdnum.fr import siret as siret_checker
+import duckdb
+import pyarrow as pa
+import pyarrow.compute as pc
+from django.db import connection, transaction
 from tqdm import tqdm
 
-from tremplin.registry.bulk import Upsert, update_by_pk
+from tremplin.registry.bulk import EstablishmentMerge, LegalUnitMerge, StagingTable
 from tremplin.registry.headcount import HEADCOUNT_BRACKETS
-from tremplin.registry.models import Commune, Company, Departement, Diffusion, Establishment
+from tremplin.registry.models import Commune, Company, Departement, Establishment
 from tremplin.registry.signals import registry_imported
 
 # Full headers as INSEE publishes them (December 2025 onwards). Only used to
@@ -177,13 +187,9 @@ ETABLISSEMENT_REQUIRED = [
 UNITE_LEGALE_OPTIONAL = ["activitePrincipaleNAF25UniteLegale"]
 ETABLISSEMENT_OPTIONAL = ["indiceRepetitionEtablissement"]
 
+# "N" (non diffusible) was replaced by "P" in 2023; both hide the same fields (stored as "P").
 NOT_DIFFUSED = "[ND]"
 NAF_REV2 = "NAFRev2"
-# "N" (non diffusible) was replaced by "P" in 2023; both hide the same fields.
-DIFFUSION_STATUSES = {"O": Diffusion.PUBLIC, "P": Diffusion.PARTIAL, "N": Diffusion.PARTIAL}
-BOOLEANS = {"true": True, "false": False}
-COMPANY_STATES = frozenset(Company.State.values)
-ESTABLISHMENT_STATES = frozenset(Establishment.State.values)
 STREET_TYPES = {
     "ALL": "ALLEE",
     "AV": "AVENUE",
@@ -205,63 +211,37 @@ STREET_TYPES = {
     "ZA": "ZONE ARTISANALE",
     "ZI": "ZONE INDUSTRIELLE",
 }
-SIRENE_TIMEZONE = ZoneInfo("Europe/Paris")  # INSEE's timestamps are local time without offset
-DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
+SIRENE_TIMEZONE = "Europe/Paris"  # INSEE's timestamps are local time without offset
 # C0 controls but the tab, and DEL: a NUL byte stored in a name breaks exports and PostgreSQL text.
-CONTROL_CHARACTER = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
-DEFAULT_BATCH_SIZE = 5000
+CONTROL_CHARACTER = r"[\x00-\x08\x0a-\x1f\x7f]"
+DEFAULT_BATCH_SIZE = 100_000
 KEPT_ERRORS = 1000  # errors kept in memory for the summary; the error file gets them all
-
-# Columns the stock file owns. The head office's location is written by the
-# establishment import, so re-importing legal units never clears it.
-COMPANY_FIELDS = [
-    "siren",
-    "diffusion",
-    "created_on",
-    "acronym",
-    "last_name",
-    "first_name",
-    "denomination",
-    "headcount_bracket",
-    "headcount_year",
-    "category",
-    "state",
-    "legal_form",
-    "naf_code",
-    "naf_nomenclature",
-    "naf2025_code",
-    "head_office_nic",
-    "last_processed_at",
-]
-COMPANY_INSERT_DEFAULTS = {"head_office_postal_code": "", "head_office_commune_code": "", "departement": None}
-HEAD_OFFICE_FIELDS = ["head_office_postal_code", "head_office_commune_code", "departement"]
-ESTABLISHMENT_FIELDS = [
-    "siret",
-    "company",
-    "nic",
-    "diffusion",
-    "is_head_office",
-    "state",
-    "created_on",
-    "sign_name",
-    "street",
-    "postal_code",
-    "commune_code",
-    "commune_name",
-    "naf_code",
-    "headcount_bracket",
-]
+# DuckDB spills to disk beyond this: the import's memory does not grow with the file.
+DUCKDB_MEMORY_LIMIT = "512MB"
+# Rows DuckDB refuses while parsing (wrong number of fields, bad UTF-8...): the file is refused
+# whole, so reporting the first ones is enough.
+STRUCTURAL_REJECTS_KEPT = KEPT_ERRORS
+PENDING_ERRORS = 100_000
+STRUCTURAL_CODES = frozenset({"truncated_row", "unreadable_row", "bad_encoding"})
 
 
 class SireneFileError(Exception):
     """The whole file is refused (unreadable, or a required column is missing)."""
 
 
-class RowRejected(Exception):
-    def __init__(self, code, message):
-        super().__init__(message)
-        self.code = code
-        self.message = message
+class StockRejected(SireneFileError):
+    """The file has malformed rows: they are in `report`, and nothing of the file was imported."""
+
+    def __init__(self, report):
+        self.report = report
+        structural = any(error.code in STRUCTURAL_CODES for error in report.errors)
+        reason = "il est mal formé" if structural else "des lignes ont des valeurs invalides"
+        super().__init__(
+            f"{report.label} : fichier {report.file_name} refusé, {reason} "
+            f"({report.rejected} ligne(s) rejetée(s) sur {report.rows_read}). "
+            "Aucune ligne n'a été importée : corrigez le fichier ou téléchargez-le de nouveau "
+            "(le rapport --errors donne chaque ligne rejetée)."
+        )
 
 
 @dataclass
@@ -274,11 +254,15 @@ class RowError:
 
 @dataclass
 class ImportReport:
+    """What one stock file did: rows compared with the registry as it was before the import."""
+
     label: str
     file_name: str = ""
     rows_read: int = 0
     created: int = 0
-    updated: int = 0
+    updated: int = 0  # rows that differed, and were rewritten
+    unchanged: int = 0  # rows identical to the registry's, left untouched
+    ceased: int = 0  # among the updated: companies ceased, establishments closed since the last import
     rejected: int = 0
     errors: list = field(default_factory=list)
 
@@ -290,65 +274,43 @@ class ImportReport:
     def summary(self):
         return (
             f"{self.label} : {self.rows_read} lignes lues, {self.created} créées, "
-            f"{self.updated} mises à jour, {self.rejected} rejetées."
+            f"{self.updated} mises à jour (dont {self.ceased} cessations), {self.unchanged} inchangées, "
+            f"{self.rejected} rejetées."
         )
 
 
-# --- Reading files -------------------------------------------------------------------
-
-
-class _CountingReader(io.RawIOBase):
-    """Counts the bytes read from the underlying binary stream, for the progress bar."""
-
-    def __init__(self, raw):
-        self.raw = raw
-        self.bytes_read = 0
-
-    def readable(self):
-        return True
-
-    def readinto(self, buffer):
-        data = self.raw.read(len(buffer))
-        buffer[: len(data)] = data
-        self.bytes_read += len(data)
-        return len(data)
-
-
-def _first_control_character(row):
-    """(position, character) of the first control character of a row (NUL, ESC, DEL...), else None."""
-    for position, value in enumerate(row):
-        found = CONTROL_CHARACTER.search(value)
-        if found:
-            return position, found.group()
-    return None
+# --- Opening files -------------------------------------------------------------------
 
 
 @contextmanager
 def open_sirene_file(path):
-    """Yield (text stream, byte counter, total bytes) for a plain or zipped CSV file.
+    """Yield a text stream over a plain or zipped CSV file.
 
     A zip is read in place (never extracted to disk); it must hold one CSV file.
     """
-    path = Path(path)
+    with _csv_bytes(Path(path)) as raw:
+        # utf-8-sig: tolerate a byte-order mark, which spreadsheet tools add when re-saving.
+        stream = io.TextIOWrapper(raw, encoding="utf-8-sig", errors="surrogateescape", newline="")
+        try:
+            yield stream
+        finally:
+            stream.detach()
+
+
+@contextmanager
+def _csv_bytes(path):
+    """Yield a binary stream over the CSV of `path` (a zip holding one CSV, or the CSV itself)."""
     if not path.exists():
         raise SireneFileError(f"Fichier introuvable : {path}")
     if zipfile.is_zipfile(path):
         with zipfile.ZipFile(path) as archive:
-            members = [m for m in archive.infolist() if m.filename.lower().endswith(".csv")]
-            if len(members) != 1:
-                raise SireneFileError(
-                    f"L'archive {path.name} doit contenir un seul fichier CSV ({len(members)} trouvés)."
-                )
+            member = _only_csv(archive, path)
             try:
-                with archive.open(members[0]) as raw:
-                    yield from _text_stream(raw, members[0].file_size)
+                with archive.open(member) as raw:
+                    yield raw
             except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
-                raise SireneFileError(
-                    f"L'archive {path.name} est endommagée : sa lecture s'est arrêtée en cours de route ({exc}). "
-                    "Les lots déjà lus sont importés ; relancez l'import avec une archive complète "
-                    "(il met à jour sans créer de doublon)."
-                ) from None
-    elif _starts_like_a_zip(path):
+                raise _damaged(path, exc) from None
+    elif _starts_with(path, b"PK\x03\x04"):
         # A zip cut short (interrupted download) has lost its central directory: is_zipfile() says no,
         # and read as CSV it would be reported as a file with every column missing.
         raise SireneFileError(
@@ -357,188 +319,343 @@ def open_sirene_file(path):
         )
     else:
         with path.open("rb") as raw:
-            yield from _text_stream(raw, path.stat().st_size)
+            yield raw
 
 
-def _starts_like_a_zip(path):
-    with path.open("rb") as handle:
-        return handle.read(4) == b"PK\x03\x04"
-
-
-def _text_stream(raw, total):
-    counter = _CountingReader(raw)
-    # utf-8-sig: tolerate a byte-order mark, which spreadsheet tools add when re-saving.
-    stream = io.TextIOWrapper(
-        io.BufferedReader(counter, 1 << 20), encoding="utf-8-sig", errors="surrogateescape", newline=""
-    )
-    try:
-        yield stream, counter, total
-    finally:
-        stream.detach()
-
-
-def clean(value):
-    value = value.strip()
-    return "" if value == NOT_DIFFUSED else value
-
-
-def fit(value, max_length):
-    return value[:max_length]
-
-
-def parse_date(value, column):
-    if not value:
-        return None
-    if DATE_RE.fullmatch(value):
-        try:
-            return date.fromisoformat(value)
-        except ValueError:
-            pass
-    raise RowRejected("bad_date", f"{column} invalide : « {value} » (format attendu AAAA-MM-JJ)")
-
-
-def parse_timestamp(value):
-    """dateDernierTraitement*, e.g. 2024-03-22T14:27:37.000; informative, so never a reason to reject."""
-    if not value:
-        return None
-    try:
-        return datetime.fromisoformat(value).replace(tzinfo=SIRENE_TIMEZONE)
-    except ValueError:
-        return None
-
-
-def check_siren(value, checksum=True):
-    if not (len(value) == 9 and value.isdigit()):
-        raise RowRejected("bad_siren", f"SIREN invalide : « {value} » (9 chiffres attendus)")
-    if checksum and not siren_checker.is_valid(value):
-        raise RowRejected("bad_checksum", f"SIREN invalide : « {value} » (clé de contrôle incorrecte)")
-    return value
-
-
-def check_siret(value, siren, nic):
-    if not (len(value) == 14 and value.isdigit()):
-        raise RowRejected("bad_siret", f"SIRET invalide : « {value} » (14 chiffres attendus)")
-    if not siret_checker.is_valid(value):
-        raise RowRejected("bad_checksum", f"SIRET invalide : « {value} » (clé de contrôle incorrecte)")
-    if value != siren + nic:
-        raise RowRejected(
-            "bad_siret", f"SIRET « {value} » incohérent avec le SIREN « {siren} » et le NIC « {nic} »"
+def _only_csv(archive, path):
+    members = [m for m in archive.infolist() if m.filename.lower().endswith(".csv")]
+    if len(members) != 1:
+        raise SireneFileError(
+            f"L'archive {path.name} doit contenir un seul fichier CSV ({len(members)} trouvés)."
         )
-    return value
+    return members[0]
 
 
-def parse_choice(value, choices, column, code="unknown_value"):
-    if value not in choices:
-        raise RowRejected(code, f"{column} inconnu : « {value} »")
-    return choices[value] if isinstance(choices, dict) else value
+def _damaged(path, exc):
+    return SireneFileError(
+        f"L'archive {path.name} est endommagée : sa lecture s'est arrêtée en cours de route ({exc}). "
+        "Aucune ligne n'a été importée ; relancez l'import avec une archive complète."
+    )
 
 
-def parse_headcount(value, column):
-    if value and value not in HEADCOUNT_BRACKETS:
-        raise RowRejected("unknown_value", f"{column} inconnue : « {value} »")
-    return value
+def _starts_with(path, magic):
+    with path.open("rb") as handle:
+        return handle.read(len(magic)) == magic
 
 
-def parse_naf(code, nomenclature, column):
-    if len(code) > 6:
-        raise RowRejected("bad_naf", f"{column} invalide : « {code} »")
-    return code if nomenclature == NAF_REV2 else ""
+def is_parquet(path):
+    return Path(path).suffix.lower() == ".parquet" or _starts_with(Path(path), b"PAR1")
 
 
-def _digits(value, length, column, code):
-    if value and not (len(value) == length and value.isdigit()):
-        raise RowRejected(code, f"{column} invalide : « {value} »")
-    return value
+class _ZipPipe:
+    """Feeds the CSV inside a zip to DuckDB through a named pipe: nothing is extracted to disk."""
+
+    def __init__(self, path, directory):
+        self.path = path
+        self.fifo = Path(directory) / "stock.csv"
+        os.mkfifo(self.fifo)
+        self.error = None
+        self.thread = threading.Thread(target=self._feed, daemon=True)
+        self.thread.start()
+
+    def _feed(self):
+        try:
+            with _csv_bytes(self.path) as raw, self.fifo.open("wb") as pipe:
+                while chunk := raw.read(1 << 20):
+                    pipe.write(chunk)
+        except SireneFileError as exc:
+            self.error = exc
+        except BrokenPipeError:
+            pass  # DuckDB stopped reading (it failed): its own error is the one reported
+
+    def close(self):
+        if self.thread.is_alive():
+            # Unblock a writer still waiting for DuckDB to open or to drain the pipe.
+            with suppress(OSError):
+                fd = os.open(self.fifo, os.O_RDONLY | os.O_NONBLOCK)
+                os.close(fd)
+            self.thread.join(timeout=5)
+        if self.error is not None:
+            raise self.error
 
 
-def parse_legal_unit(get, has):
-    """Field values for Company from one StockUniteLegale row; raise RowRejected if malformed."""
-    siren = check_siren(get("siren"))
-    year = get("anneeEffectifsUniteLegale")
-    nomenclature = get("nomenclatureActivitePrincipaleUniteLegale")
-    naf2025 = get("activitePrincipaleNAF25UniteLegale") if has("activitePrincipaleNAF25UniteLegale") else ""
-    return {
-        "siren": siren,
-        "diffusion": parse_choice(
-            get("statutDiffusionUniteLegale"), DIFFUSION_STATUSES, "statutDiffusionUniteLegale"
-        ),
-        "created_on": parse_date(get("dateCreationUniteLegale"), "dateCreationUniteLegale"),
-        "acronym": fit(get("sigleUniteLegale"), 100),
-        "last_name": fit(get("nomUniteLegale") or get("nomUsageUniteLegale"), 100),
-        "first_name": fit(get("prenomUsuelUniteLegale") or get("prenom1UniteLegale"), 100),
-        "denomination": fit(get("denominationUniteLegale") or get("denominationUsuelle1UniteLegale"), 255),
-        "headcount_bracket": parse_headcount(
-            get("trancheEffectifsUniteLegale"), "trancheEffectifsUniteLegale"
-        ),
-        "headcount_year": int(_digits(year, 4, "anneeEffectifsUniteLegale", "bad_year")) if year else None,
-        "category": fit(get("categorieEntreprise"), 3),
-        "state": parse_choice(
-            get("etatAdministratifUniteLegale"),
-            COMPANY_STATES,
-            "etatAdministratifUniteLegale",
-            code="unknown_state",
-        ),
-        "legal_form": _digits(
-            get("categorieJuridiqueUniteLegale"), 4, "categorieJuridiqueUniteLegale", "bad_legal_form"
-        ),
-        "naf_code": parse_naf(
-            get("activitePrincipaleUniteLegale"), nomenclature, "activitePrincipaleUniteLegale"
-        ),
-        "naf_nomenclature": fit(nomenclature, 8),
-        "naf2025_code": parse_naf(naf2025, NAF_REV2, "activitePrincipaleNAF25UniteLegale"),
-        "head_office_nic": _digits(get("nicSiegeUniteLegale"), 5, "nicSiegeUniteLegale", "bad_nic"),
-        "last_processed_at": parse_timestamp(get("dateDernierTraitementUniteLegale")),
-    }
+# --- Checking rows in SQL ------------------------------------------------------------
 
 
-def street_of(get, has):
-    street_type = get("typeVoieEtablissement")
-    parts = [
-        get("numeroVoieEtablissement"),
-        get("indiceRepetitionEtablissement") if has("indiceRepetitionEtablissement") else "",
-        STREET_TYPES.get(street_type, street_type),
-        get("libelleVoieEtablissement"),
+def _literal(text):
+    return "'" + str(text).replace("'", "''") + "'"
+
+
+def _in(values):
+    return "(" + ", ".join(_literal(v) for v in values) + ")"
+
+
+def _digits(column, length):
+    return f"regexp_full_match({column}, '[0-9]{{{length}}}')"
+
+
+def luhn_sum(column, length):
+    """SQL: the Luhn sum of a string of `length` digits (valid when it is a multiple of 10)."""
+    terms = []
+    for position in range(1, length + 1):
+        digit = f"(ascii(substr({column}, {position}, 1)) - 48)"
+        if (length - position) % 2:
+            digit = f"(2 * {digit} - CASE WHEN {digit} >= 5 THEN 9 ELSE 0 END)"
+        terms.append(digit)
+    return f"({' + '.join(terms)})"
+
+
+def _luhn(column, length):
+    return f"({luhn_sum(column, length)} % 10 = 0)"
+
+
+def _digit_sum(column, length):
+    return " + ".join(f"(ascii(substr({column}, {p}, 1)) - 48)" for p in range(1, length + 1))
+
+
+def _quoted(column):
+    return "'« ' || " + column + " || ' »'"
+
+
+@dataclass
+class _Check:
+    failed: str  # SQL condition, true when the row is rejected
+    code: str
+    message: str  # SQL expression
+
+
+def _date_check(column):
+    return _Check(
+        f"{column} <> '' AND NOT ({_digits_date(column)} AND TRY_CAST({column} AS DATE) IS NOT NULL)",
+        "bad_date",
+        f"'{column} invalide : ' || {_quoted(column)} || ' (format attendu AAAA-MM-JJ)'",
+    )
+
+
+def _digits_date(column):
+    return f"regexp_full_match({column}, '[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}')"
+
+
+def _choice_check(column, choices, code="unknown_value", word="inconnu"):
+    return _Check(f"{column} NOT IN {_in(choices)}", code, f"'{column} {word} : ' || {_quoted(column)}")
+
+
+def _headcount_check(column):
+    return _Check(
+        f"{column} <> '' AND {column} NOT IN {_in(HEADCOUNT_BRACKETS)}",
+        "unknown_value",
+        f"'{column} inconnue : ' || {_quoted(column)}",
+    )
+
+
+def _optional_digits_check(column, length, code):
+    return _Check(
+        f"{column} <> '' AND NOT {_digits(column, length)}",
+        code,
+        f"'{column} invalide : ' || {_quoted(column)}",
+    )
+
+
+def _naf_check(column):
+    return _Check(f"length({column}) > 6", "bad_naf", f"'{column} invalide : ' || {_quoted(column)}")
+
+
+def _siren_checks(column="siren", checksum=True):
+    checks = [
+        _Check(
+            f"NOT {_digits(column, 9)}",
+            "bad_siren",
+            f"'SIREN invalide : ' || {_quoted(column)} || ' (9 chiffres attendus)'",
+        )
     ]
-    return fit(" ".join(p for p in parts if p), 255)
+    if checksum:
+        checks.append(
+            _Check(
+                f"NOT {_luhn(column, 9)}",
+                "bad_checksum",
+                f"'SIREN invalide : ' || {_quoted(column)} || ' (clé de contrôle incorrecte)'",
+            )
+        )
+    return checks
 
 
-def parse_establishment(get, has):
-    """Field values for Establishment (plus "siren", the company) from one StockEtablissement row."""
-    siren = check_siren(get("siren"), checksum=False)  # the SIRET check below covers the SIREN's
-    nic = get("nic")
-    if not (len(nic) == 5 and nic.isdigit()):
-        raise RowRejected("bad_siret", f"NIC invalide : « {nic} » (5 chiffres attendus)")
-    return {
-        "siren": siren,
-        "siret": check_siret(get("siret"), siren, nic),
-        "nic": nic,
-        "diffusion": parse_choice(
-            get("statutDiffusionEtablissement"), DIFFUSION_STATUSES, "statutDiffusionEtablissement"
+def _siret_checks():
+    # stdnum's rule: Luhn over the 14 digits, except La Poste's establishments (digit sum divisible by 5),
+    # and the SIREN's own key.
+    la_poste = "(starts_with(siret, '356000000') AND siret <> '35600000000048')"
+    valid = (
+        f"(CASE WHEN {la_poste} THEN ({_digit_sum('siret', 14)}) % 5 = 0 ELSE {_luhn('siret', 14)} END"
+        f" AND {_luhn('left(siret, 9)', 9)})"
+    )
+    return [
+        _Check(
+            "NOT regexp_full_match(nic, '[0-9]{5}')",
+            "bad_siret",
+            "'NIC invalide : ' || " + _quoted("nic") + " || ' (5 chiffres attendus)'",
         ),
-        "is_head_office": parse_choice(get("etablissementSiege"), BOOLEANS, "etablissementSiege"),
-        "state": parse_choice(
-            get("etatAdministratifEtablissement"),
-            ESTABLISHMENT_STATES,
-            "etatAdministratifEtablissement",
-            code="unknown_state",
+        _Check(
+            f"NOT {_digits('siret', 14)}",
+            "bad_siret",
+            f"'SIRET invalide : ' || {_quoted('siret')} || ' (14 chiffres attendus)'",
         ),
-        "created_on": parse_date(get("dateCreationEtablissement"), "dateCreationEtablissement"),
-        "sign_name": fit(get("enseigne1Etablissement") or get("denominationUsuelleEtablissement"), 100),
-        "street": street_of(get, has),
-        "postal_code": _digits(
-            get("codePostalEtablissement"), 5, "codePostalEtablissement", "bad_postal_code"
+        _Check(
+            f"NOT {valid}",
+            "bad_checksum",
+            f"'SIRET invalide : ' || {_quoted('siret')} || ' (clé de contrôle incorrecte)'",
         ),
-        "commune_code": fit(get("codeCommuneEtablissement"), 5),
-        "commune_name": fit(get("libelleCommuneEtablissement"), 100),
-        "naf_code": parse_naf(
-            get("activitePrincipaleEtablissement"),
-            get("nomenclatureActivitePrincipaleEtablissement"),
-            "activitePrincipaleEtablissement",
+        _Check(
+            "siret <> siren || nic",
+            "bad_siret",
+            "'SIRET ' || "
+            + _quoted("siret")
+            + " || ' incohérent avec le SIREN ' || "
+            + _quoted("siren")
+            + " || ' et le NIC ' || "
+            + _quoted("nic"),
         ),
-        "headcount_bracket": parse_headcount(
-            get("trancheEffectifsEtablissement"), "trancheEffectifsEtablissement"
+    ]
+
+
+def _timestamp(column, vendor):
+    """dateDernierTraitement*, e.g. 2024-03-22T14:27:37.000, Paris time, as the database stores it in UTC.
+
+    Informative, so an unreadable value is stored empty, never a reason to reject the row.
+    """
+    utc = f"timezone('UTC', timezone('{SIRENE_TIMEZONE}', TRY_CAST(nullif({column}, '') AS TIMESTAMP)))"
+    offset = "+00:00" if vendor == "postgresql" else ""
+    # Django writes SQLite datetimes without the fraction when it is zero: the same text compares equal.
+    return (
+        f"CASE WHEN microsecond({utc}) = 0 THEN strftime({utc}, '%Y-%m-%d %H:%M:%S{offset}') "
+        f"ELSE strftime({utc}, '%Y-%m-%d %H:%M:%S.%f{offset}') END"
+    )
+
+
+def _or_else(first, second):
+    return f"coalesce(nullif({first}, ''), {second})"
+
+
+def _legal_unit_checks():
+    return [
+        *_siren_checks(),
+        _choice_check("statutDiffusionUniteLegale", ["O", "P", "N"]),
+        _date_check("dateCreationUniteLegale"),
+        _headcount_check("trancheEffectifsUniteLegale"),
+        _optional_digits_check("anneeEffectifsUniteLegale", 4, "bad_year"),
+        _choice_check("etatAdministratifUniteLegale", Company.State.values, "unknown_state"),
+        _optional_digits_check("categorieJuridiqueUniteLegale", 4, "bad_legal_form"),
+        _naf_check("activitePrincipaleUniteLegale"),
+        _naf_check("activitePrincipaleNAF25UniteLegale"),
+        _optional_digits_check("nicSiegeUniteLegale", 5, "bad_nic"),
+    ]
+
+
+def _legal_unit_fields(vendor):
+    """Company's columns from the checked row, as (column, SQL expression)."""
+    return [
+        ("siren", "siren"),
+        (
+            "diffusion",
+            "CASE statutDiffusionUniteLegale WHEN 'N' THEN 'P' ELSE statutDiffusionUniteLegale END",
         ),
-    }
+        ("created_on", "nullif(dateCreationUniteLegale, '')"),
+        ("acronym", "left(sigleUniteLegale, 100)"),
+        ("last_name", f"left({_or_else('nomUniteLegale', 'nomUsageUniteLegale')}, 100)"),
+        ("first_name", f"left({_or_else('prenomUsuelUniteLegale', 'prenom1UniteLegale')}, 100)"),
+        (
+            "denomination",
+            f"left({_or_else('denominationUniteLegale', 'denominationUsuelle1UniteLegale')}, 255)",
+        ),
+        ("headcount_bracket", "trancheEffectifsUniteLegale"),
+        ("headcount_year", "TRY_CAST(nullif(anneeEffectifsUniteLegale, '') AS INTEGER)"),
+        ("category", "left(categorieEntreprise, 3)"),
+        ("state", "etatAdministratifUniteLegale"),
+        ("legal_form", "categorieJuridiqueUniteLegale"),
+        (
+            "naf_code",
+            f"CASE WHEN nomenclatureActivitePrincipaleUniteLegale = '{NAF_REV2}' "
+            "THEN activitePrincipaleUniteLegale ELSE '' END",
+        ),
+        ("naf_nomenclature", "left(nomenclatureActivitePrincipaleUniteLegale, 8)"),
+        ("naf2025_code", "activitePrincipaleNAF25UniteLegale"),
+        ("head_office_nic", "nicSiegeUniteLegale"),
+        ("last_processed_at", _timestamp("dateDernierTraitementUniteLegale", vendor)),
+    ]
+
+
+def _establishment_checks():
+    return [
+        *_siren_checks(checksum=False),  # the SIRET check covers the SIREN's key
+        *_siret_checks(),
+        _choice_check("statutDiffusionEtablissement", ["O", "P", "N"]),
+        _choice_check("etablissementSiege", ["true", "false"]),
+        _choice_check("etatAdministratifEtablissement", Establishment.State.values, "unknown_state"),
+        _date_check("dateCreationEtablissement"),
+        _optional_digits_check("codePostalEtablissement", 5, "bad_postal_code"),
+        _naf_check("activitePrincipaleEtablissement"),
+        _headcount_check("trancheEffectifsEtablissement"),
+    ]
+
+
+def _street():
+    street_type = (
+        "CASE typeVoieEtablissement "
+        + " ".join(f"WHEN {_literal(short)} THEN {_literal(full)}" for short, full in STREET_TYPES.items())
+        + " ELSE typeVoieEtablissement END"
+    )
+    parts = [
+        "numeroVoieEtablissement",
+        "indiceRepetitionEtablissement",
+        street_type,
+        "libelleVoieEtablissement",
+    ]
+    return "left(concat_ws(' ', " + ", ".join(f"nullif({p}, '')" for p in parts) + "), 255)"
+
+
+def _departement(departements):
+    """The head office's département: its commune's, else guessed from the codes (see Geography)."""
+    known = _in(sorted(departements)) if departements else "(NULL)"
+    from_commune = (
+        "CASE WHEN length(codeCommuneEtablissement) = 5 AND NOT starts_with(codeCommuneEtablissement, '20') "
+        "THEN CASE WHEN starts_with(codeCommuneEtablissement, '97') THEN left(codeCommuneEtablissement, 3) "
+        "ELSE left(codeCommuneEtablissement, 2) END END"
+    )
+    postal = "codePostalEtablissement"
+    from_postal_code = (
+        f"CASE WHEN NOT {_digits(postal, 5)} THEN NULL WHEN starts_with({postal}, '97') THEN left({postal}, 3) "
+        f"WHEN starts_with({postal}, '20') THEN CASE WHEN CAST({postal} AS INTEGER) < 20200 THEN '2A' ELSE '2B' END "
+        f"ELSE left({postal}, 2) END"
+    )
+    return (
+        f"coalesce(geo_commune.departement, CASE WHEN ({from_commune}) IN {known} THEN ({from_commune}) END, "
+        f"geo_postal_code.departement, CASE WHEN ({from_postal_code}) IN {known} THEN ({from_postal_code}) END)"
+    )
+
+
+def _establishment_fields(departements):
+    return [
+        ("siren", "siren"),
+        ("siret", "siret"),
+        ("nic", "nic"),
+        (
+            "diffusion",
+            "CASE statutDiffusionEtablissement WHEN 'N' THEN 'P' ELSE statutDiffusionEtablissement END",
+        ),
+        ("is_head_office", "etablissementSiege = 'true'"),
+        ("state", "etatAdministratifEtablissement"),
+        ("created_on", "nullif(dateCreationEtablissement, '')"),
+        ("sign_name", f"left({_or_else('enseigne1Etablissement', 'denominationUsuelleEtablissement')}, 100)"),
+        ("street", _street()),
+        ("postal_code", "codePostalEtablissement"),
+        ("commune_code", "left(codeCommuneEtablissement, 5)"),
+        ("commune_name", "left(libelleCommuneEtablissement, 100)"),
+        (
+            "naf_code",
+            f"CASE WHEN nomenclatureActivitePrincipaleEtablissement = '{NAF_REV2}' "
+            "THEN activitePrincipaleEtablissement ELSE '' END",
+        ),
+        ("headcount_bracket", "trancheEffectifsEtablissement"),
+        ("departement", _departement(departements)),
+    ]
 
 
 # --- Geography -----------------------------------------------------------------------
@@ -557,7 +674,13 @@ def departement_from_postal_code(postal_code):
 
 
 class Geography:
-    """Commune code / postal code -> département code, held in memory for the whole import."""
+    """Commune code / postal code -> département code, from the reference tables.
+
+    The import joins these lookups in DuckDB (see _departement); the rule, in order: the commune's
+    département; else the commune code's prefix (not for the ambiguous old Corsican 20xxx codes); else
+    the postal code when only one département uses it; else the postal code's prefix. A guess must be
+    a known département.
+    """
 
     def __init__(self):
         self.departements = set(Departement.objects.values_list("code", flat=True))
@@ -566,15 +689,16 @@ class Geography:
         for departement, postal_codes in Commune.objects.values_list("departement_id", "postal_codes"):
             for postal_code in postal_codes:
                 by_postal_code.setdefault(postal_code, set()).add(departement)
-        self.by_postal_code = {pc: deps.pop() for pc, deps in by_postal_code.items() if len(deps) == 1}
+        self.by_postal_code = {code: deps.pop() for code, deps in by_postal_code.items() if len(deps) == 1}
 
-    def departement_for(self, commune_code, postal_code):
-        if commune_code in self.by_commune:
-            return self.by_commune[commune_code]
-        candidates = [self.by_postal_code.get(postal_code), departement_from_postal_code(postal_code)]
-        if len(commune_code) == 5 and not commune_code.startswith("20"):  # old Corsican codes are ambiguous
-            candidates.insert(0, commune_code[:3] if commune_code.startswith("97") else commune_code[:2])
-        return next((c for c in candidates if c in self.departements), None)
+    def register(self, con):
+        """Make the lookups tables of a DuckDB connection: geo_commune, geo_postal_code (code, departement)."""
+        schema = pa.schema([("code", pa.string()), ("departement", pa.string())])
+        for name, mapping in (("geo_commune", self.by_commune), ("geo_postal_code", self.by_postal_code)):
+            con.register(
+                name,
+                pa.table({"code": list(mapping), "departement": list(mapping.values())}, schema=schema),
+            )
 
 
 # --- Importing -----------------------------------------------------------------------
@@ -585,206 +709,273 @@ class _FileSpec:
     label: str
     required: list
     optional: list
-    parse: Callable
-    flush: Callable
-
-
-def _flush_legal_units(batch, report, on_error, context):
-    if "upsert" not in context:
-        context["upsert"] = Upsert(
-            Company, COMPANY_FIELDS, "siren", COMPANY_FIELDS[1:], defaults=COMPANY_INSERT_DEFAULTS
-        )
-    companies = {}
-    for _line, record in batch:
-        companies[record["siren"]] = record  # a repeated SIREN: the last row wins
-    with transaction.atomic():
-        existing = set(Company.objects.filter(siren__in=list(companies)).values_list("siren", flat=True))
-        context["upsert"].run(list(companies.values()))
-    created = len(companies.keys() - existing)
-    report.created += created
-    report.updated += len(batch) - created
-
-
-def _flush_establishments(batch, report, on_error, context):
-    if "upsert" not in context:
-        context["upsert"] = Upsert(Establishment, ESTABLISHMENT_FIELDS, "siret", ESTABLISHMENT_FIELDS[1:])
-        context["geography"] = Geography()
-    geography = context["geography"]
-    with transaction.atomic():
-        companies = {
-            siren: (pk, nic)
-            for siren, pk, nic in Company.objects.filter(
-                siren__in=list({record["siren"] for _line, record in batch})
-            ).values_list("siren", "pk", "head_office_nic")
-        }
-        establishments = {}
-        head_offices = {}
-        kept_rows = 0
-        for line, record in batch:
-            if record["siren"] not in companies:
-                on_error(
-                    RowError(
-                        line, record["siret"], "unknown_company", f"unité légale inconnue : {record['siren']}"
-                    )
-                )
-                continue
-            kept_rows += 1
-            company_pk, head_office_nic = companies[record["siren"]]
-            record["company"] = company_pk
-            establishments[record["siret"]] = record
-            if record["is_head_office"] and head_office_nic in ("", record["nic"]):
-                head_offices[company_pk] = (
-                    record["postal_code"],
-                    record["commune_code"],
-                    geography.departement_for(record["commune_code"], record["postal_code"]),
-                    company_pk,
-                )
-        existing = set(
-            Establishment.objects.filter(siret__in=list(establishments)).values_list("siret", flat=True)
-        )
-        context["upsert"].run(list(establishments.values()))
-        update_by_pk(Company, HEAD_OFFICE_FIELDS, list(head_offices.values()))
-    created = len(establishments.keys() - existing)
-    report.created += created
-    report.updated += kept_rows - created
+    identifier: str  # the column naming a row in the error report
+    checks: callable
+    fields: callable  # (vendor, geography) -> [(column, SQL)]
+    merge: type
+    joins: str = ""
 
 
 LEGAL_UNITS = _FileSpec(
-    "Unités légales", UNITE_LEGALE_REQUIRED, UNITE_LEGALE_OPTIONAL, parse_legal_unit, _flush_legal_units
+    "Unités légales",
+    UNITE_LEGALE_REQUIRED,
+    UNITE_LEGALE_OPTIONAL,
+    "siren",
+    _legal_unit_checks,
+    lambda vendor, geography: _legal_unit_fields(vendor),
+    LegalUnitMerge,
 )
 ESTABLISHMENTS = _FileSpec(
     "Établissements",
     ETABLISSEMENT_REQUIRED,
     ETABLISSEMENT_OPTIONAL,
-    parse_establishment,
-    _flush_establishments,
+    "siret",
+    _establishment_checks,
+    lambda vendor, geography: _establishment_fields(geography.departements),
+    EstablishmentMerge,
+    joins=(
+        " LEFT JOIN geo_commune ON geo_commune.code = codeCommuneEtablissement"
+        " LEFT JOIN geo_postal_code ON geo_postal_code.code = codePostalEtablissement"
+    ),
 )
 
 
-class _Row:
-    """The used columns of one CSV row by name, stripped, with "[ND]" already turned into ""."""
-
-    __slots__ = ("values",)
-
-    def __init__(self, row, positions):
-        self.values = {name: "" if (v := row[i].strip()) == NOT_DIFFUSED else v for name, i in positions}
-
-    def get(self, name):
-        return self.values[name]
-
-    def has(self, name):
-        return name in self.values
-
-
-def has_undecodable_bytes(row):
-    # The stream decodes with surrogateescape: invalid UTF-8 bytes become lone
-    # surrogates, which cannot be encoded back. Rejecting the row beats failing the file.
-    try:
-        "".join(row).encode("utf-8")
-    except UnicodeEncodeError:
-        return True
-    return False
-
-
-def _identifier_of(row, index):
-    for column in ("siret", "siren"):
-        position = index.get(column)
-        if position is not None and position < len(row):
-            return row[position].strip()
-    return ""
-
-
-def _import_file(spec, path, *, batch_size, progress, error_sink):
-    report = ImportReport(spec.label, Path(path).name)
-
-    def on_error(error):
-        report.add_error(error)
-        if error_sink is not None:
-            error_sink(report.file_name, error)
-
-    context = {}
-    with open_sirene_file(path) as (stream, counter, total):
-        reader = csv.reader(stream)
+def _read_header(path, label):
+    with open_sirene_file(path) as stream:
         try:
-            header = next(reader)
+            return [name.strip() for name in next(csv.reader(stream))]
         except StopIteration:
-            raise SireneFileError(f"{spec.label} : le fichier {report.file_name} est vide.") from None
+            raise SireneFileError(f"{label} : le fichier {Path(path).name} est vide.") from None
         except (csv.Error, UnicodeDecodeError) as exc:
-            raise SireneFileError(
-                f"{spec.label} : en-tête illisible dans {report.file_name} ({exc})."
-            ) from None
-        columns = [name.strip() for name in header]
-        missing = [name for name in spec.required if name not in columns]
-        if missing:
-            raise SireneFileError(
-                f"{spec.label} : fichier {report.file_name} refusé, colonne(s) obligatoire(s) absente(s) : "
-                f"{', '.join(missing)}. Aucune ligne n'a été importée."
+            raise SireneFileError(f"{label} : en-tête illisible dans {Path(path).name} ({exc}).") from None
+
+
+def _check_columns(spec, columns, file_name):
+    missing = [name for name in spec.required if name not in columns]
+    if missing:
+        raise SireneFileError(
+            f"{spec.label} : fichier {file_name} refusé, colonne(s) obligatoire(s) absente(s) : "
+            f"{', '.join(missing)}. Aucune ligne n'a été importée."
+        )
+
+
+class _StockReader:
+    """One DuckDB query over the file: the checked rows, in file order, in Arrow batches."""
+
+    def __init__(self, spec, path, vendor, geography, workdir):
+        self.spec, self.path, self.file_name = spec, Path(path), Path(path).name
+        self.con = duckdb.connect(
+            config={"memory_limit": DUCKDB_MEMORY_LIMIT, "threads": 2, "temp_directory": str(workdir)}
+        )
+        self.pipe = None
+        if is_parquet(path):
+            self.columns = [
+                row[0]
+                for row in self.con.execute("DESCRIBE SELECT * FROM read_parquet(?)", [str(path)]).fetchall()
+            ]
+            _check_columns(spec, self.columns, self.file_name)
+            source = f"read_parquet({_literal(path)})"
+            raw = {name: f'"{name}"' for name in self.columns}
+            self.first_line = 1  # a Parquet file has no header line: rows count from 1
+        else:
+            self.columns = _read_header(path, spec.label)
+            _check_columns(spec, self.columns, self.file_name)
+            if zipfile.is_zipfile(path):
+                self.pipe = _ZipPipe(self.path, workdir)
+                path = self.pipe.fifo
+            # Columns are named by position: the header's own names may hold anything.
+            types = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(len(self.columns)))
+            source = (
+                f"read_csv({_literal(path)}, header = true, auto_detect = false, delim = ',', quote = '\"', "
+                f"escape = '\"', columns = {{{types}}}, strict_mode = true, null_padding = false, "
+                f"store_rejects = true, rejects_limit = {STRUCTURAL_REJECTS_KEPT})"
             )
-        index = {}
-        for position, name in enumerate(columns):
-            index.setdefault(name, position)
-        width = len(columns)
-        positions = [(name, index[name]) for name in spec.required + spec.optional if name in index]
-        bar = tqdm(total=total, unit="o", unit_scale=True, desc=spec.label, disable=not progress, leave=False)
-        batch = []
-        while True:
-            try:
-                row = next(reader)
-            except StopIteration:
+            raw = {}
+            for position, name in enumerate(self.columns):
+                raw.setdefault(name, f"c{position}")  # a repeated column: the first one counts
+            self.first_line = 2  # line 1 is the header
+        if geography is not None:
+            geography.register(self.con)
+        self.sql = self._query(source, raw, vendor, geography)
+
+    def _query(self, source, raw, vendor, geography):
+        spec = self.spec
+        used = spec.required + spec.optional
+        cleaned = ", ".join(
+            (
+                f"CASE WHEN trim(CAST({raw[name]} AS VARCHAR)) = '{NOT_DIFFUSED}' THEN '' "
+                f"ELSE coalesce(trim(CAST({raw[name]} AS VARCHAR)), '') END AS {name}"
+            )
+            if name in raw
+            else f"'' AS {name}"
+            for name in used
+        )
+        all_used = "concat_ws(chr(9), " + ", ".join(used) + ")"
+        control_column = (
+            "CASE "
+            + " ".join(f"WHEN regexp_matches({name}, '{CONTROL_CHARACTER}') THEN '{name}'" for name in used)
+            + " END"
+        )
+        checks = spec.checks()
+        failure = (
+            "CASE " + " ".join(f"WHEN {check.failed} THEN {i}" for i, check in enumerate(checks)) + " END"
+        )
+        control_message = (
+            "'caractère de contrôle interdit (code 0x' || lpad(lower(hex(ord(regexp_extract("
+            + all_used
+            + f", '{CONTROL_CHARACTER}')))), 2, '0') || ') dans la colonne ' || control_column"
+        )
+        code = (
+            "CASE WHEN control_column IS NOT NULL THEN 'control_character' "
+            + " ".join(f"WHEN failure = {i} THEN '{check.code}'" for i, check in enumerate(checks))
+            + " END"
+        )
+        message = (
+            f"CASE WHEN control_column IS NOT NULL THEN {control_message} "
+            + " ".join(f"WHEN failure = {i} THEN {check.message}" for i, check in enumerate(checks))
+            + " END"
+        )
+        fields = ", ".join(f"{expression} AS {name}" for name, expression in spec.fields(vendor, geography))
+        return (
+            f"WITH numbered AS (SELECT row_number() OVER () + {self.first_line - 1} AS line, * FROM {source}), "
+            f"cleaned AS (SELECT line, {cleaned} FROM numbered), "
+            f"checked AS (SELECT *, CASE WHEN regexp_matches({all_used}, '{CONTROL_CHARACTER}') "
+            f"THEN {control_column} END AS control_column, {failure} AS failure FROM cleaned) "
+            f"SELECT line, {spec.identifier} AS reject_identifier, {code} AS reject_code, "
+            f"{message} AS reject_message, {fields} FROM checked{spec.joins}"
+        )
+
+    def batches(self, batch_size):
+        try:
+            yield from self.con.sql(self.sql).to_arrow_reader(batch_size)
+        except duckdb.Error as exc:
+            if self.pipe is not None:
+                self.pipe.close()  # a damaged archive explains DuckDB's error better than DuckDB
+            raise SireneFileError(
+                f"{self.spec.label} : fichier {self.file_name} illisible ({exc}). Aucune ligne n'a été importée."
+            ) from None
+
+    def structural_errors(self):
+        """The rows DuckDB could not parse, as RowErrors (only once the query has run)."""
+        if self.pipe is not None:
+            self.pipe.close()
+        if is_parquet(self.path):
+            return []
+        # One entry per missing column of a truncated row: the first one says it all.
+        rows = self.con.execute(
+            "SELECT line, first(error_type ORDER BY column_idx), first(csv_line ORDER BY column_idx), "
+            "first(error_message ORDER BY column_idx) FROM reject_errors GROUP BY line ORDER BY line"
+        ).fetchall()
+        return [self._structural_error(*row) for row in rows]
+
+    def _structural_error(self, line, error_type, csv_line, error_message):
+        fields = next(csv.reader([csv_line or ""]), [])
+        identifier = ""
+        for column in ("siret", "siren"):
+            if column in self.columns and self.columns.index(column) < len(fields):
+                identifier = fields[self.columns.index(column)].strip()
                 break
-            except csv.Error as exc:
-                report.rows_read += 1
-                on_error(RowError(reader.line_num, "", "unreadable_row", f"ligne illisible ({exc})"))
-                continue
-            if not row:
-                continue
-            report.rows_read += 1
-            line = reader.line_num
-            if len(row) != width:
-                on_error(
-                    RowError(
-                        line,
-                        _identifier_of(row, index),
-                        "truncated_row",
-                        f"ligne tronquée ou mal formée : {len(row)} champs au lieu de {width}",
-                    )
+        if error_type in ("MISSING COLUMNS", "TOO MANY COLUMNS"):
+            found = re.search(r"Found: (\d+)", error_message or "")
+            count = found.group(1) if found else len(fields)
+            message = f"ligne tronquée ou mal formée : {count} champs au lieu de {len(self.columns)}"
+            return RowError(line, identifier, "truncated_row", message)
+        if error_type == "INVALID ENCODING":
+            return RowError(
+                line, identifier, "bad_encoding", "caractères invalides (fichier attendu en UTF-8)"
+            )
+        return RowError(line, identifier, "unreadable_row", f"ligne illisible ({error_message})")
+
+    def close(self):
+        self.con.close()
+        if self.pipe is not None:
+            with suppress(SireneFileError):
+                self.pipe.close()
+
+
+class _Rejects:
+    """The rejected rows of one file, handed to the report and the error sink in line order at the end.
+
+    Line numbers of checked rows are counted from the rows DuckDB parsed; the rows it could not
+    parse (known only once the file is read) are put back in between. Beyond PENDING_ERRORS,
+    rejected rows are only counted (such a file is refused anyway).
+    """
+
+    def __init__(self, report, error_sink):
+        self.report, self.error_sink = report, error_sink
+        self.pending = []
+        self.count = 0
+
+    def add(self, error):
+        self.count += 1
+        if len(self.pending) < PENDING_ERRORS:
+            self.pending.append(error)
+
+    def flush(self, structural):
+        skipped = sorted(error.line for error in structural)
+        shift, index = 0, 0
+        for error in sorted(self.pending, key=lambda error: error.line):
+            while index < len(skipped) and skipped[index] <= error.line + shift:
+                shift, index = shift + 1, index + 1
+            error.line += shift
+        for error in sorted(self.pending + structural, key=lambda error: error.line):
+            self.report.add_error(error)
+            if self.error_sink is not None:
+                self.error_sink(self.report.file_name, error)
+        self.report.rejected += self.count - len(self.pending)
+
+
+def _import_file(
+    spec, path, *, batch_size=DEFAULT_BATCH_SIZE, max_rejected=0, progress=False, error_sink=None
+):
+    report = ImportReport(spec.label, Path(path).name)
+    rejects = _Rejects(report, error_sink)
+    geography = Geography() if spec is ESTABLISHMENTS else None
+    with tempfile.TemporaryDirectory(prefix="tremplin-sirene-") as workdir:
+        reader = _StockReader(spec, path, connection.vendor, geography, workdir)
+        try:
+            with transaction.atomic():
+                merge = spec.merge()
+                staging = StagingTable(f"sirene_{spec.identifier}_stage", merge.staging_columns)
+                bar = tqdm(
+                    unit=" lignes", unit_scale=True, desc=spec.label, disable=not progress, leave=False
                 )
-                continue
-            control = _first_control_character(row)
-            if control is not None:
-                position, character = control
-                message = (
-                    f"caractère de contrôle interdit (code {ord(character):#04x}) "
-                    f"dans la colonne {columns[position]}"
-                )
-                on_error(RowError(line, _identifier_of(row, index), "control_character", message))
-                continue
-            try:
-                if has_undecodable_bytes(row):
-                    raise RowRejected("bad_encoding", "caractères invalides (fichier attendu en UTF-8)")
-                fields = _Row(row, positions)
-                parsed = spec.parse(fields.get, fields.has)
-            except RowRejected as exc:
-                on_error(RowError(line, _identifier_of(row, index), exc.code, exc.message))
-                continue
-            batch.append((line, parsed))
-            if len(batch) >= batch_size:
-                spec.flush(batch, report, on_error, context)
-                batch = []
-                bar.update(counter.bytes_read - bar.n)
-        if batch:
-            spec.flush(batch, report, on_error, context)
-        bar.update(counter.bytes_read - bar.n)
-        bar.close()
+                with staging.loader() as load:
+                    for batch in reader.batches(batch_size):
+                        report.rows_read += batch.num_rows
+                        rejected = pc.is_valid(batch.column("reject_code"))
+                        if pc.any(rejected).as_py():
+                            columns = ["line", "reject_identifier", "reject_code", "reject_message"]
+                            for row in batch.filter(rejected).select(columns).to_pylist():
+                                rejects.add(RowError(*row.values()))
+                            batch = batch.filter(pc.invert(rejected))
+                        load(batch.select(staging.names))
+                        bar.update(batch.num_rows)
+                bar.close()
+                structural = reader.structural_errors()
+                report.rows_read += len(structural)
+                for line, siret, siren in merge.unknown_companies(staging):
+                    rejects.add(RowError(line, siret, "unknown_company", f"unité légale inconnue : {siren}"))
+                rejects.flush(structural)
+                if structural or report.rejected > max_rejected:
+                    raise StockRejected(report)
+                counts = merge.run(staging)
+                report.created, report.updated, report.ceased, report.unchanged = counts
+                staging.drop()
+        finally:
+            reader.close()
     registry_imported.send(sender=spec.label, report=report)
     return report
 
 
-def import_legal_units(path, *, batch_size=DEFAULT_BATCH_SIZE, progress=False, error_sink=None):
-    """Import a StockUniteLegale file; raise SireneFileError if the file is refused."""
-    return _import_file(LEGAL_UNITS, path, batch_size=batch_size, progress=progress, error_sink=error_sink)
+def import_legal_units(path, **options):
+    """Import a StockUniteLegale file; raise SireneFileError (StockRejected: with the report) if refused.
+
+    Options: batch_size, max_rejected (rows with a bad value tolerated, skipped), progress, error_sink.
+    """
+    return _import_file(LEGAL_UNITS, path, **options)
 
 
-def import_establishments(path, *, batch_size=DEFAULT_BATCH_SIZE, progress=False, error_sink=None):
-    """Import a StockEtablissement file (legal units first); raise SireneFileError if refused."""
-    return _import_file(ESTABLISHMENTS, path, batch_size=batch_size, progress=progress, error_sink=error_sink)
+def import_establishments(path, **options):
+    """Import a StockEtablissement file (legal units first); same options and errors as import_legal_units."""
+    return _import_file(ESTABLISHMENTS, path, **options)

@@ -12,6 +12,7 @@ from tremplin.registry.reference import load_reference_data
 from tremplin.registry.sirene import (
     DEFAULT_BATCH_SIZE,
     SireneFileError,
+    StockRejected,
     import_establishments,
     import_legal_units,
 )
@@ -22,15 +23,16 @@ SHOWN_ERRORS = 20
 class Command(BaseCommand):
     help = (
         "Importe les fichiers stock SIRENE de l'INSEE (StockUniteLegale, StockEtablissement), "
-        "en CSV ou en ZIP. Une ré-importation met les entreprises à jour."
+        "en CSV, en ZIP ou en Parquet. Un fichier dont une ligne est rejetée n'est pas importé "
+        "(voir --max-rejets). Une ré-importation ne réécrit que ce qui a changé."
     )
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "--unites-legales", metavar="CHEMIN", help="fichier StockUniteLegale (.csv ou .zip)"
+            "--unites-legales", metavar="CHEMIN", help="fichier StockUniteLegale (.csv, .zip ou .parquet)"
         )
         parser.add_argument(
-            "--etablissements", metavar="CHEMIN", help="fichier StockEtablissement (.csv ou .zip)"
+            "--etablissements", metavar="CHEMIN", help="fichier StockEtablissement (.csv, .zip ou .parquet)"
         )
         parser.add_argument(
             "--demo",
@@ -39,6 +41,14 @@ class Command(BaseCommand):
         )
         parser.add_argument(
             "--errors", metavar="CHEMIN", help="écrire les lignes rejetées dans ce fichier CSV"
+        )
+        parser.add_argument(
+            "--max-rejets",
+            type=int,
+            default=0,
+            metavar="N",
+            help="importer quand même un fichier qui a au plus N lignes aux valeurs invalides (ignorées) ; "
+            "un fichier mal formé (ligne tronquée, encodage) est toujours refusé",
         )
         parser.add_argument("--batch-size", type=int, default=DEFAULT_BATCH_SIZE, help="lignes par lot")
         parser.add_argument(
@@ -53,6 +63,8 @@ class Command(BaseCommand):
             raise CommandError("Indiquez --unites-legales, --etablissements ou --demo.")
         if options["batch_size"] < 1:
             raise CommandError("--batch-size doit être un entier positif.")
+        if options["max_rejets"] < 0:
+            raise CommandError("--max-rejets doit être un entier positif ou nul.")
         if establishments and not Commune.objects.exists():
             # Without communes the head office's département cannot be resolved.
             load_reference_data()
@@ -80,14 +92,24 @@ class Command(BaseCommand):
         started = time.monotonic()
         try:
             report = importer(
-                path, batch_size=options["batch_size"], progress=progress, error_sink=error_sink
+                path,
+                batch_size=options["batch_size"],
+                max_rejected=options["max_rejets"],
+                progress=progress,
+                error_sink=error_sink,
             )
+        except StockRejected as exc:
+            self._show_errors(exc.report, options)
+            raise CommandError(str(exc)) from None
         except SireneFileError as exc:
             raise CommandError(str(exc)) from None
         elapsed = time.monotonic() - started
         if options["verbosity"] > 0:
             style = self.style.WARNING if report.rejected else self.style.SUCCESS
             self.stdout.write(style(f"{report.summary()} ({elapsed:.1f} s)"))
+        self._show_errors(report, options)
+
+    def _show_errors(self, report, options):
         if report.rejected and not options["errors"]:
             for error in report.errors[:SHOWN_ERRORS]:
                 self.stderr.write(f"  ligne {error.line} [{error.identifier}] : {error.message}")
