@@ -32,6 +32,7 @@ from django.utils import timezone
 from tremplin.registry.models import Departement
 from tremplin.schemes.models import Envelope, LedgerEntry
 from tremplin.steering.models import EnvelopeSnapshot, LedgerMonth
+from tremplin.steering.refresh import last_refresh
 
 Kind = LedgerEntry.Kind
 PACE_DAYS = 90
@@ -239,16 +240,14 @@ def live_figures(scope, now=None, envelope_ids=None):
 
 
 def figures(scope, refreshed=None):
-    """The same figures as `live_figures`, as of the last refresh (`refreshed`, a FiguresRefresh: its day
-    is the figures' "today"), from the pre-aggregated tables: three small queries whatever the ledger
-    holds. No envelope when the figures were never computed."""
+    """The same figures as `live_figures`, as of the last refresh (`refreshed`, the record of
+    `refresh.last_refresh`: its `stock_on` is the figures' "today"), from the pre-aggregated tables: three
+    small queries whatever the ledger holds. No envelope when the figures were never computed."""
     if refreshed is None:
-        from tremplin.steering.stock_facts import last_refresh
-
         refreshed = last_refresh()
-        if refreshed is None:
-            return []
-    today = refreshed.on
+    if refreshed.stock_computed_at is None:
+        return []
+    today = refreshed.stock_on
     snapshots = EnvelopeSnapshot.objects.select_related("envelope__scheme", "envelope__region").filter(
         envelope__in=envelopes_in(scope)
     )

@@ -189,8 +189,9 @@ def summary():
 
 
 def stored_summary(refreshed):
-    """The summary as the last refresh of the steering figures stored it (steering.stock_facts): counting
-    every granted voucher of a national programme is too long for each view of the page."""
+    """The summary as the last refresh of the steering figures stored it (steering.stock_facts, in the record
+    of `refresh.last_refresh`): counting every granted voucher of a national programme is too long for each
+    view of the page."""
     return {
         "count": refreshed.aids_count,
         "total_cents": refreshed.aids_total_cents,
