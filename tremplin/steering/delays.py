@@ -144,6 +144,12 @@ def _unassigned_last(measures):
     return sorted(measures, key=lambda m: (str(m.label) == str(_("Non attribué")), m.label))
 
 
+def _measured(label, histogram, late=0, waiting_late=0):
+    """The measure of a group of files from its histogram {tenths of a day: files}."""
+    count, median, p90 = nearest_rank(histogram)
+    return Measure(label, count, median, p90, late, waiting_late)
+
+
 def _measure(measure, cells, waiting, period, previous):
     """The overall, previous, per-organisation and per-advisor measures of one delay."""
     rows = list(
@@ -180,14 +186,10 @@ def _measure(measure, cells, waiting, period, previous):
             counts.setdefault(key, [0, 0])[1] += row["n"]
 
     def measured(label, key):
-        result = Measure(label)
-        result.count, result.median, result.p90 = nearest_rank(histograms.get(key, {}))
-        result.late, result.waiting_late = counts.get(key, (0, 0))
-        return result
+        return _measured(label, histograms.get(key, {}), *counts.get(key, (0, 0)))
 
     overall = measured(_("Ensemble"), None)
-    previous_measure = Measure(_("Période précédente"))
-    previous_measure.count, previous_measure.median, previous_measure.p90 = nearest_rank(before)
+    previous_measure = _measured(_("Période précédente"), before)
     ids = {name: {key[1] for key in counts if key and key[0] == name} - {None} for name in GROUPS}
     labels = {
         "organisations": dict(

@@ -17,8 +17,10 @@ from decimal import Decimal
 from django.conf import settings
 from django.db.models import Count, Sum
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from tremplin.registry.models import NafCode
+from tremplin.steering import tables
 from tremplin.vouchers.deminimis import REGULATION
 from tremplin.vouchers.models import COUNTED_VOUCHERS, Application, State
 
@@ -105,6 +107,36 @@ def rows(since=None, until=None):
 def latest(limit=10):
     """The last `limit` rows of the register (most recent grant first), for the page's preview."""
     return list(_rows(granted().order_by("-decided_at", "-pk")[:limit]))
+
+
+def latest_table():
+    """The page's preview of the register: the 10 last rows (`latest`) as a table."""
+    return tables.Table(
+        _("Les 10 dernières lignes du fichier, la plus récente en premier"),
+        [
+            _("Identifiant de l'aide"),
+            _("Bénéficiaire"),
+            _("SIRET"),
+            _("Montant (€)"),
+            _("Date d'octroi"),
+            _("Code NACE"),
+            _("État du dossier"),
+        ],
+        [
+            tables.Row(
+                [
+                    row["identifiant_aide"],
+                    row["nom_beneficiaire"] or row["siren_beneficiaire"],
+                    row["siret_beneficiaire"],
+                    row["montant_aide_eur"],
+                    row["date_octroi"],
+                    row["code_nace"],
+                    row["etat_dossier"],
+                ]
+            )
+            for row in latest(10)
+        ],
+    )
 
 
 def _rows(queryset):

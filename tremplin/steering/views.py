@@ -165,7 +165,7 @@ def state_aid_register(request, scope):
         scope,
         summary=state_aid.stored_summary(refreshed) if refreshed.stock_computed_at else state_aid.summary(),
         refreshed=refreshed,
-        latest=state_aid.latest(),
+        latest=state_aid.latest_table(),
         grantor=state_aid.grantor(),
         columns=state_aid.COLUMNS,
         computed_at=timezone.localtime(),
