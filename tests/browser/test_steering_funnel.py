@@ -9,6 +9,7 @@ from playwright.sync_api import expect
 from tests.factories import OrganisationFactory
 from tests.steering.conftest import Files
 from tremplin.network.models import Match, Request, Theme
+from tremplin.steering import refresh
 
 pytestmark = pytest.mark.browser
 DAY = timedelta(days=1)
@@ -39,6 +40,7 @@ def programme(scheme, advisor, rhone):
             created_at=now - (10 + i) * DAY + (20 * i) * timedelta(hours=1), taken_care_at=now - (8 + i) * DAY
         )
     OrganisationFactory()
+    refresh.refresh_all()  # the dates moved without a signal, after the files' own changes asked for it
 
 
 @pytest.mark.parametrize("width", [1280, 375])

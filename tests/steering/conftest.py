@@ -8,8 +8,17 @@ from datetime import date, datetime, time
 import pytest
 from django.utils import timezone
 
-from tests.factories import ApplicationFactory, CompanyFactory, DepartementFactory, RegionFactory, UserFactory
+from tests.factories import (
+    ApplicationFactory,
+    CompanyFactory,
+    DepartementFactory,
+    EnvelopeFactory,
+    RegionFactory,
+    SchemeFactory,
+    UserFactory,
+)
 from tremplin.payments.models import PaymentBatch, PaymentLine
+from tremplin.vouchers import services as vouchers
 from tremplin.vouchers.models import Application, Claim
 
 
@@ -108,3 +117,14 @@ def files(scheme):
 
 
 D = date
+
+
+@pytest.fixture
+def programme(db):
+    """An envelope of 10,000 € with two files submitted, 2,000 € each."""
+    scheme = SchemeFactory()
+    envelope = EnvelopeFactory(scheme=scheme, total_cents=1_000_000)
+    for _ in range(2):
+        application = ApplicationFactory(scheme=scheme)
+        vouchers.submit(application.owner, application)
+    return envelope

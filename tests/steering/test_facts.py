@@ -2,10 +2,8 @@
 
 import random
 from datetime import timedelta
-from types import SimpleNamespace
 
 import pytest
-from django.db import connection
 from django.urls import reverse
 
 from tests.factories import CompanyFactory
@@ -13,11 +11,10 @@ from tests.steering.conftest import D, at
 from tests.steering.live import live_delays, live_funnel, live_network
 from tremplin.diagnostics.models import Diagnostic
 from tremplin.network.models import AdvisorProfile, Antenna, Match, Request, Theme
-from tremplin.network.services import change_match_state
-from tremplin.steering import facts
+from tremplin.steering import facts, refresh
 from tremplin.steering.delays import delays
 from tremplin.steering.funnel import funnel
-from tremplin.steering.models import DelayFact, FlowRefresh, FunnelFact, Grain
+from tremplin.steering.models import DelayFact, FunnelFact, Grain, QueuedRefresh
 from tremplin.steering.network import network
 from tremplin.steering.period import FiltersForm, Period
 from tremplin.steering.scope import scope_for
@@ -230,7 +227,7 @@ def test_a_rebuild_gives_the_same_rows_and_replaces_every_one(manager, mixed):
 
 
 def test_a_failed_rebuild_leaves_the_previous_figures(manager, mixed, monkeypatch):
-    before, computed_at = table_contents(), facts.last_refresh()
+    before, computed_at = table_contents(), refresh.last_refresh().flow_computed_at
 
     def broken():
         raise RuntimeError("the network figures failed")
@@ -238,7 +235,7 @@ def test_a_failed_rebuild_leaves_the_previous_figures(manager, mixed, monkeypatc
     monkeypatch.setattr(facts, "_network", broken)
     with pytest.raises(RuntimeError):
         facts.refresh()
-    assert table_contents() == before and facts.last_refresh() == computed_at
+    assert table_contents() == before and refresh.last_refresh().flow_computed_at == computed_at
 
 
 def test_the_rebuild_reads_no_file_into_python(manager, mixed, django_assert_max_num_queries):
@@ -250,57 +247,15 @@ def test_the_rebuild_reads_no_file_into_python(manager, mixed, django_assert_max
     assert len(inserts) == 8 + 25 + 4 and all(" SELECT " in sql for sql in inserts)
 
 
-def test_a_state_change_asks_for_one_rebuild_once_it_commits(
-    advisor, rhone, django_capture_on_commit_callbacks, monkeypatch
-):
-    enqueued = []
-    fake = SimpleNamespace(enqueue=lambda: enqueued.append(1))
-    monkeypatch.setattr("tremplin.steering.tasks.refresh_flow_facts", fake)
-    theme = Theme.objects.create(code="site-internet", label="Site internet")
-    request = Request.objects.create(
-        siret="12345678900011", email="a@example.fr", theme=theme, description="Site", departement=rhone
-    )
-    match = Match.objects.create(request=request, advisor=advisor)
-    with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        change_match_state(advisor, match, "taking_care")
-    assert enqueued == []  # nothing before the commit
-    for callback in callbacks:
-        callback()
-    assert enqueued == [1]
-    assert FlowRefresh.objects.get(pk=1).requested_at is not None
-    # Another change while the rebuild is pending: no second task.
-    assert not facts.request_refresh() and enqueued == [1]
-    facts.start_refresh()
-    assert facts.request_refresh() and enqueued == [1, 1]
-
-
-def test_the_task_rebuilds_the_figures_and_lets_the_next_change_ask_again(files):
-    files.make(at(D(2026, 1, 5)))
-    assert facts.request_refresh()  # the tests' task backend runs it at once
-    row = FlowRefresh.objects.get(pk=1)
-    assert row.computed_at is not None and row.requested_at is None
-    assert FunnelFact.objects.filter(grain=Grain.DAY, applications=1).exists()
-
-
 def test_the_page_says_when_the_figures_were_never_computed(client, manager, settings):
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
     client.force_login(manager)
     page = client.get(reverse("steering:funnel")).content.decode()
     assert "Les chiffres sont en cours de calcul" in page and 'id="summary"' not in page
-    assert FlowRefresh.objects.get(pk=1).requested_at is not None
+    assert QueuedRefresh.objects.exists()
 
 
 def test_the_page_computes_the_figures_on_first_view_when_tasks_run_at_once(client, manager):
     client.force_login(manager)
     page = client.get(reverse("steering:delays")).content.decode()
-    assert "Chiffres arrêtés le" in page and facts.last_refresh() is not None
-
-
-def test_the_command_rebuilds_the_figures(files):
-    from django.core.management import call_command
-
-    files.make(at(D(2026, 1, 5)))
-    call_command("refresh_steering_figures", verbosity=0)
-    detailed = FunnelFact.objects.filter(applications=1, section="C", bracket="02").exclude(departement="*")
-    assert detailed.count() == 2  # its day and its month
-    assert connection.vendor in ("sqlite", "postgresql")
+    assert "Chiffres arrêtés le" in page and refresh.last_refresh().flow_computed_at is not None

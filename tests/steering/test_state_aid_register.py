@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from tests.factories import ApplicationFactory, CompanyFactory, SchemeFactory
 from tremplin.registry.models import Diffusion, NafCode, NafSection
-from tremplin.steering import state_aid, stock_facts
+from tremplin.steering import refresh, state_aid, stock_facts
 from tremplin.vouchers.models import Application, State
 
 pytestmark = pytest.mark.django_db
@@ -148,7 +148,7 @@ def test_the_page_s_totals_are_those_of_the_last_refresh(client, register, manag
     """Counting every granted voucher of the nation is too long for each view: the totals come from the
     steering figures' refresh, which the page dates; the file stays live."""
     stock_facts.refresh()
-    stored = stock_facts.last_refresh()
+    stored = refresh.last_refresh()
     assert state_aid.stored_summary(stored) == state_aid.summary()
     assert (stored.aids_count, stored.aids_total_cents) == (3, 500_050)
     later = grant(CompanyFactory(departement=rhone), datetime(2026, 5, 4, 10, tzinfo=PARIS), 70_000)

@@ -29,7 +29,7 @@ from tremplin.providers.models import Provider, Status
 from tremplin.registry.identifiers import with_check_digit as luhn
 from tremplin.registry.models import Company, Departement
 from tremplin.schemes.models import EligibilityRule, Envelope, Scheme, SpendCategory
-from tremplin.steering.demo import seed_budget, seed_figures, seed_flow_facts, seed_funnel, seed_open_data
+from tremplin.steering.demo import seed_budget, seed_figures, seed_funnel, seed_open_data
 from tremplin.vouchers import services
 from tremplin.vouchers.models import Application, State
 
@@ -475,7 +475,6 @@ def seed(seed_value=2026):
         seed_funnel(rng)
         seed_budget(rng)
         seed_open_data(rng)
-        seed_flow_facts(rng)
         seed_figures(rng)
     return ", ".join(f"{State(s).label} : {n}" for s, n in counts.items())
 

@@ -4,7 +4,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 from django.views.i18n import set_language as django_set_language
 
 from tremplin.accounts.models import Role
@@ -71,7 +71,7 @@ def _months_required(scheme, kind):
 
 
 @login_not_required
-@require_GET
+@require_safe
 def home(request):
     scheme = open_scheme()
     return render(
@@ -88,7 +88,7 @@ def home(request):
 
 
 @login_not_required
-@require_GET
+@require_safe
 def check(request):
     """Anonymous eligibility check: what the registry already tells about a company."""
     form = CompanyLookupForm(request.GET or None)
@@ -149,13 +149,13 @@ def dashboard(request):
 
 
 @login_not_required
-@require_GET
+@require_safe
 def accessibility(request):
     return render(request, "front/accessibility.html")
 
 
 @login_not_required
-@require_GET
+@require_safe
 def legal(request):
     return render(request, "front/legal.html")
 

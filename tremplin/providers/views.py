@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST, require_safe
 
 from tremplin.accounts.models import Role
 from tremplin.accounts.views import SESSION_SIGNUP_EMAIL
@@ -104,7 +104,7 @@ def _directory_filters(request):
 
 
 @login_not_required
-@require_GET
+@require_safe
 def directory(request):
     form, filters = _directory_filters(request)
     page = CappedPaginator(search_directory(filters), PAGE_SIZE).get_page(request.GET.get("page"))
@@ -141,7 +141,7 @@ def _shown_reviews(user, pk):
 
 
 @login_not_required
-@require_GET
+@require_safe
 def detail(request, pk):
     user = request.user
     provider, shown, staff, member = _shown_reviews(user, pk)

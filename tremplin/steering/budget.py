@@ -28,10 +28,13 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db.models import BooleanField, Case, F, FilteredRelation, Min, Q, Sum, Value, When
 from django.db.models.functions import TruncDate, TruncMonth
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from tremplin.registry.models import Departement
 from tremplin.schemes.models import Envelope, LedgerEntry
+from tremplin.steering import tables
 from tremplin.steering.models import EnvelopeSnapshot, LedgerMonth
+from tremplin.steering.refresh import last_refresh
 
 Kind = LedgerEntry.Kind
 PACE_DAYS = 90
@@ -108,6 +111,41 @@ class EnvelopeFigures:
     @property
     def chart(self):
         return burn_chart(self)
+
+    def amounts_table(self):
+        rows = [
+            (_("Montant total"), self.total_cents, "total"),
+            (_("Réservé (déposé, en attente de décision)"), self.reserved_cents, "reserved"),
+            (_("Engagé ferme (accordé, en paiement, payé)"), self.firm_cents, "firm"),
+            (_("Engagé (réservé + ferme)"), self.committed_cents, "committed"),
+            (_("Payé"), self.disbursed_cents, "disbursed"),
+        ]
+        if self.national:
+            rows.append((_("Libre"), self.free_cents, "free"))
+        percent_cell = tables.Cell(
+            tables.or_dash(self.percent_committed, " %"), amount=True, figure="percent"
+        )
+        return tables.Table(
+            _("Montants de l'enveloppe")
+            if self.national
+            else _("Montants de votre territoire dans l'enveloppe"),
+            [_("Montant"), _("Valeur")],
+            [tables.Row([tables.amount(cents, figure)], header=label) for label, cents, figure in rows]
+            + [tables.Row([percent_cell], header=_("Part engagée"))],
+        )
+
+    def months_table(self):
+        return tables.Table(
+            _("Engagé et payé cumulés à la fin de chaque mois (le mois en cours : à ce jour)"),
+            [_("Mois"), _("Engagé cumulé"), _("Payé cumulé")],
+            [
+                tables.Row(
+                    [tables.amount(m.committed_cents), tables.amount(m.disbursed_cents)],
+                    header=tables.month(m.month),
+                )
+                for m in self.months
+            ],
+        )
 
 
 def envelopes_in(scope):
@@ -239,16 +277,14 @@ def live_figures(scope, now=None, envelope_ids=None):
 
 
 def figures(scope, refreshed=None):
-    """The same figures as `live_figures`, as of the last refresh (`refreshed`, a FiguresRefresh: its day
-    is the figures' "today"), from the pre-aggregated tables: three small queries whatever the ledger
-    holds. No envelope when the figures were never computed."""
+    """The same figures as `live_figures`, as of the last refresh (`refreshed`, the record of
+    `refresh.last_refresh`: its `stock_on` is the figures' "today"), from the pre-aggregated tables: three
+    small queries whatever the ledger holds. No envelope when the figures were never computed."""
     if refreshed is None:
-        from tremplin.steering.stock_facts import last_refresh
-
         refreshed = last_refresh()
-        if refreshed is None:
-            return []
-    today = refreshed.on
+    if refreshed.stock_computed_at is None:
+        return []
+    today = refreshed.stock_on
     snapshots = EnvelopeSnapshot.objects.select_related("envelope__scheme", "envelope__region").filter(
         envelope__in=envelopes_in(scope)
     )

@@ -21,13 +21,13 @@ from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Sum
-from django.utils.formats import number_format
+from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext_lazy as _
 
 from tremplin.accounts.models import User
 from tremplin.network.models import Organisation
 from tremplin.schemes.models import Scheme
-from tremplin.steering import facts
+from tremplin.steering import facts, tables
 from tremplin.steering.charts import bar_chart
 from tremplin.steering.facts import span_q
 from tremplin.steering.models import DelayFact, WaitingFact
@@ -132,6 +132,61 @@ class Delays:
     def delays(self):
         return [self.decision, self.payment]
 
+    def sections(self):
+        """Each delay with its tables: the period against the previous one, per organisation, per advisor."""
+
+        def days(period):
+            return {"start": date_format(period.start, "j F Y"), "end": date_format(period.end, "j F Y")}
+
+        def groups_table(d, key, by, who, measures):
+            return tables.Table(
+                f"{d.title} – {by}",
+                [
+                    who,
+                    _("Dossiers"),
+                    _("Médiane (jours)"),
+                    _("90e centile (jours)"),
+                    _("Hors délai"),
+                    _("En attente, déjà hors délai"),
+                ],
+                [
+                    tables.Row(
+                        [
+                            m.count,
+                            tables.or_dash(m.median_days),
+                            tables.or_dash(m.p90_days),
+                            m.late,
+                            m.waiting_late,
+                        ],
+                        header=m.label,
+                    )
+                    for m in measures
+                ],
+                id=f"{d.key}-{key}",
+                empty=_("Aucun dossier sur la période."),
+            )
+
+        return [
+            (
+                d,
+                tables.Table(
+                    _("%(what)s : période choisie et période précédente") % {"what": d.title},
+                    [_("Période"), _("Dossiers"), _("Médiane (jours)"), _("90e centile (jours)")],
+                    [
+                        tables.Row(
+                            [m.count, tables.or_dash(m.median_days), tables.or_dash(m.p90_days)],
+                            header=_("Du %(start)s au %(end)s") % days(period),
+                        )
+                        for m, period in ((d.overall, self.period), (d.previous, self.previous))
+                    ],
+                    id=f"{d.key}-overall",
+                ),
+                groups_table(d, "organisations", _("Par organisation"), _("Organisation"), d.organisations),
+                groups_table(d, "advisors", _("Par conseiller"), _("Conseiller"), d.advisors),
+            )
+            for d in self.delays
+        ]
+
 
 GROUPS = ["organisations", "advisors"]
 
@@ -142,6 +197,12 @@ def _advisor_name(first, last, email):
 
 def _unassigned_last(measures):
     return sorted(measures, key=lambda m: (str(m.label) == str(_("Non attribué")), m.label))
+
+
+def _measured(label, histogram, late=0, waiting_late=0):
+    """The measure of a group of files from its histogram {tenths of a day: files}."""
+    count, median, p90 = nearest_rank(histogram)
+    return Measure(label, count, median, p90, late, waiting_late)
 
 
 def _measure(measure, cells, waiting, period, previous):
@@ -180,14 +241,10 @@ def _measure(measure, cells, waiting, period, previous):
             counts.setdefault(key, [0, 0])[1] += row["n"]
 
     def measured(label, key):
-        result = Measure(label)
-        result.count, result.median, result.p90 = nearest_rank(histograms.get(key, {}))
-        result.late, result.waiting_late = counts.get(key, (0, 0))
-        return result
+        return _measured(label, histograms.get(key, {}), *counts.get(key, (0, 0)))
 
     overall = measured(_("Ensemble"), None)
-    previous_measure = Measure(_("Période précédente"))
-    previous_measure.count, previous_measure.median, previous_measure.p90 = nearest_rank(before)
+    previous_measure = _measured(_("Période précédente"), before)
     ids = {name: {key[1] for key in counts if key and key[0] == name} - {None} for name in GROUPS}
     labels = {
         "organisations": dict(

@@ -2,8 +2,8 @@
 
 `seed_funnel` spreads the files and requests over ten months (delays, previous period); `seed_budget`
 files vouchers through the real services until about half of the Auvergne-Rhône-Alpes envelope is
-committed, with a budget history (burn chart, forecast); `seed_flow_facts` and `seed_figures` compute the
-pre-aggregated figures last, so every steering page shows them at once.
+committed, with a budget history (burn chart, forecast); `seed_figures` computes the pre-aggregated
+figures last, so every steering page shows them at once.
 """
 
 from datetime import timedelta
@@ -18,7 +18,7 @@ from tremplin.diagnostics.models import State as DiagnosticState
 from tremplin.network.models import Match, MatchState, Request
 from tremplin.payments.models import PaymentBatch
 from tremplin.schemes.models import Envelope, LedgerEntry, Scheme
-from tremplin.steering import facts, opendata, stock_facts
+from tremplin.steering import opendata, refresh
 from tremplin.vouchers import services
 from tremplin.vouchers.models import Application, Claim, State
 
@@ -232,13 +232,8 @@ def seed_open_data(rng):
     opendata.clear()
 
 
-def seed_flow_facts(rng):
-    """Compute the funnel, delays and network figures of the demo data (the seed re-dates files without
-    their workflow, so no change asked for it), for the pages to show them at once."""
-    facts.refresh()
-
-
 def seed_figures(rng):
-    """The budget and reach pages' figures, computed once the demo is complete (the re-dating above moves
-    movements without a signal)."""
-    stock_facts.refresh()
+    """Compute every pre-aggregated figure of the demo data once it is complete (the seed re-dates files,
+    requests and movements without their workflow, so no change asked for it), for the pages to show
+    them at once."""
+    refresh.refresh_all()

@@ -8,9 +8,10 @@ no file ever loaded into Python): readers see the old figures or the new ones, n
 day rows come from the files; the month rows from the day rows. A period is read as its whole months
 plus the days at its two ends (`span_q`), so any run of days gets the exact figure.
 
-Anything that changes a file or a request writes an audit event; once it commits, `request_refresh`
-enqueues one rebuild unless one is already pending (signals.py). Figures are therefore those of the last
-rebuild ("Chiffres arrêtés le …"), the "waiting" ones included: they are counted at the rebuild's time.
+Anything that changes a file or a request writes an audit event; once it commits, `refresh.request_refresh`
+queues one rebuild of every figure unless one is already queued (signals.py). Figures are therefore those
+of the last rebuild ("Chiffres arrêtés le …", `refresh.last_refresh().flow_computed_at`), the "waiting"
+ones included: they are counted at the rebuild's time.
 """
 
 import time
@@ -45,9 +46,9 @@ from tremplin.diagnostics.models import State as DiagnosticState
 from tremplin.diagnostics.peers import SECTION_DIVISIONS
 from tremplin.network.models import Match, MatchState, Request, RequestStatus
 from tremplin.schemes.models import Scheme
+from tremplin.steering import refresh as refreshes
 from tremplin.steering.models import (
     DelayFact,
-    FlowRefresh,
     FunnelFact,
     Grain,
     MatchFact,
@@ -61,8 +62,6 @@ GRANTED_STATES = [s.value for s in states_tagged(GRANTED)]
 WAITING_STATES = [s.value for s in states_tagged(BEFORE_DECISION)]
 TRANSMITTED_WITHIN = timedelta(hours=72)
 TAKEN_WITHIN = timedelta(days=5)
-# A rebuild asked for longer ago than this and never started is taken as lost: the next change asks again.
-LOST_AFTER = timedelta(minutes=15)
 # The order in which a request's status is decided from its matches (network.models.request_status).
 STATUS_ORDER = [
     (MatchState.DONE, RequestStatus.DONE),
@@ -325,14 +324,10 @@ def _network():
 
 def refresh(now=None):
     """Rebuild every table from the files, requests and diagnostics, in one transaction; returns the
-    `FlowRefresh` row. `now` is the instant the "still waiting" figures are counted at."""
+    record (`refresh.last_refresh`). `now` is the instant the "still waiting" figures are counted at."""
     now = now or timezone.now()
     started = time.monotonic()
-    with transaction.atomic():
-        FlowRefresh.objects.get_or_create(pk=1)
-        # One rebuild at a time: a second one waits for the first to commit (PostgreSQL; SQLite has one
-        # writer anyway).
-        FlowRefresh.objects.select_for_update().get(pk=1)
+    with refreshes.one_at_a_time(), transaction.atomic():
         for model in FACTS:
             model.objects.all()._raw_delete(connection.alias)
         _funnel()
@@ -342,34 +337,9 @@ def refresh(now=None):
             _rollups(model)
         for model in (FunnelFact, DelayFact, RequestFact, MatchFact):
             _months(model)
-        FlowRefresh.objects.filter(pk=1).update(
-            computed_at=now, duration_ms=int((time.monotonic() - started) * 1000)
+        return refreshes.record(
+            flow_computed_at=now, flow_duration_ms=int((time.monotonic() - started) * 1000)
         )
-    return FlowRefresh.objects.get(pk=1)
-
-
-def last_refresh():
-    """When the figures were last computed (None: never)."""
-    return FlowRefresh.objects.filter(pk=1).values_list("computed_at", flat=True).first()
-
-
-def request_refresh():
-    """Enqueue one rebuild, unless one is already waiting to run (a conditional update decides)."""
-    from tremplin.steering.tasks import refresh_flow_facts
-
-    now = timezone.now()
-    pending = Q(requested_at__isnull=False, requested_at__gte=now - LOST_AFTER)
-    claimed = FlowRefresh.objects.filter(pk=1).exclude(pending).update(requested_at=now)
-    if not claimed:
-        _row, claimed = FlowRefresh.objects.get_or_create(pk=1, defaults={"requested_at": now})
-    if claimed:
-        refresh_flow_facts.enqueue()
-    return bool(claimed)
-
-
-def start_refresh():
-    """The rebuild is running: a change from now on asks for another one."""
-    FlowRefresh.objects.filter(pk=1).update(requested_at=None)
 
 
 def next_month(day):

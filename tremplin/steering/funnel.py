@@ -16,13 +16,13 @@ from datetime import date
 
 from django.db.models import F, Sum
 from django.db.models.functions import Coalesce, TruncMonth
-from django.utils.formats import date_format
+from django.utils.formats import date_format, localize
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from tremplin.registry.headcount import BRACKET_LABELS, HEADCOUNT_BRACKETS
 from tremplin.registry.models import NafSection
-from tremplin.steering import facts
+from tremplin.steering import facts, tables
 from tremplin.steering.charts import bar_chart
 from tremplin.steering.facts import span_q
 from tremplin.steering.models import FunnelFact
@@ -64,6 +64,13 @@ class Stage:
     @property
     def difference(self):
         return self.count - self.previous
+
+    @property
+    def shown_change(self):
+        """The change as the page writes it: +12,5 %, -3 %, or – without a previous figure."""
+        if self.change is None:
+            return "–"
+        return f"{'+' if self.difference > 0 else ''}{localize(self.change)} %"
 
 
 @dataclass
@@ -110,6 +117,57 @@ class Funnel:
 
     def stage(self, key):
         return next(stage for stage in self.stages if stage.key == key)
+
+    def stage_table(self):
+        days = {
+            name: date_format(day, "j F Y")
+            for name, day in (
+                ("start", self.period.start),
+                ("end", self.period.end),
+                ("pstart", self.previous.start),
+                ("pend", self.previous.end),
+            )
+        }
+        return tables.Table(
+            _("Étapes du parcours du %(start)s au %(end)s, comparées au %(pstart)s – %(pend)s") % days,
+            [
+                _("Étape"),
+                _("Période choisie"),
+                _("Part de l'étape précédente"),
+                _("Période précédente"),
+                _("Évolution"),
+            ],
+            [
+                tables.Row(
+                    [stage.count, tables.or_dash(stage.rate, " %"), stage.previous, stage.shown_change],
+                    header=stage.label,
+                    id=f"stage-{stage.key}",
+                )
+                for stage in self.stages
+            ],
+        )
+
+    def split_tables(self):
+        """(key, title, table) of each split; no table when the split has no row."""
+        return [
+            (
+                key,
+                title,
+                rows
+                and tables.Table(
+                    _("Étapes du parcours %(what)s") % {"what": str(title).lower()},
+                    [title, *[stage.label for stage in self.stages]],
+                    [
+                        tables.Row(
+                            row.cells(), header=tables.month(row.label) if key == "month" else row.label
+                        )
+                        for row in rows
+                    ],
+                    id=f"split-{key}",
+                ),
+            )
+            for key, title, rows in self.splits
+        ]
 
 
 def _month_start(value):

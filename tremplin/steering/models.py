@@ -161,30 +161,20 @@ class MatchFact(Cell):
         return f"{self.grain} {self.day} {self.departement_id} {self.section} {self.bracket}"
 
 
-class FlowRefresh(models.Model):
-    """The one row saying when the facts above were last rebuilt, and whether a rebuild is pending."""
-
-    computed_at = models.DateTimeField("calculés le", null=True)
-    duration_ms = models.PositiveIntegerField(null=True)
-    requested_at = models.DateTimeField("recalcul demandé le", null=True)
-
-    class Meta:
-        verbose_name = "calcul des chiffres de pilotage"
-
-    def __str__(self):
-        return f"{self.computed_at}"
-
-
-# --- pre-aggregated figures (steering.stock_facts) ---------------------------------------------------------
+# --- pre-aggregated figures (steering.stock_facts), and when they were computed (steering.refresh) --------
 
 
 class FiguresRefresh(models.Model):
-    """A refresh of the pre-aggregated figures: the latest one says when the pages' figures were computed
-    (each refresh inserts its row and deletes the older ones)."""
+    """The one row (pk 1) saying when each set of pre-aggregated figures was last rebuilt (steering.refresh):
+    the funnel, delays and network (steering.facts), the budget, reach and register (steering.stock_facts)."""
 
-    refreshed_at = models.DateTimeField("calculés le")
-    on = models.DateField("jour des chiffres")
-    duration_ms = models.PositiveIntegerField("durée du calcul (ms)")
+    flow_computed_at = models.DateTimeField("parcours, délais et réseau calculés le", null=True)
+    flow_duration_ms = models.PositiveIntegerField("durée du calcul du parcours (ms)", null=True)
+    stock_computed_at = models.DateTimeField("budget et portée calculés le", null=True)
+    stock_on = models.DateField("jour des chiffres du budget et de la portée", null=True)
+    stock_duration_ms = models.PositiveIntegerField(
+        "durée du calcul du budget et de la portée (ms)", null=True
+    )
     # The State-aid register's summary (steering.state_aid.summary), for its page.
     aids_count = models.PositiveIntegerField("aides accordées", default=0)
     aids_total_cents = models.BigIntegerField("montant des aides accordées (centimes)", default=0)
@@ -195,11 +185,11 @@ class FiguresRefresh(models.Model):
         verbose_name_plural = "calculs des chiffres du pilotage"
 
     def __str__(self):
-        return f"{self.refreshed_at}"
+        return f"{self.flow_computed_at} / {self.stock_computed_at}"
 
 
 class QueuedRefresh(models.Model):
-    """The one row (pk 1) that exists while a refresh is queued: the debounce of `stock_facts.request_refresh`.
+    """The one row (pk 1) that exists while a refresh is queued: the debounce of `refresh.request_refresh`.
 
     Apart from FiguresRefresh, so that queueing never writes a row the refresh under way writes too."""
 

@@ -17,10 +17,11 @@ from dataclasses import dataclass
 
 from django.db.models import Sum
 from django.db.models.functions import Coalesce
+from django.utils.formats import localize
 from django.utils.translation import gettext_lazy as _
 
 from tremplin.network.models import RequestStatus
-from tremplin.steering import facts
+from tremplin.steering import facts, tables
 from tremplin.steering.charts import bar_chart
 from tremplin.steering.facts import span_q
 from tremplin.steering.models import MatchFact, RequestFact
@@ -103,11 +104,85 @@ class NetworkFigures:
     def rows(self):
         return [(_("Période choisie"), self.current), (_("Période précédente"), self.before)]
 
-    @property
+    def requests_table(self):
+        def with_share(count, share):
+            return count if share is None else f"{localize(count)} ({localize(share)} %)"
+
+        return tables.Table(
+            _("Demandes, transmission et prise en charge, période choisie et période précédente"),
+            [
+                _("Période"),
+                _("Demandes reçues"),
+                _("Transmises sous 72 h"),
+                _("Prises en charge sous 5 jours"),
+            ],
+            [
+                tables.Row(
+                    [
+                        t.requests,
+                        with_share(t.transmitted, t.transmitted_share),
+                        with_share(t.taken, t.taken_share),
+                    ],
+                    header=label,
+                )
+                for label, t in self.rows
+            ],
+            id="requests",
+        )
+
+    def outcomes_table(self):
+        return tables.Table(
+            _("Issue des demandes de la période, à ce jour"),
+            [_("Issue"), _("Demandes"), _("Part")],
+            [
+                tables.Row([count, f"{tables.or_dash(share)} %"], header=label)
+                for _status, label, count, share in self.outcomes
+            ],
+            id="outcomes",
+        )
+
     def holder_tables(self):
+        """(title, table) per organisation and per antenna."""
         return [
-            ("organisations", _("Par organisation"), _("Organisation"), self.organisations),
-            ("antennas", _("Par antenne"), _("Antenne"), self.antennas),
+            (
+                title,
+                tables.Table(
+                    _("Mises en relation de la période, %(what)s") % {"what": str(title).lower()},
+                    [
+                        who,
+                        _("Mises en relation"),
+                        _("Reçues sous 72 h"),
+                        _("Prises en charge sous 5 jours"),
+                        _("Accompagnées"),
+                        _("Sans aide possible"),
+                        _("Injoignables"),
+                        _("Déclinées"),
+                        _("En cours"),
+                    ],
+                    [
+                        tables.Row(
+                            [
+                                h.matches,
+                                f"{tables.or_dash(h.transmitted_share)} %",
+                                f"{tables.or_dash(h.taken_share)} %",
+                                h.done,
+                                h.no_help,
+                                h.not_reachable,
+                                h.declined,
+                                h.open,
+                            ],
+                            header=f"{h.label} ({h.organisation})" if h.organisation else h.label,
+                        )
+                        for h in holders
+                    ],
+                    id=key,
+                    empty=_("Aucune mise en relation sur la période."),
+                ),
+            )
+            for key, title, who, holders in (
+                ("organisations", _("Par organisation"), _("Organisation"), self.organisations),
+                ("antennas", _("Par antenne"), _("Antenne"), self.antennas),
+            )
         ]
 
     def outcome_chart(self):

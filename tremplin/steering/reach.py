@@ -33,6 +33,7 @@ from tremplin.registry.headcount import HEADCOUNT_BRACKETS
 from tremplin.registry.models import Company, Departement
 from tremplin.schemes.eligibility import _months_before, answered_by_registry, condition, parameters
 from tremplin.steering.models import ReachCount, ReachSnapshot
+from tremplin.steering.refresh import last_refresh
 from tremplin.vouchers.models import GRANTED, Application, State, states_tagged
 
 PER = 1000
@@ -226,7 +227,8 @@ def live_reach(scheme, scope, on=None):
 
 def reach(scheme, scope, refreshed=None):
     """The reach of `scheme` in `scope` as the last refresh counted it under the scheme's current rules
-    (`refreshed`: that FiguresRefresh); None when it was never counted (a new scheme, new rules)."""
+    (`refreshed`: the record of `refresh.last_refresh`); None when it was never counted (a new scheme, new
+    rules)."""
     snapshot = ReachSnapshot.objects.filter(scheme=scheme, rules_version=scheme.rules_version).first()
     if snapshot is None:
         return None
@@ -235,10 +237,8 @@ def reach(scheme, scope, refreshed=None):
     for code, measure, companies in stored.values_list("departement_code", "measure", "companies"):
         counts[measure][code] = companies
     if refreshed is None:
-        from tremplin.steering.stock_facts import last_refresh
-
         refreshed = last_refresh()
-    computed_at = refreshed.refreshed_at if refreshed else None
+    computed_at = refreshed.stock_computed_at
     return _reach(list(scheme.current_rules()), scope, counts, computed_at)
 
 

@@ -1,10 +1,10 @@
 """What steering does when other apps' data change, once the transaction commits:
 - after each reservation, check the envelope's budget thresholds (`tasks.budget_alerts`);
-- after each change of a file, a claim, a payment batch, a request, a match, a diagnostic or a scheme (each
-  writes an audit event), ask for one rebuild of the funnel, delays and network figures (`facts`);
-- after any change the budget and reach figures count (a ledger movement, an envelope, a submitted file, an
-  advisor's action or coaching session, a completed diagnostic, a registry import), queue their refresh
-  (`stock_facts.request_refresh`, debounced).
+- after any change the pre-aggregated figures count, queue their rebuild (`refresh.request_refresh`,
+  debounced): a change of a file, a claim, a payment batch, a request, a match, a diagnostic or a scheme
+  (each writes an audit event) for the funnel, delays and network; a ledger movement, an envelope, a
+  submitted file, an advisor's action or coaching session, a completed diagnostic or a registry import
+  for the budget and reach. One rebuild redoes both.
 
 Connected here, in steering, so that the other apps never import steering: apps depend one way.
 """
@@ -35,24 +35,22 @@ def check_thresholds_after_reservation(sender, instance, created, **kwargs):
         transaction.on_commit(lambda: budget_alerts.enqueue(envelope_ids=[envelope_id]))
 
 
-@receiver(post_save, sender=AuditEvent, dispatch_uid="steering_flow_facts_after_change")
-def refresh_flow_facts_after_change(sender, instance, created, **kwargs):
-    if created and instance.content_type_id in {
-        ct.pk for ct in ContentType.objects.get_for_models(*FLOW_MODELS).values()
-    }:
-        from tremplin.steering.facts import request_refresh
-
-        transaction.on_commit(request_refresh)
-
-
 def refresh_after_commit():
     """Queue a refresh of the figures when the current transaction commits (a no-op while one is queued).
 
     Robust: a queue that cannot be reached is logged, and the change already committed is not reported as
     failed (the nightly refresh catches up)."""
-    from tremplin.steering.stock_facts import request_refresh
+    from tremplin.steering.refresh import request_refresh
 
     transaction.on_commit(request_refresh, robust=True)
+
+
+@receiver(post_save, sender=AuditEvent, dispatch_uid="steering_refresh_after_change")
+def refresh_after_change(sender, instance, created, **kwargs):
+    if created and instance.content_type_id in {
+        ct.pk for ct in ContentType.objects.get_for_models(*FLOW_MODELS).values()
+    }:
+        refresh_after_commit()
 
 
 @receiver(post_save, sender=LedgerEntry, dispatch_uid="steering_refresh_after_movement")

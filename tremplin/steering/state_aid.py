@@ -17,8 +17,10 @@ from decimal import Decimal
 from django.conf import settings
 from django.db.models import Count, Sum
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from tremplin.registry.models import NafCode
+from tremplin.steering import tables
 from tremplin.vouchers.deminimis import REGULATION
 from tremplin.vouchers.models import COUNTED_VOUCHERS, Application, State
 
@@ -107,6 +109,36 @@ def latest(limit=10):
     return list(_rows(granted().order_by("-decided_at", "-pk")[:limit]))
 
 
+def latest_table():
+    """The page's preview of the register: the 10 last rows (`latest`) as a table."""
+    return tables.Table(
+        _("Les 10 dernières lignes du fichier, la plus récente en premier"),
+        [
+            _("Identifiant de l'aide"),
+            _("Bénéficiaire"),
+            _("SIRET"),
+            _("Montant (€)"),
+            _("Date d'octroi"),
+            _("Code NACE"),
+            _("État du dossier"),
+        ],
+        [
+            tables.Row(
+                [
+                    row["identifiant_aide"],
+                    row["nom_beneficiaire"] or row["siren_beneficiaire"],
+                    row["siret_beneficiaire"],
+                    row["montant_aide_eur"],
+                    row["date_octroi"],
+                    row["code_nace"],
+                    row["etat_dossier"],
+                ]
+            )
+            for row in latest(10)
+        ],
+    )
+
+
 def _rows(queryset):
     authority = grantor()
     sections = dict(NafCode.objects.values_list("code", "section_id"))
@@ -189,8 +221,9 @@ def summary():
 
 
 def stored_summary(refreshed):
-    """The summary as the last refresh of the steering figures stored it (steering.stock_facts): counting
-    every granted voucher of a national programme is too long for each view of the page."""
+    """The summary as the last refresh of the steering figures stored it (steering.stock_facts, in the record
+    of `refresh.last_refresh`): counting every granted voucher of a national programme is too long for each
+    view of the page."""
     return {
         "count": refreshed.aids_count,
         "total_cents": refreshed.aids_total_cents,

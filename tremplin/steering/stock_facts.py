@@ -11,38 +11,21 @@ seconds; the budget and reach pages read small tables instead:
 no company, no movement is loaded into Python) in one transaction, in one snapshot of the database
 (REPEATABLE READ on PostgreSQL; SQLite's transactions are serialisable), so the ledger's sums and the
 envelopes' counters are of the same instant and still reconcile. Pages say the figures are "arrêtés" at
-`FiguresRefresh.refreshed_at`. The figures are the day's figures of that instant: the burn ends at its
-month, the forecast's window ends at its day, eligibility (company age) is judged on that day.
+`refresh.last_refresh().stock_computed_at`. The figures are the day's figures of that instant: the burn
+ends at its month, the forecast's window ends at its day, eligibility (company age) is judged on that day.
 
-Triggers (`signals`): a ledger movement, an envelope saved, a file submitted, an advisor's action or coaching
-session, a completed diagnostic, a registry import; each asks `request_refresh` once its transaction commits,
-which enqueues the task `tasks.refresh_figures` unless one is already queued (debounce: on a backend that
-can defer, it runs `DEBOUNCE` later, so a burst of movements costs one refresh). Also the management
-command `refresh_steering_figures` (schedule it nightly: eligibility depends on the day) and the demo seed.
+When they are rebuilt (with the funnel's, after each change they count): `steering.refresh`.
 """
 
 import time
-from contextlib import contextmanager
-from datetime import timedelta
 
-from django.db import IntegrityError, connection, transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from tremplin.schemes.models import Scheme
 from tremplin.steering import budget, reach, state_aid
-from tremplin.steering.models import (
-    EnvelopeSnapshot,
-    FiguresRefresh,
-    LedgerMonth,
-    QueuedRefresh,
-    ReachCount,
-    ReachSnapshot,
-)
-
-QUEUED = 1  # the primary key of the one QueuedRefresh row
-DEBOUNCE = timedelta(seconds=60)
-STALE = timedelta(hours=1)  # a refresh queued longer ago than this is taken as lost: ask again
-LOCK_KEY = 7_301_001  # PostgreSQL advisory lock: one refresh at a time
+from tremplin.steering import refresh as refreshes
+from tremplin.steering.models import EnvelopeSnapshot, LedgerMonth, ReachCount, ReachSnapshot
 
 
 def insert_select(model, queryset, columns, constants=None):
@@ -68,26 +51,10 @@ def insert_select(model, queryset, columns, constants=None):
         return cursor.rowcount
 
 
-@contextmanager
-def _one_at_a_time():
-    """On PostgreSQL, wait for a refresh under way (a worker, the command) before taking the snapshot: two
-    REPEATABLE READ transactions rewriting the same rows would fail to serialise. SQLite's IMMEDIATE
-    transactions already queue writers."""
-    if connection.vendor != "postgresql" or connection.in_atomic_block:
-        yield
-        return
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_lock(%s)", [LOCK_KEY])
-    try:
-        yield
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_unlock(%s)", [LOCK_KEY])
-
-
 def refresh(now=None):
-    """Recompute every pre-aggregated figure as of `now`, in one transaction; returns the FiguresRefresh."""
-    with _one_at_a_time():
+    """Recompute every pre-aggregated figure as of `now`, in one transaction; returns the record
+    (`refresh.last_refresh`)."""
+    with refreshes.one_at_a_time():
         return _refresh(now or timezone.now())
 
 
@@ -104,14 +71,13 @@ def _refresh(now):
                 cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
         _refresh_budget(today)
         _refresh_reach(today)
-        # Inserted, never updated: a REPEATABLE READ transaction may not update a row that another
-        # transaction changed after its snapshot.
+        # A REPEATABLE READ transaction may not update a row that another one changed after its snapshot:
+        # none did, every rebuild waits for the one under way (`one_at_a_time`) before it starts.
         aids = state_aid.summary()
-        FiguresRefresh.objects.all().delete()
-        return FiguresRefresh.objects.create(
-            refreshed_at=now,
-            on=today,
-            duration_ms=round((time.perf_counter() - started) * 1000),
+        return refreshes.record(
+            stock_computed_at=now,
+            stock_on=today,
+            stock_duration_ms=round((time.perf_counter() - started) * 1000),
             aids_count=aids["count"],
             aids_total_cents=aids["total_cents"],
             aids_last_granted_on=aids["last_granted_on"],
@@ -141,33 +107,3 @@ def _refresh_reach(today):
                 reach.COUNT_ALIASES,
                 constants={"snapshot": snapshot.pk, "measure": measure},
             )
-
-
-def last_refresh():
-    """The latest FiguresRefresh, or None when the figures were never computed."""
-    return FiguresRefresh.objects.order_by("-refreshed_at").first()
-
-
-def request_refresh():
-    """Queue a refresh unless one is already queued (the debounce); returns the task's result or None."""
-    now = timezone.now()
-    if QueuedRefresh.objects.filter(pk=QUEUED, requested_at__gte=now - STALE).exists():
-        return None  # the queued refresh will see this change too
-    if not QueuedRefresh.objects.filter(pk=QUEUED).update(requested_at=now):  # a stale one is taken over
-        try:
-            with transaction.atomic():
-                QueuedRefresh.objects.create(pk=QUEUED, requested_at=now)
-        except IntegrityError:
-            return None  # another process queued one first
-    from tremplin.steering.tasks import refresh_figures
-
-    task = refresh_figures
-    if task.get_backend().supports_defer:
-        task = task.using(run_after=now + DEBOUNCE)
-    return task.enqueue()
-
-
-def run_queued_refresh():
-    """What the task does: take the queued mark off first (a change from now on queues another), refresh."""
-    QueuedRefresh.objects.filter(pk=QUEUED).delete()
-    return refresh()

@@ -12,17 +12,10 @@ def budget_alerts(envelope_ids: list[int] | None = None):
 
 
 @task()
-def refresh_flow_facts():
-    """Rebuild the figures of the funnel, delays and network pages (steering.facts); returns its ms."""
-    from tremplin.steering.facts import refresh, start_refresh
-
-    start_refresh()
-    return refresh().duration_ms
-
-
-@task()
 def refresh_figures():
-    """Recompute the pre-aggregated figures of the budget and reach pages (queued by stock_facts.request_refresh)."""
-    from tremplin.steering.stock_facts import run_queued_refresh
+    """Rebuild every pre-aggregated figure of the steering pages (queued by refresh.request_refresh);
+    returns the milliseconds of each set's rebuild."""
+    from tremplin.steering.refresh import run_queued_refresh
 
-    return run_queued_refresh().duration_ms
+    done = run_queued_refresh()
+    return {"flow_ms": done.flow_duration_ms, "stock_ms": done.stock_duration_ms}

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from tremplin.steering import budget as budget_figures
-from tremplin.steering import facts, opendata, reach, state_aid, stock_facts, tilemap
+from tremplin.steering import opendata, reach, refresh, state_aid, tilemap
 from tremplin.steering.delays import delays
 from tremplin.steering.forms import ReachForm
 from tremplin.steering.funnel import funnel
@@ -52,10 +52,10 @@ def _filtered_page(request, scope, template, compute, **context):
     form = FiltersForm(request.GET, scope)
     if not form.is_valid():
         return render_page(request, template, scope, form=form, status=400, **context)
-    computed_at = facts.last_refresh()
+    computed_at = refresh.last_refresh().flow_computed_at
     if computed_at is None:
-        facts.request_refresh()
-        computed_at = facts.last_refresh()  # done already when the task queue runs tasks at once
+        refresh.request_refresh()
+        computed_at = refresh.last_refresh().flow_computed_at  # done already when tasks run at once
     return render_page(
         request,
         template,
@@ -85,8 +85,8 @@ def network_page(request, scope):
 
 @steering_page
 def budget(request, scope):
-    refreshed = stock_facts.last_refresh()
-    envelopes = budget_figures.figures(scope, refreshed) if refreshed else []
+    refreshed = refresh.last_refresh()
+    envelopes = budget_figures.figures(scope, refreshed)
     alerts = {}
     if scope.national:
         for alert in BudgetAlert.objects.filter(envelope__in=[f.envelope for f in envelopes]):
@@ -158,14 +158,14 @@ def state_aid_register(request, scope):
         name = f"registre-aides-etat-{timezone.localdate():%Y-%m-%d}.csv"
         response["Content-Disposition"] = f'attachment; filename="{name}"'
         return response
-    refreshed = stock_facts.last_refresh()
+    refreshed = refresh.last_refresh()
     return render_page(
         request,
         "steering/state_aid_register.html",
         scope,
-        summary=state_aid.stored_summary(refreshed) if refreshed else state_aid.summary(),
+        summary=state_aid.stored_summary(refreshed) if refreshed.stock_computed_at else state_aid.summary(),
         refreshed=refreshed,
-        latest=state_aid.latest(),
+        latest=state_aid.latest_table(),
         grantor=state_aid.grantor(),
         columns=state_aid.COLUMNS,
         computed_at=timezone.localtime(),

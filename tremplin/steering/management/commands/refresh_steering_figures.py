@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from tremplin.steering import facts, stock_facts
+from tremplin.steering import refresh
 
 
 class Command(BaseCommand):
@@ -11,9 +11,8 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
-        flow = facts.refresh()
-        stock = stock_facts.refresh()
+        done = refresh.refresh_all()
         self.stdout.write(
-            f"Funnel, delays and network figures computed in {flow.duration_ms} ms; "
-            f"budget and reach figures in {stock.duration_ms} ms."
+            f"Funnel, delays and network figures computed in {done.flow_duration_ms} ms; "
+            f"budget and reach figures in {done.stock_duration_ms} ms."
         )
