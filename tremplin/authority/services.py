@@ -43,20 +43,26 @@ PROVIDER_REFUSAL = gettext_noop(
 )
 
 
-def representation_of(user, company):
+def representation_of(user, company, *, lean=False):
+    """`lean`: without the mandate's grantor and the deciding advisor (read later only if needed)."""
     if not getattr(user, "pk", None):
         return None
-    rep = representation_for(user.pk, company.pk)
+    rep = representation_for(user.pk, company.pk, lean=lean)
     if rep is not None:
         rep.company = company  # the caller's company, already loaded: no query to read it again
     return rep
 
 
-def representation_for(user_id, company_id):
+def representation_for(user_id, company_id, *, lean=False):
     """The representation of a person for a company by their ids (no need to load either)."""
+    reps = (
+        Representation.objects
+        if lean
+        else Representation.objects.select_related("mandate__grantor", "decided_by")
+    )
     # One per person and company (a unique constraint): `get` adds no ORDER BY to compile.
     try:
-        return Representation.objects.get(user_id=user_id, company_id=company_id)
+        return reps.get(user_id=user_id, company_id=company_id)
     except Representation.DoesNotExist:
         return None
 

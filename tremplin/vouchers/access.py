@@ -20,8 +20,12 @@ def applications_for(user):
     return qs
 
 
-def get_application_for_user(user, pk):
-    return get_for_user(applications_for(user), pk, "Dossier introuvable.")
+def get_application_for_user(user, pk, *, with_envelope=False):
+    """The file `pk` if `user` may see it (404 otherwise); `with_envelope` reads its budget's région too."""
+    qs = applications_for(user)
+    if with_envelope:
+        qs = qs.select_related("envelope__region")
+    return get_for_user(qs, pk, "Dossier introuvable.")
 
 
 def advisor_covers(user, application) -> bool:

@@ -607,7 +607,7 @@ def submit(owner, application):
         application.owner = owner  # the notices and the answer name them: no need to read them again
     # Who applies: their representation read once, for the role check and then checked again before
     # anything is reserved (and before the envelope's lock).
-    rep = authority.representation_of(owner, application.company)
+    rep = authority.representation_of(owner, application.company, lean=True)
     remember_standing(application, rep)
     WORKFLOW.guard(owner, application, "submit")
     scheme = application.scheme

@@ -687,7 +687,7 @@ def _save_valid_fields(owner, application, form):
 
 
 def detail(request, pk):
-    application = get_application_for_user(request.user, pk)
+    application = get_application_for_user(request.user, pk, with_envelope=True)
     return _render_detail(request, application)
 
 
@@ -783,7 +783,7 @@ def _receipt_context(request, application, shown_state=None):
 @require_GET
 def receipt(request, pk):
     """The receipt fragment alone (no page around it), for receipt.js; `?etat=` is the state the page shows."""
-    application = get_application_for_user(request.user, pk)
+    application = get_application_for_user(request.user, pk, with_envelope=True)
     if application.submitted_at is None:
         raise Http404("Ce dossier n'est pas encore déposé.")
     shown = request.GET.get("etat")
