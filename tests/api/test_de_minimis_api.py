@@ -160,3 +160,12 @@ def test_a_provider_does_not_see_the_linked_companies(draft, owner, provider_mem
     data = ok(api_for(provider_member).get(f"/applications/{draft.pk}"))
     assert data["linked_companies"] == []
     assert data["de_minimis_check"] == {"submission": None, "approval": None}
+
+
+@pytest.mark.parametrize("answer", [0, 1, "true", "non"])
+def test_the_linked_companies_answer_is_true_or_false_only(draft, owner, answer):
+    """A 0 or a "true" is not read as an answer: the owner's statement is a yes or a no (found by fuzzing)."""
+    api = api_for(owner)
+    response = api.patch(f"/applications/{draft.pk}", {"has_linked_companies": answer})
+    assert response.status_code == 422
+    assert Application.objects.get(pk=draft.pk).has_linked_companies is False

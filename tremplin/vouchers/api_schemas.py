@@ -4,7 +4,7 @@ from datetime import date, datetime
 from typing import Literal
 
 from ninja import Schema
-from pydantic import Field
+from pydantic import Field, StrictBool
 
 from tremplin.api.schemas import (
     MAX_ID,
@@ -94,7 +94,8 @@ class ApplicationUpdate(Schema):
         description="Les aides de minimis reçues par l'entreprise sur les 3 dernières années, en centimes "
         "(chèques du programme exclus : ils sont comptés par la plateforme).",
     )
-    has_linked_companies: bool | None = Field(
+    # true or false only: 0 and 1, or "true", are refused (422) rather than read as a yes or a no.
+    has_linked_companies: StrictBool | None = Field(
         None,
         description="L'entreprise est-elle liée à d'autres (« entreprise unique », règlement (UE) 2023/2831, "
         "art. 2, § 2) ? Obligatoire pour déposer.",
