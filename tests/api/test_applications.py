@@ -163,12 +163,15 @@ def test_null_clears_a_draft_field(owner_api, draft):
     ("payload", "code"),
     [
         ({"iban": "FR7630006000011234567890180"}, "invalid_iban"),
-        ({"spend_category": "holidays"}, "category_not_eligible"),
+        ({"spend_category": "training"}, "category_not_eligible"),
         ({"declared_headcount": 4, "unknown": 1}, None),
     ],
     ids=["iban-checksum", "category", "unknown-field-ignored"],
 )
 def test_bad_draft_values_are_refused_and_change_nothing(owner_api, draft, payload, code):
+    # The scheme covers websites and online sales only: training is a category of the programme, not of it.
+    draft.scheme.spend_categories = ["website", "ecommerce"]
+    draft.scheme.save(update_fields=["spend_categories"])
     before = row(draft)
 
     response = owner_api.patch(f"/applications/{draft.pk}", payload)
@@ -638,3 +641,11 @@ def test_the_submission_answers_the_file_as_reading_it_afterwards_shows_it(owner
     assert response.json()["state"] == "submitted"
     assert response.json()["queue_rank"] == 1
     assert response.json() == owner_api.get(f"/applications/{draft.pk}").json()
+
+
+def test_a_category_the_programme_does_not_know_is_a_422_on_its_field(owner_api, draft):
+    before = row(draft)
+    response = owner_api.patch(f"/applications/{draft.pk}", {"spend_category": "holidays"})
+    assert response.status_code == 422
+    assert "spend_category" in str(response.json())
+    assert row(draft) == before

@@ -23,6 +23,7 @@ from tremplin.authority.api_schemas import RepresentationOut
 from tremplin.authority.services import CHECKLIST
 from tremplin.core.language import in_programme_language
 from tremplin.registry.api import CompanyOut
+from tremplin.schemes.models import SpendCategory
 from tremplin.vouchers.models import RejectionReason
 from tremplin.vouchers.services import FOREIGN_CHECK, PAYEE_CHECKLIST
 
@@ -109,7 +110,9 @@ class ApplicationUpdate(Schema):
     iban: Iban | None = None
     account_holder: Text(70) | None = None
     provider_id: Whole(ge=1, le=MAX_ID) | None = None
-    spend_category: Text(32) | None = None
+    # One of the programme's categories (JSON Schema enum); the file's scheme may cover fewer: 400
+    # `category_not_eligible` then.
+    spend_category: Literal[tuple(SpendCategory.values)] | None = None
     project_description: Text(5000) | None = None
     planned_spend_cents: PositiveCents | None = None
 
