@@ -5,7 +5,7 @@ Views and the API call these functions and nothing else to change a file.
 
 import hashlib
 import os
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime, time, timedelta
 
 from django.contrib.contenttypes.models import ContentType
@@ -31,7 +31,7 @@ from tremplin.core.validators import clean_attachments, clean_iban, clean_pdf, c
 from tremplin.core.workflow import SYSTEM
 from tremplin.registry import lookup
 from tremplin.schemes import budget, prerequisites
-from tremplin.schemes.eligibility import Facts, all_passed, evaluate
+from tremplin.schemes.eligibility import Facts, evaluate
 from tremplin.schemes.models import Envelope, Scheme
 from tremplin.vouchers import assignment, deminimis
 from tremplin.vouchers.access import advisor_covers, advisors_of
@@ -591,6 +591,76 @@ def _envelope_for(application, on):
         return None
 
 
+NO_ENVELOPE = gettext_noop(
+    "Aucun budget n'est ouvert pour votre région cette année : le dépôt n'est pas possible."
+)
+
+
+def _read_for_submission(owner, application, action):
+    """The file with what the checks read (company, région, scheme, provider), and the applicant's
+    representation, read once (lean) and told to the file for the role check of `action`."""
+    application = Application.objects.select_related(
+        "company__departement__region", "scheme", "provider"
+    ).get(pk=application.pk)
+    if application.owner_id == owner.pk:
+        application.owner = owner  # the notices and the answer name them: no need to read them again
+    rep = authority.representation_of(owner, application.company, lean=True)
+    remember_standing(application, rep)
+    WORKFLOW.guard(owner, application, action)
+    return application, rep
+
+
+@dataclass
+class Readiness:
+    """What stands between a draft and its submission, in the order `submit` refuses them."""
+
+    problems: list  # ServiceErrors; one "not_eligible" per rule not met
+    results: list  # the rules' results
+    de_minimis: object  # the de minimis check, or None without the rule
+    envelope: object  # the région's budget for the year, or None
+    payee_checked: bool  # the bank was asked about the account (its answer is on the file, unsaved)
+
+
+def readiness(owner, application, rep, on):
+    """Every check of a submission that only reads (and asks the bank about a new account), on day `on`.
+
+    `submit` refuses with the first problem; "Vérifier mon dossier" lists them all.
+    """
+    scheme = application.scheme
+    problems = []
+    refusal = authority_refusal(owner, application, rep)
+    if refusal:
+        problems.append(as_conflict(refusal))
+    if provider_for_client(owner, application):
+        problems.append(PermissionDenied("provider_for_client", authority.PROVIDER_REFUSAL))
+    problems += [as_conflict(error) for error in completeness_errors(application)]
+    payee_checked = bool(
+        scheme.payee == Scheme.Payee.BUSINESS
+        and application.iban
+        and (application.payee_checked_at is None or application.payee_checked_iban != application.iban)
+    )
+    if payee_checked:
+        _check_payee(application)
+    results, de_minimis = eligibility_and_de_minimis(application, on)
+    problems += [Conflict("not_eligible", r.message) for r in results if r.passed is not True]
+    envelope = _envelope_for(application, on)
+    if envelope is None:
+        problems.append(Conflict("no_envelope", NO_ENVELOPE))
+    return Readiness(problems, results, de_minimis, envelope, payee_checked)
+
+
+def _refusal(ready):
+    """The error `submit` raises for the first problem (the rules not met said together)."""
+    first = ready.problems[0]
+    if first.code != "not_eligible":
+        return first
+    failed = [p.message for p in ready.problems if p.code == "not_eligible"]
+    message = "Votre demande ne remplit pas toutes les conditions : " + " ".join(failed)
+    if ready.de_minimis is not None and ready.de_minimis.passed is False:
+        return DeMinimisCeiling(message, ready.de_minimis)
+    return Conflict("not_eligible", message)
+
+
 @programme_language
 def submit(owner, application):
     """Submit a draft. First-come-first-served: reserve at once, or waitlist with a receipt number.
@@ -600,47 +670,19 @@ def submit(owner, application):
     """
     now = timezone.now()
     today = timezone.localdate(now)
-    application = Application.objects.select_related(
-        "company__departement__region", "scheme", "provider"
-    ).get(pk=application.pk)
-    if application.owner_id == owner.pk:
-        application.owner = owner  # the notices and the answer name them: no need to read them again
     # Who applies: their representation read once, for the role check and then checked again before
     # anything is reserved (and before the envelope's lock).
-    rep = authority.representation_of(owner, application.company, lean=True)
-    remember_standing(application, rep)
-    WORKFLOW.guard(owner, application, "submit")
+    application, rep = _read_for_submission(owner, application, "submit")
     scheme = application.scheme
     if not scheme.is_open(now):
         raise closed_refusal(scheme, now)
     rep = authority.recheck(rep, today)
     remember_standing(application, rep)
-    refusal = authority_refusal(owner, application, rep)
-    if refusal:
-        raise as_conflict(refusal)
+    ready = readiness(owner, application, rep, today)
+    if ready.problems:
+        raise _refusal(ready)
     held = not rep.is_verified
-    if provider_for_client(owner, application):
-        raise PermissionDenied("provider_for_client", authority.PROVIDER_REFUSAL)
-    errors = completeness_errors(application)
-    if errors:
-        raise as_conflict(errors[0])
-    if scheme.payee == Scheme.Payee.BUSINESS and (
-        application.payee_checked_at is None or application.payee_checked_iban != application.iban
-    ):
-        _check_payee(application)
-    results, de_minimis = eligibility_and_de_minimis(application, today)
-    if not all_passed(results):
-        failed = [r.message for r in results if r.passed is not True]
-        message = "Votre demande ne remplit pas toutes les conditions : " + " ".join(failed)
-        if de_minimis is not None and de_minimis.passed is False:
-            raise DeMinimisCeiling(message, de_minimis)
-        raise Conflict("not_eligible", message)
-    envelope = _envelope_for(application, today)
-    if envelope is None:
-        raise Conflict(
-            "no_envelope",
-            "Aucun budget n'est ouvert pour votre région cette année : le dépôt n'est pas possible.",
-        )
+    results, de_minimis, envelope = ready.results, ready.de_minimis, ready.envelope
     amount = scheme.voucher_amount_cents(application.planned_spend_cents)
 
     def reserve(application):
@@ -709,56 +751,28 @@ def check_draft(owner, application):
     was found ready in `checked_at` (cleared otherwise).
     """
     now = timezone.now()
-    application = Application.objects.select_related(
-        "company__departement__region", "scheme", "provider"
-    ).get(pk=application.pk)
-    if application.owner_id != owner.pk:
-        raise PermissionDenied("forbidden", "Vous n'avez pas le droit de modifier ce dossier.")
-    if application.state != State.DRAFT:
-        raise Conflict("not_a_draft", "Ce dossier a déjà été déposé : il ne peut plus être modifié.")
+    application, rep = _read_for_submission(owner, application, "submit")
     scheme = application.scheme
     if not scheme.takes_drafts(now):
         raise closed_refusal(scheme, now)
     # Checked as on the day it can be submitted: the first day of submissions when that is still to come.
     on = max(timezone.localdate(now), timezone.localdate(scheme.window_opens_at))
-    rep = authority.standing(owner, application.company, timezone.localdate(now))
-    problems = list(completeness_errors(application))
-    refusal = authority_refusal(owner, application, rep)
-    if refusal:
-        problems.append(refusal)
-    if provider_for_client(owner, application):
-        problems.append(PermissionDenied("provider_for_client", authority.PROVIDER_REFUSAL))
-    payee_fields = []
-    if (
-        scheme.payee == Scheme.Payee.BUSINESS
-        and application.iban
-        and (application.payee_checked_at is None or application.payee_checked_iban != application.iban)
-    ):
-        _check_payee(application)
-        payee_fields = [
-            "payee_outcome", "payee_checked_iban", "payee_holder_name", "payee_checked_at",
-            "payee_confirmed_by", "payee_confirmed_at",
-        ]  # fmt: skip
-    results, _de_minimis = eligibility_and_de_minimis(application, on)
-    problems += [ServiceError("not_eligible", r.message) for r in results if r.passed is not True]
-    if _envelope_for(application, on) is None:
-        problems.append(
-            ServiceError(
-                "no_envelope",
-                gettext_noop(
-                    "Aucun budget n'est ouvert pour votre région cette année : le dépôt n'est pas possible."
-                ),
-            )
-        )
+    rep = authority.recheck(rep, timezone.localdate(now))
+    ready = readiness(owner, application, rep, on)
+    payee_fields = (
+        ["payee_outcome", "payee_checked_iban", "payee_holder_name", "payee_checked_at",
+         "payee_confirmed_by", "payee_confirmed_at"]
+        if ready.payee_checked
+        else []
+    )  # fmt: skip
     with transaction.atomic():
         locked = WORKFLOW.lock(application)
-        if locked.state != State.DRAFT:
-            raise Conflict("not_a_draft", "Ce dossier a déjà été déposé : il ne peut plus être modifié.")
-        application.checked_at = None if problems else now
+        WORKFLOW.guard(owner, locked, "submit")  # the state, again under the lock
+        application.checked_at = None if ready.problems else now
         application.save(update_fields=["checked_at", *payee_fields])
-        if not problems:
+        if not ready.problems:
             audit.record(application, actor=owner, action="check_draft")
-    return application, problems
+    return application, ready.problems
 
 
 def _promote_waitlisted(envelope_id):
