@@ -73,6 +73,7 @@ def build_data(files, capacity, voucher_cents):
     from tremplin.authority import services as authority
     from tremplin.authority.models import Capacity
     from tremplin.demo.bank import company_iban
+    from tremplin.demo.seed import DEMO_RULES
     from tremplin.providers.models import Provider, Status
     from tremplin.registry.models import Company, Departement, Region
     from tremplin.schemes.models import EligibilityRule, Envelope, Scheme, SpendCategory
@@ -90,18 +91,8 @@ def build_data(files, capacity, voucher_cents):
         payee=Scheme.Payee.BUSINESS,
         allocation=Scheme.Allocation.FCFS,
     )
-    rules = [
-        ("active_in_registry", {}),
-        ("max_headcount_bracket", {"max": "11"}),
-        ("max_declared_headcount", {"max": 10}),
-        ("max_turnover", {"max_cents": 200_000_000}),
-        ("min_company_age", {"months": 6}),
-        ("excluded_legal_forms", {"prefixes": ["4", "7", "92"]}),
-        ("de_minimis", {"ceiling_cents": 30_000_000}),
-        ("one_open_voucher", {}),
-    ]
     EligibilityRule.objects.bulk_create(
-        EligibilityRule(scheme=scheme, kind=k, params=p, position=i) for i, (k, p) in enumerate(rules)
+        EligibilityRule(scheme=scheme, kind=k, params=p, position=i) for i, (k, p) in enumerate(DEMO_RULES)
     )
     envelope = Envelope.objects.create(
         scheme=scheme, region=region, year=timezone.localdate().year, total_cents=capacity * voucher_cents

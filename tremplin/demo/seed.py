@@ -162,6 +162,24 @@ def eligible_companies(region_code):
     )
 
 
+# The demo scheme's eligibility rules, in order (the benches open their scheme with the same ones).
+DEMO_RULES = [
+    ("active_in_registry", {}),
+    ("max_headcount_bracket", {"max": "11"}),
+    ("max_declared_headcount", {"max": 10}),
+    ("max_turnover", {"max_cents": 200_000_000}),
+    ("min_company_age", {"months": 6}),
+    (
+        "excluded_legal_forms",
+        {"prefixes": ["4", "7", "92"], "label": "personnes publiques et associations"},
+    ),
+    ("territories", {"regions": [ARA, BRETAGNE]}),
+    ("de_minimis", {"ceiling_cents": 30_000_000}),
+    ("one_open_voucher", {}),
+    ("max_vouchers_per_company", {"max": 1}),
+]
+
+
 def make_scheme():
     now = timezone.now()
     scheme = Scheme.objects.create(
@@ -177,24 +195,9 @@ def make_scheme():
         payee=Scheme.Payee.BUSINESS,
         allocation=Scheme.Allocation.FCFS,
     )
-    rules = [
-        ("active_in_registry", {}),
-        ("max_headcount_bracket", {"max": "11"}),
-        ("max_declared_headcount", {"max": 10}),
-        ("max_turnover", {"max_cents": 200_000_000}),
-        ("min_company_age", {"months": 6}),
-        (
-            "excluded_legal_forms",
-            {"prefixes": ["4", "7", "92"], "label": "personnes publiques et associations"},
-        ),
-        ("territories", {"regions": [ARA, BRETAGNE]}),
-        ("de_minimis", {"ceiling_cents": 30_000_000}),
-        ("one_open_voucher", {}),
-        ("max_vouchers_per_company", {"max": 1}),
-    ]
     EligibilityRule.objects.bulk_create(
         EligibilityRule(scheme=scheme, kind=kind, params=params, position=i)
-        for i, (kind, params) in enumerate(rules)
+        for i, (kind, params) in enumerate(DEMO_RULES)
     )
     year = timezone.localdate().year
     Envelope.objects.create(scheme=scheme, region_id=ARA, year=year, total_cents=20_000_000)
