@@ -19,7 +19,7 @@ import json
 import secrets
 
 from django.core.exceptions import RequestDataTooBig
-from django.db import IntegrityError, transaction
+from django.db import connection, transaction
 from django.http import HttpResponse
 from django.http.multipartparser import MultiPartParserError
 from django.utils import timezone
@@ -127,16 +127,15 @@ class IdempotencyMiddleware:
     def _once(self, request, scope, key, request_print, strict):
         """The answer, the first one's again, or None for a page's form changed since it was sent."""
         with transaction.atomic():
-            IdempotencyRecord.objects.filter(
-                scope=scope, key=key, created_at__lt=timezone.now() - IdempotencyRecord.KEPT_FOR
-            ).delete()
-            try:
-                with transaction.atomic():
-                    record = IdempotencyRecord.objects.create(
-                        scope=scope, key=key, fingerprint=request_print, status=0, content_type="", body=b""
-                    )
-            except IntegrityError:
+            record_id = _claim(scope, key, request_print)
+            if record_id is None:
                 first = IdempotencyRecord.objects.get(scope=scope, key=key)
+                if first.created_at < timezone.now() - IdempotencyRecord.KEPT_FOR:
+                    first.delete()  # a key kept past its day means nothing any more: this is a new request
+                    record_id = _claim(scope, key, request_print)
+                    if record_id is None:  # a send of the same key at this very moment claimed it first
+                        first = IdempotencyRecord.objects.get(scope=scope, key=key)
+            if record_id is None:
                 if first.fingerprint != request_print:
                     if not strict:
                         return None
@@ -152,9 +151,27 @@ class IdempotencyMiddleware:
                 # Nothing of the request stays, its key included: the retry runs afresh.
                 transaction.set_rollback(True)
                 return response
-            record.status = response.status_code
-            record.content_type = response.get("Content-Type", "application/json")
-            record.location = response.get("Location", "")
-            record.body = response.content
-            record.save(update_fields=["status", "content_type", "location", "body"])
+            IdempotencyRecord.objects.filter(pk=record_id).update(
+                status=response.status_code,
+                content_type=response.get("Content-Type", "application/json"),
+                location=response.get("Location", ""),
+                body=response.content,
+            )
         return response
+
+
+def _claim(scope, key, request_print):
+    """Record the key for this request; its id, or None when the key is recorded already.
+
+    One statement, no savepoint: `ON CONFLICT DO NOTHING` waits for a send of the same key still under way
+    (the unique constraint), then finds its row (PostgreSQL, SQLite since 3.35).
+    """
+    table = connection.ops.quote_name(IdempotencyRecord._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (scope, key, fingerprint, status, content_type, location, body, created_at) "
+            "VALUES (%s, %s, %s, 0, '', '', %s, %s) ON CONFLICT (scope, key) DO NOTHING RETURNING id",
+            [scope, key, request_print, b"", connection.ops.adapt_datetimefield_value(timezone.now())],
+        )
+        row = cursor.fetchone()
+    return row[0] if row else None

@@ -35,15 +35,19 @@ def try_reserve(envelope_id: int, application, amount_cents: int) -> bool:
     with connection.cursor() as cursor:
         cursor.execute(
             f"UPDATE {Envelope._meta.db_table} SET committed_cents = committed_cents + %s "
-            "WHERE id = %s AND committed_cents + %s <= total_cents",
+            "WHERE id = %s AND committed_cents + %s <= total_cents RETURNING committed_cents, total_cents",
             [amount_cents, envelope_id, amount_cents],
         )
-        reserved = cursor.rowcount == 1
-    if reserved:
-        LedgerEntry.objects.create(
-            envelope_id=envelope_id, application=application, kind=Kind.RESERVE, amount_cents=amount_cents
-        )
-    return reserved
+        row = cursor.fetchone()
+    if row is None:
+        return False
+    entry = LedgerEntry(
+        envelope_id=envelope_id, application=application, kind=Kind.RESERVE, amount_cents=amount_cents
+    )
+    # What the envelope holds after this reservation, for those listening to the ledger (budget alerts).
+    entry.envelope_committed_cents, entry.envelope_total_cents = row
+    entry.save(force_insert=True)
+    return True
 
 
 def commit(application):

@@ -63,6 +63,8 @@ def request_refresh():
     """Queue one rebuild unless one is already queued (a conditional update decides, so two changes at
     once queue one); returns the task's result, or None when one was queued already."""
     now = timezone.now()
+    if QueuedRefresh.objects.filter(pk=QUEUED, requested_at__gte=now - STALE).exists():
+        return None  # the common case on a busy day: one read, no write
     claimed = QueuedRefresh.objects.filter(pk=QUEUED, requested_at__lt=now - STALE).update(requested_at=now)
     if not claimed:
         try:

@@ -21,6 +21,7 @@ from tremplin.network.models import Action, CoachingSession, Match, Request
 from tremplin.payments.models import PaymentBatch
 from tremplin.registry.signals import registry_imported
 from tremplin.schemes.models import Envelope, LedgerEntry, Scheme
+from tremplin.steering.alerts import crossed
 from tremplin.vouchers.models import Application, Claim, State
 
 FLOW_MODELS = (Application, Claim, PaymentBatch, Request, Match, Diagnostic, Scheme)
@@ -28,11 +29,23 @@ FLOW_MODELS = (Application, Claim, PaymentBatch, Request, Match, Diagnostic, Sch
 
 @receiver(post_save, sender=LedgerEntry, dispatch_uid="steering_budget_alerts_after_reservation")
 def check_thresholds_after_reservation(sender, instance, created, **kwargs):
-    if created and instance.kind == LedgerEntry.Kind.RESERVE:
+    if created and instance.kind == LedgerEntry.Kind.RESERVE and _may_cross(instance):
         from tremplin.steering.tasks import budget_alerts
 
         envelope_id = instance.envelope_id
         transaction.on_commit(lambda: budget_alerts.enqueue(envelope_ids=[envelope_id]))
+
+
+def _may_cross(entry):
+    """Whether this reservation may have crossed a threshold: always, unless the budget says what the
+    envelope held after it (`schemes.budget.try_reserve` does) and no threshold lies in between."""
+    after, total = (
+        getattr(entry, "envelope_committed_cents", None),
+        getattr(entry, "envelope_total_cents", None),
+    )
+    if after is None or total is None:
+        return True
+    return crossed(after - entry.amount_cents, total) != crossed(after, total)
 
 
 def refresh_after_commit():
@@ -42,7 +55,13 @@ def refresh_after_commit():
     failed (the nightly refresh catches up)."""
     from tremplin.steering.refresh import request_refresh
 
-    transaction.on_commit(request_refresh, robust=True)
+    # One request per block, however many of its changes count (a submission writes a file, a ledger row
+    # and an audit event). Django keeps the callbacks to run as (savepoint ids, function, robust): one
+    # registered at the same savepoint stands or falls with this change.
+    connection = transaction.get_connection()
+    here = set(connection.savepoint_ids)
+    if not any(func is request_refresh and ids == here for ids, func, _robust in connection.run_on_commit):
+        transaction.on_commit(request_refresh, robust=True)
 
 
 @receiver(post_save, sender=AuditEvent, dispatch_uid="steering_refresh_after_change")

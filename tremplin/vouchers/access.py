@@ -20,11 +20,14 @@ def applications_for(user):
     return qs
 
 
-def get_application_for_user(user, pk, *, with_envelope=False):
-    """The file `pk` if `user` may see it (404 otherwise); `with_envelope` reads its budget's région too."""
+def get_application_for_user(user, pk, *, with_envelope=False, select=()):
+    """The file `pk` if `user` may see it (404 otherwise); `with_envelope` reads its budget's région too,
+    `select` these relations (select_related)."""
     qs = applications_for(user)
     if with_envelope:
         qs = qs.select_related("envelope__region")
+    if select:
+        qs = qs.select_related(*select)
     return get_for_user(qs, pk, "Dossier introuvable.")
 
 

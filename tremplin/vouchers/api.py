@@ -64,13 +64,14 @@ def _fetch(user, pk):
     return get_application_for_user(user, pk)
 
 
-def _fetch_to_act(user, pk, action):
+def _fetch_to_act(user, pk, action, select=()):
     """Like _fetch, but an advisor acting on another territory's file learns why it is refused.
 
     Only whether such a file exists is read (not its content), and only for advisors' own actions.
+    `select`: relations read with the file (select_related).
     """
     try:
-        return get_application_for_user(user, pk)
+        return get_application_for_user(user, pk, select=select)
     except Http404:
         advisor_action = ADVISOR in WORKFLOW[action].who
         if (
@@ -383,7 +384,8 @@ def _transition(name, path=None, operation_id=None, **extra):
 def submit(request, application_id: ApplicationId):
     # Answered from the file the service returns (read with what the answer shows): on opening day the
     # answer is built while the envelope's row is locked, until the request's transaction commits.
-    application = services.submit(request.auth, _fetch_to_act(request.auth, application_id, "submit"))
+    application = _fetch_to_act(request.auth, application_id, "submit", select=services.SUBMISSION_READ)
+    application = services.submit(request.auth, application, fresh=True)
     return serialize.detail(application, request.auth)
 
 

@@ -68,7 +68,8 @@ def _timeline(a, user):
 
 
 def _authority(a):
-    rep = representation_of(a.owner, a.company)
+    # The submission has just read (and checked) it: `services.submit` leaves it on the file.
+    rep = getattr(a, "applicant_representation", None) or representation_of(a.owner, a.company)
     if rep is None:
         return None
     rep.company = a.company

@@ -596,16 +596,22 @@ NO_ENVELOPE = gettext_noop(
 )
 
 
-def _read_for_submission(owner, application, action):
-    """The file with what the checks read (company, région, scheme, provider), and the applicant's
-    representation, read once (lean) and told to the file for the role check of `action`."""
-    application = Application.objects.select_related(
-        "company__departement__region", "scheme", "provider"
-    ).get(pk=application.pk)
+# What a submission's checks and its answer read of the file: read with it, in one query. A claim is
+# never there yet; joined all the same, so that the answer need not ask.
+SUBMISSION_READ = ("company__departement__region", "scheme", "provider", "claim")
+
+
+def _read_for_submission(owner, application, action, *, fresh=False):
+    """The file with SUBMISSION_READ (read again unless `fresh`: the caller has just read it so), and the
+    applicant's representation, read once (lean) and told to the file for the role check of `action` and
+    for the answer."""
+    if not fresh:
+        application = Application.objects.select_related(*SUBMISSION_READ).get(pk=application.pk)
     if application.owner_id == owner.pk:
         application.owner = owner  # the notices and the answer name them: no need to read them again
     rep = authority.representation_of(owner, application.company, lean=True)
     remember_standing(application, rep)
+    application.applicant_representation = rep
     WORKFLOW.guard(owner, application, action)
     return application, rep
 
@@ -662,22 +668,24 @@ def _refusal(ready):
 
 
 @programme_language
-def submit(owner, application):
+def submit(owner, application, *, fresh=False):
     """Submit a draft. First-come-first-served: reserve at once, or waitlist with a receipt number.
 
     Checks that only read run before the write transaction, so the envelope is
     held for a few statements only; the state is checked again under the lock.
+    `fresh`: the caller has just read the file with SUBMISSION_READ (the API).
     """
     now = timezone.now()
     today = timezone.localdate(now)
     # Who applies: their representation read once, for the role check and then checked again before
     # anything is reserved (and before the envelope's lock).
-    application, rep = _read_for_submission(owner, application, "submit")
+    application, rep = _read_for_submission(owner, application, "submit", fresh=fresh)
     scheme = application.scheme
     if not scheme.is_open(now):
         raise closed_refusal(scheme, now)
     rep = authority.recheck(rep, today)
     remember_standing(application, rep)
+    application.applicant_representation = rep
     ready = readiness(owner, application, rep, today)
     if ready.problems:
         raise _refusal(ready)
