@@ -10,7 +10,7 @@ from datetime import datetime, time, timedelta
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
-from django.db.models import CharField, Exists, OuterRef
+from django.db.models import CharField, Exists, OuterRef, Q
 from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -371,12 +371,26 @@ def declare_linked_companies(owner, application, companies):
     return application
 
 
-def _has_other_open_file(application):
-    return (
-        Application.objects.filter(company_id=application.company_id, state__in=OPEN_STATES)
+def _other_files(application, with_vouchers):
+    """The company's other files the rules look at, in one query: (has another open file, the references
+    of the scheme's vouchers granted to it, or None unless `with_vouchers`)."""
+    wanted = Q(state__in=OPEN_STATES)
+    if with_vouchers:
+        wanted |= Q(scheme_id=application.scheme_id, state__in=COUNTED_VOUCHERS)
+    rows = list(
+        Application.objects.filter(wanted, company_id=application.company_id)
         .exclude(pk=application.pk)
-        .exists()
+        .values_list("pk", "created_at", "state", "scheme_id")
     )
+    open_file = any(state in OPEN_STATES for _pk, _at, state, _scheme in rows)
+    if not with_vouchers:
+        return open_file, None
+    granted = tuple(
+        Application(pk=pk, created_at=at).reference
+        for pk, at, state, scheme in rows
+        if scheme == application.scheme_id and state in COUNTED_VOUCHERS
+    )
+    return open_file, granted
 
 
 def _vouchers_granted(scheme, company, exclude=None):
@@ -429,17 +443,14 @@ def eligibility_and_de_minimis(application, on=None):
         declared_turnover_cents=application.declared_turnover_cents,
         declared_de_minimis_cents=application.declared_de_minimis_cents,
         amount_cents=amount,
-        has_other_open_file=_has_other_open_file(application),
     )
     rules = application.scheme.rules_in_force()
     kinds = {rule.kind for rule in rules}
-    if "max_vouchers_per_company" in kinds:
-        facts = replace(
-            facts,
-            vouchers_granted=_vouchers_granted(
-                application.scheme, application.company, exclude=application.pk
-            ),
-        )
+    counts_vouchers = "max_vouchers_per_company" in kinds
+    open_file, granted = _other_files(application, counts_vouchers)
+    facts = replace(facts, has_other_open_file=open_file)
+    if counts_vouchers:
+        facts = replace(facts, vouchers_granted=granted)
     if kinds & {"diagnostic_completed", "support_action"}:
         facts = replace(facts, **prerequisites.facts_for(application.company))
     check = None
