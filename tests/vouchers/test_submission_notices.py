@@ -83,9 +83,9 @@ def test_a_submission_costs_a_bounded_number_of_queries(
     worker_queue, draft, advisor, django_assert_max_num_queries
 ):
     application = Application.objects.select_related("owner").get(pk=draft.pk)
-    # Read the file, who applies, its other open files, the single undertaking and its grants, the
+    # Read the file, who applies, its other files (one query), the single undertaking and its grants, the
     # envelope; then the lock, the receipt number, the reservation and its ledger row, the file, the audit
-    # event, the notices' task; and the steering figures' marks.
-    with django_assert_max_num_queries(20):
+    # event, the notices' task; and one read of the steering figures' mark.
+    with django_assert_max_num_queries(15):
         services.submit(application.owner, application)
     assert Application.objects.get(pk=draft.pk).state == State.SUBMITTED
