@@ -352,7 +352,7 @@ class _ZipPipe:
 
     def __init__(self, path, directory):
         self.path = path
-        self.fifo = Path(directory) / "stock.csv"
+        self.fifo = Path(tempfile.mkdtemp(dir=directory)) / "stock.csv"  # one per file of the import
         os.mkfifo(self.fifo)
         self.error = None
         self.thread = threading.Thread(target=self._feed, daemon=True)
@@ -925,53 +925,74 @@ class _Rejects:
         self.report.rejected += self.count - len(self.pending)
 
 
-def _import_file(
-    spec, path, *, batch_size=DEFAULT_BATCH_SIZE, max_rejected=0, progress=False, error_sink=None
+def _stage(
+    spec,
+    merge,
+    path,
+    workdir,
+    *,
+    batch_size=DEFAULT_BATCH_SIZE,
+    max_rejected=0,
+    progress=False,
+    error_sink=None,
 ):
+    """Read and check `path` into a staging table (in the current transaction); return (report, staging).
+
+    Raise StockRejected when the file is refused: nothing of it is merged.
+    """
     report = ImportReport(spec.label, Path(path).name)
     rejects = _Rejects(report, error_sink)
     geography = Geography() if spec is ESTABLISHMENTS else None
-    with tempfile.TemporaryDirectory(prefix="tremplin-sirene-") as workdir:
-        reader = _StockReader(spec, path, connection.vendor, geography, workdir)
-        try:
-            with transaction.atomic():
-                merge = spec.merge()
-                staging = StagingTable(f"sirene_{spec.identifier}_stage", merge.staging_columns)
-                bar = tqdm(
-                    unit=" lignes", unit_scale=True, desc=spec.label, disable=not progress, leave=False
-                )
-                with staging.loader() as load:
-                    for batch in reader.batches(batch_size):
-                        report.rows_read += batch.num_rows
-                        rejected = pc.is_valid(batch.column("reject_code"))
-                        if pc.any(rejected).as_py():
-                            columns = ["line", "reject_identifier", "reject_code", "reject_message"]
-                            for row in batch.filter(rejected).select(columns).to_pylist():
-                                rejects.add(RowError(*row.values()))
-                            batch = batch.filter(pc.invert(rejected))
-                        load(batch.select(staging.names))
-                        bar.update(batch.num_rows)
-                bar.close()
-                structural = reader.structural_errors()
-                report.rows_read += len(structural)
-                for line, siret, siren in merge.unknown_companies(staging):
-                    rejects.add(RowError(line, siret, "unknown_company", f"unité légale inconnue : {siren}"))
-                rejects.flush(structural)
-                if structural or report.rejected > max_rejected:
-                    raise StockRejected(report)
-                counts = merge.run(staging)
-                report.created, report.updated, report.ceased, report.unchanged = counts
-                staging.drop()
-        finally:
-            reader.close()
+    reader = _StockReader(spec, path, connection.vendor, geography, workdir)
+    try:
+        staging = StagingTable(f"sirene_{spec.identifier}_stage", merge.staging_columns)
+        bar = tqdm(unit=" lignes", unit_scale=True, desc=spec.label, disable=not progress, leave=False)
+        with staging.loader() as load:
+            for batch in reader.batches(batch_size):
+                report.rows_read += batch.num_rows
+                rejected = pc.is_valid(batch.column("reject_code"))
+                if pc.any(rejected).as_py():
+                    columns = ["line", "reject_identifier", "reject_code", "reject_message"]
+                    for row in batch.filter(rejected).select(columns).to_pylist():
+                        rejects.add(RowError(*row.values()))
+                    batch = batch.filter(pc.invert(rejected))
+                load(batch.select(staging.names))
+                bar.update(batch.num_rows)
+        bar.close()
+        structural = reader.structural_errors()
+    finally:
+        reader.close()
+    report.rows_read += len(structural)
+    staging.analyze()
+    for line, siret, siren in merge.unknown_companies(staging):
+        rejects.add(RowError(line, siret, "unknown_company", f"unité légale inconnue : {siren}"))
+    rejects.flush(structural)
+    if structural or report.rejected > max_rejected:
+        raise StockRejected(report)
+    return report, staging
+
+
+def _workdir():
+    return tempfile.TemporaryDirectory(prefix="tremplin-sirene-")
+
+
+def _import_file(spec, path, on_imported=None, **options):
+    merge = spec.merge()
+    with _workdir() as workdir, transaction.atomic():
+        report, staging = _stage(spec, merge, path, workdir, **options)
+        report.created, report.updated, report.ceased, report.unchanged = merge.run(staging)
+        staging.drop()
     registry_imported.send(sender=spec.label, report=report)
+    if on_imported is not None:
+        on_imported(report)
     return report
 
 
 def import_legal_units(path, **options):
     """Import a StockUniteLegale file; raise SireneFileError (StockRejected: with the report) if refused.
 
-    Options: batch_size, max_rejected (rows with a bad value tolerated, skipped), progress, error_sink.
+    Options: batch_size, max_rejected (rows with a bad value tolerated, skipped), progress, error_sink,
+    on_imported (called with the report once the import has committed).
     """
     return _import_file(LEGAL_UNITS, path, **options)
 
@@ -979,3 +1000,39 @@ def import_legal_units(path, **options):
 def import_establishments(path, **options):
     """Import a StockEtablissement file (legal units first); same options and errors as import_legal_units."""
     return _import_file(ESTABLISHMENTS, path, **options)
+
+
+def import_stock(legal_units, establishments, on_imported=None, **options):
+    """Import both files of one stock; return their reports. Same options and errors as import_legal_units.
+
+    As if each were imported in turn: a refused establishment file leaves the legal units imported, and
+    `on_imported(report)` is called as each file's import commits. But the establishments are read
+    before the legal units are written, so that a first load writes each company once, with its head
+    office's location, instead of rewriting every company after the establishments.
+    """
+    units_merge = LegalUnitMerge()
+    refused = None
+    with _workdir() as workdir, transaction.atomic():
+        units, units_staging = _stage(LEGAL_UNITS, units_merge, legal_units, workdir, **options)
+        establishments_merge = EstablishmentMerge(legal_units=units_staging)
+        try:
+            with transaction.atomic():  # a refused file rolls back to here, its staging table included
+                report, staging = _stage(
+                    ESTABLISHMENTS, establishments_merge, establishments, workdir, **options
+                )
+        except SireneFileError as exc:
+            refused, staging = exc, None
+        units.created, units.updated, units.ceased, units.unchanged = units_merge.run(units_staging, staging)
+        units_staging.drop()
+        if staging is not None:
+            counts = establishments_merge.run(staging, located=units_merge.located)
+            report.created, report.updated, report.ceased, report.unchanged = counts
+            staging.drop()
+    reports = [units] if refused else [units, report]
+    for imported in reports:
+        registry_imported.send(sender=imported.label, report=imported)
+        if on_imported is not None:
+            on_imported(imported)
+    if refused is not None:
+        raise refused
+    return reports
