@@ -50,6 +50,7 @@ class StagingTable:
         assert {kind for _name, kind in columns} <= _TYPES
         self.name, self.columns = name, columns
         self.names = [name for name, _kind in columns]
+        self.rows = 0  # rows it holds
         definition = ", ".join(f"{_qn(column)} {kind}" for column, kind in columns)
         with connection.cursor() as cursor:
             if connection.vendor == "postgresql":
@@ -79,6 +80,7 @@ class StagingTable:
                     sink = io.BytesIO()
                     arrow_csv.write_csv(batch, sink, options)
                     copy.write(sink.getbuffer())
+                    self.rows += batch.num_rows
 
                 yield load
         else:
@@ -91,6 +93,7 @@ class StagingTable:
                     cursor.executemany(
                         statement, zip(*(column.to_pylist() for column in batch.columns), strict=True)
                     )
+                    self.rows += batch.num_rows
 
                 yield load
 
@@ -110,17 +113,20 @@ class StagingTable:
                 cursor.execute(
                     f"DELETE FROM {table} WHERE line NOT IN (SELECT max(line) FROM {table} GROUP BY {key})"
                 )
+                self.rows -= cursor.rowcount
 
     def drop(self):
         with connection.cursor() as cursor:
             cursor.execute(f"DROP TABLE {_qn(self.name)}")
 
 
-def merge(model, key, fields, source, state_column, ceased=("A", "C"), defaults=()):
+def merge(model, key, fields, source, rows, state_column, ceased=("A", "C"), defaults=()):
     """Upsert `fields` ([(column, SQL over `source`)]) into model's table; return (new, changed, ceased, unchanged).
 
-    `source` is a FROM clause over the staging table aliased `s`. Only the rows that
-    differ are written: an unchanged row keeps its tuple (and its triggers, if any, stay quiet).
+    `source` is a FROM clause over the staging table aliased `s`, which has a unique `line`, and yields
+    `rows` rows. Only the rows that differ are written: an unchanged row keeps its tuple (and its
+    triggers, if any, stay quiet). One hash join of the source with the table finds them (their lines
+    go to a small temporary table), rather than an index probe per row of the source.
     """
     table = _qn(model._meta.db_table)
     columns = [_qn(column) for column, _expression in fields]
@@ -129,11 +135,6 @@ def merge(model, key, fields, source, state_column, ceased=("A", "C"), defaults=
     owned_source = [e for (c, e) in fields if c != key]
     pk = _qn(model._meta.pk.column)
     was, becomes = ceased
-    is_new = _sum(f"t.{pk} IS NULL")
-    differs = _sum(
-        f"t.{pk} IS NOT NULL AND ({_row('t', owned)}) IS DISTINCT FROM ({', '.join(owned_source)})"
-    )
-    ceases = _sum(f"t.{_qn(state_column)} = '{was}' AND {dict(fields)[state_column]} = '{becomes}'")
     default_columns = "".join(f", {_qn(column)}" for column, _value in defaults)
     default_values = "".join(f", {value}" for _column, value in defaults)
     insert = (
@@ -144,18 +145,23 @@ def merge(model, key, fields, source, state_column, ceased=("A", "C"), defaults=
         with _bulk_loading(model), connection.cursor() as cursor:
             cursor.execute(insert)
             return cursor.rowcount, 0, 0, 0
+    delta = _qn(f"{model._meta.db_table}_delta")
     with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {delta}")
         cursor.execute(
-            f"SELECT {is_new}, {differs}, {ceases}, count(*) "
-            f"FROM {source} LEFT JOIN {table} AS t ON t.{_qn(key)} = s.{_qn(key)}"
+            f"CREATE TEMPORARY TABLE {delta} AS SELECT s.line, t.{pk} IS NULL AS is_new, "
+            f"t.{_qn(state_column)} = '{was}' AND {dict(fields)[state_column]} = '{becomes}' AS ceases "
+            f"FROM {source} LEFT JOIN {table} AS t ON t.{_qn(key)} = s.{_qn(key)} "
+            f"WHERE t.{pk} IS NULL OR ({_row('t', owned)}) IS DISTINCT FROM ({', '.join(owned_source)})"
         )
-        new, changed, ceased_count, total = cursor.fetchone()
+        cursor.execute(f"SELECT {_sum('is_new')}, {_sum('NOT is_new')}, {_sum('ceases')} FROM {delta}")
+        new, changed, ceased_count = cursor.fetchone()
         cursor.execute(
-            f"{insert} WHERE true "  # SQLite needs a WHERE to tell ON CONFLICT from a join's ON
-            f"ON CONFLICT ({_qn(key)}) DO UPDATE SET {', '.join(f'{c} = EXCLUDED.{c}' for c in owned)} "
-            f"WHERE ({_row(table, owned)}) IS DISTINCT FROM ({_row('EXCLUDED', owned)})"
+            f"{insert} JOIN {delta} AS d ON d.line = s.line WHERE true "  # SQLite: WHERE before ON CONFLICT
+            f"ON CONFLICT ({_qn(key)}) DO UPDATE SET {', '.join(f'{c} = EXCLUDED.{c}' for c in owned)}"
         )
-    return new, changed, ceased_count, total - new - changed
+        cursor.execute(f"DROP TABLE {delta}")
+    return new, changed, ceased_count, rows - new - changed
 
 
 def _row(alias, columns):
@@ -281,6 +287,7 @@ class LegalUnitMerge:
             "siren",
             fields,
             source,
+            staging.rows,
             "state",
             ceased=(Company.State.ACTIVE, Company.State.CEASED),
             defaults=[
@@ -313,6 +320,7 @@ class EstablishmentMerge:
     def __init__(self, legal_units=None):
         # The legal units staged in the same transaction (not merged yet when the establishments are checked).
         self.legal_units = legal_units
+        self.unknown = 0
 
     def unknown_companies(self, staging):
         """(line, siret, siren) of the establishments whose legal unit the registry does not hold."""
@@ -327,7 +335,9 @@ class EstablishmentMerge:
                 f"SELECT s.line, s.siret, s.siren FROM {_qn(staging.name)} AS s "
                 f"WHERE NOT EXISTS (SELECT 1 FROM {company} AS c WHERE c.siren = s.siren){staged} ORDER BY s.line"
             )
-            yield from cursor
+            for row in cursor:
+                self.unknown += 1
+                yield row
 
     def run(self, staging, located=False):
         """Merge the staged establishments; `located`: their companies have their head office's location already."""
@@ -344,6 +354,7 @@ class EstablishmentMerge:
             "siret",
             fields,
             f"{_qn(staging.name)} AS s JOIN {company} AS c ON c.siren = s.siren",
+            staging.rows - self.unknown,  # those are not imported
             "state",
             ceased=(Establishment.State.OPEN, Establishment.State.CLOSED),
         )

@@ -396,17 +396,27 @@ def _digits(column, length):
 
 def luhn_sum(column, length):
     """SQL: the Luhn sum of a string of `length` digits (valid when it is a multiple of 10)."""
+    return _luhn_sum_of(f"TRY_CAST({column} AS BIGINT)", length)
+
+
+def _luhn_sum_of(number, length):
+    """The Luhn sum of the `length` digits of an integer, in integer arithmetic: several times faster
+    than cutting a string into characters, which counts over 44 million SIRETs."""
     terms = []
     for position in range(1, length + 1):
-        digit = f"(ascii(substr({column}, {position}, 1)) - 48)"
+        digit = f"({number} // {10 ** (length - position)} % 10)"
         if (length - position) % 2:
-            digit = f"(2 * {digit} - CASE WHEN {digit} >= 5 THEN 9 ELSE 0 END)"
+            digit = f"(2 * {digit} - 9 * ({digit} // 5))"
         terms.append(digit)
     return f"({' + '.join(terms)})"
 
 
-def _luhn(column, length):
-    return f"({luhn_sum(column, length)} % 10 = 0)"
+# The identifiers as integers (NULL unless all digits), computed once per row for the Luhn checks.
+AS_NUMBERS = {"siren": "siren_number", "siret": "siret_number"}
+
+
+def _luhn(number, length):
+    return f"({_luhn_sum_of(number, length)} % 10 = 0)"
 
 
 def _digit_sum(column, length):
@@ -471,7 +481,7 @@ def _siren_checks(column="siren", checksum=True):
     if checksum:
         checks.append(
             _Check(
-                f"NOT {_luhn(column, 9)}",
+                f"NOT {_luhn(AS_NUMBERS[column], 9)}",
                 "bad_checksum",
                 f"'SIREN invalide : ' || {_quoted(column)} || ' (clé de contrôle incorrecte)'",
             )
@@ -484,8 +494,8 @@ def _siret_checks():
     # and the SIREN's own key.
     la_poste = "(starts_with(siret, '356000000') AND siret <> '35600000000048')"
     valid = (
-        f"(CASE WHEN {la_poste} THEN ({_digit_sum('siret', 14)}) % 5 = 0 ELSE {_luhn('siret', 14)} END"
-        f" AND {_luhn('left(siret, 9)', 9)})"
+        f"(CASE WHEN {la_poste} THEN ({_digit_sum('siret', 14)}) % 5 = 0 ELSE {_luhn('siret_number', 14)} END"
+        f" AND {_luhn('siret_number // 100000', 9)})"
     )
     return [
         _Check(
@@ -836,9 +846,12 @@ class _StockReader:
             + " END"
         )
         fields = ", ".join(f"{expression} AS {name}" for name, expression in spec.fields(vendor, geography))
+        as_numbers = "".join(
+            f", TRY_CAST({name} AS BIGINT) AS {number}" for name, number in AS_NUMBERS.items() if name in used
+        )
         return (
             f"WITH numbered AS (SELECT row_number() OVER () + {self.first_line - 1} AS line, * FROM {source}), "
-            f"cleaned AS (SELECT line, {cleaned} FROM numbered), "
+            f"cleaned AS (SELECT line, {cleaned}{as_numbers} FROM numbered), "
             f"checked AS (SELECT *, CASE WHEN regexp_matches({all_used}, '{CONTROL_CHARACTER}') "
             f"THEN {control_column} END AS control_column, {failure} AS failure FROM cleaned) "
             f"SELECT line, {spec.identifier} AS reject_identifier, {code} AS reject_code, "
