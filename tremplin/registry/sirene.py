@@ -976,7 +976,7 @@ def _stage(
     finally:
         reader.close()
     report.rows_read += len(structural)
-    staging.analyze()
+    staging.analyze(merge.joined_on)
     for line, siret, siren in merge.unknown_companies(staging):
         rejects.add(RowError(line, siret, "unknown_company", f"unité légale inconnue : {siren}"))
     rejects.flush(structural)
