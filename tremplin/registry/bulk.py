@@ -5,11 +5,11 @@ SQLite, one statement fed with one array per column (unnest) on PostgreSQL.
 
 A stock file goes first to a temporary staging table: PostgreSQL gets it
 through `COPY` (psycopg's `cursor.copy`), SQLite through batched executemany,
-which its driver loops over in C. Then one statement per table merges it:
-`INSERT ... SELECT ... ON CONFLICT DO UPDATE ... WHERE` the row differs, so a
-newer stock rewrites only what changed. Counting new, changed, ceased and
-unchanged rows is one join of the staging table with the real one, before the
-merge. The SQL is the same on both databases but for de-duplication, where
+which its driver loops over in C. Then it is merged into the real table:
+one hash join of the staging table with the real one finds the new and changed
+rows (counted from there: new, changed, ceased, unchanged), and one `INSERT ...
+ON CONFLICT DO UPDATE` over those only writes them, so a newer stock rewrites
+only what changed. The SQL is the same on both databases but for de-duplication, where
 SQLite has no DISTINCT ON.
 
 A first load (the table is empty) is a plain `INSERT ... SELECT`: every row is
@@ -220,9 +220,8 @@ def _bulk_loading(model, key):
             cursor.execute(definition)
         for name, definition in foreign_keys:
             cursor.execute(f"ALTER TABLE {table} ADD CONSTRAINT {_qn(name)} {definition}")
-        cursor.execute(
-            f"ANALYZE {table} ({_qn(key)})"
-        )  # what the next merge joins on; autovacuum does the rest
+        # The column the next merge joins on; autovacuum analyzes the rest once the import commits.
+        cursor.execute(f"ANALYZE {table} ({_qn(key)})")
 
 
 # Columns the stock file owns. The head office's location is written by the
