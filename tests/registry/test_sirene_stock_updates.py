@@ -11,8 +11,16 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 
-from tests.registry.stock_files import SIRENS, establishment, head_office_nic, legal_unit, write_stock
+from tests.registry.stock_files import (
+    SIRENS,
+    establishment,
+    head_office_nic,
+    legal_unit,
+    luhn_complete,
+    write_stock,
+)
 from tremplin.registry.models import Company, Establishment
+from tremplin.registry.reference import load_reference_data
 from tremplin.registry.sirene import (
     ETABLISSEMENT_COLUMNS,
     UNITE_LEGALE_COLUMNS,
@@ -20,6 +28,7 @@ from tremplin.registry.sirene import (
     StockRejected,
     import_establishments,
     import_legal_units,
+    import_stock,
 )
 
 pytestmark = pytest.mark.django_db
@@ -303,3 +312,79 @@ def test_a_file_duckdb_cannot_read_at_all_is_refused_in_french(tmp_path):
 
     assert "Aucune ligne n'a été importée" in str(excinfo.value)
     assert not Company.objects.exists()
+
+
+def test_both_files_at_once_give_each_new_company_its_head_office(tmp_path, reference_data):
+    units = write_stock(tmp_path / "ul.csv", [legal_unit(s) for s in SIRENS[:3]])
+    nic = luhn_complete(SIRENS[1] + "0002")[9:]
+    branch = establishment(SIRENS[1], nic=nic, etablissementSiege="false", codePostalEtablissement="35000")
+    establishments = write_stock(
+        tmp_path / "et.csv", [establishment(SIRENS[0]), branch, establishment(SIRENS[1])]
+    )
+
+    units_report, establishments_report = import_stock(units, establishments)
+
+    assert (units_report.created, establishments_report.created) == (3, 3)
+    located = dict(Company.objects.values_list("siren", "departement_id"))
+    assert located == {SIRENS[0]: "69", SIRENS[1]: "69", SIRENS[2]: None}
+    assert Company.objects.get(siren=SIRENS[1]).head_office_postal_code == "69001"
+
+
+def test_a_refused_establishment_file_leaves_the_legal_units_of_the_same_stock_imported(
+    tmp_path, reference_data
+):
+    units = write_stock(tmp_path / "ul.csv", [legal_unit(s) for s in SIRENS[:2]])
+    establishments = write_stock(
+        tmp_path / "et.csv",
+        [establishment(SIRENS[0]), establishment(SIRENS[1], dateCreationEtablissement="2015-02-30")],
+    )
+    imported = []
+
+    with pytest.raises(StockRejected) as excinfo:
+        import_stock(units, establishments, on_imported=imported.append)
+
+    assert [(e.line, e.code) for e in excinfo.value.report.errors] == [(3, "bad_date")]
+    assert [(report.label, report.created) for report in imported] == [("Unités légales", 2)]
+    assert Company.objects.count() == 2
+    assert not Establishment.objects.exists()
+    assert not Company.objects.filter(departement__isnull=False).exists()
+
+
+def test_an_establishment_of_a_legal_unit_staged_in_the_same_stock_is_known(tmp_path, reference_data):
+    units = write_stock(tmp_path / "ul.csv", [legal_unit(SIRENS[0])])
+    establishments = write_stock(tmp_path / "et.csv", [establishment(SIRENS[0]), establishment(SIRENS[1])])
+
+    with pytest.raises(StockRejected) as excinfo:
+        import_stock(units, establishments)
+
+    assert [(e.line, e.identifier, e.code) for e in excinfo.value.report.errors] == [
+        (3, siret(SIRENS[1]), "unknown_company")
+    ]
+
+
+def _schema(table):
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT indexdef FROM pg_indexes WHERE tablename = %s "
+                "UNION ALL SELECT pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid = %s::regclass",
+                [table, table],
+            )
+        else:
+            cursor.execute("SELECT sql FROM sqlite_master WHERE tbl_name = %s AND type = 'index'", [table])
+        return sorted(str(row[0]) for row in cursor.fetchall())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_first_load_builds_again_every_index_and_foreign_key_it_set_aside(tmp_path):
+    load_reference_data(only_departements=["69"])  # committed: the first load may then set them aside
+    before = {table: _schema(table) for table in ("registry_company", "registry_establishment")}
+    units = write_stock(tmp_path / "ul.csv", [legal_unit(s) for s in SIRENS[:2]])
+    establishments = write_stock(tmp_path / "et.csv", [establishment(s) for s in SIRENS[:2]])
+
+    import_stock(units, establishments)
+
+    assert {table: _schema(table) for table in before} == before
+    assert before["registry_establishment"]  # the check sees something
+    assert set(Company.objects.values_list("departement_id", flat=True)) == {"69"}
+    assert Establishment.objects.filter(company__siren=SIRENS[1]).count() == 1

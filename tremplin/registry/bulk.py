@@ -5,24 +5,33 @@ SQLite, one statement fed with one array per column (unnest) on PostgreSQL.
 
 A stock file goes first to a temporary staging table: PostgreSQL gets it
 through `COPY` (psycopg's `cursor.copy`), SQLite through batched executemany,
-which its driver loops over in C. Then one statement per table merges it:
-`INSERT ... SELECT ... ON CONFLICT DO UPDATE ... WHERE` the row differs, so a
-newer stock rewrites only what changed. Counting new, changed, ceased and
-unchanged rows is one join of the staging table with the real one, before the
-merge. The SQL is the same on both databases but for de-duplication, where
+which its driver loops over in C. Then it is merged into the real table:
+one hash join of the staging table with the real one finds the new and changed
+rows (counted from there: new, changed, ceased, unchanged), and one `INSERT ...
+ON CONFLICT DO UPDATE` over those only writes them, so a newer stock rewrites
+only what changed. The SQL is the same on both databases but for de-duplication, where
 SQLite has no DISTINCT ON.
+
+A first load (the table is empty) is a plain `INSERT ... SELECT`: every row is
+new. On PostgreSQL it goes in pg_restore's order: the table's secondary indexes
+and foreign keys are dropped first and built again once the rows are in, inside
+the same transaction (so the table is locked until it commits), which is several
+times faster than maintaining them row by row.
 """
 
 import io
 from contextlib import contextmanager
 
-from django.db import connection, models
+from django.db import OperationalError, connection, models, transaction
 from pyarrow import csv as arrow_csv
 
 from tremplin.registry.models import Company, Establishment
 
 # "text" is never NULL (an empty field is an empty string); "varchar" may be NULL.
 MERGE_WORK_MEM = "256MB"
+# For the index builds of a first load (the server's memory, this transaction only).
+INDEX_BUILD_MEMORY = "1GB"
+OBJECT_IN_USE = "55006"  # "cannot ALTER TABLE ... because it has pending trigger events"
 _TYPES = {"text", "varchar", "date", "integer", "bigint", "boolean", "timestamptz"}
 
 
@@ -41,12 +50,17 @@ class StagingTable:
         assert {kind for _name, kind in columns} <= _TYPES
         self.name, self.columns = name, columns
         self.names = [name for name, _kind in columns]
+        self.rows = 0  # rows it holds
         definition = ", ".join(f"{_qn(column)} {kind}" for column, kind in columns)
         with connection.cursor() as cursor:
             if connection.vendor == "postgresql":
                 # The merge's hash joins and sorts span millions of rows: in memory rather than spilled
                 # (this transaction only; the server's memory, not the importing process's).
                 cursor.execute(f"SET LOCAL work_mem = '{MERGE_WORK_MEM}'")
+                cursor.execute(f"SET LOCAL maintenance_work_mem = '{INDEX_BUILD_MEMORY}'")
+                # One commit at the end of a long import: waiting for its WAL flush buys nothing (a crash
+                # before the flush loses the import, which is then run again).
+                cursor.execute("SET LOCAL synchronous_commit = off")
             cursor.execute(f"DROP TABLE IF EXISTS {_qn(name)}")
             cursor.execute(f"CREATE TEMPORARY TABLE {_qn(name)} ({definition})")
 
@@ -66,6 +80,7 @@ class StagingTable:
                     sink = io.BytesIO()
                     arrow_csv.write_csv(batch, sink, options)
                     copy.write(sink.getbuffer())
+                    self.rows += batch.num_rows
 
                 yield load
         else:
@@ -78,8 +93,18 @@ class StagingTable:
                     cursor.executemany(
                         statement, zip(*(column.to_pylist() for column in batch.columns), strict=True)
                     )
+                    self.rows += batch.num_rows
 
                 yield load
+
+    def analyze(self, columns):
+        """Statistics for the planner on the columns the merge joins on: a temporary table has none until
+        asked (autovacuum never sees it), and the other columns' would cost more than they help."""
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                cursor.execute(f"ANALYZE {_qn(self.name)} ({', '.join(_qn(c) for c in columns)})")
+            else:  # SQLite analyzes a whole table (a small one, on SQLite)
+                cursor.execute(f"ANALYZE {_qn(self.name)}")
 
     def keep_last_per(self, key):
         """A key repeated in the file: its last line wins (ON CONFLICT cannot touch a row twice)."""
@@ -92,17 +117,20 @@ class StagingTable:
                 cursor.execute(
                     f"DELETE FROM {table} WHERE line NOT IN (SELECT max(line) FROM {table} GROUP BY {key})"
                 )
+                self.rows -= cursor.rowcount
 
     def drop(self):
         with connection.cursor() as cursor:
             cursor.execute(f"DROP TABLE {_qn(self.name)}")
 
 
-def merge(model, key, fields, source, state_column, ceased=("A", "C"), defaults=()):
+def merge(model, key, fields, source, rows, state_column, ceased=("A", "C"), defaults=()):
     """Upsert `fields` ([(column, SQL over `source`)]) into model's table; return (new, changed, ceased, unchanged).
 
-    `source` is a FROM clause over the staging table aliased `s`. Only the rows that
-    differ are written: an unchanged row keeps its tuple (and its triggers, if any, stay quiet).
+    `source` is a FROM clause over the staging table aliased `s`, which has a unique `line`, and yields
+    `rows` rows. Only the rows that differ are written: an unchanged row keeps its tuple (and its
+    triggers, if any, stay quiet). One hash join of the source with the table finds them (their lines
+    go to a small temporary table), rather than an index probe per row of the source.
     """
     table = _qn(model._meta.db_table)
     columns = [_qn(column) for column, _expression in fields]
@@ -111,30 +139,89 @@ def merge(model, key, fields, source, state_column, ceased=("A", "C"), defaults=
     owned_source = [e for (c, e) in fields if c != key]
     pk = _qn(model._meta.pk.column)
     was, becomes = ceased
-    is_new = _sum(f"t.{pk} IS NULL")
-    differs = _sum(
-        f"t.{pk} IS NOT NULL AND ({_row('t', owned)}) IS DISTINCT FROM ({', '.join(owned_source)})"
+    default_columns = "".join(f", {_qn(column)}" for column, _value in defaults)
+    default_values = "".join(f", {value}" for _column, value in defaults)
+    insert = (
+        f"INSERT INTO {table} ({', '.join(columns)}{default_columns}) "
+        f"SELECT {', '.join(expressions)}{default_values} FROM {source}"
     )
-    ceases = _sum(f"t.{_qn(state_column)} = '{was}' AND {dict(fields)[state_column]} = '{becomes}'")
+    if is_empty(model):
+        with _bulk_loading(model, key), connection.cursor() as cursor:
+            cursor.execute(insert)
+            return cursor.rowcount, 0, 0, 0
+    delta = _qn(f"{model._meta.db_table}_delta")
     with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {delta}")
         cursor.execute(
-            f"SELECT {is_new}, {differs}, {ceases}, count(*) "
-            f"FROM {source} LEFT JOIN {table} AS t ON t.{_qn(key)} = s.{_qn(key)}"
+            f"CREATE TEMPORARY TABLE {delta} AS SELECT s.line, t.{pk} IS NULL AS is_new, "
+            f"t.{_qn(state_column)} = '{was}' AND {dict(fields)[state_column]} = '{becomes}' AS ceases "
+            f"FROM {source} LEFT JOIN {table} AS t ON t.{_qn(key)} = s.{_qn(key)} "
+            f"WHERE t.{pk} IS NULL OR ({_row('t', owned)}) IS DISTINCT FROM ({', '.join(owned_source)})"
         )
-        new, changed, ceased_count, total = cursor.fetchone()
-        default_columns = "".join(f", {_qn(column)}" for column, _value in defaults)
-        default_values = "".join(f", {value}" for _column, value in defaults)
+        cursor.execute(f"SELECT {_sum('is_new')}, {_sum('NOT is_new')}, {_sum('ceases')} FROM {delta}")
+        new, changed, ceased_count = cursor.fetchone()
         cursor.execute(
-            f"INSERT INTO {table} ({', '.join(columns)}{default_columns}) "
-            f"SELECT {', '.join(expressions)}{default_values} FROM {source} WHERE true "
-            f"ON CONFLICT ({_qn(key)}) DO UPDATE SET {', '.join(f'{c} = EXCLUDED.{c}' for c in owned)} "
-            f"WHERE ({_row(table, owned)}) IS DISTINCT FROM ({_row('EXCLUDED', owned)})"
+            f"{insert} JOIN {delta} AS d ON d.line = s.line WHERE true "  # SQLite: WHERE before ON CONFLICT
+            f"ON CONFLICT ({_qn(key)}) DO UPDATE SET {', '.join(f'{c} = EXCLUDED.{c}' for c in owned)}"
         )
-    return new, changed, ceased_count, total - new - changed
+        cursor.execute(f"DROP TABLE {delta}")
+    return new, changed, ceased_count, rows - new - changed
 
 
 def _row(alias, columns):
     return ", ".join(f"{alias}.{c}" for c in columns)
+
+
+def is_empty(model):
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT NOT EXISTS (SELECT 1 FROM {_qn(model._meta.db_table)})")
+        return bool(cursor.fetchone()[0])
+
+
+@contextmanager
+def _bulk_loading(model, key):
+    """PostgreSQL: drop the table's non-unique indexes and its foreign keys, load, then build them again.
+
+    Unique indexes stay (they hold invariants, and the keys of other tables' foreign keys); the
+    foreign keys are checked once, by one join, when they are added back, instead of row by row.
+    """
+    if connection.vendor != "postgresql":
+        yield
+        return
+    table = _qn(model._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexrelid::regclass::text, pg_get_indexdef(indexrelid) FROM pg_index "
+            "WHERE indrelid = %s::regclass AND NOT indisunique ORDER BY 1",
+            [table],
+        )
+        indexes = cursor.fetchall()
+        cursor.execute(
+            "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+            "WHERE conrelid = %s::regclass AND contype = 'f' ORDER BY 1",
+            [table],
+        )
+        foreign_keys = cursor.fetchall()
+        try:
+            with transaction.atomic():
+                for name, _definition in foreign_keys:
+                    cursor.execute(f"ALTER TABLE {table} DROP CONSTRAINT {_qn(name)}")
+                for name, _definition in indexes:
+                    cursor.execute(f"DROP INDEX {name}")
+        except OperationalError as exc:
+            if getattr(exc.__cause__, "sqlstate", None) != OBJECT_IN_USE:
+                raise
+            # This transaction wrote rows whose foreign keys are not checked yet (deferred): the
+            # tables cannot be altered, so the rows are loaded with everything maintained.
+            indexes, foreign_keys = [], []
+    yield
+    with connection.cursor() as cursor:
+        for _name, definition in indexes:
+            cursor.execute(definition)
+        for name, definition in foreign_keys:
+            cursor.execute(f"ALTER TABLE {table} ADD CONSTRAINT {_qn(name)} {definition}")
+        # The column the next merge joins on; autovacuum analyzes the rest once the import commits.
+        cursor.execute(f"ANALYZE {table} ({_qn(key)})")
 
 
 # Columns the stock file owns. The head office's location is written by the
@@ -179,42 +266,88 @@ ESTABLISHMENT_COLUMNS = [
 
 class LegalUnitMerge:
     staging_columns = [("line", "bigint"), *COMPANY_COLUMNS]
+    joined_on = ["line", "siren"]
+    located = False  # whether run() wrote the head offices' locations
 
     def unknown_companies(self, staging):
         return []
 
-    def run(self, staging):
+    def run(self, staging, establishments=None):
+        """Merge the staged legal units; `establishments`: the staged establishments of the same stock.
+
+        On a first load, each company gets its head office's location from `establishments` as it is
+        written, rather than every company being written a second time by the establishments' merge.
+        """
         staging.keep_last_per("siren")
         fields = [(name, f"s.{_qn(name)}") for name, _kind in COMPANY_COLUMNS]
+        source = f"{_qn(staging.name)} AS s"
+        postal_code, commune_code, departement = "''", "''", "NULL"
+        if establishments is not None and is_empty(Company):
+            head_offices = _latest_head_offices(establishments, staging.name)
+            source += f" LEFT JOIN ({head_offices}) AS h ON h.siren = s.siren"
+            postal_code, commune_code = "coalesce(h.postal_code, '')", "coalesce(h.commune_code, '')"
+            departement = "h.departement"
+            self.located = True
         return merge(
             Company,
             "siren",
             fields,
-            f"{_qn(staging.name)} AS s",
+            source,
+            staging.rows,
             "state",
             ceased=(Company.State.ACTIVE, Company.State.CEASED),
             defaults=[
-                ("head_office_postal_code", "''"),
-                ("head_office_commune_code", "''"),
-                ("departement_id", "NULL"),
+                ("head_office_postal_code", postal_code),
+                ("head_office_commune_code", commune_code),
+                ("departement_id", departement),
             ],
         )
 
 
+def _latest_head_offices(staging, companies):
+    """SELECT siren, postal_code, commune_code, departement: per company of the table `companies`, the last
+    head office of `staging` (establishments), when it is the one the legal unit names (or it names none)."""
+    head_offices = (
+        f"FROM {_qn(staging.name)} AS s JOIN {_qn(companies)} AS o ON o.siren = s.siren "
+        "AND o.head_office_nic IN ('', s.nic) WHERE s.is_head_office"
+    )
+    if connection.vendor == "postgresql":
+        return (
+            f"SELECT DISTINCT ON (s.siren) s.siren, s.postal_code, s.commune_code, s.departement "
+            f"{head_offices} ORDER BY s.siren, s.line DESC"
+        )
+    # SQLite takes the other columns from the row holding max(line)
+    return f"SELECT s.siren, s.postal_code, s.commune_code, s.departement, max(s.line) {head_offices} GROUP BY s.siren"
+
+
 class EstablishmentMerge:
     staging_columns = [("line", "bigint"), *ESTABLISHMENT_COLUMNS]
+    joined_on = ["line", "siren", "siret", "is_head_office"]
+
+    def __init__(self, legal_units=None):
+        # The legal units staged in the same transaction (not merged yet when the establishments are checked).
+        self.legal_units = legal_units
+        self.unknown = 0
 
     def unknown_companies(self, staging):
         """(line, siret, siren) of the establishments whose legal unit the registry does not hold."""
         company = _qn(Company._meta.db_table)
+        staged = ""
+        if self.legal_units is not None:
+            staged = (
+                f" AND NOT EXISTS (SELECT 1 FROM {_qn(self.legal_units.name)} AS u WHERE u.siren = s.siren)"
+            )
         with connection.cursor() as cursor:
             cursor.execute(
                 f"SELECT s.line, s.siret, s.siren FROM {_qn(staging.name)} AS s "
-                f"WHERE NOT EXISTS (SELECT 1 FROM {company} AS c WHERE c.siren = s.siren) ORDER BY s.line"
+                f"WHERE NOT EXISTS (SELECT 1 FROM {company} AS c WHERE c.siren = s.siren){staged} ORDER BY s.line"
             )
-            yield from cursor
+            for row in cursor:
+                self.unknown += 1
+                yield row
 
-    def run(self, staging):
+    def run(self, staging, located=False):
+        """Merge the staged establishments; `located`: their companies have their head office's location already."""
         staging.keep_last_per("siret")
         company = _qn(Company._meta.db_table)
         fields = [("company_id", "c.id")] + [
@@ -228,31 +361,22 @@ class EstablishmentMerge:
             "siret",
             fields,
             f"{_qn(staging.name)} AS s JOIN {company} AS c ON c.siren = s.siren",
+            staging.rows - self.unknown,  # those are not imported
             "state",
             ceased=(Establishment.State.OPEN, Establishment.State.CLOSED),
         )
-        self._locate_head_offices(staging)
+        if not located:
+            self._locate_head_offices(staging)
         return counts
 
     def _locate_head_offices(self, staging):
         """The head office's location on its company, when it is the one the legal unit names (or it names none)."""
         company = _qn(Company._meta.db_table)
-        head_offices = (
-            f"FROM {_qn(staging.name)} AS s JOIN {company} AS o ON o.siren = s.siren "
-            "AND o.head_office_nic IN ('', s.nic) WHERE s.is_head_office"
-        )
-        if connection.vendor == "postgresql":
-            latest = (
-                f"SELECT DISTINCT ON (s.siren) s.siren, s.postal_code, s.commune_code, s.departement "
-                f"{head_offices} ORDER BY s.siren, s.line DESC"
-            )
-        else:  # SQLite takes the other columns from the row holding max(line)
-            latest = f"SELECT s.siren, s.postal_code, s.commune_code, s.departement, max(s.line) {head_offices} GROUP BY s.siren"
         with connection.cursor() as cursor:
             cursor.execute(
                 f"UPDATE {company} AS c SET head_office_postal_code = h.postal_code, "
                 "head_office_commune_code = h.commune_code, departement_id = h.departement "
-                f"FROM ({latest}) AS h WHERE c.siren = h.siren AND "
+                f"FROM ({_latest_head_offices(staging, Company._meta.db_table)}) AS h WHERE c.siren = h.siren AND "
                 "(c.head_office_postal_code, c.head_office_commune_code, c.departement_id) "
                 "IS DISTINCT FROM (h.postal_code, h.commune_code, h.departement)"
             )

@@ -2,6 +2,7 @@ import csv
 import sys
 import time
 from contextlib import ExitStack
+from functools import partial
 
 from django.core.management.base import BaseCommand, CommandError
 
@@ -15,6 +16,7 @@ from tremplin.registry.sirene import (
     StockRejected,
     import_establishments,
     import_legal_units,
+    import_stock,
 )
 
 SHOWN_ERRORS = 20
@@ -81,33 +83,39 @@ class Command(BaseCommand):
                     cells = [file_name, error.line, error.identifier, error.code, error.message]
                     writer.writerow([spreadsheet_safe(cell) for cell in cells])
 
-            for path, importer in (
-                (legal_units, import_legal_units),
-                (establishments, import_establishments),
-            ):
-                if path:
-                    self._run(importer, path, options, progress, error_sink)
+            importer_options = {
+                "max_rejected": options["max_rejets"],
+                "batch_size": options["batch_size"],
+                "progress": progress,
+                "error_sink": error_sink,
+            }
+            if legal_units and establishments:
+                # One pass over both files: a first load writes each company once, with its head office.
+                importer = partial(import_stock, legal_units, establishments)
+            elif legal_units:
+                importer = partial(import_legal_units, legal_units)
+            else:
+                importer = partial(import_establishments, establishments)
+            self._run(importer, importer_options, options)
 
-    def _run(self, importer, path, options, progress, error_sink):
+    def _run(self, importer, importer_options, options):
         started = time.monotonic()
+
+        def imported(report):
+            nonlocal started
+            elapsed, started = time.monotonic() - started, time.monotonic()
+            if options["verbosity"] > 0:
+                style = self.style.WARNING if report.rejected else self.style.SUCCESS
+                self.stdout.write(style(f"{report.summary()} ({elapsed:.1f} s)"))
+            self._show_errors(report, options)
+
         try:
-            report = importer(
-                path,
-                batch_size=options["batch_size"],
-                max_rejected=options["max_rejets"],
-                progress=progress,
-                error_sink=error_sink,
-            )
+            importer(on_imported=imported, **importer_options)
         except StockRejected as exc:
             self._show_errors(exc.report, options)
             raise CommandError(str(exc)) from None
         except SireneFileError as exc:
             raise CommandError(str(exc)) from None
-        elapsed = time.monotonic() - started
-        if options["verbosity"] > 0:
-            style = self.style.WARNING if report.rejected else self.style.SUCCESS
-            self.stdout.write(style(f"{report.summary()} ({elapsed:.1f} s)"))
-        self._show_errors(report, options)
 
     def _show_errors(self, report, options):
         if report.rejected and not options["errors"]:
