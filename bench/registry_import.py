@@ -9,7 +9,8 @@ server of DATABASE_URL with `manage.py import_sirene` in a child process (whose 
 DuckDB included, is measured), then imports a newer stock (1 % renamed, 0.5 % ceased, 0.5 % new)
 and, in the same run, times a bare `COPY` of the same CSV rows into empty tables. Prints one
 JSON line last. Full stock: --rows 30000000 --establishments-rows 44000000 (check `df -h` first:
-about 20 GB of files in the work directory, deleted at the end unless --workdir is given).
+about 40 GB of files in the work directory, two stocks each as CSV and zip, deleted at the end unless
+--workdir is given; the database needs room beside them).
 """
 
 import argparse
